@@ -1,0 +1,114 @@
+# dllkit - one non-recursive GNU Make file.
+#
+#   make            build the library and the tools into $(BUILD)/
+#   make check      build everything and run every test (unit, cli, interop)
+#   make deps       install build and test dependencies (Debian, apt-get; idempotent)
+#   make samples    build the sample DLL with mkdef
+#   make install    install tools and man pages (PREFIX, DESTDIR)
+#   make clean
+#
+# Knobs: BUILD=dir  WERROR=1  SAN=address,undefined  CC=clang
+
+BUILD    ?= build
+PREFIX   ?= /usr/local
+BINDIR   ?= $(PREFIX)/bin
+MANDIR   ?= $(PREFIX)/share/man
+CC       ?= cc
+CFLAGS   ?= -O2 -g
+WARN     := -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+            -Wpointer-arith -Wformat=2 -Wno-format-nonliteral
+ifeq ($(WERROR),1)
+WARN     += -Werror
+endif
+ifneq ($(SAN),)
+SANFLAGS := -fsanitize=$(SAN) -fno-omit-frame-pointer -fno-sanitize-recover=all
+endif
+
+# libbfd-multiarch reads ARM64 COFF; the plain libbfd does not.  Prefer it.
+BFD_MULTI := $(wildcard /usr/lib/*/libbfd-multiarch.so /usr/lib/libbfd-multiarch.so)
+ifneq ($(BFD_MULTI),)
+BFD_LIBS   := -lbfd-multiarch
+BFD_FLAVOR := libbfd-multiarch
+else
+BFD_LIBS   := -lbfd
+BFD_FLAVOR := libbfd
+endif
+
+CPPFLAGS += -D_GNU_SOURCE -Ilib -DDK_BFD_FLAVOR='"$(BFD_FLAVOR)"'
+ALL_CFLAGS = $(WARN) $(CFLAGS) $(SANFLAGS)
+LDLIBS_ALL = $(BFD_LIBS)
+
+LIB_SRC := $(sort $(wildcard lib/*.c))
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
+LIB_A   := $(BUILD)/libdllkit.a
+
+CMD_COMMON := cmd/common.c
+TOOLS      := mkdef
+TOOL_BINS  := $(TOOLS:%=$(BUILD)/bin/%)
+CMD_OBJ    := $(CMD_COMMON:%.c=$(BUILD)/%.o) $(TOOLS:%=$(BUILD)/cmd/%.o)
+
+UNIT_SRC  := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BINS := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%)
+CHECK_CFLAGS := $(shell pkg-config --cflags check 2>/dev/null)
+CHECK_LIBS   := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck)
+
+DEPS := $(LIB_OBJ:.o=.d) $(CMD_OBJ:.o=.d)
+
+.PHONY: all check unit cli deps samples install clean lint
+all: $(TOOL_BINS)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(LIB_A): $(LIB_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(BUILD)/bin/%: $(BUILD)/cmd/%.o $(BUILD)/cmd/common.o $(LIB_A)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS_ALL)
+
+$(BUILD)/tests/unit/%: tests/unit/%.c tests/unit/unit.h $(LIB_A)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CHECK_CFLAGS) $(ALL_CFLAGS) -o $@ $< $(LIB_A) $(LDLIBS_ALL) $(CHECK_LIBS)
+
+# The whole suite: unit tests (check), then the tools on real inputs.  The
+# runner prints one summary line: "N passed, N failed".
+check: $(TOOL_BINS) $(UNIT_BINS)
+	@BUILD=$(BUILD) sh tests/run.sh $(UNIT_BINS)
+
+unit: $(UNIT_BINS)
+	@BUILD=$(BUILD) sh tests/run.sh --only-unit $(UNIT_BINS)
+
+lint:
+	mandoc -Tlint -Wwarning man/*.[0-9]
+
+# Everything the build and the tests use, on Debian.  apt-get install is
+# idempotent; the update runs only when a package is missing.
+DEB_PKGS := build-essential pkg-config binutils-dev binutils-multiarch-dev libiberty-dev \
+            check mingw-w64 gcc-mingw-w64 g++-mingw-w64 binutils-mingw-w64 \
+            clang lld llvm mandoc
+deps:
+	@missing=$$(for p in $(DEB_PKGS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:" $$missing; \
+	  SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -q && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q --no-install-recommends $$missing; \
+	else echo "all dependencies present"; fi
+
+samples: $(TOOL_BINS)
+	$(MAKE) -C samples DLLKIT_BIN=$(abspath $(BUILD)/bin)
+
+install: $(TOOL_BINS)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
+	install -m 755 $(TOOL_BINS) $(DESTDIR)$(BINDIR)/
+	install -m 644 man/*.1 $(DESTDIR)$(MANDIR)/man1/
+	install -m 644 man/*.5 $(DESTDIR)$(MANDIR)/man5/
+
+clean:
+	rm -rf $(BUILD) build-san
+	-$(MAKE) -C samples clean >/dev/null 2>&1
+
+-include $(DEPS)

@@ -1,0 +1,268 @@
+/* common.c - diagnostics, @file response files, output: shared by the tools. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "common.h"
+
+const char *progname = "dllkit";
+
+static void print_diag(void *ctx, const dk_diag *d)
+{
+	const char *sev = d->severity == DK_ERROR ? "error"
+			  : d->severity == DK_WARNING ? "warning" : "note";
+	(void)ctx;
+	if (!d->loc.file) {
+		fprintf(stderr, "%s: %s: %s\n", progname, sev, d->message);
+		return;
+	}
+	fputs(d->loc.file, stderr);
+	if (d->loc.member)
+		fprintf(stderr, "(%s)", d->loc.member);
+	if (d->loc.line) {
+		fprintf(stderr, ":%u", d->loc.line);
+		if (d->loc.column)
+			fprintf(stderr, ":%u", d->loc.column);
+	} else if (d->loc.offset >= 0) {
+		fprintf(stderr, ":0x%llx", (unsigned long long)d->loc.offset);
+	}
+	fprintf(stderr, ": %s: %s\n", sev, d->message);
+}
+
+dk_sink cli_sink(void)
+{
+	dk_sink s = { print_diag, NULL, 0, 0 };
+	return s;
+}
+
+void cli_error(const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(stderr, "%s: error: ", progname);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+/* ---- @file ---- */
+
+typedef struct argv_vec {
+	char **v;
+	int n, cap;
+} argv_vec;
+
+static bool push_arg(argv_vec *a, char *s)
+{
+	if (!s)
+		return false;
+	if (a->n + 1 >= a->cap) {
+		int cap = a->cap ? a->cap * 2 : 16;
+		char **p = realloc(a->v, (size_t)cap * sizeof *p);
+		if (!p) {
+			free(s);
+			return false;
+		}
+		a->v = p;
+		a->cap = cap;
+	}
+	a->v[a->n++] = s;
+	a->v[a->n] = NULL;
+	return true;
+}
+
+static bool push_file(char ***files, size_t *n, const char *path)
+{
+	char **p = realloc(*files, (*n + 1) * sizeof *p);
+	if (!p)
+		return false;
+	*files = p;
+	p[*n] = strdup(path);
+	return p[(*n)++] != NULL;
+}
+
+static bool expand_one(const char *arg, argv_vec *out, int depth, char ***files, size_t *nfiles);
+
+/* Split a response file's text the way GNU tools (libiberty's buildargv) do. */
+static bool split_response(const char *path, const char *text, argv_vec *out, int depth,
+			   char ***files, size_t *nfiles)
+{
+	const char *p = text;
+	size_t cap = strlen(text) + 1;
+	char *word = malloc(cap);
+
+	if (!word)
+		return false;
+	for (;;) {
+		size_t n = 0;
+		bool any = false;
+		char q = 0;
+		while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' || *p == '\f' || *p == '\v')
+			p++;
+		if (!*p)
+			break;
+		for (; *p; p++) {
+			if (q) {
+				if (*p == q) {
+					q = 0;
+				} else if (*p == '\\' && p[1] && q == '"') {
+					word[n++] = *++p;
+				} else {
+					word[n++] = *p;
+				}
+				continue;
+			}
+			if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' || *p == '\f' ||
+			    *p == '\v')
+				break;
+			any = true;
+			if (*p == '\'' || *p == '"') {
+				q = *p;
+			} else if (*p == '\\' && p[1]) {
+				word[n++] = *++p;
+			} else {
+				word[n++] = *p;
+			}
+		}
+		if (q) {
+			cli_error("%s: unterminated %c quote", path, q);
+			free(word);
+			return false;
+		}
+		(void)any;
+		word[n] = '\0';
+		if (!expand_one(word, out, depth + 1, files, nfiles)) {
+			free(word);
+			return false;
+		}
+	}
+	free(word);
+	return true;
+}
+
+static bool expand_one(const char *arg, argv_vec *out, int depth, char ***files, size_t *nfiles)
+{
+	FILE *f;
+	char *text = NULL;
+	size_t len = 0, cap = 0;
+	bool ok;
+
+	if (arg[0] != '@' || arg[1] == '\0')
+		return push_arg(out, strdup(arg));
+	if (depth > 32) {
+		cli_error("%s: response files nest too deeply (a loop?)", arg + 1);
+		return false;
+	}
+	f = fopen(arg + 1, "rb");
+	if (!f) {
+		cli_error("%s: cannot open response file: %s", arg + 1, strerror(errno));
+		return false;
+	}
+	for (;;) {
+		if (len + 4096 + 1 > cap) {
+			char *p;
+			cap = cap ? cap * 2 : 8192;
+			p = realloc(text, cap);
+			if (!p) {
+				free(text);
+				fclose(f);
+				cli_error("out of memory");
+				return false;
+			}
+			text = p;
+		}
+		size_t n = fread(text + len, 1, 4096, f);
+		len += n;
+		if (n < 4096)
+			break;
+	}
+	fclose(f);
+	text[len] = '\0';
+	if (memchr(text, '\0', len)) {
+		cli_error("%s: response file contains a NUL byte", arg + 1);
+		free(text);
+		return false;
+	}
+	ok = push_file(files, nfiles, arg + 1) &&
+	     split_response(arg + 1, text, out, depth, files, nfiles);
+	free(text);
+	return ok;
+}
+
+bool cli_expand_argv(int argc, char **argv, int *out_argc, char ***out_argv, char ***files,
+		     size_t *nfiles)
+{
+	argv_vec a = { NULL, 0, 0 };
+
+	if (!push_arg(&a, strdup(argv[0])))
+		goto fail;
+	for (int i = 1; i < argc; i++) {
+		/* After "--" an @name is still a response file, as in gcc. */
+		if (!expand_one(argv[i], &a, 0, files, nfiles))
+			goto fail;
+	}
+	*out_argc = a.n;
+	*out_argv = a.v;
+	return true;
+fail:
+	cli_free_argv(a.n, a.v);
+	return false;
+}
+
+void cli_free_argv(int argc, char **argv)
+{
+	for (int i = 0; i < argc; i++)
+		free(argv[i]);
+	free(argv);
+}
+
+bool cli_split_list(const char *arg, char ***v, size_t *n)
+{
+	const char *p = arg;
+	while (*p) {
+		size_t len = strcspn(p, ",");
+		if (len) {
+			char **nv = realloc(*v, (*n + 1) * sizeof *nv);
+			if (!nv)
+				return false;
+			*v = nv;
+			nv[*n] = strndup(p, len);
+			if (!nv[(*n)++])
+				return false;
+		}
+		p += len;
+		if (*p == ',')
+			p++;
+	}
+	return true;
+}
+
+bool cli_write_output(const char *path, const char *data, size_t len)
+{
+	dk_sink s = cli_sink();
+
+	if (!path || strcmp(path, "-") == 0) {
+		if (fwrite(data, 1, len, stdout) != len || fflush(stdout) != 0) {
+			cli_error("cannot write to standard output: %s", strerror(errno));
+			return false;
+		}
+		return true;
+	}
+	return dk_write_file(path, data, len, true, NULL, &s) == DK_OK;
+}
+
+bool cli_write_depfile(const char *depfile, const char *target, char **deps, size_t ndeps)
+{
+	char *text;
+	size_t len;
+	bool ok;
+
+	if (dk_depfile_text(target, (const char *const *)deps, ndeps, &text, &len) != DK_OK) {
+		cli_error("out of memory");
+		return false;
+	}
+	ok = cli_write_output(depfile, text, len);
+	free(text);
+	return ok;
+}

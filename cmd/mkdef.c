@@ -1,0 +1,350 @@
+/* mkdef - write a module-definition (.def) file from COFF objects and archives. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include "common.h"
+
+static const char usage_text[] =
+	"usage: mkdef [options] INPUT...\n"
+	"Write a module-definition (.def) file listing what COFF objects and static\n"
+	"archives export.  INPUTs are objects, archives and @file response files.\n"
+	"\n"
+	"  -o, --output FILE        write the .def to FILE (default: standard output)\n"
+	"      --library NAME       the LIBRARY name (default: from -o, FILE.def -> FILE.dll)\n"
+	"      --export-all         export every external defined symbol, not only the\n"
+	"                           __declspec(dllexport) ones (see FILTERS in mkdef(1))\n"
+	"      --exclude SYM,...    leave these symbols out (shell patterns; repeatable)\n"
+	"      --exclude-libs LIB,...  leave out what these archives define (ALL: every archive)\n"
+	"      --keep-runtime-libs  with --export-all, do not leave out libgcc, libstdc++,\n"
+	"                           CRT archives and start-up objects\n"
+	"      --dialect gnu|msvc   i386 naming: MinGW ld (sfunc@8) or link.exe (_sfunc@8);\n"
+	"                           default: from the objects' directives, else gnu\n"
+	"  -k, --kill-at            export stdcall/fastcall names without their @N\n"
+	"  -A, --add-stdcall-alias  export both f@N and an undecorated alias f\n"
+	"      --merge OLD.def      keep the ordinals and flags OLD.def gave to names\n"
+	"                           still exported; new names get new ordinals\n"
+	"  -M, --depfile FILE       write a make rule listing every input read\n"
+	"      --explain            say on standard error what --export-all left out and why\n"
+	"  -h, --help               show this help\n"
+	"  -V, --version            show the version and the libbfd in use\n";
+
+enum {
+	OPT_LIBRARY = 256,
+	OPT_EXPORT_ALL,
+	OPT_EXCLUDE,
+	OPT_EXCLUDE_LIBS,
+	OPT_KEEP_RUNTIME,
+	OPT_DIALECT,
+	OPT_MERGE,
+	OPT_EXPLAIN,
+};
+
+static const struct option long_opts[] = {
+	{ "output", required_argument, NULL, 'o' },
+	{ "library", required_argument, NULL, OPT_LIBRARY },
+	{ "export-all", no_argument, NULL, OPT_EXPORT_ALL },
+	{ "export-all-symbols", no_argument, NULL, OPT_EXPORT_ALL },
+	{ "exclude", required_argument, NULL, OPT_EXCLUDE },
+	{ "exclude-symbols", required_argument, NULL, OPT_EXCLUDE },
+	{ "exclude-libs", required_argument, NULL, OPT_EXCLUDE_LIBS },
+	{ "keep-runtime-libs", no_argument, NULL, OPT_KEEP_RUNTIME },
+	{ "dialect", required_argument, NULL, OPT_DIALECT },
+	{ "kill-at", no_argument, NULL, 'k' },
+	{ "add-stdcall-alias", no_argument, NULL, 'A' },
+	{ "merge", required_argument, NULL, OPT_MERGE },
+	{ "depfile", required_argument, NULL, 'M' },
+	{ "explain", no_argument, NULL, OPT_EXPLAIN },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
+
+typedef struct options {
+	const char *output, *library, *merge, *depfile;
+	bool kill_at, stdcall_alias, explain;
+	char **exclude, **exclude_libs;
+	size_t nexclude, nexclude_libs;
+	dk_read_opts read;
+} options;
+
+/* Counts of what --export-all left out, by reason, for the summary. */
+typedef struct skip_stats {
+	bool explain;
+	unsigned long count[DK_SKIP_INTERNAL + 1];
+	unsigned long runtime_members;
+} skip_stats;
+
+static void on_skip(void *ctx, const char *symbol, const char *where, dk_skip_reason why)
+{
+	skip_stats *st = ctx;
+	st->count[why]++;
+	if (st->explain)
+		fprintf(stderr, "%s: note: left out %s \"%s\": %s\n", where,
+			why == DK_SKIP_RUNTIME_LIB || why == DK_SKIP_RUNTIME_OBJ ||
+					why == DK_SKIP_USER_LIB || why == DK_SKIP_IMPORT_THUNK
+				? "member"
+				: "symbol",
+			symbol, dk_skip_reason_text(why));
+}
+
+/* "dir/foo.def" -> "foo.dll" */
+static char *library_from_output(const char *out)
+{
+	const char *base = strrchr(out, '/') ? strrchr(out, '/') + 1 : out;
+	size_t n = strlen(base);
+	char *r;
+
+	if (n > 4 && strcasecmp(base + n - 4, ".def") == 0)
+		n -= 4;
+	r = malloc(n + 5);
+	if (!r)
+		return NULL;
+	memcpy(r, base, n);
+	strcpy(r + n, ".dll");
+	return r;
+}
+
+/* In MSVC naming a decorated i386 name keeps its '_' (`_f@8`); the
+ * undecorated alias of it is the C name without it. */
+static char *undecorated(const dk_module *m, const char *name)
+{
+	char *k = dk_kill_at(name);
+	if (k && m->machine == DK_MACHINE_I386 && m->dialect == DK_DIALECT_MSVC && k[0] == '_' &&
+	    name[0] == '_') {
+		memmove(k, k + 1, strlen(k));
+	}
+	return k;
+}
+
+/*
+ * --kill-at: the export keeps its decorated symbol as internal name and is
+ * exported undecorated (`sfunc = sfunc@8`); --add-stdcall-alias: both.
+ */
+static bool apply_stdcall(dk_module *m, bool kill, bool alias)
+{
+	size_t n = m->nexports;
+
+	for (size_t i = 0; i < n; i++) {
+		dk_export *e = &m->exports[i];
+		char *k;
+
+		if (e->internal || e->forward)
+			continue;
+		k = undecorated(m, e->name);
+		if (!k)
+			continue;
+		if (kill) {
+			e->internal = e->name;
+			e->name = k;
+		} else if (alias) {
+			dk_export a;
+			if (dk_module_find(m, k) >= 0) {
+				free(k);
+				continue;
+			}
+			memset(&a, 0, sizeof a);
+			a.name = k;
+			a.internal = e->name;
+			a.flags = e->flags & (DK_EXPORT_DATA | DK_EXPORT_PRIVATE);
+			a.origin = e->origin;
+			bool ok = dk_module_add(m, &a) != NULL;
+			free(k);
+			if (!ok)
+				return false;
+		} else {
+			free(k);
+		}
+	}
+	return true;
+}
+
+static void usage_error(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "%s: error: ", progname);
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\nTry 'mkdef --help' for more information.\n");
+}
+
+int main(int argc, char **argv)
+{
+	options o;
+	skip_stats st;
+	dk_sink sink = cli_sink();
+	dk_module m;
+	char **args = NULL, **deps = NULL;
+	int nargs = 0, c, status = 1;
+	size_t ndeps = 0;
+	char *text = NULL;
+	size_t textlen = 0;
+
+	progname = "mkdef";
+	memset(&o, 0, sizeof o);
+	memset(&st, 0, sizeof st);
+	dk_module_init(&m);
+	if (!cli_expand_argv(argc, argv, &nargs, &args, &deps, &ndeps))
+		goto out;
+
+	opterr = 0;
+	while ((c = getopt_long(nargs, args, ":o:kAM:hV", long_opts, NULL)) != -1) {
+		switch (c) {
+		case 'o': o.output = optarg; break;
+		case OPT_LIBRARY: o.library = optarg; break;
+		case OPT_EXPORT_ALL: o.read.export_all = true; break;
+		case OPT_EXCLUDE:
+			if (!cli_split_list(optarg, &o.exclude, &o.nexclude))
+				goto nomem;
+			break;
+		case OPT_EXCLUDE_LIBS:
+			if (!cli_split_list(optarg, &o.exclude_libs, &o.nexclude_libs))
+				goto nomem;
+			break;
+		case OPT_KEEP_RUNTIME: o.read.keep_runtime_libs = true; break;
+		case OPT_DIALECT:
+			if (strcmp(optarg, "gnu") == 0 || strcmp(optarg, "mingw") == 0)
+				o.read.dialect = DK_DIALECT_GNU;
+			else if (strcmp(optarg, "msvc") == 0)
+				o.read.dialect = DK_DIALECT_MSVC;
+			else {
+				usage_error("--dialect takes gnu or msvc, not \"%s\"", optarg);
+				goto out;
+			}
+			break;
+		case 'k': o.kill_at = true; break;
+		case 'A': o.stdcall_alias = true; break;
+		case OPT_MERGE: o.merge = optarg; break;
+		case 'M': o.depfile = optarg; break;
+		case OPT_EXPLAIN: o.explain = true; break;
+		case 'h':
+			fputs(usage_text, stdout);
+			status = 0;
+			goto out;
+		case 'V':
+			printf("mkdef (dllkit) %s\nbuilt with %s (%s ARM64 COFF)\n", DK_VERSION,
+			       dk_bfd_flavor(), dk_bfd_reads_arm64() ? "reads" : "does not read");
+			status = 0;
+			goto out;
+		case ':':
+			usage_error("option %s needs an argument", args[optind - 1]);
+			goto out;
+		default:
+			usage_error("unknown option %s", args[optind - 1]);
+			goto out;
+		}
+	}
+	if (optind >= nargs) {
+		usage_error("%s", "no input files");
+		goto out;
+	}
+	if (o.depfile && (!o.output || strcmp(o.output, "-") == 0)) {
+		usage_error("%s", "--depfile needs -o FILE to name the rule's target");
+		goto out;
+	}
+
+	o.read.exclude = (const char *const *)o.exclude;
+	o.read.nexclude = o.nexclude;
+	o.read.exclude_libs = (const char *const *)o.exclude_libs;
+	o.read.nexclude_libs = o.nexclude_libs;
+	st.explain = o.explain;
+	o.read.on_skip = on_skip;
+	o.read.skip_ctx = &st;
+
+	/* Read every input, so that one run reports every bad file. */
+	bool ok = true;
+	for (int i = optind; i < nargs; i++) {
+		char **nd = realloc(deps, (ndeps + 1) * sizeof *nd);
+		if (!nd)
+			goto nomem;
+		deps = nd;
+		deps[ndeps] = strdup(args[i]);
+		if (!deps[ndeps++])
+			goto nomem;
+		if (dk_read_input(&m, args[i], &o.read, &sink) != DK_OK)
+			ok = false;
+	}
+	if (!ok)
+		goto out;
+	if (m.dialect == DK_DIALECT_AUTO)
+		m.dialect = o.read.dialect ? o.read.dialect : DK_DIALECT_GNU;
+	if (dk_module_dedupe(&m, &sink, NULL) != DK_OK)
+		goto out;
+	if ((o.kill_at || o.stdcall_alias) && !apply_stdcall(&m, o.kill_at, o.stdcall_alias))
+		goto nomem;
+	if (o.stdcall_alias && dk_module_dedupe(&m, &sink, NULL) != DK_OK)
+		goto out;
+
+	if (o.library) {
+		m.name = strdup(o.library);
+		if (!m.name)
+			goto nomem;
+		m.has_name_stmt = true;
+	}
+	if (o.merge) {
+		dk_module old;
+		int rc;
+		dk_module_init(&old);
+		rc = dk_def_parse_file(&old, o.merge, &sink);
+		if (rc == DK_OK)
+			rc = dk_module_merge_old(&m, &old, &sink);
+		dk_module_free(&old);
+		if (rc != DK_OK)
+			goto out;
+		char **nd = realloc(deps, (ndeps + 1) * sizeof *nd);
+		if (!nd)
+			goto nomem;
+		deps = nd;
+		deps[ndeps] = strdup(o.merge);
+		if (!deps[ndeps++])
+			goto nomem;
+	}
+	if (!m.name && o.output && strcmp(o.output, "-") != 0) {
+		m.name = library_from_output(o.output);
+		if (!m.name)
+			goto nomem;
+		m.has_name_stmt = true;
+	}
+	dk_module_sort(&m);
+	if (dk_module_check(&m, &sink, NULL) != DK_OK)
+		goto out;
+	if (dk_def_write(&m, &text, &textlen, &sink) != DK_OK)
+		goto out;
+
+	if (o.explain) {
+		unsigned long left = 0;
+		for (int r = 1; r <= DK_SKIP_INTERNAL; r++)
+			left += st.count[r];
+		fprintf(stderr, "mkdef: note: %zu exports written; %lu left out\n", m.nexports,
+			left);
+		for (int r = 1; r <= DK_SKIP_INTERNAL; r++)
+			if (st.count[r])
+				fprintf(stderr, "mkdef: note:   %8lu %s\n", st.count[r],
+					dk_skip_reason_text((dk_skip_reason)r));
+	} else if (st.count[DK_SKIP_RUNTIME_LIB] && m.nexports == 0) {
+		fprintf(stderr,
+			"mkdef: warning: nothing exported: every input is a runtime library "
+			"(--keep-runtime-libs exports from it)\n");
+	}
+	if (!cli_write_output(o.output, text, textlen))
+		goto out;
+	if (o.depfile && !cli_write_depfile(o.depfile, o.output, deps, ndeps))
+		goto out;
+	status = 0;
+	goto out;
+nomem:
+	cli_error("out of memory");
+out:
+	free(text);
+	dk_module_free(&m);
+	for (size_t i = 0; i < o.nexclude; i++)
+		free(o.exclude[i]);
+	free(o.exclude);
+	for (size_t i = 0; i < o.nexclude_libs; i++)
+		free(o.exclude_libs[i]);
+	free(o.exclude_libs);
+	for (size_t i = 0; i < ndeps; i++)
+		free(deps[i]);
+	free(deps);
+	cli_free_argv(nargs, args);
+	return status;
+}

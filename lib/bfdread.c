@@ -1,0 +1,442 @@
+/* bfdread.c - exports from COFF objects and static archives, read with libbfd.
+ *
+ * Default: the dllexport directives in each object's .drectve section.
+ * --export-all: every external defined symbol, less what filter.c leaves out.
+ *
+ * libbfd keeps process-wide state of its own (bfd_init, the error handler).
+ * We set its error handler to one that discards, so the library never
+ * prints; every problem we report comes through the caller's sink.
+ */
+#define PACKAGE "dllkit"
+#define PACKAGE_VERSION DK_VERSION
+#include <bfd.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "filter.h"
+#include "internal.h"
+
+#ifndef DK_BFD_FLAVOR
+#define DK_BFD_FLAVOR "libbfd"
+#endif
+
+static void quiet_bfd(const char *fmt, va_list ap)
+{
+	(void)fmt;
+	(void)ap;
+}
+
+static void bfd_setup(void)
+{
+	/* Both calls are idempotent; they set the same values every time. */
+	bfd_init();
+	bfd_set_error_handler(quiet_bfd);
+}
+
+const char *dk_bfd_flavor(void)
+{
+	return DK_BFD_FLAVOR;
+}
+
+bool dk_bfd_reads_arm64(void)
+{
+	bfd_setup();
+	return bfd_find_target("pe-aarch64-little", NULL) != NULL;
+}
+
+/* State for reading one input. */
+typedef struct reader {
+	dk_module *m;
+	const dk_read_opts *o;
+	dk_sink *s;
+	const char *path;       /* as given */
+	const char *base;       /* basename of path */
+	bool runtime_lib;       /* path is a runtime archive (libgcc, libstdc++, ...) */
+	bool user_lib;          /* path is named by --exclude-libs */
+} reader;
+
+static dk_machine machine_of(bfd *abfd)
+{
+	unsigned char h[8];
+
+	/* The machine field of the COFF header, read directly so that values
+	 * libbfd has no name for (ARM64EC) are still told apart. */
+	if (bfd_seek(abfd, 0, SEEK_SET) == 0 && bfd_bread(h, 8, abfd) == 8) {
+		unsigned mach = h[0] | h[1] << 8;
+		if (mach == 0 && h[2] == 0xff && h[3] == 0xff) /* bigobj */
+			mach = h[6] | h[7] << 8;
+		switch (mach) {
+		case DK_MACHINE_I386:
+		case DK_MACHINE_AMD64:
+		case DK_MACHINE_ARM64:
+		case DK_MACHINE_ARM64EC:
+		case DK_MACHINE_ARMNT:
+			return (dk_machine)mach;
+		}
+	}
+	switch (bfd_get_arch(abfd)) {
+	case bfd_arch_i386:
+		return bfd_get_mach(abfd) & bfd_mach_x86_64 ? DK_MACHINE_AMD64 : DK_MACHINE_I386;
+	case bfd_arch_aarch64:
+		return DK_MACHINE_ARM64;
+	case bfd_arch_arm:
+		return DK_MACHINE_ARMNT;
+	default:
+		return DK_MACHINE_UNKNOWN;
+	}
+}
+
+static const char *bfd_why(void)
+{
+	bfd_error_type e = bfd_get_error();
+	if (e == bfd_error_system_call)
+		return strerror(errno);
+	return bfd_errmsg(e);
+}
+
+/* "lib.a(member.o)" or "obj.o" */
+static char *where_of(const reader *r, const char *member)
+{
+	dk_buf b;
+	dk_buf_init(&b);
+	if (member)
+		dk_buf_printf(&b, "%s(%s)", r->path, member);
+	else
+		dk_buf_adds(&b, r->path);
+	return dk_buf_take(&b, NULL);
+}
+
+static int add_export(reader *r, dk_export *e, const char *where)
+{
+	e->origin = (char *)where;
+	dk_export *added = dk_module_add(r->m, e);
+	e->origin = NULL;
+	if (!added) {
+		dk_loc loc = dk_loc_file(r->path);
+		dk_report(r->s, DK_ERROR, &loc, "out of memory");
+		return DK_FAIL;
+	}
+	return DK_OK;
+}
+
+static void skipped(const reader *r, const char *sym, const char *where, dk_skip_reason why)
+{
+	if (r->o->on_skip)
+		r->o->on_skip(r->o->skip_ctx, sym, where, why);
+}
+
+/* Does the object look like a member of an import library?  Those carry
+ * thunks and __imp_ pointers, never anything a DLL should export. */
+static bool is_import_member(bfd *abfd)
+{
+	for (asection *sec = abfd->sections; sec; sec = sec->next)
+		if (dk_starts_with(bfd_section_name(sec), ".idata$"))
+			return true;
+	return false;
+}
+
+static bool is_excluded_by_directive(const dk_directives *d, const char *name)
+{
+	for (size_t i = 0; i < d->nexclude; i++)
+		if (strcmp(d->exclude[i], name) == 0)
+			return true;
+	return false;
+}
+
+static int read_directives(reader *r, bfd *abfd, const char *member, dk_machine mach,
+			   dk_directives *d)
+{
+	asection *sec = bfd_get_section_by_name(abfd, ".drectve");
+	bfd_size_type size;
+	char *buf;
+	dk_loc loc = dk_loc_file(r->path);
+	int rc;
+
+	loc.member = member;
+	if (!sec)
+		return DK_OK;
+	size = bfd_section_size(sec);
+	if (size == 0)
+		return DK_OK;
+	buf = malloc(size);
+	if (!buf) {
+		dk_report(r->s, DK_ERROR, &loc, "out of memory");
+		return DK_FAIL;
+	}
+	if (!bfd_get_section_contents(abfd, sec, buf, 0, size)) {
+		dk_report(r->s, DK_ERROR, &loc, "cannot read .drectve section: %s", bfd_why());
+		free(buf);
+		return DK_FAIL;
+	}
+	/* Offsets in diagnostics are relative to the section's data. */
+	loc.offset = (long long)sec->filepos;
+	rc = dk_directives_parse(d, buf, size, mach, &loc, r->s);
+	free(buf);
+	return rc;
+}
+
+static int export_all_symbols(reader *r, bfd *abfd, const char *member, const char *where,
+			      dk_machine mach, dk_dialect dialect, const dk_directives *d)
+{
+	long upper, n;
+	asymbol **syms;
+	dk_loc loc = dk_loc_file(r->path);
+	int rc = DK_OK;
+
+	loc.member = member;
+	if (!(bfd_get_file_flags(abfd) & HAS_SYMS))
+		return DK_OK;
+	upper = bfd_get_symtab_upper_bound(abfd);
+	if (upper < 0) {
+		dk_report(r->s, DK_ERROR, &loc, "cannot read the symbol table: %s", bfd_why());
+		return DK_FAIL;
+	}
+	syms = malloc((size_t)upper ? (size_t)upper : 1);
+	if (!syms) {
+		dk_report(r->s, DK_ERROR, &loc, "out of memory");
+		return DK_FAIL;
+	}
+	n = bfd_canonicalize_symtab(abfd, syms);
+	if (n < 0) {
+		dk_report(r->s, DK_ERROR, &loc, "cannot read the symbol table: %s", bfd_why());
+		free(syms);
+		return DK_FAIL;
+	}
+	for (long i = 0; i < n && rc == DK_OK; i++) {
+		asymbol *sym = syms[i];
+		const char *raw = bfd_asymbol_name(sym);
+		asection *sec = bfd_asymbol_section(sym);
+		bool data;
+		char *name;
+		dk_skip_reason why;
+
+		if (!(sym->flags & (BSF_GLOBAL | BSF_WEAK)) && !bfd_is_com_section(sec))
+			continue;
+		if (bfd_is_und_section(sec) || bfd_is_abs_section(sec) ||
+		    (sym->flags & (BSF_SECTION_SYM | BSF_FILE | BSF_DEBUGGING)))
+			continue;
+		data = bfd_is_com_section(sec) || !(bfd_section_flags(sec) & SEC_CODE);
+		name = dk_symbol_to_def_name(raw, mach, dialect);
+		if (!name) {
+			dk_report(r->s, DK_ERROR, &loc, "out of memory");
+			rc = DK_FAIL;
+			break;
+		}
+		why = dk_filter_symbol(raw, name);
+		if (why == DK_SKIP_NONE && is_excluded_by_directive(d, name))
+			why = DK_SKIP_DIRECTIVE;
+		if (why == DK_SKIP_NONE && dk_filter_user(r->o, raw, name))
+			why = DK_SKIP_USER_EXCLUDE;
+		if (why != DK_SKIP_NONE) {
+			skipped(r, name, where, why);
+			free(name);
+			continue;
+		}
+		dk_export e;
+		memset(&e, 0, sizeof e);
+		e.name = name;
+		if (data)
+			e.flags |= DK_EXPORT_DATA;
+		rc = add_export(r, &e, where);
+		free(name);
+	}
+	free(syms);
+	return rc;
+}
+
+/* Read one COFF object (a file or an archive member). */
+static int read_object(reader *r, bfd *abfd, const char *member)
+{
+	dk_loc loc = dk_loc_file(r->path);
+	dk_machine mach;
+	dk_directives d;
+	dk_dialect dialect;
+	char *where;
+	int rc = DK_OK;
+
+	loc.member = member;
+	if (bfd_get_flavour(abfd) != bfd_target_coff_flavour) {
+		dk_report(r->s, DK_ERROR, &loc, "not a COFF object (%s format)",
+			  bfd_get_target(abfd));
+		return DK_FAIL;
+	}
+	if (dk_starts_with(bfd_get_target(abfd), "pei-") || (abfd->flags & (EXEC_P | DYNAMIC))) {
+		dk_report(r->s, DK_ERROR, &loc,
+			  "is a PE image (DLL or EXE), not an object; this version reads objects and archives only");
+		return DK_FAIL;
+	}
+	mach = machine_of(abfd);
+	if (mach == DK_MACHINE_UNKNOWN) {
+		dk_report(r->s, DK_ERROR, &loc, "COFF object for a machine dllkit does not know (%s)",
+			  bfd_get_target(abfd));
+		return DK_FAIL;
+	}
+	if (r->m->machine == DK_MACHINE_UNKNOWN) {
+		r->m->machine = mach;
+	} else if (r->m->machine != mach) {
+		dk_report(r->s, DK_ERROR, &loc, "is for %s, but earlier inputs are for %s",
+			  dk_machine_name(mach), dk_machine_name(r->m->machine));
+		return DK_FAIL;
+	}
+	where = where_of(r, member);
+	if (!where) {
+		dk_report(r->s, DK_ERROR, &loc, "out of memory");
+		return DK_FAIL;
+	}
+	if (is_import_member(abfd)) {
+		skipped(r, member ? member : r->path, where, DK_SKIP_IMPORT_THUNK);
+		free(where);
+		return DK_OK;
+	}
+	memset(&d, 0, sizeof d);
+	if (read_directives(r, abfd, member, mach, &d) != DK_OK) {
+		dk_directives_free(&d);
+		free(where);
+		return DK_FAIL;
+	}
+	dialect = r->o->dialect != DK_DIALECT_AUTO ? r->o->dialect
+		  : d.dialect != DK_DIALECT_AUTO ? d.dialect
+		  : r->m->dialect != DK_DIALECT_AUTO ? r->m->dialect : DK_DIALECT_GNU;
+	if (r->m->dialect == DK_DIALECT_AUTO && (d.dialect != DK_DIALECT_AUTO || r->o->dialect))
+		r->m->dialect = dialect;
+	if (r->o->export_all) {
+		dk_skip_reason lib_why = DK_SKIP_NONE;
+		if (r->user_lib)
+			lib_why = DK_SKIP_USER_LIB;
+		else if (!r->o->keep_runtime_libs && r->runtime_lib)
+			lib_why = DK_SKIP_RUNTIME_LIB;
+		else if (!r->o->keep_runtime_libs &&
+			 dk_filter_runtime_object(member ? member : r->base))
+			lib_why = DK_SKIP_RUNTIME_OBJ;
+		if (lib_why != DK_SKIP_NONE)
+			skipped(r, member ? member : r->base, where, lib_why);
+		else
+			rc = export_all_symbols(r, abfd, member, where, mach, dialect, &d);
+	} else if (!r->user_lib) {
+		for (size_t i = 0; i < d.nexports && rc == DK_OK; i++) {
+			dk_export *e = &d.exports[i];
+			if (dk_filter_user(r->o, e->internal ? e->internal : e->name, e->name)) {
+				skipped(r, e->name, where, DK_SKIP_USER_EXCLUDE);
+				continue;
+			}
+			rc = add_export(r, e, where);
+		}
+	} else {
+		skipped(r, member ? member : r->base, where, DK_SKIP_USER_LIB);
+	}
+	dk_directives_free(&d);
+	free(where);
+	return rc;
+}
+
+static int format_error(reader *r, bfd *abfd, const char *member)
+{
+	dk_loc loc = dk_loc_file(r->path);
+	bfd_error_type e = bfd_get_error();
+
+	loc.member = member;
+	if (e == bfd_error_file_truncated)
+		dk_report(r->s, DK_ERROR, &loc, "truncated file");
+	else if (e == bfd_error_file_not_recognized || e == bfd_error_wrong_format)
+		dk_report(r->s, DK_ERROR, &loc, "not a COFF object or archive");
+	else if (e == bfd_error_file_ambiguously_recognized)
+		dk_report(r->s, DK_ERROR, &loc, "file format is ambiguous");
+	else
+		dk_report(r->s, DK_ERROR, &loc, "cannot read: %s", bfd_why());
+	(void)abfd;
+	return DK_FAIL;
+}
+
+/* Open a bfd as an object; ambiguity between COFF targets is settled by
+ * taking the first COFF one (pe-x86-64 and pe-bigobj-x86-64 may both claim
+ * a file in a multi-target libbfd). */
+static bool check_object(bfd *abfd)
+{
+	char **matching = NULL;
+
+	if (bfd_check_format_matches(abfd, bfd_object, &matching))
+		return true;
+	if (bfd_get_error() == bfd_error_file_ambiguously_recognized && matching) {
+		for (char **t = matching; *t; t++) {
+			if (dk_starts_with(*t, "pe-") || dk_starts_with(*t, "pei-")) {
+				bool ok = bfd_find_target(*t, abfd) != NULL &&
+					  bfd_check_format(abfd, bfd_object);
+				free(matching);
+				return ok;
+			}
+		}
+	}
+	free(matching);
+	bfd_set_error(bfd_error_file_ambiguously_recognized);
+	return false;
+}
+
+static int read_archive(reader *r, bfd *arch)
+{
+	bfd *member = NULL, *prev = NULL;
+	int rc = DK_OK;
+	bool any = false;
+
+	for (;;) {
+		member = bfd_openr_next_archived_file(arch, prev);
+		if (prev)
+			bfd_close(prev);
+		prev = member;
+		if (!member) {
+			bfd_error_type e = bfd_get_error();
+			if (e != bfd_error_no_more_archived_files && e != bfd_error_no_error) {
+				dk_loc loc = dk_loc_file(r->path);
+				dk_report(r->s, DK_ERROR, &loc, "corrupt archive: %s", bfd_why());
+				rc = DK_FAIL;
+			}
+			break;
+		}
+		any = true;
+		const char *name = bfd_get_filename(member);
+		if (!check_object(member)) {
+			format_error(r, member, name);
+			rc = DK_FAIL;
+			continue;
+		}
+		if (read_object(r, member, name) != DK_OK)
+			rc = DK_FAIL;
+	}
+	(void)any;
+	return rc;
+}
+
+int dk_read_input(dk_module *m, const char *path, const dk_read_opts *o, dk_sink *s)
+{
+	reader r;
+	bfd *abfd;
+	dk_loc loc = dk_loc_file(path);
+	int rc;
+	static const dk_read_opts none;
+
+	bfd_setup();
+	memset(&r, 0, sizeof r);
+	r.m = m;
+	r.o = o ? o : &none;
+	r.s = s;
+	r.path = path;
+	r.base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+
+	abfd = bfd_openr(path, NULL);
+	if (!abfd) {
+		dk_report(s, DK_ERROR, &loc, "cannot open: %s", bfd_why());
+		return DK_FAIL;
+	}
+	if (bfd_check_format(abfd, bfd_archive)) {
+		/* Library filters are about archives, never loose objects. */
+		r.runtime_lib = dk_filter_runtime_lib(r.base);
+		r.user_lib = dk_filter_user_lib(r.o, r.base);
+		rc = read_archive(&r, abfd);
+	} else if (bfd_set_error(bfd_error_no_error), check_object(abfd)) {
+		rc = read_object(&r, abfd, NULL);
+	} else {
+		rc = format_error(&r, abfd, NULL);
+	}
+	bfd_close(abfd);
+	return rc;
+}

@@ -1,0 +1,341 @@
+/*
+ * dllkit.h - the public interface of libdllkit.
+ *
+ * One model in the middle (dk_module with its dk_export list); readers fill it,
+ * writers consume it.  The library never prints and never exits: every
+ * function reports problems to a dk_sink and returns a status.  There is no
+ * global mutable state, so separate modules may be used from separate threads.
+ */
+#ifndef DLLKIT_H
+#define DLLKIT_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define DK_VERSION "0.1.0"
+
+/* ------------------------------------------------------------------ */
+/* Diagnostics                                                          */
+/* ------------------------------------------------------------------ */
+
+typedef enum dk_severity { DK_ERROR, DK_WARNING, DK_NOTE } dk_severity;
+
+/* Where a diagnostic points.  Every field is optional (NULL / 0 / -1). */
+typedef struct dk_loc {
+	const char *file;   /* path as the user gave it */
+	const char *member; /* archive member, or NULL */
+	unsigned line;      /* 1-based, 0 = none */
+	unsigned column;    /* 1-based, 0 = none */
+	long long offset;   /* byte offset in file/member, -1 = none */
+} dk_loc;
+
+typedef struct dk_diag {
+	dk_severity severity;
+	dk_loc loc;
+	const char *message; /* one line, no trailing newline or period */
+} dk_diag;
+
+typedef void (*dk_diag_fn)(void *ctx, const dk_diag *d);
+
+/* A sink collects diagnostics.  `fn` may be NULL (diagnostics are counted only). */
+typedef struct dk_sink {
+	dk_diag_fn fn;
+	void *ctx;
+	unsigned errors;
+	unsigned warnings;
+} dk_sink;
+
+dk_loc dk_loc_file(const char *file);
+void dk_report(dk_sink *s, dk_severity sev, const dk_loc *loc, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+void dk_vreport(dk_sink *s, dk_severity sev, const dk_loc *loc, const char *fmt, va_list ap);
+
+/* Status codes. */
+enum { DK_OK = 0, DK_FAIL = -1 };
+
+/* ------------------------------------------------------------------ */
+/* Machines                                                             */
+/* ------------------------------------------------------------------ */
+
+typedef enum dk_machine {
+	DK_MACHINE_UNKNOWN = 0,
+	DK_MACHINE_I386 = 0x014c,
+	DK_MACHINE_AMD64 = 0x8664,
+	DK_MACHINE_ARM64 = 0xaa64,
+	DK_MACHINE_ARM64EC = 0xa641,
+	DK_MACHINE_ARMNT = 0x01c4,
+} dk_machine;
+
+const char *dk_machine_name(dk_machine m);       /* "i386", "x86-64", ... or NULL */
+dk_machine dk_machine_from_name(const char *s);  /* accepts aliases; UNKNOWN if none */
+unsigned dk_machine_pointer_size(dk_machine m);  /* 4 or 8, 0 if unknown */
+bool dk_machine_underscore(dk_machine m);        /* C symbols carry a leading '_' */
+
+/* ------------------------------------------------------------------ */
+/* The export model                                                     */
+/* ------------------------------------------------------------------ */
+
+enum {
+	DK_EXPORT_NONAME = 1u << 0,
+	DK_EXPORT_DATA = 1u << 1,
+	DK_EXPORT_PRIVATE = 1u << 2,
+	DK_EXPORT_CONSTANT = 1u << 3,
+};
+
+typedef struct dk_export {
+	char *name;        /* exported name, as written in a .def file */
+	char *internal;    /* "= internal" symbol, or NULL when it is `name` */
+	char *forward;     /* "= dll.func" or "= dll.#7" forwarder, or NULL */
+	char *import_name; /* GNU/LLVM "== name", or NULL */
+	char *export_as;   /* "EXPORTAS name", or NULL */
+	uint32_t ordinal;  /* 1..65535, or 0 when none was given */
+	unsigned flags;    /* DK_EXPORT_* */
+	char *origin;      /* where it came from ("a.o", "lib.a(m.o)", "x.def:3"), may be NULL */
+} dk_export;
+
+typedef enum dk_dialect {
+	DK_DIALECT_AUTO = 0, /* decide from what is seen; GNU when nothing tells */
+	DK_DIALECT_GNU,      /* MinGW: -export:"name",data; names as ld exports them */
+	DK_DIALECT_MSVC,     /* /EXPORT:_name,DATA; raw symbol names */
+} dk_dialect;
+
+/* One line of a SECTIONS/SEGMENTS statement: ".name READ WRITE SHARED ..." */
+typedef struct dk_section_attr {
+	char *name;
+	char *attrs; /* attribute words, space separated, as given */
+} dk_section_attr;
+
+/* One line of an IMPORTS statement (OS/2-era .def files): [internal=]module.entry */
+typedef struct dk_import {
+	char *internal; /* may be NULL */
+	char *module;
+	char *entry;    /* a name, or "#N"/ordinal text */
+} dk_import;
+
+typedef struct dk_module {
+	char *name;          /* LIBRARY/NAME argument, or NULL */
+	bool is_exe;         /* NAME (true) rather than LIBRARY */
+	bool has_name_stmt;  /* a LIBRARY/NAME statement was present */
+	bool has_base;
+	uint64_t base;
+	bool has_heap, has_heap_commit;
+	uint64_t heap_reserve, heap_commit;
+	bool has_stack, has_stack_commit;
+	uint64_t stack_reserve, stack_commit;
+	bool has_version;
+	unsigned version_major, version_minor;
+	char *description;   /* DESCRIPTION text, or NULL */
+	char *stub;          /* STUB file, or NULL */
+	dk_section_attr *sections;
+	size_t nsections;
+	dk_import *imports;
+	size_t nimports;
+	dk_machine machine;  /* UNKNOWN when nothing said */
+	dk_dialect dialect;  /* how i386 names are written: GNU (ld) or MSVC (link.exe) */
+
+	dk_export *exports;
+	size_t nexports, cap;
+} dk_module;
+
+void dk_module_init(dk_module *m);
+void dk_module_free(dk_module *m);
+
+/* Append a copy of `e` (all strings duplicated). Returns the new entry or NULL on ENOMEM. */
+dk_export *dk_module_add(dk_module *m, const dk_export *e);
+void dk_export_free(dk_export *e);
+/* Deep copy. Returns DK_OK or DK_FAIL (out of memory). */
+int dk_export_copy(dk_export *dst, const dk_export *src);
+
+/* Index of the export with this name, or -1. Linear; use after dk_module_sort for many lookups. */
+long dk_module_find(const dk_module *m, const char *name);
+
+/* Sort exports by name (byte order), ties keep their order. */
+void dk_module_sort(dk_module *m);
+
+/*
+ * Remove duplicate names, merging their attributes.  Two entries that agree
+ * (or where one leaves a field unset) merge silently; a real conflict
+ * (different ordinals, internal names, forward targets, DATA vs code) is an
+ * error naming both origins.  Returns DK_OK or DK_FAIL.
+ */
+int dk_module_dedupe(dk_module *m, dk_sink *s, const dk_loc *where);
+
+/*
+ * Check ordinals and counts: every ordinal in 1..65535, no two exports on one
+ * ordinal, no more than 65535 exports, NONAME only with an ordinal.
+ */
+int dk_module_check(const dk_module *m, dk_sink *s, const dk_loc *where);
+
+/*
+ * Keep the ordinals and flags that `old` gave to names `m` still has.  When
+ * `old` used ordinals, exports new to `m` are given ordinals above the
+ * highest old one (never reusing a retired ordinal), in name order.
+ * Module statements that `m` lacks (LIBRARY, BASE, VERSION, ...) are taken
+ * from `old`.
+ */
+int dk_module_merge_old(dk_module *m, const dk_module *old, dk_sink *s);
+
+/* ------------------------------------------------------------------ */
+/* .def files                                                           */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Parse a .def text (not necessarily NUL-terminated) of `len` bytes into `m`
+ * (which must be initialised; statements add to it).  `filename` names the
+ * text in diagnostics.  The parse fails as a whole: on any error returns
+ * DK_FAIL after reporting every error found, and `m` must then be discarded.
+ * `machine` (may be UNKNOWN) is recorded in m->machine if m has none.
+ */
+int dk_def_parse(dk_module *m, const char *text, size_t len, const char *filename, dk_sink *s);
+/* Read and parse a file. */
+int dk_def_parse_file(dk_module *m, const char *path, dk_sink *s);
+
+/*
+ * Write a .def text.  The result is malloc'd into *out (NUL-terminated, length
+ * in *outlen).  Deterministic; quotes what needs quoting so that parsing the
+ * output gives the same module.  Fails (DK_FAIL) only for names that cannot
+ * be written at all (containing both quote characters, a line break or NUL).
+ */
+int dk_def_write(const dk_module *m, char **out, size_t *outlen, dk_sink *s);
+
+/* True when `word` is a .def keyword (upper case only). */
+bool dk_def_is_keyword(const char *word);
+
+/* ------------------------------------------------------------------ */
+/* .drectve directives                                                  */
+/* ------------------------------------------------------------------ */
+
+
+/* What a directive section asked for. */
+typedef struct dk_directives {
+	dk_export *exports;   /* names converted to .def names for the machine/dialect */
+	size_t nexports;
+	char **exclude;       /* -exclude-symbols: names */
+	size_t nexclude;
+	dk_dialect dialect;   /* dialect seen (GNU/MSVC), AUTO if no export/option seen */
+} dk_directives;
+
+/*
+ * Parse the text of a .drectve section.  Both dialects are accepted in one
+ * text; option names are case-insensitive; unknown directives are skipped.
+ * GNU `-export:` names are already .def names (what ld exports); MSVC
+ * `/EXPORT:` names are raw symbols and are converted with
+ * dk_symbol_to_def_name(..., DK_DIALECT_MSVC) (this matters on i386 only).
+ * `loc` (may be NULL) is copied into diagnostics, with the offset of the
+ * offending directive inside the text.
+ */
+int dk_directives_parse(dk_directives *d, const char *text, size_t len, dk_machine machine,
+			const dk_loc *loc, dk_sink *s);
+void dk_directives_free(dk_directives *d);
+
+/* ------------------------------------------------------------------ */
+/* i386 name decoration                                                 */
+/* ------------------------------------------------------------------ */
+
+typedef enum dk_callconv {
+	DK_CC_PLAIN,      /* no decoration (x86-64 etc, or already undecorated) */
+	DK_CC_CDECL,      /* _f */
+	DK_CC_STDCALL,    /* _f@8 */
+	DK_CC_FASTCALL,   /* @f@8 */
+	DK_CC_VECTORCALL, /* f@@8 */
+	DK_CC_CPP,        /* ?f@@YAHH@Z (MSVC C++) */
+} dk_callconv;
+
+/* Classify a raw i386 symbol name. */
+dk_callconv dk_i386_classify(const char *sym);
+
+/*
+ * The name a raw object symbol has in a .def file written for `dialect`:
+ *   GNU:  strips the leading '_' of any '_'-prefixed symbol (ld's rule);
+ *   MSVC: strips it only when the name has no '@' (lld-link/link.exe: a
+ *         stdcall symbol `_f@8` is exported as written).
+ * On machines without the underscore prefix the name is returned as is.
+ * Returns a malloc'd string (NULL on ENOMEM).
+ */
+char *dk_symbol_to_def_name(const char *sym, dk_machine machine, dk_dialect dialect);
+
+/* `f@8` -> `f`, `@f@8` -> `f`, `_f@8` -> `_f`; NULL when nothing to kill. malloc'd. */
+char *dk_kill_at(const char *name);
+
+/* ------------------------------------------------------------------ */
+/* Reading objects and archives (libbfd)                                */
+/* ------------------------------------------------------------------ */
+
+/* Why --export-all left a symbol out (for --explain). */
+typedef enum dk_skip_reason {
+	DK_SKIP_NONE = 0,
+	DK_SKIP_IMPORT_THUNK,   /* __imp_, _head_, _iname, _NULL_THUNK_DATA ... */
+	DK_SKIP_COMPILER_CONST, /* __real@, __xmm@, ??_C@ ... */
+	DK_SKIP_REFPTR,         /* .refptr. */
+	DK_SKIP_DELETING_DTOR,  /* ??_G, ??_E */
+	DK_SKIP_STARTUP,        /* DllMain, DllEntryPoint, CRT start-up */
+	DK_SKIP_RUNTIME_LIB,    /* member of a runtime archive (libgcc, libstdc++, CRT) */
+	DK_SKIP_RUNTIME_OBJ,    /* crt2.o, dllcrt2.o, crtbegin.o ... */
+	DK_SKIP_USER_EXCLUDE,   /* --exclude */
+	DK_SKIP_USER_LIB,       /* --exclude-libs */
+	DK_SKIP_DIRECTIVE,      /* -exclude-symbols: directive */
+	DK_SKIP_INTERNAL,       /* .weak., section symbols, other tool-made names */
+} dk_skip_reason;
+
+const char *dk_skip_reason_text(dk_skip_reason r);
+
+/* Called for each symbol --export-all leaves out (may be NULL). */
+typedef void (*dk_skip_fn)(void *ctx, const char *symbol, const char *where, dk_skip_reason why);
+
+typedef struct dk_read_opts {
+	bool export_all;           /* every external defined symbol, not the directives */
+	dk_dialect dialect;        /* AUTO: from the directives seen, else GNU */
+	const char *const *exclude;      /* symbol or export names (fnmatch patterns) */
+	size_t nexclude;
+	const char *const *exclude_libs; /* archive names; "ALL" = every archive */
+	size_t nexclude_libs;
+	bool keep_runtime_libs;    /* do not skip libgcc/libstdc++/CRT archives and objects */
+	dk_skip_fn on_skip;
+	void *skip_ctx;
+} dk_read_opts;
+
+/*
+ * Read one input (COFF object, or GNU/MS static archive) and add its exports
+ * to `m`.  m->machine is set from the input, and a different machine is an
+ * error.  Anything that is not a COFF object or archive of one (ELF, a PE
+ * image, truncated data) is a one-line error.  Returns DK_OK or DK_FAIL.
+ */
+int dk_read_input(dk_module *m, const char *path, const dk_read_opts *o, dk_sink *s);
+
+/* Which libbfd the library was built on, and whether it reads ARM64 COFF. */
+const char *dk_bfd_flavor(void);
+bool dk_bfd_reads_arm64(void);
+
+/* ------------------------------------------------------------------ */
+/* Output                                                               */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Write `len` bytes to `path` atomically: a temporary file in the same folder,
+ * renamed over `path` on success.  When `only_if_changed` and the file already
+ * holds exactly these bytes, it is left untouched and *changed is false.
+ * On failure nothing at `path` is created or changed.
+ */
+int dk_write_file(const char *path, const void *data, size_t len, bool only_if_changed,
+		  bool *changed, dk_sink *s);
+
+/* Read a whole file into a malloc'd buffer (NUL-terminated for convenience). */
+int dk_read_file(const char *path, char **data, size_t *len, dk_sink *s);
+
+/*
+ * A make rule "target: dep dep ..." with make's special characters escaped,
+ * plus an empty rule per dependency (like gcc -MP) so deleting an input does
+ * not break the build.  malloc'd into *out.
+ */
+int dk_depfile_text(const char *target, const char *const *deps, size_t ndeps, char **out, size_t *outlen);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

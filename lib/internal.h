@@ -1,0 +1,30 @@
+/* internal.h - helpers shared inside libdllkit; not part of the public API. */
+#ifndef DK_INTERNAL_H
+#define DK_INTERNAL_H
+#include <stdbool.h>
+#include <stddef.h>
+#include "dllkit.h"
+
+/* A growable byte buffer.  On allocation failure `failed` is set and further
+ * appends are ignored, so callers check once at the end. */
+typedef struct dk_buf {
+	char *data;
+	size_t len, cap;
+	bool failed;
+} dk_buf;
+
+void dk_buf_init(dk_buf *b);
+void dk_buf_free(dk_buf *b);
+void dk_buf_add(dk_buf *b, const void *p, size_t n);
+void dk_buf_addc(dk_buf *b, char c);
+void dk_buf_adds(dk_buf *b, const char *s);
+void dk_buf_printf(dk_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Hand the NUL-terminated contents to the caller; the buffer is reset. NULL if failed. */
+char *dk_buf_take(dk_buf *b, size_t *len);
+
+char *dk_strdup(const char *s);               /* NULL in -> NULL out */
+char *dk_strndup(const char *s, size_t n);
+bool dk_streq(const char *a, const char *b);  /* NULL-safe */
+bool dk_starts_with(const char *s, const char *prefix);
+bool dk_ends_with(const char *s, const char *suffix);
+#endif

@@ -1,0 +1,172 @@
+/* output.c - files in and out: atomic, write-if-changed output; depfiles. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "internal.h"
+
+int dk_read_file(const char *path, char **data, size_t *len, dk_sink *s)
+{
+	dk_loc loc = dk_loc_file(path);
+	dk_buf b;
+	char chunk[65536];
+	FILE *f = fopen(path, "rb");
+
+	*data = NULL;
+	*len = 0;
+	if (!f) {
+		dk_report(s, DK_ERROR, &loc, "cannot open: %s", strerror(errno));
+		return DK_FAIL;
+	}
+	dk_buf_init(&b);
+	for (;;) {
+		size_t n = fread(chunk, 1, sizeof chunk, f);
+		dk_buf_add(&b, chunk, n);
+		if (n < sizeof chunk)
+			break;
+	}
+	if (ferror(f)) {
+		dk_report(s, DK_ERROR, &loc, "cannot read: %s", strerror(errno));
+		fclose(f);
+		dk_buf_free(&b);
+		return DK_FAIL;
+	}
+	fclose(f);
+	dk_buf_add(&b, "", 0); /* an empty file still gets a buffer */
+	*data = dk_buf_take(&b, len);
+	if (!*data) {
+		dk_report(s, DK_ERROR, &loc, "out of memory");
+		return DK_FAIL;
+	}
+	return DK_OK;
+}
+
+/* True when `path` holds exactly `data`. */
+static bool same_contents(const char *path, const void *data, size_t len)
+{
+	struct stat st;
+	char buf[65536];
+	size_t off = 0;
+	bool same = true;
+	FILE *f;
+
+	if (stat(path, &st) != 0 || !S_ISREG(st.st_mode) || (size_t)st.st_size != len)
+		return false;
+	f = fopen(path, "rb");
+	if (!f)
+		return false;
+	while (same && off < len) {
+		size_t want = len - off < sizeof buf ? len - off : sizeof buf;
+		if (fread(buf, 1, want, f) != want || memcmp(buf, (const char *)data + off, want))
+			same = false;
+		off += want;
+	}
+	fclose(f);
+	return same;
+}
+
+int dk_write_file(const char *path, const void *data, size_t len, bool only_if_changed,
+		  bool *changed, dk_sink *s)
+{
+	dk_loc loc = dk_loc_file(path);
+	const char *slash = strrchr(path, '/');
+	size_t dirlen = slash ? (size_t)(slash - path) + 1 : 0;
+	char *tmp;
+	int fd, err;
+	size_t off = 0;
+	struct stat st;
+	mode_t mode = 0666;
+
+	if (changed)
+		*changed = false;
+	if (only_if_changed && same_contents(path, data, len))
+		return DK_OK;
+	tmp = malloc(dirlen + 32);
+	if (!tmp) {
+		dk_report(s, DK_ERROR, &loc, "out of memory");
+		return DK_FAIL;
+	}
+	memcpy(tmp, path, dirlen);
+	strcpy(tmp + dirlen, ".dllkit-XXXXXX");
+	fd = mkstemp(tmp);
+	if (fd < 0) {
+		dk_report(s, DK_ERROR, &loc, "cannot create a file beside it: %s", strerror(errno));
+		free(tmp);
+		return DK_FAIL;
+	}
+	while (off < len) {
+		ssize_t w = write(fd, (const char *)data + off, len - off);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			goto fail;
+		}
+		off += (size_t)w;
+	}
+	/* Keep the mode an existing file had; a new one gets 0666 & ~umask,
+	 * like any file a compiler writes (mkstemp made it 0600). */
+	if (stat(path, &st) == 0) {
+		mode = st.st_mode & 07777;
+	} else {
+		mode_t um = umask(0);
+		umask(um);
+		mode &= ~um;
+	}
+	if (fchmod(fd, mode) != 0 || close(fd) != 0) {
+		fd = -1;
+		goto fail;
+	}
+	fd = -1;
+	if (rename(tmp, path) != 0)
+		goto fail;
+	free(tmp);
+	if (changed)
+		*changed = true;
+	return DK_OK;
+fail:
+	err = errno;
+	if (fd >= 0)
+		close(fd);
+	unlink(tmp);
+	free(tmp);
+	dk_report(s, DK_ERROR, &loc, "cannot write: %s", strerror(err));
+	return DK_FAIL;
+}
+
+/* Escape a path for a make rule the way gcc -MD does: blanks and '#' get a
+ * backslash, '$' is doubled. */
+static void add_make_path(dk_buf *b, const char *p)
+{
+	for (; *p; p++) {
+		if (*p == ' ' || *p == '\t' || *p == '#')
+			dk_buf_addc(b, '\\');
+		if (*p == '$')
+			dk_buf_addc(b, '$');
+		dk_buf_addc(b, *p);
+	}
+}
+
+int dk_depfile_text(const char *target, const char *const *deps, size_t ndeps, char **out,
+		    size_t *outlen)
+{
+	dk_buf b;
+
+	dk_buf_init(&b);
+	add_make_path(&b, target);
+	dk_buf_addc(&b, ':');
+	for (size_t i = 0; i < ndeps; i++) {
+		dk_buf_adds(&b, " \\\n  ");
+		add_make_path(&b, deps[i]);
+	}
+	dk_buf_addc(&b, '\n');
+	for (size_t i = 0; i < ndeps; i++) {
+		dk_buf_addc(&b, '\n');
+		add_make_path(&b, deps[i]);
+		dk_buf_adds(&b, ":\n");
+	}
+	*out = dk_buf_take(&b, outlen);
+	return *out ? DK_OK : DK_FAIL;
+}
