@@ -119,8 +119,13 @@ static char *undecorated(const dk_module *m, const char *name)
 }
 
 /*
- * --kill-at: the export keeps its decorated symbol as internal name and is
- * exported undecorated (`sfunc = sfunc@8`); --add-stdcall-alias: both.
+ * --kill-at exports a decorated function under its undecorated name.  The
+ * two linkers want that said differently (both verified):
+ *   GNU ld:   `sfunc@8 == sfunc`  exports "sfunc", and an import library
+ *             made from it still resolves callers' `_sfunc@8`;
+ *   lld-link/link.exe ignore `==` for the export table, and want
+ *             `sfunc = _sfunc@8`.
+ * --add-stdcall-alias keeps `f@N` and adds `f = f@N`.
  */
 static bool apply_stdcall(dk_module *m, bool kill, bool alias)
 {
@@ -130,14 +135,19 @@ static bool apply_stdcall(dk_module *m, bool kill, bool alias)
 		dk_export *e = &m->exports[i];
 		char *k;
 
-		if (e->internal || e->forward)
+		if (e->internal || e->forward || e->export_as)
 			continue;
 		k = undecorated(m, e->name);
 		if (!k)
 			continue;
-		if (kill) {
+		if (kill && m->dialect == DK_DIALECT_MSVC) {
 			e->internal = e->name;
 			e->name = k;
+		} else if (kill) {
+			if (e->import_name)
+				free(k);
+			else
+				e->import_name = k;
 		} else if (alias) {
 			dk_export a;
 			if (dk_module_find(m, k) >= 0) {
