@@ -260,6 +260,14 @@ int main(int argc, char **argv)
 	o.read.on_skip = on_skip;
 	o.read.skip_ctx = &st;
 
+	/* On i386 a symbol's .def name depends on the dialect (ld: sfunc@8,
+	 * link.exe: _sfunc@8), which --export-all must know before naming
+	 * the first symbol: the first input whose directives tell decides. */
+	if (o.read.export_all && o.read.dialect == DK_DIALECT_AUTO) {
+		for (int i = optind; i < nargs && !o.read.dialect; i++)
+			o.read.dialect = dk_input_dialect(args[i]);
+	}
+
 	/* Read every input, so that one run reports every bad file. */
 	bool ok = true;
 	for (int i = optind; i < nargs; i++) {

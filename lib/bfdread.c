@@ -229,7 +229,7 @@ static int export_all_symbols(reader *r, bfd *abfd, const char *member, const ch
 		if (why == DK_SKIP_NONE && dk_filter_user(r->o, raw, name))
 			why = DK_SKIP_USER_EXCLUDE;
 		if (why != DK_SKIP_NONE) {
-			skipped(r, name, where, why);
+			skipped(r, raw, where, why);
 			free(name);
 			continue;
 		}
@@ -404,6 +404,58 @@ static int read_archive(reader *r, bfd *arch)
 	}
 	(void)any;
 	return rc;
+}
+
+/* The dialect of one object's directives, AUTO when it has none. */
+static dk_dialect object_dialect(bfd *abfd)
+{
+	dk_directives d;
+	dk_sink quiet = { NULL, NULL, 0, 0 };
+	reader r;
+	static const dk_read_opts none;
+	dk_module m;
+	dk_dialect result;
+
+	if (bfd_get_flavour(abfd) != bfd_target_coff_flavour)
+		return DK_DIALECT_AUTO;
+	memset(&r, 0, sizeof r);
+	dk_module_init(&m);
+	r.m = &m;
+	r.o = &none;
+	r.s = &quiet;
+	r.path = "";
+	memset(&d, 0, sizeof d);
+	read_directives(&r, abfd, NULL, DK_MACHINE_UNKNOWN, &d);
+	result = d.dialect;
+	dk_directives_free(&d);
+	return result;
+}
+
+dk_dialect dk_input_dialect(const char *path)
+{
+	bfd *abfd, *member, *prev = NULL;
+	dk_dialect d = DK_DIALECT_AUTO;
+
+	bfd_setup();
+	abfd = bfd_openr(path, NULL);
+	if (!abfd)
+		return DK_DIALECT_AUTO;
+	if (bfd_check_format(abfd, bfd_archive)) {
+		while (d == DK_DIALECT_AUTO &&
+		       (member = bfd_openr_next_archived_file(abfd, prev)) != NULL) {
+			if (prev)
+				bfd_close(prev);
+			prev = member;
+			if (check_object(member))
+				d = object_dialect(member);
+		}
+		if (prev)
+			bfd_close(prev);
+	} else if (check_object(abfd)) {
+		d = object_dialect(abfd);
+	}
+	bfd_close(abfd);
+	return d;
 }
 
 int dk_read_input(dk_module *m, const char *path, const dk_read_opts *o, dk_sink *s)

@@ -308,6 +308,15 @@ typedef struct dk_read_opts {
  */
 int dk_read_input(dk_module *m, const char *path, const dk_read_opts *o, dk_sink *s);
 
+/*
+ * The naming dialect an input's directives are written in (GNU `-export:` or
+ * MSVC `/EXPORT:`, or a /DEFAULTLIB only MSVC-style compilers write), AUTO
+ * when it has none.  Read errors are left for dk_read_input to report.
+ * With --export-all on i386 the dialect must be known before the first
+ * symbol is named, so callers ask this of their inputs first.
+ */
+dk_dialect dk_input_dialect(const char *path);
+
 /* Which libbfd the library was built on, and whether it reads ARM64 COFF. */
 const char *dk_bfd_flavor(void);
 bool dk_bfd_reads_arm64(void);

@@ -82,7 +82,8 @@ dk_skip_reason dk_filter_symbol(const char *raw, const char *name)
 		return DK_SKIP_COMPILER_CONST;
 	if (has_prefix_in(raw, dtor_prefixes))
 		return DK_SKIP_DELETING_DTOR;
-	if (is_startup(name))
+	/* MSVC i386 naming keeps the '_' of `_DllMain@12`. */
+	if (is_startup(name) || (raw[0] == '_' && is_startup(raw + 1)))
 		return DK_SKIP_STARTUP;
 	if (has_prefix_in(raw, internal_prefixes) || raw[0] == '$' || raw[0] == '.')
 		return DK_SKIP_INTERNAL;
