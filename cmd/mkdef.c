@@ -170,6 +170,14 @@ static bool apply_stdcall(dk_module *m, bool kill, bool alias)
 	return true;
 }
 
+static bool has_stdcall_name(const dk_module *m)
+{
+	for (size_t i = 0; i < m->nexports; i++)
+		if (dk_i386_classify(m->exports[i].name) == DK_CC_PLAIN && strchr(m->exports[i].name, '@'))
+			return true;
+	return false;
+}
+
 static void usage_error(const char *fmt, const char *arg)
 {
 	fprintf(stderr, "%s: error: ", progname);
@@ -283,6 +291,10 @@ int main(int argc, char **argv)
 	}
 	if (!ok)
 		goto out;
+	if (m.machine == DK_MACHINE_I386 && o.read.export_all && !o.read.dialect &&
+	    has_stdcall_name(&m))
+		fprintf(stderr, "mkdef: note: no directive tells how stdcall names are written; "
+				"using ld's (f@8); --dialect msvc gives link.exe's (_f@8)\n");
 	if (m.dialect == DK_DIALECT_AUTO)
 		m.dialect = o.read.dialect ? o.read.dialect : DK_DIALECT_GNU;
 	if (dk_module_dedupe(&m, &sink, NULL) != DK_OK)

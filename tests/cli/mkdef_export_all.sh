@@ -1,0 +1,142 @@
+#!/bin/bash
+# mkdef --export-all: every external defined symbol, less what the
+# toolchain made.  MinGW: the same names GNU ld's --export-all-symbols
+# exports from the same objects.  MSVC: the names CMake's export-all would
+# keep, and a DLL linked from the .def exports exactly those.
+. "$(dirname "$0")/../lib.sh"
+fixtures
+
+strip_obj() { llvm-objcopy -R .drectve "$1" "$2"; }
+
+# MinGW: compare with ld --export-all-symbols on the objects, drectve removed.
+for cfg in mingw64 mingw32; do
+	pre=$( [ $cfg = mingw64 ] && echo x86_64 || echo i686)-w64-mingw32
+	for unit in c cxx; do
+		w=$T/$cfg-$unit; mkdir -p "$w"
+		if [ $unit = c ]; then srcs=(plain api); drv=$pre-gcc; else srcs=(cls cls2); drv=$pre-g++; fi
+		objs=()
+		for s in "${srcs[@]}"; do strip_obj "$FIX/$cfg/$s.o" "$w/$s.o"; objs+=("$w/$s.o"); done
+		$drv -shared -Wl,--export-all-symbols -o "$w/ld.dll" "${objs[@]}"
+		dll_exports "$w/ld.dll" >"$w/ld.txt"
+		"$MKDEF" --export-all -o "$w/x.def" "${objs[@]}" 2>"$w/err"
+		def_names "$w/x.def" >"$w/ours.txt"
+		same "$cfg $unit: same names as ld --export-all-symbols" "$w/ld.txt" "$w/ours.txt"
+		# And the DLL linked from the .def exports the same.
+		$drv -shared -o "$w/def.dll" "$w/x.def" "${objs[@]}"
+		dll_exports "$w/def.dll" >"$w/def.txt"
+		same "$cfg $unit: DLL from the .def exports it" "$w/ld.txt" "$w/def.txt"
+	done
+done
+
+# MSVC: the filters, pinned.
+for cfg in msvc64 msvc32; do
+	m=$( [ $cfg = msvc64 ] && echo x64 || echo x86)
+	w=$T/$cfg; mkdir -p "$w"
+	strip_obj "$FIX/$cfg/plain.o" "$w/plain.o"
+	strip_obj "$FIX/$cfg/cls.o" "$w/cls.o"
+	# Without directives nothing in an object tells link.exe naming from
+	# ld naming: the user says which.
+	"$MKDEF" --export-all --dialect msvc -o "$w/x.def" "$w/plain.o" "$w/cls.o" 2>"$w/err"
+	llvm-nm "$w/plain.o" "$w/cls.o" >"$w/nm.txt"
+	for kind in '__real@' '??_C@' '??_G'; do
+		if grep -qF -- "$kind" "$w/nm.txt" && ! grep -qF -- "$kind" "$w/x.def"; then
+			ok "$cfg: $kind symbols in the object are left out"
+		else
+			fail "$cfg: $kind symbols in the object are left out" "not in nm or still in the .def"
+		fi
+	done
+	if grep -q DllMain "$w/nm.txt" && ! grep -q DllMain "$w/x.def"; then ok "$cfg: DllMain left out"
+	else fail "$cfg: DllMain left out" "$(grep DllMain "$w/x.def")"; fi
+	for d in plain_counter plain_factors plain_common; do
+		if grep -Eq "^    $d DATA\$" "$w/x.def"; then ok "$cfg: $d is DATA"
+		else fail "$cfg: $d is DATA" "$(grep "$d" "$w/x.def")"; fi
+	done
+	for f in plain_greeting plain_scale plain_uses_static; do
+		if grep -Eq "^    $f\$" "$w/x.def"; then ok "$cfg: function $f kept as code"
+		else fail "$cfg: function $f kept as code" "missing"; fi
+	done
+	if grep -q plain_static "$w/x.def"; then fail "$cfg: static functions are not exported" "found"
+	else ok "$cfg: static functions are not exported"; fi
+	lld-link -nologo -dll -noentry -nodefaultlib -force:unresolved -machine:$m -def:"$w/x.def" \
+		-out:"$w/x.dll" "$w/plain.o" "$w/cls.o" "$FIX/$cfg/fltused.obj" >"$w/link.log" 2>&1
+	dll_exports "$w/x.dll" >"$w/dll.txt"
+	def_names "$w/x.def" >"$w/def.txt"
+	same "$cfg: lld-link exports every name of the .def under that name" "$w/def.txt" "$w/dll.txt"
+done
+grep -q '_plain_std@8' "$T/msvc32/x.def" && ok "msvc32: stdcall keeps its '_' in MSVC naming" ||
+	fail "msvc32: stdcall keeps its '_' in MSVC naming" "$(grep plain_std "$T/msvc32/x.def")"
+
+"$MKDEF" --export-all "$T/msvc32/plain.o" >/dev/null 2>"$T/note.err"
+grep -q 'dialect msvc' "$T/note.err" && ok "i386 without directives: a note says GNU naming was assumed" ||
+	fail "i386 without directives: a note says GNU naming was assumed" "$(cat "$T/note.err")"
+
+# The dialect of the first object with directives decides for all (i386).
+"$MKDEF" --export-all "$FIX/msvc32/plain.o" "$FIX/msvc32/api.o" >"$T/mixed.def"
+if grep -q '_plain_std@8' "$T/mixed.def" && grep -q '_sfunc@8' "$T/mixed.def"; then
+	ok "i386 dialect decided before the first symbol is named"
+else
+	fail "i386 dialect decided before the first symbol is named" "$(grep -E 'std|sfunc' "$T/mixed.def" | tr '\n' '|')"
+fi
+"$MKDEF" --export-all --dialect gnu "$FIX/msvc32/plain.o" >"$T/gnu.def"
+grep -Eq '^    plain_std@8$' "$T/gnu.def" && ok "--dialect gnu names stdcall as ld does" ||
+	fail "--dialect gnu names stdcall as ld does" "$(grep plain_std "$T/gnu.def")"
+
+# The user's own const data is kept, compiler constants are not (MinGW).
+"$MKDEF" --export-all "$FIX/mingw64/plain.o" >"$T/m64.def"
+grep -Eq '^    plain_factors DATA$' "$T/m64.def" && ok "extern const user data is exported as DATA" ||
+	fail "extern const user data is exported as DATA" "missing"
+grep -q 'refptr\|__real\|\.rdata' "$T/m64.def" && fail "no compiler-made names" "$(grep -E 'refptr|real' "$T/m64.def")" ||
+	ok "no compiler-made names"
+
+# --exclude takes shell patterns; -exclude-symbols directives are honoured.
+"$MKDEF" --export-all --exclude 'plain_scale*,internal_only' "$FIX/mingw64/plain.o" "$FIX/mingw64/api.o" >"$T/ex.def"
+if ! grep -q 'plain_scale\|internal_only' "$T/ex.def" && grep -q plain_greeting "$T/ex.def"; then
+	ok "--exclude patterns"
+else fail "--exclude patterns" "$(tr '\n' '|' <"$T/ex.def")"; fi
+printf '%s\n' 'int hidden_fn(void) { return 1; }' 'int shown_fn(void) { return 2; }' >"$T/hid.c"
+clang --target=x86_64-w64-mingw32 -c "$T/hid.c" -o "$T/hid.o"
+llvm-objcopy --add-section .drectve=<(printf ' -exclude-symbols:hidden_fn') "$T/hid.o" "$T/hid2.o" 2>/dev/null ||
+	{ printf ' -exclude-symbols:hidden_fn' >"$T/dr.bin"; llvm-objcopy --add-section .drectve="$T/dr.bin" "$T/hid.o" "$T/hid2.o"; }
+"$MKDEF" --export-all "$T/hid2.o" >"$T/hid.def"
+if grep -q shown_fn "$T/hid.def" && ! grep -q hidden_fn "$T/hid.def"; then ok "-exclude-symbols directive honoured"
+else fail "-exclude-symbols directive honoured" "$(tr '\n' '|' <"$T/hid.def")"; fi
+
+# --exclude-libs, and runtime archives and start-up objects.
+mkdir -p "$T/libs"
+x86_64-w64-mingw32-ar rcs "$T/libs/libplain.a" "$FIX/mingw64/plain.o"
+"$MKDEF" --export-all --exclude-libs libplain "$T/libs/libplain.a" "$FIX/mingw64/api.o" >"$T/exl.def"
+if ! grep -q plain_ "$T/exl.def" && grep -q api_name "$T/exl.def"; then ok "--exclude-libs leaves the archive's symbols out"
+else fail "--exclude-libs leaves the archive's symbols out" "$(tr '\n' '|' <"$T/exl.def")"; fi
+cp "$T/libs/libplain.a" "$T/libs/libgcc.a"
+"$MKDEF" --export-all "$T/libs/libgcc.a" "$FIX/mingw64/api.o" >"$T/rt.def"
+! grep -q plain_ "$T/rt.def" && ok "runtime archive (libgcc.a) left out" || fail "runtime archive (libgcc.a) left out" "exported"
+"$MKDEF" --export-all --keep-runtime-libs "$T/libs/libgcc.a" >"$T/rt2.def"
+grep -q plain_counter "$T/rt2.def" && ok "--keep-runtime-libs keeps it" || fail "--keep-runtime-libs keeps it" "missing"
+"$MKDEF" --export-all /usr/x86_64-w64-mingw32/lib/dllcrt2.o "$FIX/mingw64/api.o" >"$T/crt.def" 2>"$T/crt.err"
+if [ "$(def_names "$T/crt.def" | wc -l)" = "$(def_names "$T/ex.def" | wc -l)" ] || ! grep -q atexit "$T/crt.def"; then
+	ok "start-up object dllcrt2.o left out"
+else fail "start-up object dllcrt2.o left out" "$(tr '\n' '|' <"$T/crt.def")"; fi
+
+# libstdc++.a, a real archive: runs clean; its choices are explained.
+L=$(x86_64-w64-mingw32-g++ -print-file-name=libstdc++.a)
+DLL=$(dirname "$L")/libstdc++-6.dll
+"$MKDEF" --export-all -o "$T/stdcxx0.def" "$L" 2>"$T/stdcxx0.err"; rc=$?
+if [ $rc = 0 ] && [ "$(def_names "$T/stdcxx0.def" | wc -l)" = 0 ] && grep -q 'keep-runtime-libs' "$T/stdcxx0.err"; then
+	ok "libstdc++.a alone: left out as a runtime library, with a warning naming the option"
+else fail "libstdc++.a alone: left out as a runtime library" "rc=$rc $(cat "$T/stdcxx0.err")"; fi
+"$MKDEF" --export-all --keep-runtime-libs --explain -o "$T/stdcxx.def" "$L" 2>"$T/stdcxx.err"; rc=$?
+n=$(def_names "$T/stdcxx.def" | wc -l)
+if [ $rc = 0 ] && [ "$n" -gt 5000 ]; then ok "libstdc++.a --keep-runtime-libs: $n exports"
+else fail "libstdc++.a --keep-runtime-libs" "rc=$rc n=$n $(tail -3 "$T/stdcxx.err")"; fi
+if grep -q 'note: left out symbol ".refptr.' "$T/stdcxx.err" && grep -q 'exports written;' "$T/stdcxx.err"; then
+	ok "libstdc++.a: --explain names each symbol left out and sums up"
+else fail "libstdc++.a: --explain" "$(tail -3 "$T/stdcxx.err")"; fi
+if [ -f "$DLL" ]; then
+	dll_exports "$DLL" >"$T/stdcxx-dll.txt"
+	def_names "$T/stdcxx.def" >"$T/stdcxx-ours.txt"
+	have=$(LC_ALL=C comm -12 "$T/stdcxx-dll.txt" "$T/stdcxx-ours.txt" | wc -l)
+	all=$(wc -l <"$T/stdcxx-dll.txt")
+	# The DLL is built from the same sources: nearly all its exports must be found.
+	if [ $((have * 100 / all)) -ge 98 ]; then ok "libstdc++.a covers $have of the $all exports of libstdc++-6.dll"
+	else fail "libstdc++.a covers libstdc++-6.dll's exports" "$have of $all"; fi
+fi
