@@ -182,7 +182,7 @@ static void usage_error(const char *fmt, const char *arg)
 {
 	fprintf(stderr, "%s: error: ", progname);
 	fprintf(stderr, fmt, arg);
-	fprintf(stderr, "\nTry 'mkdef --help' for more information.\n");
+	fprintf(stderr, " (mkdef --help lists the options)\n");
 }
 
 int main(int argc, char **argv)

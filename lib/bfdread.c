@@ -12,6 +12,7 @@
 #include <bfd.h>
 #include <errno.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include "filter.h"
@@ -338,14 +339,105 @@ static int format_error(reader *r, bfd *abfd, const char *member)
 	loc.member = member;
 	if (e == bfd_error_file_truncated)
 		dk_report(r->s, DK_ERROR, &loc, "truncated file");
+	else if ((e == bfd_error_file_not_recognized || e == bfd_error_wrong_format) &&
+		 machine_of(abfd) != DK_MACHINE_UNKNOWN)
+		/* The header names a machine we know, yet libbfd cannot read it:
+		 * cut short or damaged, not some other format. */
+		dk_report(r->s, DK_ERROR, &loc, "truncated or corrupt COFF object (header says %s)",
+			  dk_machine_name(machine_of(abfd)));
 	else if (e == bfd_error_file_not_recognized || e == bfd_error_wrong_format)
 		dk_report(r->s, DK_ERROR, &loc, "not a COFF object or archive");
 	else if (e == bfd_error_file_ambiguously_recognized)
 		dk_report(r->s, DK_ERROR, &loc, "file format is ambiguous");
 	else
 		dk_report(r->s, DK_ERROR, &loc, "cannot read: %s", bfd_why());
-	(void)abfd;
 	return DK_FAIL;
+}
+
+/* Little-endian fields of a header read into memory. */
+static uint32_t le16(const unsigned char *p) { return (uint32_t)p[0] | (uint32_t)p[1] << 8; }
+static uint32_t le32(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static bool read_at(bfd *abfd, file_ptr off, void *buf, bfd_size_type n)
+{
+	return bfd_seek(abfd, off, SEEK_SET) == 0 && bfd_bread(buf, n, abfd) == n;
+}
+
+/*
+ * Check that a COFF object's header, section table, relocations, symbol
+ * table and string table lie inside the file before libbfd reads it.
+ * libbfd 2.40 prints some complaints about damaged files straight to
+ * stderr while it probes formats, whatever error handler is set; a file
+ * that fails here never reaches it.  Returns NULL when the file looks
+ * sound (or is not COFF at all: libbfd then says what it is), else the
+ * problem.
+ */
+static const char *coff_precheck(bfd *abfd)
+{
+	unsigned char h[56], sh[40];
+	ufile_ptr size = bfd_get_size(abfd);
+	uint64_t nsec, symptr, nsyms, symsize, hdr, end;
+	bool bigobj;
+
+	if (size < 20 || !read_at(abfd, 0, h, 20))
+		return NULL;
+	bigobj = le16(h) == 0 && le16(h + 2) == 0xffff;
+	if (!bigobj) {
+		switch (le16(h)) {
+		case DK_MACHINE_I386: case DK_MACHINE_AMD64: case DK_MACHINE_ARM64:
+		case DK_MACHINE_ARM64EC: case DK_MACHINE_ARMNT:
+			break;
+		default:
+			return NULL; /* not an object we know: libbfd will say */
+		}
+		nsec = le16(h + 2);
+		symptr = le32(h + 8);
+		nsyms = le32(h + 12);
+		hdr = 20 + (uint64_t)le16(h + 16);
+		symsize = 18;
+	} else {
+		if (le16(h + 4) < 2)
+			return NULL; /* an import-library short member, not bigobj */
+		if (size < 56 || !read_at(abfd, 0, h, 56))
+			return "truncated big-object COFF header";
+		nsec = le32(h + 44);
+		symptr = le32(h + 48);
+		nsyms = le32(h + 52);
+		hdr = 56;
+		symsize = 20;
+	}
+	if (hdr + nsec * 40 > size)
+		return "section table runs past the end of the file";
+	for (uint64_t i = 0; i < nsec; i++) {
+		uint32_t raw, rawptr, relptr, nrel, flags;
+		if (!read_at(abfd, (file_ptr)(hdr + i * 40), sh, 40))
+			return "cannot read the section table";
+		raw = le32(sh + 16);
+		rawptr = le32(sh + 20);
+		relptr = le32(sh + 24);
+		nrel = le16(sh + 32);
+		flags = le32(sh + 36);
+		/* Reserved type bits (DSECT, NOLOAD, GROUP, COPY, OVER): no compiler sets them. */
+		if (flags & 0x417)
+			return "a section header has reserved type flags set";
+		if (rawptr && raw && (uint64_t)rawptr + raw > size)
+			return "section data runs past the end of the file";
+		if (nrel && (uint64_t)relptr + (uint64_t)nrel * 10 > size)
+			return "relocations run past the end of the file";
+	}
+	if (nsyms == 0 && symptr == 0)
+		return NULL;
+	end = symptr + nsyms * symsize;
+	if (end + 4 > size)
+		return "symbol table runs past the end of the file";
+	if (!read_at(abfd, (file_ptr)end, h, 4))
+		return "cannot read the string table size";
+	if (le32(h) < 4 || end + le32(h) > size)
+		return "string table size is out of range";
+	return NULL;
 }
 
 /* Open a bfd as an object; ambiguity between COFF targets is settled by
@@ -358,17 +450,21 @@ static bool check_object(bfd *abfd)
 	if (bfd_check_format_matches(abfd, bfd_object, &matching))
 		return true;
 	if (bfd_get_error() == bfd_error_file_ambiguously_recognized && matching) {
+		bool found = false;
 		for (char **t = matching; *t; t++) {
 			if (dk_starts_with(*t, "pe-") || dk_starts_with(*t, "pei-")) {
-				bool ok = bfd_find_target(*t, abfd) != NULL &&
-					  bfd_check_format(abfd, bfd_object);
-				free(matching);
-				return ok;
+				found = bfd_find_target(*t, abfd) != NULL &&
+					bfd_check_format(abfd, bfd_object);
+				break;
 			}
 		}
+		if (found) {
+			free(matching);
+			return true;
+		}
+		bfd_set_error(bfd_error_file_ambiguously_recognized);
 	}
 	free(matching);
-	bfd_set_error(bfd_error_file_ambiguously_recognized);
 	return false;
 }
 
@@ -394,6 +490,14 @@ static int read_archive(reader *r, bfd *arch)
 		}
 		any = true;
 		const char *name = bfd_get_filename(member);
+		const char *bad = coff_precheck(member);
+		if (bad) {
+			dk_loc loc = dk_loc_file(r->path);
+			loc.member = name;
+			dk_report(r->s, DK_ERROR, &loc, "truncated or corrupt COFF object: %s", bad);
+			rc = DK_FAIL;
+			continue;
+		}
 		if (!check_object(member)) {
 			format_error(r, member, name);
 			rc = DK_FAIL;
@@ -477,6 +581,17 @@ int dk_read_input(dk_module *m, const char *path, const dk_read_opts *o, dk_sink
 	abfd = bfd_openr(path, NULL);
 	if (!abfd) {
 		dk_report(s, DK_ERROR, &loc, "cannot open: %s", bfd_why());
+		return DK_FAIL;
+	}
+	if (bfd_get_size(abfd) == 0) {
+		dk_report(s, DK_ERROR, &loc, "empty file, not a COFF object or archive");
+		bfd_close(abfd);
+		return DK_FAIL;
+	}
+	const char *bad = coff_precheck(abfd);
+	if (bad) {
+		dk_report(s, DK_ERROR, &loc, "truncated or corrupt COFF object: %s", bad);
+		bfd_close(abfd);
 		return DK_FAIL;
 	}
 	if (bfd_check_format(abfd, bfd_archive)) {

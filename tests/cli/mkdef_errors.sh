@@ -1,0 +1,100 @@
+#!/bin/bash
+# Bad input is normal input: every malformed file, option or .def line gets
+# one clear error line naming where, a non-zero exit, no crash, and no
+# output file created or changed.
+. "$(dirname "$0")/../lib.sh"
+fixtures
+cd "$T"
+api=$FIX/mingw64/api.o
+
+# refuse NAME PATTERN ARGS...: mkdef ARGS -o out.def must fail with exactly
+# one stderr line matching PATTERN, leave no out.def and no temporary file.
+refuse() {
+	local name=$1 pat=$2; shift 2
+	rm -f out.def
+	"$MKDEF" -o out.def "$@" >stdout.txt 2>stderr.txt; local rc=$?
+	local lines; lines=$(wc -l <stderr.txt)
+	if [ $rc -eq 0 ]; then fail "$name" "exit status 0"
+	elif [ $rc -ge 128 ]; then fail "$name" "crashed (status $rc): $(head -3 stderr.txt)"
+	elif [ "$lines" -ne 1 ]; then fail "$name" "$lines lines on stderr: $(head -3 stderr.txt | tr '\n' '|')"
+	elif ! grep -Eq -- "$pat" stderr.txt; then fail "$name" "message '$(cat stderr.txt)' does not match /$pat/"
+	elif [ -e out.def ]; then fail "$name" "out.def was created"
+	elif ls -a | grep -q '^\.dllkit-'; then fail "$name" "a temporary file was left behind"
+	else ok "$name"; fi
+}
+
+head -c 60 "$api" >short.o
+s=$(stat -c %s "$api"); head -c $((s - 200)) "$api" >cut.o
+printf 'not an object\n' >text.o
+: >empty.o
+printf 'int f(void) { return 1; }\n' >elf.c && cc -c elf.c -o elf.o
+ar rcs elf.a elf.o
+x86_64-w64-mingw32-ar rcs good.a "$api" "$FIX/mingw64/plain.o"
+s=$(stat -c %s good.a); head -c $((s - 300)) good.a >cut.a
+x86_64-w64-mingw32-gcc -shared -o some.dll "$api"
+
+refuse "missing file" '^missing\.o: error: cannot open: No such file' missing.o
+refuse "empty file" '^empty\.o: error: empty file' empty.o
+refuse "text file" '^text\.o: error: not a COFF object or archive' text.o
+refuse "ELF object" '^elf\.o: error: not a COFF object \(elf64' elf.o
+refuse "archive with an ELF member names the member" '^elf\.a\(elf\.o\): error: not a COFF object' elf.a
+refuse "truncated object (header only)" '^short\.o: error: truncated or corrupt COFF object' short.o
+refuse "truncated object (tail cut)" '^cut\.o: error: truncated or corrupt COFF object' cut.o
+refuse "truncated archive names the member" '^cut\.a\(plain\.o\): error: ' cut.a
+refuse "a DLL where objects are expected" '^some\.dll: error: is a PE image' some.dll
+refuse "objects for two machines" "api\.o: error: is for i386, but earlier inputs are for x86-64" "$api" "$FIX/mingw32/api.o"
+refuse "unknown option" "^mkdef: error: unknown option --frobnicate" --frobnicate "$api"
+refuse "option without its argument" "^mkdef: error: option --library needs an argument" "$api" --library
+refuse "bad --dialect" '^mkdef: error: --dialect takes gnu or msvc' --dialect borland "$api"
+refuse "no inputs" '^mkdef: error: no input files'
+refuse "missing response file" "^mkdef: error: nosuch\.rsp: cannot open response file" @nosuch.rsp
+printf '%s "unterminated\n' "$api" >bad.rsp
+refuse "unterminated quote in a response file" '^mkdef: error: bad\.rsp: unterminated " quote' @bad.rsp
+
+# --merge with a malformed .def: file:line:column.
+printf 'LIBRARY x.dll\nEXPORTS\n  add @\n' >bad.def
+refuse "malformed --merge .def names line and column" '^bad\.def:3:[0-9]+: error: ' --merge bad.def "$api"
+refuse "missing --merge .def" '^nosuch\.def: error: ' --merge nosuch.def "$api"
+
+# Two objects giving one export two ordinals.
+printf '#pragma comment(linker, "/EXPORT:shared_fn,@1")\nint shared_fn(void) { return 1; }\n' >o1.c
+printf '#pragma comment(linker, "/EXPORT:shared_fn,@2")\nint shared_fn2(void) { return 1; }\n' >o2.c
+clang --target=x86_64-pc-windows-msvc -c o1.c -o o1.o && clang --target=x86_64-pc-windows-msvc -c o2.c -o o2.o
+refuse "one export, two ordinals: both origins named" 'shared_fn.*ordinal 1 in .*o1\.o but 2 in .*o2\.o' o1.o o2.o
+printf '#pragma comment(linker, "/EXPORT:a_fn,@5")\n#pragma comment(linker, "/EXPORT:b_fn,@5")\nint a_fn(void){return 1;}\nint b_fn(void){return 2;}\n' >o3.c
+clang --target=x86_64-pc-windows-msvc -c o3.c -o o3.o
+refuse "two exports on one ordinal" 'ordinal 5 is given to both "a_fn".*"b_fn"' o3.o
+
+# A malformed directive: error with the member and an offset.
+printf ' /EXPORT:"never_closed' >dr.bin
+llvm-objcopy --add-section .drectve=dr.bin "$FIX/msvc64/plain.o" baddr.o
+refuse "malformed .drectve directive" '^baddr\.o:0x[0-9a-f]+: error: unterminated quote in directive' baddr.o
+
+# An existing output file is left as it was when the run fails.
+printf 'keep me\n' >out.def
+"$MKDEF" -o out.def missing.o 2>/dev/null
+if [ "$(cat out.def)" = "keep me" ] && ! ls -a | grep -q '^\.dllkit-'; then ok "failed run leaves the old output untouched"
+else fail "failed run leaves the old output untouched" "$(cat out.def)"; fi
+# The output folder does not exist: one error, nothing written.
+"$MKDEF" -o no/such/dir/out.def "$api" 2>err.txt; rc=$?
+if [ $rc -ne 0 ] && [ "$(wc -l <err.txt)" = 1 ] && grep -q 'no/such/dir/out.def: error: ' err.txt; then ok "unwritable output: one error"
+else fail "unwritable output: one error" "rc=$rc $(cat err.txt)"; fi
+
+# Damaged objects never crash it: every single-byte change in the headers
+# and tables, and a spread of random ones, give success or a clean error.
+crashes=0 tried=0
+size=$(stat -c %s "$api")
+mutate() { # mutate OFFSET BYTE
+	cp "$api" mut.o
+	printf "$(printf '\\%03o' "$2")" | dd of=mut.o bs=1 seek="$1" conv=notrunc status=none
+	"$MKDEF" mut.o >/dev/null 2>mut.err; local rc=$?
+	tried=$((tried + 1))
+	if [ $rc -ge 2 ] || { [ $rc -ne 0 ] && [ "$(wc -l <mut.err)" -ne 1 ]; }; then
+		crashes=$((crashes + 1)); cp mut.o "crash-$1-$2.o"
+	fi
+}
+for off in $(seq 0 2 80); do mutate "$off" 255; mutate "$off" 0; done
+RANDOM=7
+for i in $(seq 1 150); do mutate $((RANDOM % size)) $((RANDOM % 256)); done
+if [ $crashes = 0 ]; then ok "$tried damaged objects: no crash, at most one error line each"
+else fail "damaged objects" "$crashes of $tried crashed or said too much (kept as $T/crash-*.o)"; fi
