@@ -1,0 +1,136 @@
+#!/bin/bash
+# How mkdef writes: the LIBRARY name, stdout, atomic write-if-changed
+# output, depfiles, @file response files, archives of both kinds,
+# --merge keeping ordinals stable, --kill-at and --add-stdcall-alias
+# proven with the linkers.
+. "$(dirname "$0")/../lib.sh"
+fixtures
+cd "$T"
+api=$FIX/mingw64/api.o
+
+# LIBRARY from the output name; --library overrides; none on stdout.
+"$MKDEF" -o libfoo.def "$api"
+[ "$(head -1 libfoo.def)" = 'LIBRARY "libfoo.dll"' ] || [ "$(head -1 libfoo.def)" = 'LIBRARY libfoo.dll' ] &&
+	ok "LIBRARY named after the output file" || fail "LIBRARY named after the output file" "$(head -1 libfoo.def)"
+"$MKDEF" --library bar.dll -o libfoo.def "$api"
+grep -q '^LIBRARY "*bar.dll"*$' libfoo.def && ok "--library names it" || fail "--library names it" "$(head -1 libfoo.def)"
+"$MKDEF" "$api" >stdout.def
+grep -q '^LIBRARY' stdout.def && fail "no LIBRARY on stdout without --library" "$(head -1 stdout.def)" ||
+	ok "no LIBRARY on stdout without --library"
+"$MKDEF" -o - "$api" | cmp -s - stdout.def && ok "-o - is standard output" || fail "-o - is standard output" "differs"
+
+# Write-if-changed: a second identical run leaves the file (and its time) alone.
+"$MKDEF" -o same.def "$api"
+touch -d '2001-01-01 00:00:00' same.def
+ino=$(stat -c %i same.def)
+"$MKDEF" -o same.def "$api"
+if [ "$(stat -c %Y same.def)" = "$(date -d '2001-01-01 00:00:00' +%s)" ] && [ "$(stat -c %i same.def)" = "$ino" ]; then
+	ok "unchanged output is left untouched (make does not rebuild)"
+else fail "unchanged output is left untouched" "mtime or inode changed"; fi
+"$MKDEF" -o same.def "$api" "$FIX/mingw64/plain.o" --export-all 2>/dev/null
+[ "$(stat -c %Y same.def)" != "$(date -d '2001-01-01 00:00:00' +%s)" ] && ok "changed output is rewritten" ||
+	fail "changed output is rewritten" "mtime unchanged"
+chmod 640 same.def; "$MKDEF" -o same.def "$api"
+[ "$(stat -c %a same.def)" = 640 ] && ok "rewriting keeps the file's mode" || fail "rewriting keeps the file's mode" "$(stat -c %a same.def)"
+"$MKDEF" -o fresh.def "$api"
+[ "$(stat -c %a fresh.def)" = "$(printf '%o' $((0666 & ~$(umask))))" ] && ok "a new file gets 0666 less umask" ||
+	fail "a new file gets 0666 less umask" "$(stat -c %a fresh.def)"
+
+# Deterministic: the same inputs give the same bytes, whatever the order of
+# the command line (the .def is sorted).
+"$MKDEF" --library o.dll -o o1.def "$api" "$FIX/mingw64/cls.o"
+"$MKDEF" --library o.dll -o o2.def "$FIX/mingw64/cls.o" "$api"
+same "output does not depend on input order" o1.def o2.def
+
+# Depfile: every input, response files too, with make's escaping.
+mkdir -p "dir with space"
+cp "$api" "dir with space/a#1.o"
+printf '"dir with space/a#1.o"\n' >in.rsp
+"$MKDEF" -o dep.def -M dep.d @in.rsp
+cat >expect.d <<'EOD'
+dep.def: \
+  in.rsp \
+  dir\ with\ space/a\#1.o
+
+in.rsp:
+
+dir\ with\ space/a\#1.o:
+EOD
+same "depfile lists the inputs and the response file, escaped" expect.d dep.d
+printf 'all: dep.def\ndep.def:\n\t@true\ninclude dep.d\n' >Makefile.test
+make -s -f Makefile.test >/dev/null 2>&1 && ok "make reads the depfile" || fail "make reads the depfile" "make failed"
+"$MKDEF" -M x.d "$api" 2>err.txt && fail "-M without -o is refused" "exit 0" || ok "-M without -o is refused"
+
+# Response files: GNU quoting, nesting, options inside.
+printf -- "--library 'q lib.dll'\n@in2.rsp\n" >outer.rsp
+printf '%s\n' "$api" >in2.rsp
+"$MKDEF" -o rsp.def @outer.rsp && grep -q 'q lib.dll' rsp.def && def_names rsp.def | grep -q add &&
+	ok "nested response files with quoting and options" || fail "nested response files" "$(cat rsp.def)"
+
+# Archives: GNU (ar) and Microsoft (llvm-lib) kinds give the objects' .def.
+"$MKDEF" "$FIX/msvc64/api.o" "$FIX/msvc64/cls.o" >objs.def
+llvm-lib -out:ms.lib "$FIX/msvc64/api.o" "$FIX/msvc64/cls.o"
+"$MKDEF" ms.lib >mslib.def
+same "Microsoft-kind archive (llvm-lib)" objs.def mslib.def
+llvm-ar --format=gnu rcs gnu.a "$FIX/msvc64/api.o" "$FIX/msvc64/cls.o"
+"$MKDEF" gnu.a >gnulib.def
+same "GNU-kind archive (ar)" objs.def gnulib.def
+x86_64-w64-mingw32-ar rcs thin.a "$api" && "$MKDEF" thin.a >/dev/null && ok "MinGW ar archive" ||
+	fail "MinGW ar archive" "failed"
+# An import library member among them is skipped, never exported.
+x86_64-w64-mingw32-dlltool -d objs.def -l imp.a 2>/dev/null
+"$MKDEF" --export-all imp.a "$api" >imp.def 2>imp.err
+if def_names imp.def | grep -qv -e '^add$' -e '^api_name$' -e '^cfunc$' -e '^counter$' -e '^ffunc$' -e '^scale$' -e '^sfunc$' -e '^table$' -e '^internal_only$'; then
+	fail "import-library members are not exported" "$(def_names imp.def | tr '\n' ' ')"
+else ok "import-library members are not exported"; fi
+
+# --merge: ordinals stay put; new names go above the old maximum.
+cat >old.def <<'EOD'
+LIBRARY api.dll
+EXPORTS
+    add @1
+    retired_fn @2
+    counter @3 DATA
+    sfunc @7 NONAME
+EOD
+"$MKDEF" --merge old.def -o merged.def "$api"
+for want in '    add @1' '    counter @3 DATA' '    sfunc @7 NONAME' '    api_name @8' '    cfunc @9' '    ffunc @10' '    scale @11' '    table @12 DATA'; do
+	grep -qxF "$want" merged.def && ok "--merge: '${want#    }'" || fail "--merge: '${want#    }'" "$(tr '\n' '|' <merged.def)"
+done
+grep -q '@2' merged.def && fail "--merge: retired ordinal 2 is not reused" "reused" || ok "--merge: retired ordinal 2 is not reused"
+grep -q '^LIBRARY "*api.dll' merged.def && ok "--merge keeps the old LIBRARY" || fail "--merge keeps the old LIBRARY" "$(head -1 merged.def)"
+x86_64-w64-mingw32-gcc -shared -o merged.dll merged.def "$(llvm-objcopy -R .drectve "$api" nod.o && echo nod.o)"
+llvm-readobj --coff-exports merged.dll | grep -A1 'Ordinal: 3$' | grep -q 'Name: counter' &&
+	ok "--merge: the linked DLL has counter at ordinal 3" || fail "--merge: linked DLL ordinals" "$(llvm-readobj --coff-exports merged.dll | head -30 | tr '\n' ' ')"
+
+# --kill-at and --add-stdcall-alias, as ld and lld-link read them.
+m32=$FIX/mingw32/api.o
+llvm-objcopy -R .drectve "$m32" nod32.o
+"$MKDEF" --kill-at -o k.def "$m32"
+i686-w64-mingw32-gcc -shared -o k.dll k.def nod32.o -Wl,--out-implib,k.dll.a
+dll_exports k.dll >k.txt
+printf '%s\n' add api_name cfunc counter ffunc scale sfunc table >k.want
+same "--kill-at (ld): exported without @N" k.want k.txt
+llvm-nm k.dll.a 2>/dev/null | grep -q ' T _sfunc@8$' && ok "--kill-at (ld): import library still resolves _sfunc@8" ||
+	fail "--kill-at (ld): import library still resolves _sfunc@8" "$(llvm-nm k.dll.a | grep sfunc)"
+"$MKDEF" --add-stdcall-alias -o a.def "$m32"
+i686-w64-mingw32-gcc -shared -o a.dll a.def nod32.o
+dll_exports a.dll >a.txt
+printf '%s\n' @ffunc@8 add api_name cfunc counter ffunc scale sfunc sfunc@8 table | LC_ALL=C sort >a.want
+same "--add-stdcall-alias (ld): both names" a.want a.txt
+ms32=$FIX/msvc32/api.o
+llvm-objcopy -R .drectve "$ms32" nodms.o
+"$MKDEF" --kill-at -o km.def "$ms32"
+lld-link -nologo -dll -noentry -nodefaultlib -machine:x86 -def:km.def -out:km.dll nodms.o "$FIX/msvc32/fltused.obj" >km.log 2>&1
+dll_exports km.dll >km.txt
+same "--kill-at (lld-link): exported without @N" k.want km.txt
+"$MKDEF" --add-stdcall-alias -o am.def "$ms32"
+lld-link -nologo -dll -noentry -nodefaultlib -machine:x86 -def:am.def -out:am.dll nodms.o "$FIX/msvc32/fltused.obj" >am.log 2>&1
+dll_exports am.dll >am.txt
+printf '%s\n' @ffunc@8 _sfunc@8 add api_name cfunc counter ffunc scale sfunc table | LC_ALL=C sort >am.want
+same "--add-stdcall-alias (lld-link): both names" am.want am.txt
+
+# --help and --version.
+"$MKDEF" --help | grep -q -- '--export-all' && ok "--help lists the options" || fail "--help lists the options" "no"
+"$MKDEF" --version | grep -Eq 'libbfd(-multiarch)? \((reads|does not read) ARM64' && ok "--version names the libbfd" ||
+	fail "--version names the libbfd" "$("$MKDEF" --version)"
