@@ -54,7 +54,7 @@ CHECK_LIBS   := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck)
 
 DEPS := $(LIB_OBJ:.o=.d) $(CMD_OBJ:.o=.d)
 
-.PHONY: all check unit cli deps samples install clean lint
+.PHONY: all check unit cli deps samples install clean lint fuzz
 all: $(TOOL_BINS)
 
 $(BUILD)/%.o: %.c
@@ -84,6 +84,21 @@ unit: $(UNIT_BINS)
 lint:
 	mandoc -Tlint -Wwarning man/*.[0-9]
 
+# Coverage-guided fuzzing of the text parsers with libFuzzer (clang):
+# FUZZ_SECONDS per target.  Crashes are left in build-fuzz/.
+FUZZ_SECONDS ?= 60
+FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+fuzz:
+	@mkdir -p build-fuzz
+	@for f in $(FUZZ_SRC); do \
+	  n=$$(basename $$f .c); \
+	  clang -g -O1 -fsanitize=fuzzer,address,undefined $(CPPFLAGS) -o build-fuzz/$$n $$f \
+	    $(filter-out lib/bfdread.c,$(LIB_SRC)) || exit 1; \
+	  mkdir -p build-fuzz/$$n-corpus; \
+	  echo "fuzzing $$n for $(FUZZ_SECONDS)s"; \
+	  (cd build-fuzz && ./$$n -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 $$n-corpus 2>&1 | tail -3) || exit 1; \
+	done
+
 # Everything the build and the tests use, on Debian.  apt-get install is
 # idempotent; the update runs only when a package is missing.
 DEB_PKGS := build-essential pkg-config binutils-dev binutils-multiarch-dev libiberty-dev \
@@ -108,7 +123,9 @@ install: $(TOOL_BINS)
 	install -m 644 man/*.5 $(DESTDIR)$(MANDIR)/man5/
 
 clean:
-	rm -rf $(BUILD) build-san
+	rm -rf $(BUILD) build-san build-fuzz
 	-$(MAKE) -C samples clean >/dev/null 2>&1
+
+.SECONDARY:
 
 -include $(DEPS)

@@ -190,7 +190,7 @@ int dk_module_merge_old(dk_module *m, const dk_module *old, dk_sink *s);
  * (which must be initialised; statements add to it).  `filename` names the
  * text in diagnostics.  The parse fails as a whole: on any error returns
  * DK_FAIL after reporting every error found, and `m` must then be discarded.
- * `machine` (may be UNKNOWN) is recorded in m->machine if m has none.
+ * A .def file names no machine: m->machine is left as it was.
  */
 int dk_def_parse(dk_module *m, const char *text, size_t len, const char *filename, dk_sink *s);
 /* Read and parse a file. */
@@ -199,8 +199,12 @@ int dk_def_parse_file(dk_module *m, const char *path, dk_sink *s);
 /*
  * Write a .def text.  The result is malloc'd into *out (NUL-terminated, length
  * in *outlen).  Deterministic; quotes what needs quoting so that parsing the
- * output gives the same module.  Fails (DK_FAIL) only for names that cannot
- * be written at all (containing both quote characters, a line break or NUL).
+ * output gives the same module.  Fails (DK_FAIL, every problem reported) for
+ * what would not read back the same: a name with both quote characters, a
+ * line break or NUL; an internal name with a '.' (it would read as a
+ * forwarder); a forward target that is not module.name; an export with both
+ * an internal name and a forward target; an ordinal or VERSION part above
+ * 65535; malformed section or IMPORTS entries.
  */
 int dk_def_write(const dk_module *m, char **out, size_t *outlen, dk_sink *s);
 
