@@ -134,6 +134,13 @@ static int parse_export(dk_directives *d, span arg, bool msvc, dk_machine machin
 				goto nomem;
 		}
 	}
+	/* `""` (or a lone `_` on i386) leaves nothing a linker could export. */
+	if (!e.name[0] || (e.internal && !e.internal[0])) {
+		dk_report(s, DK_ERROR, loc, "export directive \"%.*s\" has an empty name",
+			  (int)arg.n, arg.p);
+		dk_export_free(&e);
+		return DK_FAIL;
+	}
 	for (size_t i = 1; i < nf; i++) {
 		span a = f[i];
 		if (span_ieq(a, "data")) {
@@ -144,11 +151,18 @@ static int parse_export(dk_directives *d, span arg, bool msvc, dk_machine machin
 			e.flags |= DK_EXPORT_PRIVATE;
 		} else if (span_ieq(a, "constant")) {
 			e.flags |= DK_EXPORT_CONSTANT;
-		} else if (span_ieq(a, "exportas") && i + 1 < nf) {
+		} else if (span_ieq(a, "exportas")) {
 			free(e.export_as);
-			e.export_as = unquote(f[++i]);
+			e.export_as = i + 1 < nf ? unquote(f[++i]) : dk_strdup("");
 			if (!e.export_as)
 				goto nomem;
+			if (!e.export_as[0]) {
+				dk_report(s, DK_ERROR, loc,
+					  "export directive \"%.*s\": EXPORTAS needs a name after it",
+					  (int)arg.n, arg.p);
+				dk_export_free(&e);
+				return DK_FAIL;
+			}
 		} else if (a.n >= 2 && a.p[0] == '@') {
 			unsigned long v = 0;
 			for (size_t k = 1; k < a.n; k++) {
@@ -162,6 +176,14 @@ static int parse_export(dk_directives *d, span arg, bool msvc, dk_machine machin
 				dk_report(s, DK_ERROR, loc,
 					  "export directive \"%.*s\": ordinal \"%.*s\" is not a number in 1..65535",
 					  (int)arg.n, arg.p, (int)a.n, a.p);
+				dk_export_free(&e);
+				return DK_FAIL;
+			}
+			if (e.ordinal) {
+				/* Which one was meant?  Neither linker says; ask. */
+				dk_report(s, DK_ERROR, loc,
+					  "export directive \"%.*s\": ordinal given twice",
+					  (int)arg.n, arg.p);
 				dk_export_free(&e);
 				return DK_FAIL;
 			}
@@ -197,6 +219,10 @@ static int parse_exclude(dk_directives *d, span arg, dk_machine machine, bool ms
 		if (all[i].n == 0)
 			continue;
 		name = def_name(all[i], machine, msvc);
+		if (name && !name[0]) {
+			free(name); /* `""`: names nothing */
+			continue;
+		}
 		if (!name || !push_str(&d->exclude, &d->nexclude, name)) {
 			free(name);
 			goto nomem;

@@ -12,6 +12,7 @@
  *     start-up objects (crt2.o, dllcrt2.o, crtbegin.o).
  * A user's own `extern const` variables are ordinary data and are kept.
  */
+#include <ctype.h>
 #include <fnmatch.h>
 #include <string.h>
 #include "filter.h"
@@ -31,6 +32,31 @@ static const char *const import_prefixes[] = {
 	".idata$", NULL,
 };
 static const char *const import_suffixes[] = { "_iname", "_NULL_THUNK_DATA", NULL };
+
+/*
+ * The prefixes are tested on the .def name, as GNU ld tests them (on the
+ * symbol without its i386 '_').  A prefix that starts with a single '_'
+ * must not match a user's C prefix: on i386 a function `head_insert` is
+ * the symbol `_head_insert`, and in MSVC naming a stdcall `head_push` keeps
+ * it in the .def name too (`_head_push@8`).  So those prefixes are tested
+ * on the .def name only, and not when it is a stdcall `_f@N`; the others
+ * (`__imp_`, `\x7f`, ...) on either name.  Real plumbing never needs the
+ * exception: a decorated import symbol is `__imp__f@8`, `__nm__f@8`.
+ */
+static bool has_import_prefix(const char *raw, const char *name)
+{
+	bool c_name = dk_i386_classify(name) == DK_CC_STDCALL;
+
+	for (const char *const *p = import_prefixes; *p; p++) {
+		if ((*p)[0] == '_' && (*p)[1] != '_') {
+			if (!c_name && dk_starts_with(name, *p))
+				return true;
+		} else if (dk_starts_with(name, *p) || dk_starts_with(raw, *p)) {
+			return true;
+		}
+	}
+	return false;
+}
 
 /* MSVC emits these for floating-point, vector and string constants, in
  * COMDAT sections; they are never part of an interface. */
@@ -71,7 +97,7 @@ static bool is_startup(const char *name)
 
 dk_skip_reason dk_filter_symbol(const char *raw, const char *name)
 {
-	if (has_prefix_in(raw, import_prefixes) || has_prefix_in(name, import_prefixes))
+	if (has_import_prefix(raw, name))
 		return DK_SKIP_IMPORT_THUNK;
 	for (const char *const *p = import_suffixes; *p; p++)
 		if (dk_ends_with(raw, *p))
@@ -91,7 +117,8 @@ dk_skip_reason dk_filter_symbol(const char *raw, const char *name)
 }
 
 /* The names GNU ld's auto-export filter uses, matched as a basename prefix
- * followed by '.' or '-' (libgcc.a, libgcc_s.dll.a, libmsvcrt-os.a). */
+ * followed by '.' (libgcc.a, libgcc_s.dll.a, libmsvcrt-os.a) or, as ld
+ * does, by a '-' and a digit that start a version (libstdc++-6.a). */
 static const char *const runtime_libs[] = {
 	"libgcc", "libgcc_eh", "libgcc_s", "libstdc++", "libsupc++", "libmingw32", "libmingwex",
 	"libmingwthrd", "libmoldname", "libmsvcrt", "libmsvcrt-os", "libucrt", "libucrtbase",
@@ -107,6 +134,9 @@ bool dk_filter_runtime_lib(const char *base)
 	for (const char *const *p = runtime_libs; *p; p++) {
 		size_t n = strlen(*p);
 		if (strncmp(base, *p, n) == 0 && (base[n] == '.' || base[n] == '\0'))
+			return true;
+		if (strncmp(base, *p, n) == 0 && base[n] == '-' &&
+		    isdigit((unsigned char)base[n + 1]))
 			return true;
 		/* libclang_rt.builtins-x86_64.a, libmsvcrt-os.a */
 		if (strncmp(base, *p, n) == 0 && base[n] == '-' && strchr(*p, '.'))

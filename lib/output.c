@@ -1,10 +1,12 @@
 /* output.c - files in and out: atomic, write-if-changed output; depfiles. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include "internal.h"
 
@@ -68,6 +70,42 @@ static bool same_contents(const char *path, const void *data, size_t len)
 	return same;
 }
 
+/* A well-mixed 64-bit value (splitmix64's finaliser), for temporary names. */
+static uint64_t mix(uint64_t x)
+{
+	x += 0x9e3779b97f4a7c15u;
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9u;
+	x = (x ^ (x >> 27)) * 0x94d049bb133111ebu;
+	return x ^ (x >> 31);
+}
+
+/*
+ * Create a new file beside the target (tmp holds its folder, dirlen bytes)
+ * with `mode`, which the kernel narrows by the umask.  Not mkstemp: its
+ * 0600 file would need the umask to widen it, and reading the umask means
+ * setting it, for a moment, for every thread of the process.  Names differ
+ * by time, process and thread (a local's address); O_EXCL makes a clash a
+ * retry, never a clobber.
+ */
+static int create_beside(char *tmp, size_t dirlen, mode_t mode)
+{
+	struct timespec ts;
+	uint64_t seed = mix((uint64_t)getpid() ^ (uint64_t)(uintptr_t)&ts);
+
+	for (unsigned attempt = 0; attempt < 100; attempt++) {
+		int fd;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		seed = mix(seed ^ (uint64_t)ts.tv_sec ^ ((uint64_t)ts.tv_nsec << 32) ^ attempt);
+		snprintf(tmp + dirlen, 32, ".dllkit-%012llx",
+			 (unsigned long long)(seed & 0xffffffffffffu));
+		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+		if (fd >= 0 || errno != EEXIST)
+			return fd;
+	}
+	errno = EEXIST;
+	return -1;
+}
+
 int dk_write_file(const char *path, const void *data, size_t len, bool only_if_changed,
 		  bool *changed, dk_sink *s)
 {
@@ -78,7 +116,7 @@ int dk_write_file(const char *path, const void *data, size_t len, bool only_if_c
 	int fd, err;
 	size_t off = 0;
 	struct stat st;
-	mode_t mode = 0666;
+	bool keep_mode;
 
 	if (changed)
 		*changed = false;
@@ -90,8 +128,11 @@ int dk_write_file(const char *path, const void *data, size_t len, bool only_if_c
 		return DK_FAIL;
 	}
 	memcpy(tmp, path, dirlen);
-	strcpy(tmp + dirlen, ".dllkit-XXXXXX");
-	fd = mkstemp(tmp);
+	/* Keep the mode an existing file had (the temporary file is private
+	 * until then); a new one gets 0666 & ~umask, like any file a compiler
+	 * writes. */
+	keep_mode = stat(path, &st) == 0 && S_ISREG(st.st_mode);
+	fd = create_beside(tmp, dirlen, keep_mode ? 0600 : 0666);
 	if (fd < 0) {
 		dk_report(s, DK_ERROR, &loc, "cannot create a file beside it: %s", strerror(errno));
 		free(tmp);
@@ -106,21 +147,12 @@ int dk_write_file(const char *path, const void *data, size_t len, bool only_if_c
 		}
 		off += (size_t)w;
 	}
-	/* Keep the mode an existing file had; a new one gets 0666 & ~umask,
-	 * like any file a compiler writes (mkstemp made it 0600). */
-	if (stat(path, &st) == 0) {
-		mode = st.st_mode & 07777;
-	} else {
-		mode_t um = umask(0);
-		umask(um);
-		mode &= ~um;
-	}
-	if (fchmod(fd, mode) != 0 || close(fd) != 0) {
-		fd = -1;
+	if (keep_mode && fchmod(fd, st.st_mode & 07777) != 0)
 		goto fail;
-	}
+	/* close() reports write errors some file systems only find late. */
+	err = close(fd);
 	fd = -1;
-	if (rename(tmp, path) != 0)
+	if (err != 0 || rename(tmp, path) != 0)
 		goto fail;
 	free(tmp);
 	if (changed)
