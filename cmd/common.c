@@ -104,9 +104,11 @@ static bool split_response(const char *path, const char *text, argv_vec *out, in
 			break;
 		for (; *p; p++) {
 			if (q) {
+				/* As libiberty's buildargv: a backslash escapes the
+				 * next character inside either kind of quote too. */
 				if (*p == q) {
 					q = 0;
-				} else if (*p == '\\' && p[1] && q == '"') {
+				} else if (*p == '\\' && p[1]) {
 					word[n++] = *++p;
 				} else {
 					word[n++] = *p;

@@ -178,6 +178,25 @@ static bool has_stdcall_name(const dk_module *m)
 	return false;
 }
 
+/* Add a path to the depfile's list once; the output itself (--merge of
+ * the file being written) is no dependency of itself. */
+static bool add_dep(char ***deps, size_t *n, const char *path, const char *output)
+{
+	char **nd;
+
+	if (output && strcmp(path, output) == 0)
+		return true;
+	for (size_t i = 0; i < *n; i++)
+		if (strcmp((*deps)[i], path) == 0)
+			return true;
+	nd = realloc(*deps, (*n + 1) * sizeof *nd);
+	if (!nd)
+		return false;
+	*deps = nd;
+	nd[*n] = strdup(path);
+	return nd[(*n)++] != NULL;
+}
+
 static void usage_error(const char *fmt, const char *arg)
 {
 	fprintf(stderr, "%s: error: ", progname);
@@ -268,30 +287,14 @@ int main(int argc, char **argv)
 	o.read.on_skip = on_skip;
 	o.read.skip_ctx = &st;
 
-	/* On i386 a symbol's .def name depends on the dialect (ld: sfunc@8,
-	 * link.exe: _sfunc@8), which --export-all must know before naming
-	 * the first symbol: the first input whose directives tell decides. */
-	if (o.read.export_all && o.read.dialect == DK_DIALECT_AUTO) {
-		for (int i = optind; i < nargs && !o.read.dialect; i++)
-			o.read.dialect = dk_input_dialect(args[i]);
-	}
-
-	/* Read every input, so that one run reports every bad file. */
-	bool ok = true;
-	for (int i = optind; i < nargs; i++) {
-		char **nd = realloc(deps, (ndeps + 1) * sizeof *nd);
-		if (!nd)
+	/* Every input is read, so that one run reports every bad file. */
+	for (int i = optind; i < nargs; i++)
+		if (!add_dep(&deps, &ndeps, args[i], o.output))
 			goto nomem;
-		deps = nd;
-		deps[ndeps] = strdup(args[i]);
-		if (!deps[ndeps++])
-			goto nomem;
-		if (dk_read_input(&m, args[i], &o.read, &sink) != DK_OK)
-			ok = false;
-	}
-	if (!ok)
+	if (dk_read_inputs(&m, (const char *const *)args + optind, (size_t)(nargs - optind), &o.read,
+			   &sink) != DK_OK)
 		goto out;
-	if (m.machine == DK_MACHINE_I386 && o.read.export_all && !o.read.dialect &&
+	if (m.machine == DK_MACHINE_I386 && o.read.export_all && !m.dialect &&
 	    has_stdcall_name(&m))
 		fprintf(stderr, "mkdef: note: no directive tells how stdcall names are written; "
 				"using ld's (f@8); --dialect msvc gives link.exe's (_f@8)\n");
@@ -320,12 +323,7 @@ int main(int argc, char **argv)
 		dk_module_free(&old);
 		if (rc != DK_OK)
 			goto out;
-		char **nd = realloc(deps, (ndeps + 1) * sizeof *nd);
-		if (!nd)
-			goto nomem;
-		deps = nd;
-		deps[ndeps] = strdup(o.merge);
-		if (!deps[ndeps++])
+		if (!add_dep(&deps, &ndeps, o.merge, o.output))
 			goto nomem;
 	}
 	if (!m.name && o.output && strcmp(o.output, "-") != 0) {

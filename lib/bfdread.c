@@ -55,7 +55,12 @@ typedef struct reader {
 	const char *base;       /* basename of path */
 	bool runtime_lib;       /* path is a runtime archive (libgcc, libstdc++, ...) */
 	bool user_lib;          /* path is named by --exclude-libs */
+	dk_directives *excl;    /* -exclude-symbols: of every input so far (names in m->dialect) */
 } reader;
+
+/* Marks, while inputs are read, the exports --export-all added (as opposed
+ * to directives): only those are subject to -exclude-symbols. */
+#define AUTO_EXPORT (1u << 30)
 
 static dk_machine machine_of(bfd *abfd)
 {
@@ -137,13 +142,6 @@ static bool is_import_member(bfd *abfd)
 	return false;
 }
 
-static bool is_excluded_by_directive(const dk_directives *d, const char *name)
-{
-	for (size_t i = 0; i < d->nexclude; i++)
-		if (strcmp(d->exclude[i], name) == 0)
-			return true;
-	return false;
-}
 
 static int read_directives(reader *r, bfd *abfd, const char *member, dk_machine mach,
 			   dk_directives *d)
@@ -178,7 +176,7 @@ static int read_directives(reader *r, bfd *abfd, const char *member, dk_machine 
 }
 
 static int export_all_symbols(reader *r, bfd *abfd, const char *member, const char *where,
-			      dk_machine mach, dk_dialect dialect, const dk_directives *d)
+			      dk_machine mach, dk_dialect dialect)
 {
 	long upper, n;
 	asymbol **syms;
@@ -225,8 +223,6 @@ static int export_all_symbols(reader *r, bfd *abfd, const char *member, const ch
 			break;
 		}
 		why = dk_filter_symbol(raw, name);
-		if (why == DK_SKIP_NONE && is_excluded_by_directive(d, name))
-			why = DK_SKIP_DIRECTIVE;
 		if (why == DK_SKIP_NONE && dk_filter_user(r->o, raw, name))
 			why = DK_SKIP_USER_EXCLUDE;
 		if (why != DK_SKIP_NONE) {
@@ -237,6 +233,7 @@ static int export_all_symbols(reader *r, bfd *abfd, const char *member, const ch
 		dk_export e;
 		memset(&e, 0, sizeof e);
 		e.name = name;
+		e.flags = AUTO_EXPORT;
 		if (data)
 			e.flags |= DK_EXPORT_DATA;
 		rc = add_export(r, &e, where);
@@ -244,6 +241,55 @@ static int export_all_symbols(reader *r, bfd *abfd, const char *member, const ch
 	}
 	free(syms);
 	return rc;
+}
+
+/* Rewrite the names of a directive section in the dialect of the output. */
+static int convert_directives(dk_directives *d, dk_machine mach, dk_dialect to)
+{
+	dk_dialect from = d->dialect;
+
+	if (!from || from == to || !dk_machine_underscore(mach))
+		return DK_OK;
+	for (size_t i = 0; i < d->nexports; i++) {
+		char **fields[] = { &d->exports[i].name, &d->exports[i].internal };
+		for (int f = 0; f < 2; f++) {
+			char *c;
+			if (!*fields[f])
+				continue;
+			c = dk_def_name_convert(*fields[f], mach, from, to);
+			if (!c)
+				return DK_FAIL;
+			free(*fields[f]);
+			*fields[f] = c;
+		}
+	}
+	for (size_t i = 0; i < d->nexclude; i++) {
+		char *c = dk_def_name_convert(d->exclude[i], mach, from, to);
+		if (!c)
+			return DK_FAIL;
+		free(d->exclude[i]);
+		d->exclude[i] = c;
+	}
+	return DK_OK;
+}
+
+/* Move an object's -exclude-symbols: names to the list for the whole link. */
+static int keep_excludes(reader *r, dk_directives *d)
+{
+	char **p;
+
+	if (!d->nexclude || !r->excl)
+		return DK_OK;
+	p = realloc(r->excl->exclude, (r->excl->nexclude + d->nexclude) * sizeof *p);
+	if (!p)
+		return DK_FAIL;
+	r->excl->exclude = p;
+	memcpy(p + r->excl->nexclude, d->exclude, d->nexclude * sizeof *p);
+	r->excl->nexclude += d->nexclude;
+	free(d->exclude);
+	d->exclude = NULL;
+	d->nexclude = 0;
+	return DK_OK;
 }
 
 /* Read one COFF object (a file or an archive member). */
@@ -296,25 +342,20 @@ static int read_object(reader *r, bfd *abfd, const char *member)
 		free(where);
 		return DK_FAIL;
 	}
-	dialect = r->o->dialect != DK_DIALECT_AUTO ? r->o->dialect
-		  : d.dialect != DK_DIALECT_AUTO ? d.dialect
-		  : r->m->dialect != DK_DIALECT_AUTO ? r->m->dialect : DK_DIALECT_GNU;
-	if (r->m->dialect == DK_DIALECT_AUTO && (d.dialect != DK_DIALECT_AUTO || r->o->dialect))
+	/* Every name is written in one dialect: the one asked for, else the
+	 * first any input's directives used, else this object's. */
+	dialect = r->o->dialect ? r->o->dialect
+		  : r->m->dialect ? r->m->dialect : d.dialect ? d.dialect : DK_DIALECT_GNU;
+	if (!r->m->dialect && (d.dialect || r->o->dialect))
 		r->m->dialect = dialect;
-	if (r->o->export_all) {
-		dk_skip_reason lib_why = DK_SKIP_NONE;
-		if (r->user_lib)
-			lib_why = DK_SKIP_USER_LIB;
-		else if (!r->o->keep_runtime_libs && r->runtime_lib)
-			lib_why = DK_SKIP_RUNTIME_LIB;
-		else if (!r->o->keep_runtime_libs &&
-			 dk_filter_runtime_object(member ? member : r->base))
-			lib_why = DK_SKIP_RUNTIME_OBJ;
-		if (lib_why != DK_SKIP_NONE)
-			skipped(r, member ? member : r->base, where, lib_why);
-		else
-			rc = export_all_symbols(r, abfd, member, where, mach, dialect, &d);
-	} else if (!r->user_lib) {
+	if (convert_directives(&d, mach, dialect) != DK_OK || keep_excludes(r, &d) != DK_OK) {
+		dk_report(r->s, DK_ERROR, &loc, "out of memory");
+		rc = DK_FAIL;
+	} else if (r->user_lib) {
+		skipped(r, member ? member : r->base, where, DK_SKIP_USER_LIB);
+	} else {
+		/* Directives count with --export-all too: they may add aliases,
+		 * forwarders, ordinals and NONAME that no symbol shows. */
 		for (size_t i = 0; i < d.nexports && rc == DK_OK; i++) {
 			dk_export *e = &d.exports[i];
 			if (dk_filter_user(r->o, e->internal ? e->internal : e->name, e->name)) {
@@ -323,8 +364,18 @@ static int read_object(reader *r, bfd *abfd, const char *member)
 			}
 			rc = add_export(r, e, where);
 		}
-	} else {
-		skipped(r, member ? member : r->base, where, DK_SKIP_USER_LIB);
+		if (rc == DK_OK && r->o->export_all) {
+			dk_skip_reason lib_why = DK_SKIP_NONE;
+			if (!r->o->keep_runtime_libs && r->runtime_lib)
+				lib_why = DK_SKIP_RUNTIME_LIB;
+			else if (!r->o->keep_runtime_libs &&
+				 dk_filter_runtime_object(member ? member : r->base))
+				lib_why = DK_SKIP_RUNTIME_OBJ;
+			if (lib_why != DK_SKIP_NONE)
+				skipped(r, member ? member : r->base, where, lib_why);
+			else
+				rc = export_all_symbols(r, abfd, member, where, mach, dialect);
+		}
 	}
 	dk_directives_free(&d);
 	free(where);
@@ -562,7 +613,8 @@ dk_dialect dk_input_dialect(const char *path)
 	return d;
 }
 
-int dk_read_input(dk_module *m, const char *path, const dk_read_opts *o, dk_sink *s)
+static int read_one(dk_module *m, const char *path, const dk_read_opts *o, dk_directives *excl,
+		    dk_sink *s)
 {
 	reader r;
 	bfd *abfd;
@@ -577,6 +629,7 @@ int dk_read_input(dk_module *m, const char *path, const dk_read_opts *o, dk_sink
 	r.s = s;
 	r.path = path;
 	r.base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	r.excl = excl;
 
 	abfd = bfd_openr(path, NULL);
 	if (!abfd) {
@@ -606,4 +659,67 @@ int dk_read_input(dk_module *m, const char *path, const dk_read_opts *o, dk_sink
 	}
 	bfd_close(abfd);
 	return rc;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Drop the --export-all exports some input's -exclude-symbols: named, and
+ * clear the marks. */
+static void apply_excludes(dk_module *m, dk_directives *excl, const dk_read_opts *o)
+{
+	size_t out = 0;
+
+	if (excl->nexclude)
+		qsort(excl->exclude, excl->nexclude, sizeof *excl->exclude, cmp_str);
+	for (size_t i = 0; i < m->nexports; i++) {
+		dk_export *e = &m->exports[i];
+		bool gone = false;
+		if ((e->flags & AUTO_EXPORT) && excl->nexclude) {
+			const char *key = e->name;
+			gone = bsearch(&key, excl->exclude, excl->nexclude, sizeof *excl->exclude,
+				       cmp_str) != NULL;
+		}
+		e->flags &= ~AUTO_EXPORT;
+		if (gone) {
+			if (o->on_skip)
+				o->on_skip(o->skip_ctx, e->name, e->origin ? e->origin : "",
+					   DK_SKIP_DIRECTIVE);
+			dk_export_free(e);
+		} else {
+			m->exports[out++] = *e;
+		}
+	}
+	m->nexports = out;
+}
+
+int dk_read_inputs(dk_module *m, const char *const *paths, size_t n, const dk_read_opts *o,
+		   dk_sink *s)
+{
+	static const dk_read_opts none;
+	dk_read_opts opts = o ? *o : none;
+	dk_directives excl;
+	int rc = DK_OK;
+
+	/* On i386 a name depends on the dialect, which must be known before
+	 * the first symbol is named: the first input whose directives tell. */
+	if (opts.export_all && !opts.dialect && !m->dialect)
+		for (size_t i = 0; i < n && !opts.dialect; i++)
+			opts.dialect = dk_input_dialect(paths[i]);
+	memset(&excl, 0, sizeof excl);
+	for (size_t i = 0; i < n; i++)
+		if (read_one(m, paths[i], &opts, &excl, s) != DK_OK)
+			rc = DK_FAIL;
+	apply_excludes(m, &excl, &opts);
+	dk_directives_free(&excl);
+	if (!m->dialect && opts.dialect)
+		m->dialect = opts.dialect;
+	return rc;
+}
+
+int dk_read_input(dk_module *m, const char *path, const dk_read_opts *o, dk_sink *s)
+{
+	return dk_read_inputs(m, &path, 1, o, s);
 }

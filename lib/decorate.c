@@ -9,6 +9,7 @@
  * stdcall function is exported as `_f@8`.  Other machines have no prefix.
  */
 #include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
 #include "internal.h"
 
@@ -75,4 +76,33 @@ char *dk_kill_at(const char *name)
 	if (at <= start)
 		return NULL;
 	return dk_strndup(name + start, at - start);
+}
+
+char *dk_def_name_to_symbol(const char *name, dk_machine machine, dk_dialect dialect)
+{
+	if (!dk_machine_underscore(machine) || name[0] == '@' || name[0] == '?')
+		return dk_strdup(name);
+	/* link.exe naming: a name with '@' is already the symbol (`_f@8`, `f@@8`). */
+	if (dialect == DK_DIALECT_MSVC && strchr(name, '@'))
+		return dk_strdup(name);
+	dk_buf b;
+	dk_buf_init(&b);
+	dk_buf_addc(&b, '_');
+	dk_buf_adds(&b, name);
+	return dk_buf_take(&b, NULL);
+}
+
+char *dk_def_name_convert(const char *name, dk_machine machine, dk_dialect from, dk_dialect to)
+{
+	char *sym, *r;
+
+	if (from == to || from == DK_DIALECT_AUTO || to == DK_DIALECT_AUTO ||
+	    !dk_machine_underscore(machine))
+		return dk_strdup(name);
+	sym = dk_def_name_to_symbol(name, machine, from);
+	if (!sym)
+		return NULL;
+	r = dk_symbol_to_def_name(sym, machine, to);
+	free(sym);
+	return r;
 }

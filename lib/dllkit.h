@@ -161,8 +161,10 @@ void dk_module_sort(dk_module *m);
 /*
  * Remove duplicate names, merging their attributes.  Two entries that agree
  * (or where one leaves a field unset) merge silently; a real conflict
- * (different ordinals, internal names, forward targets, DATA vs code) is an
- * error naming both origins.  Returns DK_OK or DK_FAIL.
+ * (different ordinals, internal names, forward targets, or an internal name
+ * on one side and a forward target on the other) is an error naming both
+ * origins.  DATA on one side only is a warning, and DATA is kept.
+ * Returns DK_OK or DK_FAIL.
  */
 int dk_module_dedupe(dk_module *m, dk_sink *s, const dk_loc *where);
 
@@ -264,6 +266,13 @@ dk_callconv dk_i386_classify(const char *sym);
  */
 char *dk_symbol_to_def_name(const char *sym, dk_machine machine, dk_dialect dialect);
 
+/* The raw symbol a .def name stands for (the inverse of the above). malloc'd. */
+char *dk_def_name_to_symbol(const char *name, dk_machine machine, dk_dialect dialect);
+
+/* A .def name written for one dialect, rewritten for the other
+ * (GNU `sfunc@8` <-> MSVC `_sfunc@8`; `add` stays `add`). malloc'd. */
+char *dk_def_name_convert(const char *name, dk_machine machine, dk_dialect from, dk_dialect to);
+
 /* `f@8` -> `f`, `@f@8` -> `f`, `_f@8` -> `_f`; NULL when nothing to kill. malloc'd. */
 char *dk_kill_at(const char *name);
 
@@ -303,6 +312,17 @@ typedef struct dk_read_opts {
 	dk_skip_fn on_skip;
 	void *skip_ctx;
 } dk_read_opts;
+
+/*
+ * Read a set of inputs into `m`: the way a linker sees one link.  On i386
+ * the naming dialect is settled first (o->dialect, else the first input
+ * whose directives tell, else GNU) and every name is written in it;
+ * `-exclude-symbols:` directives apply to --export-all symbols of every
+ * input, as in GNU ld.  Every input is read even after an error, so one
+ * run reports every bad file.  Returns DK_OK or DK_FAIL.
+ */
+int dk_read_inputs(dk_module *m, const char *const *paths, size_t n, const dk_read_opts *o,
+		   dk_sink *s);
 
 /*
  * Read one input (COFF object, or GNU/MS static archive) and add its exports

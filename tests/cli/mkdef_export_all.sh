@@ -140,3 +140,26 @@ if [ -f "$DLL" ]; then
 	if [ $((have * 100 / all)) -ge 98 ]; then ok "libstdc++.a covers $have of the $all exports of libstdc++-6.dll"
 	else fail "libstdc++.a covers libstdc++-6.dll's exports" "$have of $all"; fi
 fi
+
+# Directives still count with --export-all: an alias only a directive makes.
+printf '%s\n' 'int real_impl(void) { return 3; }' \
+	'__asm__(".section .drectve\n.ascii \" -export:alias_fn=real_impl\"\n.text");' >"$T/alias.c"
+x86_64-w64-mingw32-gcc -c "$T/alias.c" -o "$T/alias.o"
+"$MKDEF" --export-all "$T/alias.o" >"$T/alias.def"
+if grep -q '^    alias_fn = real_impl$' "$T/alias.def" && grep -q '^    real_impl$' "$T/alias.def"; then
+	ok "--export-all keeps what directives add (alias)"
+else fail "--export-all keeps what directives add (alias)" "$(tr '\n' '|' <"$T/alias.def")"; fi
+x86_64-w64-mingw32-gcc -shared -Wl,--export-all-symbols -o "$T/alias-ld.dll" "$T/alias.o"
+llvm-objcopy -R .drectve "$T/alias.o" "$T/alias-nod.o"
+x86_64-w64-mingw32-gcc -shared -o "$T/alias-def.dll" "$T/alias.def" "$T/alias-nod.o"
+dll_exports "$T/alias-ld.dll" >"$T/alias-ld.txt"; dll_exports "$T/alias-def.dll" >"$T/alias-def.txt"
+same "--export-all with a directive alias: same exports as ld" "$T/alias-ld.txt" "$T/alias-def.txt"
+
+# -exclude-symbols: in one object applies to symbols of every object, as in ld.
+printf 'int foo_excl(void) { return 1; }\nint bar_kept(void) { return 2; }\n' >"$T/h1.c"
+printf 'int other_fn(void) { return 3; }\n__asm__(".section .drectve\\n.ascii \\" -exclude-symbols:foo_excl\\"\\n.text");\n' >"$T/h2.c"
+x86_64-w64-mingw32-gcc -c "$T/h1.c" -o "$T/h1.o" && x86_64-w64-mingw32-gcc -c "$T/h2.c" -o "$T/h2.o"
+"$MKDEF" --export-all "$T/h1.o" "$T/h2.o" >"$T/h.def"
+x86_64-w64-mingw32-gcc -shared -Wl,--export-all-symbols -o "$T/h-ld.dll" "$T/h1.o" "$T/h2.o"
+dll_exports "$T/h-ld.dll" >"$T/h-ld.txt"; def_names "$T/h.def" >"$T/h-ours.txt"
+same "-exclude-symbols applies across objects, as ld does" "$T/h-ld.txt" "$T/h-ours.txt"

@@ -134,3 +134,28 @@ same "--add-stdcall-alias (lld-link): both names" am.want am.txt
 "$MKDEF" --help | grep -q -- '--export-all' && ok "--help lists the options" || fail "--help lists the options" "no"
 "$MKDEF" --version | grep -Eq 'libbfd(-multiarch)? \((reads|does not read) ARM64' && ok "--version names the libbfd" ||
 	fail "--version names the libbfd" "$("$MKDEF" --version)"
+
+# --dialect rewrites directive names for the other linker.
+"$MKDEF" --dialect msvc -o tomsvc.def "$m32"
+lld-link -nologo -dll -noentry -nodefaultlib -force:unresolved -safeseh:no -machine:x86 -def:tomsvc.def -out:tomsvc.dll nod32.o >tomsvc.log 2>&1
+dll_exports tomsvc.dll >tomsvc.txt
+if grep -qx '_sfunc@8' tomsvc.txt && grep -qx 'add' tomsvc.txt && ! grep -q 'undefined' tomsvc.log; then
+	ok "--dialect msvc: MinGW objects' .def links with lld-link"
+else fail "--dialect msvc: MinGW objects' .def links with lld-link" "$(tr '\n' '|' <tomsvc.txt) $(head -3 tomsvc.log)"; fi
+"$MKDEF" --dialect gnu -o tognu.def "$ms32"
+if i686-w64-mingw32-gcc -shared -o tognu.dll tognu.def nodms.o >tognu.log 2>&1; then
+	dll_exports tognu.dll >tognu.txt
+	printf '%s\n' @ffunc@8 add api_name cfunc counter scale sfunc@8 table | LC_ALL=C sort >tognu.want
+	same "--dialect gnu: MSVC objects' .def links with ld" tognu.want tognu.txt
+else fail "--dialect gnu: MSVC objects' .def links with ld" "$(head -3 tognu.log)"; fi
+
+# The output is no dependency of itself; an input named twice is listed once.
+cp merged.def self.def
+"$MKDEF" --merge self.def -o self.def -M self.d "$api" "$api"
+if ! grep -q '^self.def:$' self.d && [ "$(grep -c "api.o:$" self.d)" = 1 ]; then ok "depfile: no self-dependency, no repeats"
+else fail "depfile: no self-dependency, no repeats" "$(tr '\n' '|' <self.d)"; fi
+
+# In a response file a backslash escapes inside single quotes too (libiberty).
+printf -- "--library 'a\\\\b.dll' %s\n" "$api" >bs.rsp
+"$MKDEF" @bs.rsp | head -1 | grep -qx 'LIBRARY "ab.dll"' && ok "response file: backslash escapes inside single quotes (libiberty)" ||
+	fail "response file backslash handling" "$("$MKDEF" @bs.rsp | head -1)"

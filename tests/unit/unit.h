@@ -4,6 +4,7 @@
 #ifndef DK_UNIT_H
 #define DK_UNIT_H
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "dllkit.h"
