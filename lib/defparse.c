@@ -607,21 +607,6 @@ static void st_stub(parser *p)
  * starts with '.' (.refptr.x, .weak.y) has no module part and stays an
  * internal name.  MSVC C++ names never contain '.'.
  */
-static bool is_forwarder(const char *s, size_t n)
-{
-	return n > 0 && s[0] != '.' && memchr(s, '.', n) != NULL;
-}
-
-static void export_clear(dk_export *e)
-{
-	free(e->name);
-	free(e->internal);
-	free(e->forward);
-	free(e->import_name);
-	free(e->export_as);
-	free(e->origin);
-	memset(e, 0, sizeof *e);
-}
 
 /* For "unexpected data after export name; attributes are upper case (DATA)". */
 static const char *attribute_in_wrong_case(const tok *t)
@@ -732,7 +717,7 @@ static void entry_export(parser *p, size_t i)
 		if (!want_name(p, i, "'='"))
 			goto out;
 		t = &p->toks[i++];
-		if (is_forwarder(t->s, t->n))
+		if (dk_is_forward_target(t->s, t->n))
 			e.forward = tok_dup(p, t);
 		else
 			e.internal = tok_dup(p, t);
@@ -819,7 +804,7 @@ static void entry_export(parser *p, size_t i)
 	if (!dk_module_add(p->m, &e))
 		oom(p);
 out:
-	export_clear(&e);
+	dk_export_free(&e);
 }
 
 /* An IMPORTS entry: [internal =] module.entry  (split at the last '.') */

@@ -125,7 +125,7 @@ static int parse_export(dk_directives *d, span arg, bool msvc, dk_machine machin
 		if (!in)
 			goto nomem;
 		/* `dll.func` on the right is a forwarder, as in a .def file. */
-		if (strchr(in, '.') && in[0] != '.' && in[0] != '?') {
+		if (dk_is_forward_target(in, strlen(in))) {
 			e.forward = in;
 		} else {
 			free(in);

@@ -27,4 +27,9 @@ char *dk_strndup(const char *s, size_t n);
 bool dk_streq(const char *a, const char *b);  /* NULL-safe */
 bool dk_starts_with(const char *s, const char *prefix);
 bool dk_ends_with(const char *s, const char *suffix);
+
+/* `= target` in a .def file or an export directive names a forwarder
+ * (`dll.func`, `dll.#7`) when it has a '.' that is not its first character;
+ * internal names never hold one.  (n: length of s.) */
+bool dk_is_forward_target(const char *s, size_t n);
 #endif

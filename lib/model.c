@@ -3,6 +3,11 @@
 #include <string.h>
 #include "internal.h"
 
+bool dk_is_forward_target(const char *s, size_t n)
+{
+	return n > 0 && s[0] != '.' && memchr(s, '.', n) != NULL;
+}
+
 void dk_module_init(dk_module *m)
 {
 	memset(m, 0, sizeof *m);
