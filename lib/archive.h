@@ -1,0 +1,33 @@
+/* archive.h - writing static archives (internal to libdllkit).
+ *
+ * Two kinds:
+ *   GNU  - "!<arch>", a "/" symbol index (big-endian offsets), a "//"
+ *          long-name member when a name needs it, members named "name/".
+ *          What GNU ar and dlltool write.
+ *   COFF - Microsoft's: the first linker member (as GNU's "/"), the second
+ *          linker member (little-endian, symbols sorted, member indexes),
+ *          optionally "/<ECSYMBOLS>/" (ARM64EC), a "//" long-name member
+ *          when needed, then the members.  What lib.exe and llvm-lib write.
+ * Headers carry no dates, users or groups (all "0") and mode 644, so the
+ * bytes depend on the inputs only.
+ */
+#ifndef DK_ARCHIVE_H
+#define DK_ARCHIVE_H
+#include "internal.h"
+
+typedef enum dk_ar_kind { DK_AR_GNU, DK_AR_COFF } dk_ar_kind;
+
+typedef struct dk_ar_member {
+	const char *name;                   /* member name, without the '/' terminator */
+	const void *data;
+	size_t size;
+	const char *const *symbols;         /* names the member defines, for the index */
+	size_t nsymbols;
+	const char *const *ec_symbols;      /* ARM64EC: names for the /<ECSYMBOLS>/ map */
+	size_t nec_symbols;
+} dk_ar_member;
+
+/* Append the archive to `out`.  DK_FAIL on allocation failure or a size
+ * no archive header can hold. */
+int dk_archive_write(dk_buf *out, dk_ar_kind kind, const dk_ar_member *members, size_t n);
+#endif

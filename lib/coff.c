@@ -1,0 +1,244 @@
+/* coff.c - a small emitter of COFF objects; see coff.h. */
+#include <stdlib.h>
+#include <string.h>
+#include "coff.h"
+
+void dk_put16(unsigned char *p, uint16_t v)
+{
+	p[0] = (unsigned char)v;
+	p[1] = (unsigned char)(v >> 8);
+}
+
+void dk_put32(unsigned char *p, uint32_t v)
+{
+	dk_put16(p, (uint16_t)v);
+	dk_put16(p + 2, (uint16_t)(v >> 16));
+}
+
+void dk_put64(unsigned char *p, uint64_t v)
+{
+	dk_put32(p, (uint32_t)v);
+	dk_put32(p + 4, (uint32_t)(v >> 32));
+}
+
+void dk_buf_add16(dk_buf *b, uint16_t v)
+{
+	unsigned char p[2];
+	dk_put16(p, v);
+	dk_buf_add(b, p, 2);
+}
+
+void dk_buf_add32(dk_buf *b, uint32_t v)
+{
+	unsigned char p[4];
+	dk_put32(p, v);
+	dk_buf_add(b, p, 4);
+}
+
+void dk_buf_add64(dk_buf *b, uint64_t v)
+{
+	unsigned char p[8];
+	dk_put64(p, v);
+	dk_buf_add(b, p, 8);
+}
+
+void dk_coff_init(dk_coff *c, uint16_t machine)
+{
+	memset(c, 0, sizeof *c);
+	c->machine = machine;
+}
+
+void dk_coff_free(dk_coff *c)
+{
+	for (size_t i = 0; i < c->nsections; i++) {
+		dk_buf_free(&c->sections[i].data);
+		free(c->sections[i].relocs);
+	}
+	free(c->sections);
+	for (size_t i = 0; i < c->nsymbols; i++)
+		free(c->symbols[i].name);
+	free(c->symbols);
+	memset(c, 0, sizeof *c);
+}
+
+int dk_coff_section_add(dk_coff *c, const char *name, uint32_t flags)
+{
+	dk_coff_section *p = realloc(c->sections, (c->nsections + 1) * sizeof *p);
+	if (!p) {
+		c->failed = true;
+		return 0;
+	}
+	c->sections = p;
+	p = &c->sections[c->nsections];
+	memset(p, 0, sizeof *p);
+	strncpy(p->name, name, 8);
+	p->flags = flags;
+	dk_buf_init(&p->data);
+	return (int)++c->nsections;
+}
+
+dk_coff_section *dk_coff_section_get(dk_coff *c, int number)
+{
+	if (number < 1 || (size_t)number > c->nsections)
+		return NULL;
+	return &c->sections[number - 1];
+}
+
+void dk_coff_data(dk_coff *c, int section, const void *p, size_t n)
+{
+	dk_coff_section *s = dk_coff_section_get(c, section);
+	if (!s) {
+		c->failed = true;
+		return;
+	}
+	dk_buf_add(&s->data, p, n);
+}
+
+void dk_coff_reloc_add(dk_coff *c, int section, uint32_t offset, uint32_t symbol, uint16_t type)
+{
+	dk_coff_section *s = dk_coff_section_get(c, section);
+	dk_coff_reloc *r;
+
+	if (!s) {
+		c->failed = true;
+		return;
+	}
+	r = realloc(s->relocs, (s->nrelocs + 1) * sizeof *r);
+	if (!r) {
+		c->failed = true;
+		return;
+	}
+	s->relocs = r;
+	r[s->nrelocs].offset = offset;
+	r[s->nrelocs].symbol = symbol;
+	r[s->nrelocs].type = type;
+	s->nrelocs++;
+}
+
+uint32_t dk_coff_symbol_add_aux(dk_coff *c, const char *name, uint32_t value, int16_t section,
+				uint16_t type, uint8_t storage_class, const void *aux, uint8_t naux)
+{
+	dk_coff_symbol *p;
+	uint32_t index = c->nsymrecords;
+
+	if (naux > 2) {
+		c->failed = true;
+		return index;
+	}
+	p = realloc(c->symbols, (c->nsymbols + 1) * sizeof *p);
+	if (!p) {
+		c->failed = true;
+		return index;
+	}
+	c->symbols = p;
+	p = &c->symbols[c->nsymbols];
+	memset(p, 0, sizeof *p);
+	p->name = dk_strdup(name);
+	if (!p->name)
+		c->failed = true;
+	p->value = value;
+	p->section = section;
+	p->type = type;
+	p->storage_class = storage_class;
+	p->naux = naux;
+	if (naux)
+		memcpy(p->aux, aux, (size_t)naux * 18);
+	c->nsymbols++;
+	c->nsymrecords += 1u + naux;
+	return index;
+}
+
+uint32_t dk_coff_symbol_add(dk_coff *c, const char *name, uint32_t value, int16_t section,
+			    uint16_t type, uint8_t storage_class)
+{
+	return dk_coff_symbol_add_aux(c, name, value, section, type, storage_class, NULL, 0);
+}
+
+int dk_coff_write(const dk_coff *c, dk_buf *out)
+{
+	size_t base = out->len;
+	uint32_t pos = 20 + 40 * (uint32_t)c->nsections, symtab;
+	dk_buf strtab;
+	unsigned char h[40];
+
+	if (c->failed)
+		return DK_FAIL;
+	/* Where each section's data and relocations go. */
+	uint32_t *dataptr = calloc(c->nsections + 1, sizeof *dataptr);
+	uint32_t *relptr = calloc(c->nsections + 1, sizeof *relptr);
+	if (!dataptr || !relptr) {
+		free(dataptr);
+		free(relptr);
+		return DK_FAIL;
+	}
+	for (size_t i = 0; i < c->nsections; i++) {
+		const dk_coff_section *s = &c->sections[i];
+		if (s->data.len) {
+			dataptr[i] = pos;
+			pos += (uint32_t)s->data.len;
+		}
+		if (s->nrelocs) {
+			relptr[i] = pos;
+			pos += 10 * (uint32_t)s->nrelocs;
+		}
+	}
+	symtab = pos;
+
+	memset(h, 0, 20);
+	dk_put16(h, c->machine);
+	dk_put16(h + 2, (uint16_t)c->nsections);
+	dk_put32(h + 8, c->nsymrecords ? symtab : 0);
+	dk_put32(h + 12, c->nsymrecords);
+	dk_put16(h + 18, c->characteristics);
+	dk_buf_add(out, h, 20);
+	for (size_t i = 0; i < c->nsections; i++) {
+		const dk_coff_section *s = &c->sections[i];
+		memset(h, 0, 40);
+		memcpy(h, s->name, strlen(s->name));
+		dk_put32(h + 16, s->data.len ? (uint32_t)s->data.len : s->size);
+		dk_put32(h + 20, dataptr[i]);
+		dk_put32(h + 24, relptr[i]);
+		dk_put16(h + 32, (uint16_t)s->nrelocs);
+		dk_put32(h + 36, s->flags);
+		dk_buf_add(out, h, 40);
+	}
+	for (size_t i = 0; i < c->nsections; i++) {
+		const dk_coff_section *s = &c->sections[i];
+		dk_buf_add(out, s->data.data, s->data.len);
+		for (size_t r = 0; r < s->nrelocs; r++) {
+			dk_buf_add32(out, s->relocs[r].offset);
+			dk_buf_add32(out, s->relocs[r].symbol);
+			dk_buf_add16(out, s->relocs[r].type);
+		}
+	}
+	free(dataptr);
+	free(relptr);
+
+	dk_buf_init(&strtab);
+	dk_buf_add32(&strtab, 0); /* size, patched below */
+	for (size_t i = 0; i < c->nsymbols; i++) {
+		const dk_coff_symbol *y = &c->symbols[i];
+		size_t n = strlen(y->name);
+		memset(h, 0, 18);
+		if (n <= 8) {
+			memcpy(h, y->name, n);
+		} else {
+			dk_put32(h + 4, (uint32_t)strtab.len);
+			dk_buf_add(&strtab, y->name, n + 1);
+		}
+		dk_put32(h + 8, y->value);
+		dk_put16(h + 12, (uint16_t)y->section);
+		dk_put16(h + 14, y->type);
+		h[16] = y->storage_class;
+		h[17] = y->naux;
+		dk_buf_add(out, h, 18);
+		dk_buf_add(out, y->aux, (size_t)y->naux * 18);
+	}
+	if (!strtab.failed)
+		dk_put32((unsigned char *)strtab.data, (uint32_t)strtab.len);
+	dk_buf_add(out, strtab.data, strtab.len);
+	bool failed = strtab.failed || out->failed;
+	dk_buf_free(&strtab);
+	(void)base;
+	return failed ? DK_FAIL : DK_OK;
+}
