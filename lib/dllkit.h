@@ -346,6 +346,39 @@ const char *dk_bfd_flavor(void);
 bool dk_bfd_reads_arm64(void);
 
 /* ------------------------------------------------------------------ */
+/* Import libraries                                                     */
+/* ------------------------------------------------------------------ */
+
+typedef enum dk_implib_format {
+	DK_IMPLIB_SHORT = 0, /* Microsoft/LLVM short-import members + three helper members */
+	DK_IMPLIB_LONG,      /* GNU dlltool style: one COFF object per import, head and tail */
+} dk_implib_format;
+
+typedef enum dk_archive_kind {
+	DK_ARCHIVE_DEFAULT = 0, /* COFF for short libraries, GNU for long ones */
+	DK_ARCHIVE_GNU,
+	DK_ARCHIVE_COFF,
+} dk_archive_kind;
+
+typedef struct dk_implib_opts {
+	dk_machine machine;         /* required */
+	const char *dll_name;       /* required: the name the loader looks for, "foo.dll" */
+	dk_implib_format format;
+	dk_archive_kind archive;
+	dk_dialect dialect;         /* i386: how the .def names are written; AUTO = GNU */
+	bool kill_at;               /* import stdcall/fastcall names without @N */
+	bool no_leading_underscore; /* i386: C symbols carry no '_' prefix */
+} dk_implib_opts;
+
+/*
+ * Write an import library for the exports of `m` (PRIVATE ones left out)
+ * into a malloc'd buffer.  In one pass in memory; the bytes depend only on
+ * `m` and `o` (no timestamps, users or paths).  Returns DK_OK or DK_FAIL.
+ */
+int dk_implib_write(const dk_module *m, const dk_implib_opts *o, char **out, size_t *len,
+		    dk_sink *s);
+
+/* ------------------------------------------------------------------ */
 /* Output                                                               */
 /* ------------------------------------------------------------------ */
 

@@ -1,0 +1,47 @@
+/* implib.h - what both import-library writers share (internal).
+ *
+ * dk_import_entries turns the export set into the list of imports: for
+ * each, the symbol callers reference, the name the loader will look up, and
+ * how a short-import member says that name (its name type).  The short
+ * writer stores symbol + name type; the long writer stores the final name.
+ */
+#ifndef DK_IMPLIB_H
+#define DK_IMPLIB_H
+#include "archive.h"
+#include "coff.h"
+
+/* IMPORT_OBJECT_HEADER Type and NameType values (PE/COFF spec, 7.1). */
+enum { DK_IMPORT_CODE = 0, DK_IMPORT_DATA = 1, DK_IMPORT_CONST = 2 };
+enum {
+	DK_NAME_ORDINAL = 0,
+	DK_NAME_NAME = 1,
+	DK_NAME_NOPREFIX = 2,
+	DK_NAME_UNDECORATE = 3,
+	DK_NAME_EXPORTAS = 4,
+};
+
+typedef struct dk_import_entry {
+	const dk_export *e;
+	char *symbol;       /* what callers reference (no __imp_): `_add` on i386, `add` elsewhere */
+	char *load_name;    /* the name the loader looks up; NULL when imported by ordinal */
+	char *export_as;    /* the name stored with NAME_EXPORTAS, else NULL */
+	unsigned type;      /* DK_IMPORT_* */
+	unsigned name_type; /* DK_NAME_* */
+	uint16_t ordinal;   /* the ordinal (by-ordinal imports), else the hint */
+} dk_import_entry;
+
+/* The imports of `m` in model order, PRIVATE exports left out. */
+int dk_import_entries(const dk_module *m, const dk_implib_opts *o, dk_import_entry **out,
+		      size_t *n, dk_sink *s);
+void dk_import_entries_free(dk_import_entry *v, size_t n);
+
+/* "foo.dll" -> "foo": the stem used in helper-member symbol names. */
+char *dk_dll_stem(const char *dll_name);
+
+/* The writers.  `entries` come from dk_import_entries; each appends the
+ * finished archive to `out`. */
+int dk_implib_write_short(const dk_implib_opts *o, const dk_import_entry *entries, size_t n,
+			  dk_ar_kind kind, dk_buf *out, dk_sink *s);
+int dk_implib_write_long(const dk_implib_opts *o, const dk_import_entry *entries, size_t n,
+			 dk_ar_kind kind, dk_buf *out, dk_sink *s);
+#endif
