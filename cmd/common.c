@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include "common.h"
@@ -72,21 +73,11 @@ static bool push_arg(argv_vec *a, char *s)
 	return true;
 }
 
-static bool push_file(char ***files, size_t *n, const char *path)
-{
-	char **p = realloc(*files, (*n + 1) * sizeof *p);
-	if (!p)
-		return false;
-	*files = p;
-	p[*n] = strdup(path);
-	return p[(*n)++] != NULL;
-}
-
-static bool expand_one(const char *arg, argv_vec *out, int depth, char ***files, size_t *nfiles);
+static bool expand_one(const char *arg, argv_vec *out, int depth, cli_deps *files);
 
 /* Split a response file's text the way GNU tools (libiberty's buildargv) do. */
 static bool split_response(const char *path, const char *text, argv_vec *out, int depth,
-			   char ***files, size_t *nfiles)
+			   cli_deps *files)
 {
 	const char *p = text;
 	size_t cap = strlen(text) + 1;
@@ -134,7 +125,7 @@ static bool split_response(const char *path, const char *text, argv_vec *out, in
 		}
 		(void)any;
 		word[n] = '\0';
-		if (!expand_one(word, out, depth + 1, files, nfiles)) {
+		if (!expand_one(word, out, depth + 1, files)) {
 			free(word);
 			return false;
 		}
@@ -143,7 +134,7 @@ static bool split_response(const char *path, const char *text, argv_vec *out, in
 	return true;
 }
 
-static bool expand_one(const char *arg, argv_vec *out, int depth, char ***files, size_t *nfiles)
+static bool expand_one(const char *arg, argv_vec *out, int depth, cli_deps *files)
 {
 	FILE *f;
 	char *text = NULL;
@@ -186,14 +177,13 @@ static bool expand_one(const char *arg, argv_vec *out, int depth, char ***files,
 		free(text);
 		return false;
 	}
-	ok = push_file(files, nfiles, arg + 1) &&
-	     split_response(arg + 1, text, out, depth, files, nfiles);
+	ok = cli_deps_add(files, arg + 1, NULL) &&
+	     split_response(arg + 1, text, out, depth, files);
 	free(text);
 	return ok;
 }
 
-bool cli_expand_argv(int argc, char **argv, int *out_argc, char ***out_argv, char ***files,
-		     size_t *nfiles)
+bool cli_expand_argv(int argc, char **argv, int *out_argc, char ***out_argv, cli_deps *files)
 {
 	argv_vec a = { NULL, 0, 0 };
 
@@ -201,7 +191,7 @@ bool cli_expand_argv(int argc, char **argv, int *out_argc, char ***out_argv, cha
 		goto fail;
 	for (int i = 1; i < argc; i++) {
 		/* After "--" an @name is still a response file, as in gcc. */
-		if (!expand_one(argv[i], &a, 0, files, nfiles))
+		if (!expand_one(argv[i], &a, 0, files))
 			goto fail;
 	}
 	*out_argc = a.n;
@@ -254,17 +244,107 @@ bool cli_write_output(const char *path, const char *data, size_t len)
 	return dk_write_file(path, data, len, true, NULL, &s) == DK_OK;
 }
 
-bool cli_write_depfile(const char *depfile, const char *target, char **deps, size_t ndeps)
+bool cli_write_depfile(const char *depfile, const char *target, const cli_deps *deps)
 {
 	char *text;
 	size_t len;
 	bool ok;
 
-	if (dk_depfile_text(target, (const char *const *)deps, ndeps, &text, &len) != DK_OK) {
+	if (dk_depfile_text(target, (const char *const *)deps->v, deps->n, &text, &len) != DK_OK) {
 		cli_error("out of memory");
 		return false;
 	}
 	ok = cli_write_output(depfile, text, len);
 	free(text);
 	return ok;
+}
+
+int cli_read_option(cli_read *r, int c, const char *arg)
+{
+	switch (c) {
+	case CLI_OPT_EXPORT_ALL:
+		r->read.export_all = true;
+		return 1;
+	case CLI_OPT_EXCLUDE:
+		if (!cli_split_list(arg, &r->exclude, &r->nexclude)) {
+			cli_error("out of memory");
+			return -1;
+		}
+		return 1;
+	case CLI_OPT_EXCLUDE_LIBS:
+		if (!cli_split_list(arg, &r->exclude_libs, &r->nexclude_libs)) {
+			cli_error("out of memory");
+			return -1;
+		}
+		return 1;
+	case CLI_OPT_KEEP_RUNTIME:
+		r->read.keep_runtime_libs = true;
+		return 1;
+	case CLI_OPT_DIALECT:
+		if (strcmp(arg, "gnu") == 0 || strcmp(arg, "mingw") == 0) {
+			r->read.dialect = DK_DIALECT_GNU;
+		} else if (strcmp(arg, "msvc") == 0) {
+			r->read.dialect = DK_DIALECT_MSVC;
+		} else {
+			cli_usage_error("--dialect takes gnu or msvc, not \"%s\"", arg);
+			return -1;
+		}
+		return 1;
+	}
+	return 0;
+}
+
+void cli_read_finish(cli_read *r)
+{
+	r->read.exclude = (const char *const *)r->exclude;
+	r->read.nexclude = r->nexclude;
+	r->read.exclude_libs = (const char *const *)r->exclude_libs;
+	r->read.nexclude_libs = r->nexclude_libs;
+}
+
+void cli_read_free(cli_read *r)
+{
+	for (size_t i = 0; i < r->nexclude; i++)
+		free(r->exclude[i]);
+	free(r->exclude);
+	for (size_t i = 0; i < r->nexclude_libs; i++)
+		free(r->exclude_libs[i]);
+	free(r->exclude_libs);
+	memset(r, 0, sizeof *r);
+}
+
+void cli_usage_error(const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(stderr, "%s: error: ", progname);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, " (%s --help lists the options)\n", progname);
+}
+
+bool cli_deps_add(cli_deps *d, const char *path, const char *output)
+{
+	char **nv;
+
+	if (output && strcmp(path, output) == 0)
+		return true;
+	for (size_t i = 0; i < d->n; i++)
+		if (strcmp(d->v[i], path) == 0)
+			return true;
+	nv = realloc(d->v, (d->n + 1) * sizeof *nv);
+	if (!nv)
+		return false;
+	d->v = nv;
+	nv[d->n] = strdup(path);
+	return nv[d->n++] != NULL;
+}
+
+void cli_deps_free(cli_deps *d)
+{
+	for (size_t i = 0; i < d->n; i++)
+		free(d->v[i]);
+	free(d->v);
+	d->v = NULL;
+	d->n = 0;
 }

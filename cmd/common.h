@@ -18,19 +18,66 @@ void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /*
  * Expand @file arguments (GNU quoting: blanks separate, '...' and "..."
  * quote, backslash escapes the next character; nested @files allowed).
- * Argument 0 is kept.  Files read are appended to *files (for depfiles).
+ * Argument 0 is kept.  Response files read are added to *files (for depfiles).
  * Returns false after printing an error.
  */
+struct cli_deps;
 bool cli_expand_argv(int argc, char **argv, int *out_argc, char ***out_argv,
-		     char ***files, size_t *nfiles);
+		     struct cli_deps *files);
 void cli_free_argv(int argc, char **argv);
 
 /* Split "a,b,c" into the list *v (appending). */
 bool cli_split_list(const char *arg, char ***v, size_t *n);
 
+/*
+ * The options that choose what objects and archives export, shared by
+ * mkdef and mkimplib.  Their getopt values start at CLI_READ_BASE; put
+ * CLI_READ_LONG_OPTIONS into the tool's option table and hand every value
+ * to cli_read_option.
+ */
+enum {
+	CLI_READ_BASE = 0x1000,
+	CLI_OPT_EXPORT_ALL = CLI_READ_BASE,
+	CLI_OPT_EXCLUDE,
+	CLI_OPT_EXCLUDE_LIBS,
+	CLI_OPT_KEEP_RUNTIME,
+	CLI_OPT_DIALECT,
+};
+#define CLI_READ_LONG_OPTIONS                                                         \
+	{ "export-all", no_argument, NULL, CLI_OPT_EXPORT_ALL },                      \
+	{ "export-all-symbols", no_argument, NULL, CLI_OPT_EXPORT_ALL },              \
+	{ "exclude", required_argument, NULL, CLI_OPT_EXCLUDE },                      \
+	{ "exclude-symbols", required_argument, NULL, CLI_OPT_EXCLUDE },              \
+	{ "exclude-libs", required_argument, NULL, CLI_OPT_EXCLUDE_LIBS },            \
+	{ "keep-runtime-libs", no_argument, NULL, CLI_OPT_KEEP_RUNTIME },             \
+	{ "dialect", required_argument, NULL, CLI_OPT_DIALECT }
+
+typedef struct cli_read {
+	dk_read_opts read;
+	char **exclude, **exclude_libs;
+	size_t nexclude, nexclude_libs;
+} cli_read;
+
+/* 1: handled; 0: not a reader option; -1: bad (an error was printed). */
+int cli_read_option(cli_read *r, int c, const char *arg);
+/* Point r->read at the lists gathered. */
+void cli_read_finish(cli_read *r);
+void cli_read_free(cli_read *r);
+
+/* Print a usage error as one line: "TOOL: error: MESSAGE (TOOL --help lists the options)". */
+void cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* The files a depfile lists: each once, never the output itself. */
+typedef struct cli_deps {
+	char **v;
+	size_t n;
+} cli_deps;
+bool cli_deps_add(cli_deps *d, const char *path, const char *output);
+void cli_deps_free(cli_deps *d);
+
 /* Write `data` to `path` ("-" or NULL: stdout), atomically and only if changed. */
 bool cli_write_output(const char *path, const char *data, size_t len);
 
 /* Write a make rule "target: deps..." to `depfile`. */
-bool cli_write_depfile(const char *depfile, const char *target, char **deps, size_t ndeps);
+bool cli_write_depfile(const char *depfile, const char *target, const struct cli_deps *deps);
 #endif

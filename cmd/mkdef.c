@@ -32,11 +32,6 @@ static const char usage_text[] =
 
 enum {
 	OPT_LIBRARY = 256,
-	OPT_EXPORT_ALL,
-	OPT_EXCLUDE,
-	OPT_EXCLUDE_LIBS,
-	OPT_KEEP_RUNTIME,
-	OPT_DIALECT,
 	OPT_MERGE,
 	OPT_EXPLAIN,
 };
@@ -44,13 +39,7 @@ enum {
 static const struct option long_opts[] = {
 	{ "output", required_argument, NULL, 'o' },
 	{ "library", required_argument, NULL, OPT_LIBRARY },
-	{ "export-all", no_argument, NULL, OPT_EXPORT_ALL },
-	{ "export-all-symbols", no_argument, NULL, OPT_EXPORT_ALL },
-	{ "exclude", required_argument, NULL, OPT_EXCLUDE },
-	{ "exclude-symbols", required_argument, NULL, OPT_EXCLUDE },
-	{ "exclude-libs", required_argument, NULL, OPT_EXCLUDE_LIBS },
-	{ "keep-runtime-libs", no_argument, NULL, OPT_KEEP_RUNTIME },
-	{ "dialect", required_argument, NULL, OPT_DIALECT },
+	CLI_READ_LONG_OPTIONS,
 	{ "kill-at", no_argument, NULL, 'k' },
 	{ "add-stdcall-alias", no_argument, NULL, 'A' },
 	{ "merge", required_argument, NULL, OPT_MERGE },
@@ -64,9 +53,7 @@ static const struct option long_opts[] = {
 typedef struct options {
 	const char *output, *library, *merge, *depfile;
 	bool kill_at, stdcall_alias, explain;
-	char **exclude, **exclude_libs;
-	size_t nexclude, nexclude_libs;
-	dk_read_opts read;
+	cli_read in;
 } options;
 
 /* Counts of what --export-all left out, by reason, for the summary. */
@@ -178,41 +165,15 @@ static bool has_stdcall_name(const dk_module *m)
 	return false;
 }
 
-/* Add a path to the depfile's list once; the output itself (--merge of
- * the file being written) is no dependency of itself. */
-static bool add_dep(char ***deps, size_t *n, const char *path, const char *output)
-{
-	char **nd;
-
-	if (output && strcmp(path, output) == 0)
-		return true;
-	for (size_t i = 0; i < *n; i++)
-		if (strcmp((*deps)[i], path) == 0)
-			return true;
-	nd = realloc(*deps, (*n + 1) * sizeof *nd);
-	if (!nd)
-		return false;
-	*deps = nd;
-	nd[*n] = strdup(path);
-	return nd[(*n)++] != NULL;
-}
-
-static void usage_error(const char *fmt, const char *arg)
-{
-	fprintf(stderr, "%s: error: ", progname);
-	fprintf(stderr, fmt, arg);
-	fprintf(stderr, " (mkdef --help lists the options)\n");
-}
-
 int main(int argc, char **argv)
 {
 	options o;
 	skip_stats st;
 	dk_sink sink = cli_sink();
 	dk_module m;
-	char **args = NULL, **deps = NULL;
-	int nargs = 0, c, status = 1;
-	size_t ndeps = 0;
+	char **args = NULL;
+	cli_deps deps = { NULL, 0 };
+	int nargs = 0, c, r, status = 1;
 	char *text = NULL;
 	size_t textlen = 0;
 
@@ -220,34 +181,19 @@ int main(int argc, char **argv)
 	memset(&o, 0, sizeof o);
 	memset(&st, 0, sizeof st);
 	dk_module_init(&m);
-	if (!cli_expand_argv(argc, argv, &nargs, &args, &deps, &ndeps))
+	if (!cli_expand_argv(argc, argv, &nargs, &args, &deps))
 		goto out;
 
 	opterr = 0;
 	while ((c = getopt_long(nargs, args, ":o:kAM:hV", long_opts, NULL)) != -1) {
+		if ((r = cli_read_option(&o.in, c, optarg)) != 0) {
+			if (r < 0)
+				goto out;
+			continue;
+		}
 		switch (c) {
 		case 'o': o.output = optarg; break;
 		case OPT_LIBRARY: o.library = optarg; break;
-		case OPT_EXPORT_ALL: o.read.export_all = true; break;
-		case OPT_EXCLUDE:
-			if (!cli_split_list(optarg, &o.exclude, &o.nexclude))
-				goto nomem;
-			break;
-		case OPT_EXCLUDE_LIBS:
-			if (!cli_split_list(optarg, &o.exclude_libs, &o.nexclude_libs))
-				goto nomem;
-			break;
-		case OPT_KEEP_RUNTIME: o.read.keep_runtime_libs = true; break;
-		case OPT_DIALECT:
-			if (strcmp(optarg, "gnu") == 0 || strcmp(optarg, "mingw") == 0)
-				o.read.dialect = DK_DIALECT_GNU;
-			else if (strcmp(optarg, "msvc") == 0)
-				o.read.dialect = DK_DIALECT_MSVC;
-			else {
-				usage_error("--dialect takes gnu or msvc, not \"%s\"", optarg);
-				goto out;
-			}
-			break;
 		case 'k': o.kill_at = true; break;
 		case 'A': o.stdcall_alias = true; break;
 		case OPT_MERGE: o.merge = optarg; break;
@@ -263,43 +209,39 @@ int main(int argc, char **argv)
 			status = 0;
 			goto out;
 		case ':':
-			usage_error("option %s needs an argument", args[optind - 1]);
+			cli_usage_error("option %s needs an argument", args[optind - 1]);
 			goto out;
 		default:
-			usage_error("unknown option %s", args[optind - 1]);
+			cli_usage_error("unknown option %s", args[optind - 1]);
 			goto out;
 		}
 	}
 	if (optind >= nargs) {
-		usage_error("%s", "no input files");
+		cli_usage_error("no input files");
 		goto out;
 	}
 	if (o.depfile && (!o.output || strcmp(o.output, "-") == 0)) {
-		usage_error("%s", "--depfile needs -o FILE to name the rule's target");
+		cli_usage_error("--depfile needs -o FILE to name the rule's target");
 		goto out;
 	}
-
-	o.read.exclude = (const char *const *)o.exclude;
-	o.read.nexclude = o.nexclude;
-	o.read.exclude_libs = (const char *const *)o.exclude_libs;
-	o.read.nexclude_libs = o.nexclude_libs;
+	cli_read_finish(&o.in);
 	st.explain = o.explain;
-	o.read.on_skip = on_skip;
-	o.read.skip_ctx = &st;
+	o.in.read.on_skip = on_skip;
+	o.in.read.skip_ctx = &st;
 
 	/* Every input is read, so that one run reports every bad file. */
 	for (int i = optind; i < nargs; i++)
-		if (!add_dep(&deps, &ndeps, args[i], o.output))
+		if (!cli_deps_add(&deps, args[i], o.output))
 			goto nomem;
-	if (dk_read_inputs(&m, (const char *const *)args + optind, (size_t)(nargs - optind), &o.read,
-			   &sink) != DK_OK)
+	if (dk_read_inputs(&m, (const char *const *)args + optind, (size_t)(nargs - optind),
+			   &o.in.read, &sink) != DK_OK)
 		goto out;
-	if (m.machine == DK_MACHINE_I386 && o.read.export_all && !m.dialect &&
+	if (m.machine == DK_MACHINE_I386 && o.in.read.export_all && !m.dialect &&
 	    has_stdcall_name(&m))
 		fprintf(stderr, "mkdef: note: no directive tells how stdcall names are written; "
 				"using ld's (f@8); --dialect msvc gives link.exe's (_f@8)\n");
 	if (m.dialect == DK_DIALECT_AUTO)
-		m.dialect = o.read.dialect ? o.read.dialect : DK_DIALECT_GNU;
+		m.dialect = DK_DIALECT_GNU;
 	if (dk_module_dedupe(&m, &sink, NULL) != DK_OK)
 		goto out;
 	if ((o.kill_at || o.stdcall_alias) && !apply_stdcall(&m, o.kill_at, o.stdcall_alias))
@@ -323,7 +265,7 @@ int main(int argc, char **argv)
 		dk_module_free(&old);
 		if (rc != DK_OK)
 			goto out;
-		if (!add_dep(&deps, &ndeps, o.merge, o.output))
+		if (!cli_deps_add(&deps, o.merge, o.output))
 			goto nomem;
 	}
 	if (!m.name && o.output && strcmp(o.output, "-") != 0) {
@@ -340,14 +282,14 @@ int main(int argc, char **argv)
 
 	if (o.explain) {
 		unsigned long left = 0;
-		for (int r = 1; r <= DK_SKIP_INTERNAL; r++)
-			left += st.count[r];
+		for (int k = 1; k <= DK_SKIP_INTERNAL; k++)
+			left += st.count[k];
 		fprintf(stderr, "mkdef: note: %zu exports written; %lu left out\n", m.nexports,
 			left);
-		for (int r = 1; r <= DK_SKIP_INTERNAL; r++)
-			if (st.count[r])
-				fprintf(stderr, "mkdef: note:   %8lu %s\n", st.count[r],
-					dk_skip_reason_text((dk_skip_reason)r));
+		for (int k = 1; k <= DK_SKIP_INTERNAL; k++)
+			if (st.count[k])
+				fprintf(stderr, "mkdef: note:   %8lu %s\n", st.count[k],
+					dk_skip_reason_text((dk_skip_reason)k));
 	} else if (st.count[DK_SKIP_RUNTIME_LIB] && m.nexports == 0) {
 		fprintf(stderr,
 			"mkdef: warning: nothing exported: every input is a runtime library "
@@ -355,7 +297,7 @@ int main(int argc, char **argv)
 	}
 	if (!cli_write_output(o.output, text, textlen))
 		goto out;
-	if (o.depfile && !cli_write_depfile(o.depfile, o.output, deps, ndeps))
+	if (o.depfile && !cli_write_depfile(o.depfile, o.output, &deps))
 		goto out;
 	status = 0;
 	goto out;
@@ -364,15 +306,8 @@ nomem:
 out:
 	free(text);
 	dk_module_free(&m);
-	for (size_t i = 0; i < o.nexclude; i++)
-		free(o.exclude[i]);
-	free(o.exclude);
-	for (size_t i = 0; i < o.nexclude_libs; i++)
-		free(o.exclude_libs[i]);
-	free(o.exclude_libs);
-	for (size_t i = 0; i < ndeps; i++)
-		free(deps[i]);
-	free(deps);
+	cli_read_free(&o.in);
+	cli_deps_free(&deps);
 	cli_free_argv(nargs, args);
 	return status;
 }
