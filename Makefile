@@ -54,7 +54,7 @@ CHECK_LIBS   := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck)
 
 DEPS := $(LIB_OBJ:.o=.d) $(CMD_OBJ:.o=.d)
 
-.PHONY: all check unit cli deps samples install clean lint fuzz
+.PHONY: all check unit cli deps samples install clean lint fuzz bench
 all: $(TOOL_BINS)
 
 $(BUILD)/%.o: %.c
@@ -112,6 +112,10 @@ deps:
 	  $$SUDO apt-get update -q && \
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q --no-install-recommends $$missing; \
 	else echo "all dependencies present"; fi
+
+# Speed and memory beside the peers, in one run (BENCH_EXPORTS=60000).
+bench: $(TOOL_BINS)
+	@BUILD=$(BUILD) bash bench/run.sh
 
 samples: $(TOOL_BINS)
 	$(MAKE) -C samples DLLKIT_BIN=$(abspath $(BUILD)/bin)

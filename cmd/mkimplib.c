@@ -1,0 +1,272 @@
+/* mkimplib - write an import library from a .def file or from objects. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include "common.h"
+
+static const char usage_text[] =
+	"usage: mkimplib [options] -o OUTPUT INPUT...\n"
+	"Write an import library for a DLL, from its .def file or from the objects\n"
+	"and archives it is linked from (their exports collected as mkdef does).\n"
+	"\n"
+	"  -o, --output FILE        the import library to write (foo.lib, libfoo.dll.a)\n"
+	"  -m, --machine MACHINE    i386, x86-64, arm64, arm64ec or arm\n"
+	"                           (default: the objects' machine; a .def names none)\n"
+	"  -D, --dllname NAME       the DLL the loader looks for (default: the .def's\n"
+	"                           LIBRARY or NAME; \".dll\" is added when it has no suffix)\n"
+	"      --format short|long  short: Microsoft/LLVM short-import members (default);\n"
+	"                           long: GNU dlltool's one object per import\n"
+	"      --archive gnu|coff   archive kind (default: coff for short, gnu for long)\n"
+	"  -k, --kill-at            import stdcall/fastcall functions without their @N\n"
+	"      --no-leading-underscore  i386: C symbols carry no '_' prefix\n"
+	"      --dialect gnu|msvc   i386: the .def names follow MinGW ld (sfunc@8) or\n"
+	"                           link.exe (_sfunc@8); default: gnu, or the objects'\n"
+	"      --export-all, --exclude SYM,..., --exclude-libs LIB,..., --keep-runtime-libs\n"
+	"                           with objects as input: as in mkdef(1)\n"
+	"  -M, --depfile FILE       write a make rule listing every input read\n"
+	"  -h, --help               show this help\n"
+	"  -V, --version            show the version\n";
+
+enum { OPT_FORMAT = 256, OPT_ARCHIVE, OPT_NO_UNDERSCORE };
+
+static const struct option long_opts[] = {
+	{ "output", required_argument, NULL, 'o' },
+	{ "machine", required_argument, NULL, 'm' },
+	{ "dllname", required_argument, NULL, 'D' },
+	{ "format", required_argument, NULL, OPT_FORMAT },
+	{ "archive", required_argument, NULL, OPT_ARCHIVE },
+	{ "kill-at", no_argument, NULL, 'k' },
+	{ "no-leading-underscore", no_argument, NULL, OPT_NO_UNDERSCORE },
+	CLI_READ_LONG_OPTIONS,
+	{ "depfile", required_argument, NULL, 'M' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
+
+typedef enum input_kind { IN_DEF, IN_OBJECT, IN_IMAGE, IN_UNREADABLE } input_kind;
+
+/* What an input is, from its first bytes: an archive or COFF object goes to
+ * the object reader, a PE image is refused, anything else is a .def text. */
+static input_kind classify(const char *path)
+{
+	unsigned char h[8];
+	size_t n;
+	FILE *f = fopen(path, "rb");
+
+	if (!f)
+		return IN_UNREADABLE;
+	n = fread(h, 1, sizeof h, f);
+	fclose(f);
+	if (n >= 8 && memcmp(h, "!<arch>\n", 8) == 0)
+		return IN_OBJECT;
+	if (n >= 2 && h[0] == 'M' && h[1] == 'Z')
+		return IN_IMAGE;
+	if (n >= 4) {
+		unsigned mach = h[0] | h[1] << 8;
+		if (mach == DK_MACHINE_I386 || mach == DK_MACHINE_AMD64 || mach == DK_MACHINE_ARM64 ||
+		    mach == DK_MACHINE_ARM64EC || mach == DK_MACHINE_ARMNT ||
+		    (mach == 0 && h[2] == 0xff && h[3] == 0xff))
+			return IN_OBJECT;
+	}
+	return IN_DEF;
+}
+
+/* "foo" -> "foo.dll" (or ".exe" for a NAME statement); names with a suffix stay. */
+static char *dll_name_of(const char *name, bool exe)
+{
+	const char *base = strrchr(name, '/') ? strrchr(name, '/') + 1 : name;
+	size_t n = strlen(name);
+	char *r;
+
+	if (strchr(base, '.'))
+		return strdup(name);
+	r = malloc(n + 5);
+	if (!r)
+		return NULL;
+	memcpy(r, name, n);
+	strcpy(r + n, exe ? ".exe" : ".dll");
+	return r;
+}
+
+int main(int argc, char **argv)
+{
+	dk_sink sink = cli_sink();
+	dk_module m;
+	dk_implib_opts io;
+	cli_read in;
+	cli_deps deps = { NULL, 0 };
+	char **args = NULL, *data = NULL, *dll = NULL;
+	const char *output = NULL, *depfile = NULL, *machine = NULL, *dllname = NULL;
+	const char *def = NULL;
+	int nargs = 0, c, r, status = 1, nobjects = 0;
+	size_t len = 0;
+
+	progname = "mkimplib";
+	memset(&io, 0, sizeof io);
+	memset(&in, 0, sizeof in);
+	dk_module_init(&m);
+	if (!cli_expand_argv(argc, argv, &nargs, &args, &deps))
+		goto out;
+
+	opterr = 0;
+	while ((c = getopt_long(nargs, args, ":o:m:D:kM:hV", long_opts, NULL)) != -1) {
+		if ((r = cli_read_option(&in, c, optarg)) != 0) {
+			if (r < 0)
+				goto out;
+			continue;
+		}
+		switch (c) {
+		case 'o': output = optarg; break;
+		case 'm': machine = optarg; break;
+		case 'D': dllname = optarg; break;
+		case 'k': io.kill_at = true; break;
+		case OPT_NO_UNDERSCORE: io.no_leading_underscore = true; break;
+		case OPT_FORMAT:
+			if (strcmp(optarg, "short") == 0) {
+				io.format = DK_IMPLIB_SHORT;
+			} else if (strcmp(optarg, "long") == 0) {
+				io.format = DK_IMPLIB_LONG;
+			} else {
+				cli_usage_error("--format takes short or long, not \"%s\"", optarg);
+				goto out;
+			}
+			break;
+		case OPT_ARCHIVE:
+			if (strcmp(optarg, "gnu") == 0) {
+				io.archive = DK_ARCHIVE_GNU;
+			} else if (strcmp(optarg, "coff") == 0 || strcmp(optarg, "msvc") == 0) {
+				io.archive = DK_ARCHIVE_COFF;
+			} else {
+				cli_usage_error("--archive takes gnu or coff, not \"%s\"", optarg);
+				goto out;
+			}
+			break;
+		case 'M': depfile = optarg; break;
+		case 'h':
+			fputs(usage_text, stdout);
+			status = 0;
+			goto out;
+		case 'V':
+			printf("mkimplib (dllkit) %s\nbuilt with %s (%s ARM64 COFF)\n", DK_VERSION,
+			       dk_bfd_flavor(), dk_bfd_reads_arm64() ? "reads" : "does not read");
+			status = 0;
+			goto out;
+		case ':':
+			cli_usage_error("option %s needs an argument", args[optind - 1]);
+			goto out;
+		default:
+			cli_usage_error("unknown option %s", args[optind - 1]);
+			goto out;
+		}
+	}
+	if (optind >= nargs) {
+		cli_usage_error("no input files");
+		goto out;
+	}
+	if (!output || strcmp(output, "-") == 0) {
+		cli_usage_error("give the import library to write with -o FILE");
+		goto out;
+	}
+	if (machine) {
+		io.machine = dk_machine_from_name(machine);
+		if (!io.machine) {
+			cli_usage_error("unknown machine \"%s\": give i386, x86-64, arm64, arm64ec or arm",
+					machine);
+			goto out;
+		}
+	}
+
+	/* Sort the inputs: one .def file, or objects and archives. */
+	for (int i = optind; i < nargs; i++) {
+		dk_loc loc = dk_loc_file(args[i]);
+		switch (classify(args[i])) {
+		case IN_UNREADABLE:
+			dk_report(&sink, DK_ERROR, &loc, "cannot open: %s", strerror(errno));
+			goto out;
+		case IN_IMAGE:
+			dk_report(&sink, DK_ERROR, &loc,
+				  "is a PE image (DLL or EXE); give its .def file or its objects");
+			goto out;
+		case IN_DEF:
+			if (def) {
+				dk_report(&sink, DK_ERROR, &loc,
+					  "a second .def file (the first was %s); give one", def);
+				goto out;
+			}
+			def = args[i];
+			break;
+		case IN_OBJECT:
+			nobjects++;
+			break;
+		}
+		if (!cli_deps_add(&deps, args[i], output))
+			goto nomem;
+	}
+	if (def && nobjects) {
+		dk_loc loc = dk_loc_file(def);
+		dk_report(&sink, DK_ERROR, &loc,
+			  "is a .def file, but objects are given too; give one or the other");
+		goto out;
+	}
+	if (def) {
+		if (dk_def_parse_file(&m, def, &sink) != DK_OK)
+			goto out;
+	} else {
+		cli_read_finish(&in);
+		if (dk_read_inputs(&m, (const char *const *)args + optind, (size_t)(nargs - optind),
+				   &in.read, &sink) != DK_OK)
+			goto out;
+		if (dk_module_dedupe(&m, &sink, NULL) != DK_OK)
+			goto out;
+		dk_module_sort(&m);
+	}
+
+	if (!io.machine)
+		io.machine = m.machine;
+	else if (m.machine && m.machine != io.machine) {
+		cli_error("-m %s, but the objects are for %s", dk_machine_name(io.machine),
+			  dk_machine_name(m.machine));
+		goto out;
+	}
+	if (!io.machine) {
+		cli_usage_error("no machine: a .def file names none; give -m i386, x86-64, arm64, "
+				"arm64ec or arm");
+		goto out;
+	}
+	if (dllname)
+		dll = strdup(dllname);
+	else if (m.name && *m.name)
+		dll = dll_name_of(m.name, m.is_exe);
+	else {
+		cli_usage_error("no DLL name: %s has no LIBRARY or NAME line; give -D NAME",
+				def ? def : "the input");
+		goto out;
+	}
+	if (!dll)
+		goto nomem;
+	io.dll_name = dll;
+	io.dialect = in.read.dialect ? in.read.dialect : m.dialect;
+
+	if (dk_implib_write(&m, &io, &data, &len, &sink) != DK_OK)
+		goto out;
+	if (!cli_write_output(output, data, len))
+		goto out;
+	if (depfile && !cli_write_depfile(depfile, output, &deps))
+		goto out;
+	status = 0;
+	goto out;
+nomem:
+	cli_error("out of memory");
+out:
+	free(data);
+	free(dll);
+	dk_module_free(&m);
+	cli_read_free(&in);
+	cli_deps_free(&deps);
+	cli_free_argv(nargs, args);
+	return status;
+}
