@@ -57,7 +57,7 @@ enum {
 	DK_REL_ARM64_ADDR64 = 0x000E,
 	DK_REL_ARM_ADDR32 = 0x0001,
 	DK_REL_ARM_ADDR32NB = 0x0002,
-	DK_REL_ARM_MOV32T = 0x0015,
+	DK_REL_ARM_MOV32T = 0x0011,
 };
 
 typedef struct dk_coff_reloc {
