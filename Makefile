@@ -103,15 +103,17 @@ fuzz:
 # idempotent; the update runs only when a package is missing.
 DEB_PKGS := build-essential pkg-config binutils-dev binutils-multiarch-dev libiberty-dev \
             check mingw-w64 gcc-mingw-w64 g++-mingw-w64 binutils-mingw-w64 \
-            clang lld llvm mandoc
+            clang lld llvm mandoc llvm-22 lld-22 wine wine64
+# Wine's 32-bit side comes as an unpacked libwine:i386 (see tests/interop/lib/setup-wine32.sh).
 deps:
-	@missing=$$(for p in $(DEB_PKGS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	@SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	missing=$$(for p in $(DEB_PKGS); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:" $$missing; \
-	  SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
 	  $$SUDO apt-get update -q && \
-	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q --no-install-recommends $$missing; \
-	else echo "all dependencies present"; fi
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q --no-install-recommends $$missing || exit 1; \
+	else echo "all Debian packages present"; fi; \
+	$$SUDO sh tests/interop/lib/setup-wine32.sh
 
 # Speed and memory beside the peers, in one run (BENCH_EXPORTS=60000).
 bench: $(TOOL_BINS)

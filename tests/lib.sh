@@ -31,8 +31,10 @@ same() {
 
 # The exported names of a PE image, one per line, sorted, as llvm-readobj sees
 # them; forwarders shown as "name -> target".
+READOBJ=$(ls /usr/lib/llvm-*/bin/llvm-readobj 2>/dev/null | sort -V | tail -1)
+READOBJ=${READOBJ:-llvm-readobj}   # the newest: version 14 does not show forward targets
 dll_exports() {
-	llvm-readobj --coff-exports "$1" | awk '
+	"$READOBJ" --coff-exports "$1" | awk '
 		/^ *Export \{/ { n=""; f="" }
 		/^ *Name: / { n=$2 }
 		/^ *ForwardedTo: / { f=$2 }
