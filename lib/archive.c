@@ -5,18 +5,15 @@
 #include "archive.h"
 #include "coff.h"
 
-/* One 60-byte member header. */
+/* One 60-byte member header.  `mode` NULL: the long-name member, whose
+ * date, owner, group and mode fields are blank (GNU ar, llvm-lib). */
 static void header(dk_buf *b, const char *name, const char *mode, size_t size)
 {
 	char h[128]; /* sizes are checked to fit 10 digits before any header is written */
-	snprintf(h, sizeof h, "%-16s%-12s%-6s%-6s%-8s%-10zu`\n", name, "0", "0", "0", mode, size);
+	const char *zero = mode ? "0" : "";
+	snprintf(h, sizeof h, "%-16s%-12s%-6s%-6s%-8s%-10zu`\n", name, zero, zero, zero,
+		 mode ? mode : "", size);
 	dk_buf_add(b, h, 60);
-}
-
-static void pad_even(dk_buf *b, size_t size)
-{
-	if (size & 1)
-		dk_buf_addc(b, '\n');
 }
 
 static void add_be32(dk_buf *b, uint32_t v)
@@ -26,71 +23,88 @@ static void add_be32(dk_buf *b, uint32_t v)
 	dk_buf_add(b, p, 4);
 }
 
+/* One symbol of an index: its name, its member and where it was listed. */
 typedef struct sym_ref {
 	const char *name;
-	uint16_t member; /* 1-based */
+	uint32_t member; /* 0-based */
+	size_t seq;      /* position in member order */
 } sym_ref;
 
-static int cmp_sym(const void *a, const void *b)
+static int cmp_name_seq(const void *a, const void *b)
 {
 	const sym_ref *x = a, *y = b;
 	int c = strcmp(x->name, y->name);
 	if (c)
 		return c;
-	return (x->member > y->member) - (x->member < y->member);
+	return (x->seq > y->seq) - (x->seq < y->seq);
 }
 
-/* Bytes of a "/" index (count, offsets, names), before padding. */
-static size_t first_index_size(const dk_ar_member *m, size_t n)
+/* An index: the symbols in member order and, for the COFF kind, sorted. */
+typedef struct sym_index {
+	sym_ref *order;  /* member order */
+	sym_ref *sorted; /* byte order of names */
+	size_t count;
+	size_t names;    /* bytes of the names with their NULs */
+} sym_index;
+
+static void index_free(sym_index *x)
 {
-	size_t size = 4;
-	for (size_t i = 0; i < n; i++)
-		for (size_t k = 0; k < m[i].nsymbols; k++)
-			size += 4 + strlen(m[i].symbols[k]) + 1;
-	return size;
+	free(x->order);
+	free(x->sorted);
 }
 
-static size_t second_index_size(const dk_ar_member *m, size_t n)
-{
-	size_t size = 4 + 4 * n + 4;
-	for (size_t i = 0; i < n; i++)
-		for (size_t k = 0; k < m[i].nsymbols; k++)
-			size += 2 + strlen(m[i].symbols[k]) + 1;
-	return size;
-}
-
-static size_t ec_index_size(const dk_ar_member *m, size_t n)
-{
-	size_t size = 4;
-	for (size_t i = 0; i < n; i++)
-		for (size_t k = 0; k < m[i].nec_symbols; k++)
-			size += 2 + strlen(m[i].ec_symbols[k]) + 1;
-	return size;
-}
-
-/* Collect (name, member) pairs of one kind of symbol list, sorted. */
-static sym_ref *sorted_refs(const dk_ar_member *m, size_t n, bool ec, size_t *count)
+/*
+ * Collect one kind of symbol list (regular or EC).  With `dedupe` (the COFF
+ * kind: link.exe and llvm-lib keep one entry per name) a name listed by more
+ * than one member is kept for the first only, in both the member-order and
+ * the sorted index, as llvm-lib does; GNU ar keeps every entry.
+ */
+static int index_build(sym_index *x, const dk_ar_member *m, size_t n, bool ec, bool dedupe)
 {
 	size_t total = 0, k = 0;
-	sym_ref *r;
 
+	memset(x, 0, sizeof *x);
 	for (size_t i = 0; i < n; i++)
 		total += ec ? m[i].nec_symbols : m[i].nsymbols;
-	r = malloc((total ? total : 1) * sizeof *r);
-	if (!r)
-		return NULL;
+	x->order = malloc((total ? total : 1) * sizeof *x->order);
+	x->sorted = malloc((total ? total : 1) * sizeof *x->sorted);
+	if (!x->order || !x->sorted)
+		return DK_FAIL;
 	for (size_t i = 0; i < n; i++) {
 		size_t ns = ec ? m[i].nec_symbols : m[i].nsymbols;
 		const char *const *names = ec ? m[i].ec_symbols : m[i].symbols;
-		for (size_t j = 0; j < ns; j++) {
-			r[k].name = names[j];
-			r[k].member = (uint16_t)(i + 1);
-			k++;
+		for (size_t j = 0; j < ns; j++, k++) {
+			x->sorted[k].name = names[j];
+			x->sorted[k].member = (uint32_t)i;
+			x->sorted[k].seq = k;
 		}
 	}
-	qsort(r, total, sizeof *r, cmp_sym);
-	*count = total;
-	return r;
+	qsort(x->sorted, total, sizeof *x->sorted, cmp_name_seq);
+	if (dedupe) {
+		/* Keep the first of each run of equal names (lowest seq). */
+		size_t w = 0;
+		for (size_t r = 0; r < total; r++)
+			if (w == 0 || strcmp(x->sorted[w - 1].name, x->sorted[r].name) != 0)
+				x->sorted[w++] = x->sorted[r];
+		total = w;
+	}
+	/* Member order: the kept entries by seq (each seq is unique). */
+	size_t *slot = malloc((k ? k : 1) * sizeof *slot);
+	if (!slot)
+		return DK_FAIL;
+	for (size_t s = 0; s < k; s++)
+		slot[s] = (size_t)-1;
+	for (size_t r = 0; r < total; r++)
+		slot[x->sorted[r].seq] = r;
+	size_t w = 0;
+	for (size_t s = 0; s < k; s++)
+		if (slot[s] != (size_t)-1)
+			x->order[w++] = x->sorted[slot[s]];
+	free(slot);
+	x->count = total;
+	for (size_t r = 0; r < total; r++)
+		x->names += strlen(x->sorted[r].name) + 1;
+	return DK_OK;
 }
 
 static bool needs_long_name(const char *name)
@@ -98,103 +112,176 @@ static bool needs_long_name(const char *name)
 	return strlen(name) > 15 || strchr(name, '/') != NULL;
 }
 
+typedef struct name_ref {
+	const char *name;
+	size_t index;
+} name_ref;
+
+static int cmp_name_ref(const void *a, const void *b)
+{
+	const name_ref *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+	if (c)
+		return c;
+	return (x->index > y->index) - (x->index < y->index);
+}
+
+/* rep[i]: the first member with the same long name as member i (sorting,
+ * not pairwise comparison: an import library has thousands of members all
+ * named after one DLL). */
+static int long_name_reps(const dk_ar_member *m, size_t n, size_t *rep)
+{
+	name_ref *v = malloc((n ? n : 1) * sizeof *v);
+	size_t k = 0;
+
+	if (!v)
+		return DK_FAIL;
+	for (size_t i = 0; i < n; i++) {
+		rep[i] = i;
+		if (needs_long_name(m[i].name)) {
+			v[k].name = m[i].name;
+			v[k].index = i;
+			k++;
+		}
+	}
+	qsort(v, k, sizeof *v, cmp_name_ref);
+	for (size_t r = 1; r < k; r++)
+		if (strcmp(v[r].name, v[r - 1].name) == 0)
+			rep[v[r].index] = rep[v[r - 1].index];
+	free(v);
+	return DK_OK;
+}
+
+/* Bytes to add to make `size` even. */
+static size_t pad2(size_t size)
+{
+	return size & 1;
+}
+
+static void add_zeros(dk_buf *b, size_t n)
+{
+	while (n--)
+		dk_buf_addc(b, '\0');
+}
+
 int dk_archive_write(dk_buf *out, dk_ar_kind kind, const dk_ar_member *m, size_t n)
 {
-	size_t first = first_index_size(m, n), second = 0, ec = 0, nsyms = 0, nec = 0;
+	size_t first, second = 0, ec = 0;
 	size_t pos, longlen = 0;
-	size_t *offset = NULL, *longoff = NULL;
-	sym_ref *sorted = NULL, *ecsorted = NULL;
+	size_t *offset = NULL, *longoff = NULL, *rep = NULL;
+	sym_index reg = { 0 }, ecx = { 0 };
 	dk_buf longnames;
-	bool any_ec = false;
+	bool coff = kind == DK_AR_COFF, any_ec = false;
 	int rc = DK_FAIL;
 
-	if (kind == DK_AR_COFF && n > 65535)
+	if (coff && n > 65535)
 		return DK_FAIL; /* member indexes are 16 bits */
 	dk_buf_init(&longnames);
 	offset = calloc(n + 1, sizeof *offset);
 	longoff = calloc(n + 1, sizeof *longoff);
-	if (!offset || !longoff)
+	rep = calloc(n + 1, sizeof *rep);
+	if (!offset || !longoff || !rep)
+		goto done;
+	if (index_build(&reg, m, n, false, coff) != DK_OK)
+		goto done;
+	if (coff && index_build(&ecx, m, n, true, true) != DK_OK)
+		goto done;
+
+	/* The long-name member.  COFF: names end in NUL and a name used by
+	 * several members is stored once (llvm-lib, link.exe); GNU: "name/\n"
+	 * per member, as GNU ar writes it. */
+	if (coff && long_name_reps(m, n, rep) != DK_OK)
 		goto done;
 	for (size_t i = 0; i < n; i++) {
-		nsyms += m[i].nsymbols;
-		nec += m[i].nec_symbols;
-		if (needs_long_name(m[i].name)) {
-			longoff[i] = longnames.len;
-			dk_buf_adds(&longnames, m[i].name);
-			dk_buf_adds(&longnames, kind == DK_AR_COFF ? "" : "/\n");
-			if (kind == DK_AR_COFF)
-				dk_buf_addc(&longnames, '\0');
+		if (!needs_long_name(m[i].name))
+			continue;
+		if (coff && rep[i] != i) {
+			longoff[i] = longoff[rep[i]];
+			continue;
 		}
+		longoff[i] = longnames.len;
+		dk_buf_adds(&longnames, m[i].name);
+		if (coff)
+			dk_buf_addc(&longnames, '\0');
+		else
+			dk_buf_adds(&longnames, "/\n");
 	}
 	if (longnames.failed)
 		goto done;
 	longlen = longnames.len;
-	any_ec = kind == DK_AR_COFF && nec > 0;
-	if (kind == DK_AR_COFF)
-		second = second_index_size(m, n);
-	if (any_ec)
-		ec = ec_index_size(m, n);
+	any_ec = coff && ecx.count > 0;
 
-	/* Layout: the magic, the indexes, the long names, then the members. */
-	pos = 8 + 60 + first + (first & 1);
-	if (kind == DK_AR_COFF)
-		pos += 60 + second + (second & 1);
-	if (any_ec)
-		pos += 60 + ec + (ec & 1);
+	/* Index and long-name sizes include their padding to an even size
+	 * (NUL for indexes, '\n' for names), as GNU ar and llvm-lib write them;
+	 * members are padded after their stated size. */
+	first = 4 + 4 * reg.count + reg.names;
+	first += pad2(first);
+	if (coff) {
+		second = 4 + 4 * n + 4 + 2 * reg.count + reg.names;
+		second += pad2(second);
+	}
+	if (any_ec) {
+		ec = 4 + 2 * ecx.count + ecx.names;
+		ec += pad2(ec);
+	}
+	longlen += pad2(longlen);
+
+	/* Layout: the magic, the indexes, the long names, the EC index, then
+	 * the members (the order llvm-lib writes). */
+	pos = 8 + 60 + first;
+	if (coff)
+		pos += 60 + second;
 	if (longlen)
-		pos += 60 + longlen + (longlen & 1);
+		pos += 60 + longlen;
+	if (any_ec)
+		pos += 60 + ec;
 	for (size_t i = 0; i < n; i++) {
 		offset[i] = pos;
 		pos += 60 + m[i].size + (m[i].size & 1);
+		if ((uint64_t)m[i].size > 9999999999u)
+			goto done; /* a header holds ten digits */
 	}
 	if (pos > 0xffffffffu)
 		goto done; /* the indexes hold 32-bit offsets */
 
 	dk_buf_add(out, "!<arch>\n", 8);
-	/* First index: symbols in member order, big-endian. */
+	/* First index: symbols in member order, big-endian offsets. */
 	header(out, "/", "0", first);
-	add_be32(out, (uint32_t)nsyms);
-	for (size_t i = 0; i < n; i++)
-		for (size_t k = 0; k < m[i].nsymbols; k++)
-			add_be32(out, (uint32_t)offset[i]);
-	for (size_t i = 0; i < n; i++)
-		for (size_t k = 0; k < m[i].nsymbols; k++)
-			dk_buf_add(out, m[i].symbols[k], strlen(m[i].symbols[k]) + 1);
-	pad_even(out, first);
+	add_be32(out, (uint32_t)reg.count);
+	for (size_t k = 0; k < reg.count; k++)
+		add_be32(out, (uint32_t)offset[reg.order[k].member]);
+	for (size_t k = 0; k < reg.count; k++)
+		dk_buf_add(out, reg.order[k].name, strlen(reg.order[k].name) + 1);
+	add_zeros(out, pad2(4 + 4 * reg.count + reg.names));
 
-	if (kind == DK_AR_COFF) {
-		size_t count;
-		sorted = sorted_refs(m, n, false, &count);
-		if (!sorted)
-			goto done;
+	if (coff) {
+		/* Second index: member offsets, then sorted names with 1-based
+		 * member indexes, little-endian. */
 		header(out, "/", "0", second);
 		dk_buf_add32(out, (uint32_t)n);
 		for (size_t i = 0; i < n; i++)
 			dk_buf_add32(out, (uint32_t)offset[i]);
-		dk_buf_add32(out, (uint32_t)count);
-		for (size_t k = 0; k < count; k++)
-			dk_buf_add16(out, sorted[k].member);
-		for (size_t k = 0; k < count; k++)
-			dk_buf_add(out, sorted[k].name, strlen(sorted[k].name) + 1);
-		pad_even(out, second);
-	}
-	if (any_ec) {
-		size_t count;
-		ecsorted = sorted_refs(m, n, true, &count);
-		if (!ecsorted)
-			goto done;
-		header(out, "/<ECSYMBOLS>/", "0", ec);
-		dk_buf_add32(out, (uint32_t)count);
-		for (size_t k = 0; k < count; k++)
-			dk_buf_add16(out, ecsorted[k].member);
-		for (size_t k = 0; k < count; k++)
-			dk_buf_add(out, ecsorted[k].name, strlen(ecsorted[k].name) + 1);
-		pad_even(out, ec);
+		dk_buf_add32(out, (uint32_t)reg.count);
+		for (size_t k = 0; k < reg.count; k++)
+			dk_buf_add16(out, (uint16_t)(reg.sorted[k].member + 1));
+		for (size_t k = 0; k < reg.count; k++)
+			dk_buf_add(out, reg.sorted[k].name, strlen(reg.sorted[k].name) + 1);
+		add_zeros(out, pad2(4 + 4 * n + 4 + 2 * reg.count + reg.names));
 	}
 	if (longlen) {
-		header(out, "//", "0", longlen);
-		dk_buf_add(out, longnames.data, longlen);
-		pad_even(out, longlen);
+		header(out, "//", NULL, longlen);
+		dk_buf_add(out, longnames.data, longnames.len);
+		if (pad2(longnames.len))
+			dk_buf_addc(out, '\n');
+	}
+	if (any_ec) {
+		header(out, "/<ECSYMBOLS>/", "0", ec);
+		dk_buf_add32(out, (uint32_t)ecx.count);
+		for (size_t k = 0; k < ecx.count; k++)
+			dk_buf_add16(out, (uint16_t)(ecx.sorted[k].member + 1));
+		for (size_t k = 0; k < ecx.count; k++)
+			dk_buf_add(out, ecx.sorted[k].name, strlen(ecx.sorted[k].name) + 1);
+		add_zeros(out, pad2(4 + 2 * ecx.count + ecx.names));
 	}
 	for (size_t i = 0; i < n; i++) {
 		char name[32];
@@ -204,14 +291,16 @@ int dk_archive_write(dk_buf *out, dk_ar_kind kind, const dk_ar_member *m, size_t
 			snprintf(name, sizeof name, "%s/", m[i].name);
 		header(out, name, "644", m[i].size);
 		dk_buf_add(out, m[i].data, m[i].size);
-		pad_even(out, m[i].size);
+		if (m[i].size & 1)
+			dk_buf_addc(out, '\n');
 	}
 	rc = out->failed ? DK_FAIL : DK_OK;
 done:
 	free(offset);
 	free(longoff);
-	free(sorted);
-	free(ecsorted);
+	free(rep);
+	index_free(&reg);
+	index_free(&ecx);
 	dk_buf_free(&longnames);
 	return rc;
 }

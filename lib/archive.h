@@ -1,15 +1,21 @@
 /* archive.h - writing static archives (internal to libdllkit).
  *
  * Two kinds:
- *   GNU  - "!<arch>", a "/" symbol index (big-endian offsets), a "//"
- *          long-name member when a name needs it, members named "name/".
+ *   GNU  - "!<arch>", a "/" symbol index (big-endian offsets, every
+ *          symbol of every member), a "//" long-name member when a name
+ *          needs it ("name/\n" per member), members named "name/".
  *          What GNU ar and dlltool write.
  *   COFF - Microsoft's: the first linker member (as GNU's "/"), the second
- *          linker member (little-endian, symbols sorted, member indexes),
- *          optionally "/<ECSYMBOLS>/" (ARM64EC), a "//" long-name member
- *          when needed, then the members.  What lib.exe and llvm-lib write.
- * Headers carry no dates, users or groups (all "0") and mode 644, so the
- * bytes depend on the inputs only.
+ *          linker member (little-endian, symbols sorted, 1-based member
+ *          indexes), a "//" long-name member when needed (NUL-terminated
+ *          names, each distinct name once), then "/<ECSYMBOLS>/" when a
+ *          member lists ARM64EC symbols, then the members.  A symbol
+ *          listed by several members is indexed for the first only.
+ *          What lib.exe, llvm-lib and llvm-dlltool write.
+ * The sizes of indexes and of "//" include their padding to an even size
+ * (NUL, and '\n' for "//"); members are padded with '\n' after their size.
+ * Headers carry no dates, users or groups (all "0"; blank for "//") and
+ * mode 644 (0 for indexes), so the bytes depend on the inputs only.
  */
 #ifndef DK_ARCHIVE_H
 #define DK_ARCHIVE_H
@@ -23,7 +29,8 @@ typedef struct dk_ar_member {
 	size_t size;
 	const char *const *symbols;         /* names the member defines, for the index */
 	size_t nsymbols;
-	const char *const *ec_symbols;      /* ARM64EC: names for the /<ECSYMBOLS>/ map */
+	const char *const *ec_symbols;      /* ARM64EC: names for the /<ECSYMBOLS>/ map
+	                                     * (COFF kind only; the GNU kind ignores them) */
 	size_t nec_symbols;
 } dk_ar_member;
 

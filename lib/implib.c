@@ -4,15 +4,25 @@
 #include <string.h>
 #include "implib.h"
 
-char *dk_dll_stem(const char *dll_name)
+const char *dk_dll_basename(const char *dll_name)
 {
-	const char *base = dll_name, *dot;
+	const char *base = dll_name;
 
 	for (const char *p = dll_name; *p; p++)
 		if (*p == '/' || *p == '\\')
 			base = p + 1;
-	dot = strrchr(base, '.');
-	return dot && dot != base ? dk_strndup(base, (size_t)(dot - base)) : dk_strdup(base);
+	return base;
+}
+
+/* As llvm::sys::path::stem: the file name up to its last '.', so "foo.dll"
+ * -> "foo", "a.b.dll" -> "a.b", ".dll" -> "", "foo" -> "foo". */
+char *dk_dll_stem(const char *dll_name)
+{
+	const char *base = dk_dll_basename(dll_name), *dot = strrchr(base, '.');
+
+	if (!dot || strcmp(base, ".") == 0 || strcmp(base, "..") == 0)
+		return dk_strdup(base);
+	return dk_strndup(base, (size_t)(dot - base));
 }
 
 void dk_import_entries_free(dk_import_entry *v, size_t n)
@@ -25,35 +35,153 @@ void dk_import_entries_free(dk_import_entry *v, size_t n)
 	free(v);
 }
 
-/* `_f@8` -> `f`, `@f@8` -> `f`, `_f` -> `f`: what NAME_UNDECORATE makes of a
- * symbol (the loader name is the symbol without its prefix character and
- * without anything from the first '@' after it). */
-static char *undecorate(const char *sym)
+/*
+ * i386: a .def name that already is a raw symbol, which gets no '_'.  The
+ * rule of llvm-dlltool and lld-link (isDecorated in LLVM's .def parser):
+ * fastcall `@f@8`, vectorcall `f@@8` and C++ `?f@@...` are written as their
+ * symbols in both dialects; a stdcall `f@8` is too in the MSVC dialect
+ * (link.exe writes `_f@8`), while GNU .def files leave its '_' out.
+ */
+static bool i386_decorated(const char *name, dk_dialect dialect)
 {
-	const char *p = sym;
-	if (*p == '_' || *p == '@' || *p == '?')
-		p++;
+	if (name[0] == '@' || name[0] == '?')
+		return true;
+	if (dialect == DK_DIALECT_MSVC)
+		return strchr(name, '@') != NULL;
+	return strstr(name, "@@") != NULL;
+}
+
+/* What a short-import name type makes of the symbol (the PE/COFF spec,
+ * 7.3, as link.exe and lld-link apply it):
+ *   NOPREFIX    drops one leading '?', '@' or '_';
+ *   UNDECORATE  does that and cuts at the first '@' left. */
+const char *dk_name_noprefix(const char *sym)
+{
+	return *sym == '?' || *sym == '@' || *sym == '_' ? sym + 1 : sym;
+}
+
+char *dk_name_undecorate(const char *sym)
+{
+	const char *p = dk_name_noprefix(sym);
 	return dk_strndup(p, strcspn(p, "@"));
 }
 
-/* How a short-import member says `load` for symbol `sym`. */
-static unsigned name_type_for(const char *sym, const char *load, dk_machine machine,
-			      char **export_as)
+/* An ARM64EC symbol that already carries the EC mangling: `#f`, or a C++
+ * name with `$$h`. */
+bool dk_arm64ec_is_mangled(const char *sym)
 {
-	char *u;
-	unsigned t;
+	return sym[0] == '#' || (sym[0] == '?' && strstr(sym, "$$h") != NULL);
+}
 
-	*export_as = NULL;
-	if (strcmp(sym, load) == 0)
-		return DK_NAME_NAME;
-	if (machine == DK_MACHINE_I386 && sym[0] == '_' && strcmp(sym + 1, load) == 0)
-		return DK_NAME_NOPREFIX;
-	u = undecorate(sym);
-	t = u && strcmp(u, load) == 0 ? DK_NAME_UNDECORATE : DK_NAME_EXPORTAS;
-	free(u);
-	if (t == DK_NAME_EXPORTAS)
-		*export_as = dk_strdup(load);
-	return t;
+/* `#f` -> `f`, `?f@@$$hYAXXZ` -> `?f@@YAXXZ`; NULL when not EC-mangled. */
+char *dk_arm64ec_demangle(const char *sym)
+{
+	const char *h;
+	dk_buf b;
+
+	if (sym[0] == '#')
+		return dk_strdup(sym + 1);
+	if (sym[0] != '?' || !(h = strstr(sym, "$$h")) || !h[3])
+		return NULL;
+	dk_buf_init(&b);
+	dk_buf_add(&b, sym, (size_t)(h - sym));
+	dk_buf_adds(&b, h + 3);
+	return dk_buf_take(&b, NULL);
+}
+
+static bool streq_free(char *a, const char *b)
+{
+	bool r = a && strcmp(a, b) == 0;
+	free(a);
+	return r;
+}
+
+/*
+ * One import.  The rules are llvm-dlltool's (its .def parser, its driver
+ * and writeImportLibrary), so that our short libraries match its bytes;
+ * where they import the wrong name we do not (tests/cli/mkimplib_short.sh
+ * shows each such case beside llvm-dlltool):
+ *   symbol     the .def name, on i386 with the C '_' unless decorated
+ *              (see i386_decorated) or --no-leading-underscore;
+ *   NONAME     by ordinal;
+ *   EXPORTAS   the given name, as given;
+ *   == name    i386: UNDECORATE or NOPREFIX when either gives the name,
+ *              else NAME when the symbol is the name (not on ARM64EC), else EXPORTAS
+ *              (the short writer may make that a weak alias instead);
+ *   -k         i386, not for `?` names: `_f@8` and `@f@8` -> UNDECORATE ("f");
+ *   otherwise  i386: NOPREFIX for a symbol with a C '_' (GNU: any '_';
+ *              MSVC: only the one we added, `_f@8` stays NAME), else NAME.
+ * llvm-dlltool with --no-leading-underscore gives `_f` NOPREFIX and so
+ * imports `f`; we import `_f`, the name the .def gives.
+ */
+static int import_one(const dk_export *e, const dk_implib_opts *o, dk_dialect dialect,
+		      dk_import_entry *x)
+{
+	bool i386 = o->machine == DK_MACHINE_I386;
+	bool prefixed = i386 && !o->no_leading_underscore && !i386_decorated(e->name, dialect);
+	const char *sym;
+	char *load = NULL;
+
+	x->e = e;
+	x->type = e->flags & DK_EXPORT_CONSTANT ? DK_IMPORT_CONST
+		  : e->flags & DK_EXPORT_DATA   ? DK_IMPORT_DATA
+						: DK_IMPORT_CODE;
+	x->ordinal = (uint16_t)e->ordinal;
+	if (prefixed) {
+		dk_buf b;
+		dk_buf_init(&b);
+		dk_buf_addc(&b, '_');
+		dk_buf_adds(&b, e->name);
+		x->symbol = dk_buf_take(&b, NULL);
+	} else {
+		x->symbol = dk_strdup(e->name);
+	}
+	if (!x->symbol)
+		return DK_FAIL;
+	sym = x->symbol;
+
+	if (e->flags & DK_EXPORT_NONAME) {
+		x->name_type = DK_NAME_ORDINAL;
+		return DK_OK;
+	}
+	if (e->export_as) {
+		load = dk_strdup(e->export_as);
+		x->name_type = DK_NAME_EXPORTAS;
+	} else if (e->import_name) {
+		load = dk_strdup(e->import_name);
+		if (i386 && streq_free(dk_name_undecorate(sym), e->import_name))
+			x->name_type = DK_NAME_UNDECORATE;
+		else if (i386 && strcmp(dk_name_noprefix(sym), e->import_name) == 0)
+			x->name_type = DK_NAME_NOPREFIX;
+		else if (o->machine != DK_MACHINE_ARM64EC && strcmp(sym, e->import_name) == 0)
+			x->name_type = DK_NAME_NAME; /* (ARM64EC: always EXPORTAS) */
+		else
+			x->name_type = DK_NAME_EXPORTAS;
+	} else if (o->kill_at && i386 && sym[0] != '?' && sym[0] && strchr(sym + 1, '@')) {
+		if (o->no_leading_underscore && sym[0] == '_') {
+			/* No C prefix to drop: UNDECORATE would drop the '_'. */
+			load = dk_strndup(sym, (size_t)(strchr(sym + 1, '@') - sym));
+			x->name_type = DK_NAME_EXPORTAS;
+		} else {
+			load = dk_name_undecorate(sym);
+			x->name_type = DK_NAME_UNDECORATE;
+		}
+	} else if (o->machine == DK_MACHINE_ARM64EC && x->type == DK_IMPORT_CODE &&
+		   dk_arm64ec_is_mangled(sym) && (load = dk_arm64ec_demangle(sym)) != NULL) {
+		/* `#f` in the .def: the DLL exports `f` (llvm-dlltool). */
+		x->name_type = DK_NAME_EXPORTAS;
+	} else {
+		bool c_prefix = prefixed || (i386 && !o->no_leading_underscore &&
+					     dialect != DK_DIALECT_MSVC && sym[0] == '_');
+		x->name_type = c_prefix ? DK_NAME_NOPREFIX : DK_NAME_NAME;
+		load = dk_strdup(c_prefix ? dk_name_noprefix(sym) : sym);
+	}
+	if (!load)
+		return DK_FAIL;
+	x->load_name = load;
+	if (x->name_type == DK_NAME_EXPORTAS && !(x->export_as = dk_strdup(load)))
+		return DK_FAIL;
+	return DK_OK;
 }
 
 int dk_import_entries(const dk_module *m, const dk_implib_opts *o, dk_import_entry **out,
@@ -61,49 +189,16 @@ int dk_import_entries(const dk_module *m, const dk_implib_opts *o, dk_import_ent
 {
 	dk_import_entry *v = calloc(m->nexports ? m->nexports : 1, sizeof *v);
 	dk_dialect dialect = o->dialect ? o->dialect : DK_DIALECT_GNU;
-	dk_machine symmach = o->no_leading_underscore ? DK_MACHINE_AMD64 : o->machine;
 	size_t k = 0;
 
 	if (!v)
 		goto nomem;
 	for (size_t i = 0; i < m->nexports; i++) {
 		const dk_export *e = &m->exports[i];
-		dk_import_entry *x = &v[k];
-		char *load;
 
 		if (e->flags & DK_EXPORT_PRIVATE)
 			continue;
-		k++;
-		x->e = e;
-		x->type = e->flags & DK_EXPORT_CONSTANT ? DK_IMPORT_CONST
-			  : e->flags & DK_EXPORT_DATA   ? DK_IMPORT_DATA
-							: DK_IMPORT_CODE;
-		x->ordinal = (uint16_t)e->ordinal;
-		/* Callers use the exported name; internal names and forward
-		 * targets are the DLL's business. */
-		x->symbol = dk_def_name_to_symbol(e->name, symmach, dialect);
-		if (!x->symbol)
-			goto nomem;
-		if (e->flags & DK_EXPORT_NONAME) {
-			x->name_type = DK_NAME_ORDINAL;
-			continue;
-		}
-		/* The name in the DLL's export table. */
-		if (e->export_as)
-			load = dk_strdup(e->export_as);
-		else if (e->import_name)
-			load = dk_strdup(e->import_name);
-		else if (o->kill_at && (load = dk_kill_at(e->name)) != NULL)
-			;
-		else
-			load = dk_strdup(e->name);
-		if (!load)
-			goto nomem;
-		/* link.exe exports an i386 C name without its '_'; a .def in
-		 * MSVC naming writes it that way already. */
-		x->load_name = load;
-		x->name_type = name_type_for(x->symbol, load, o->machine, &x->export_as);
-		if (x->name_type == DK_NAME_EXPORTAS && !x->export_as)
+		if (import_one(e, o, dialect, &v[k++]) != DK_OK)
 			goto nomem;
 	}
 	*out = v;

@@ -22,9 +22,12 @@ enum {
 
 typedef struct dk_import_entry {
 	const dk_export *e;
-	char *symbol;       /* what callers reference (no __imp_): `_add` on i386, `add` elsewhere */
+	char *symbol;       /* what callers reference (no __imp_): `_add` on i386, `add` elsewhere
+	                     * (ARM64EC code: the short writer stores the `#add` form) */
 	char *load_name;    /* the name the loader looks up; NULL when imported by ordinal */
-	char *export_as;    /* the name stored with NAME_EXPORTAS, else NULL */
+	char *export_as;    /* the name stored with NAME_EXPORTAS (= load_name), else NULL.
+	                     * EXPORTAS for an `== name` the symbol cannot say: the short
+	                     * writer makes it a weak alias when another import loads it */
 	unsigned type;      /* DK_IMPORT_* */
 	unsigned name_type; /* DK_NAME_* */
 	uint16_t ordinal;   /* the ordinal (by-ordinal imports), else the hint */
@@ -35,8 +38,22 @@ int dk_import_entries(const dk_module *m, const dk_implib_opts *o, dk_import_ent
 		      size_t *n, dk_sink *s);
 void dk_import_entries_free(dk_import_entry *v, size_t n);
 
-/* "foo.dll" -> "foo": the stem used in helper-member symbol names. */
+/* "dir/foo.dll" -> "foo.dll": the name the loader looks for and the name of
+ * every member of a short library ('/' and '\\' both separate). */
+const char *dk_dll_basename(const char *dll_name);
+/* "foo.dll" -> "foo": the stem used in helper-member symbol names
+ * (llvm::sys::path::stem of the base name: ".dll" -> ""). */
 char *dk_dll_stem(const char *dll_name);
+
+/* Short-import name types applied to a symbol: NOPREFIX drops one leading
+ * '?', '@' or '_'; UNDECORATE also cuts at the first '@' left (malloc'd). */
+const char *dk_name_noprefix(const char *sym);
+char *dk_name_undecorate(const char *sym);
+
+/* ARM64EC: `#f` and C++ names with `$$h` are EC-mangled; the demangled
+ * name drops that (malloc'd; NULL when not mangled). */
+bool dk_arm64ec_is_mangled(const char *sym);
+char *dk_arm64ec_demangle(const char *sym);
 
 /* The writers.  `entries` come from dk_import_entries; each appends the
  * finished archive to `out`. */
