@@ -654,7 +654,6 @@ typedef struct member {
 } member;
 
 typedef struct writer {
-	const dk_implib_opts *o;
 	const char *dll;        /* base name: member name and .idata$6 */
 	char *stem;
 	uint16_t machine;       /* of the short imports (ARM64EC stays ARM64EC) */
@@ -663,7 +662,6 @@ typedef struct writer {
 	member *m;
 	size_t n, cap;
 	bool failed;
-	dk_sink *s;
 } writer;
 
 static member *member_new(writer *w)
@@ -1001,8 +999,6 @@ int dk_implib_write_short(const dk_implib_opts *o, const dk_import_entry *entrie
 	size_t nkeys = 0;
 	int rc = DK_FAIL;
 
-	w.o = o;
-	w.s = s;
 	w.dll = dk_dll_basename(o->dll_name);
 	w.machine = (uint16_t)o->machine;
 	w.ec = o->machine == DK_MACHINE_ARM64EC;
