@@ -43,7 +43,7 @@ LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 LIB_A   := $(BUILD)/libdllkit.a
 
 CMD_COMMON := cmd/common.c
-TOOLS      := mkdef
+TOOLS      := mkdef mkimplib
 TOOL_BINS  := $(TOOLS:%=$(BUILD)/bin/%)
 CMD_OBJ    := $(CMD_COMMON:%.c=$(BUILD)/%.o) $(TOOLS:%=$(BUILD)/cmd/%.o)
 

@@ -78,12 +78,24 @@ char *dk_kill_at(const char *name)
 	return dk_strndup(name + start, at - start);
 }
 
+/*
+ * i386: a .def name that already is its raw symbol and gets no '_' (the rule
+ * of ld, llvm-dlltool and lld-link): fastcall `@f@8`, vectorcall `f@@8` and
+ * C++ `?f@@...` in both dialects; in link.exe naming also a stdcall `_f@8`
+ * (a GNU .def writes that one `f@8`, without its '_').
+ */
+bool dk_i386_def_name_is_symbol(const char *name, dk_dialect dialect)
+{
+	if (name[0] == '@' || name[0] == '?')
+		return true;
+	if (dialect == DK_DIALECT_MSVC)
+		return strchr(name, '@') != NULL;
+	return strstr(name, "@@") != NULL;
+}
+
 char *dk_def_name_to_symbol(const char *name, dk_machine machine, dk_dialect dialect)
 {
-	if (!dk_machine_underscore(machine) || name[0] == '@' || name[0] == '?')
-		return dk_strdup(name);
-	/* link.exe naming: a name with '@' is already the symbol (`_f@8`, `f@@8`). */
-	if (dialect == DK_DIALECT_MSVC && strchr(name, '@'))
+	if (!dk_machine_underscore(machine) || dk_i386_def_name_is_symbol(name, dialect))
 		return dk_strdup(name);
 	dk_buf b;
 	dk_buf_init(&b);

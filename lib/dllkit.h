@@ -266,6 +266,9 @@ dk_callconv dk_i386_classify(const char *sym);
  */
 char *dk_symbol_to_def_name(const char *sym, dk_machine machine, dk_dialect dialect);
 
+/* i386: true when a .def name is already its raw symbol (no '_' to add). */
+bool dk_i386_def_name_is_symbol(const char *name, dk_dialect dialect);
+
 /* The raw symbol a .def name stands for (the inverse of the above). malloc'd. */
 char *dk_def_name_to_symbol(const char *name, dk_machine machine, dk_dialect dialect);
 

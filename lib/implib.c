@@ -35,22 +35,6 @@ void dk_import_entries_free(dk_import_entry *v, size_t n)
 	free(v);
 }
 
-/*
- * i386: a .def name that already is a raw symbol, which gets no '_'.  The
- * rule of llvm-dlltool and lld-link (isDecorated in LLVM's .def parser):
- * fastcall `@f@8`, vectorcall `f@@8` and C++ `?f@@...` are written as their
- * symbols in both dialects; a stdcall `f@8` is too in the MSVC dialect
- * (link.exe writes `_f@8`), while GNU .def files leave its '_' out.
- */
-static bool i386_decorated(const char *name, dk_dialect dialect)
-{
-	if (name[0] == '@' || name[0] == '?')
-		return true;
-	if (dialect == DK_DIALECT_MSVC)
-		return strchr(name, '@') != NULL;
-	return strstr(name, "@@") != NULL;
-}
-
 /* What a short-import name type makes of the symbol (the PE/COFF spec,
  * 7.3, as link.exe and lld-link apply it):
  *   NOPREFIX    drops one leading '?', '@' or '_';
@@ -102,7 +86,7 @@ static bool streq_free(char *a, const char *b)
  * where they import the wrong name we do not (tests/cli/mkimplib_short.sh
  * shows each such case beside llvm-dlltool):
  *   symbol     the .def name, on i386 with the C '_' unless decorated
- *              (see i386_decorated) or --no-leading-underscore;
+ *              (see dk_i386_def_name_is_symbol) or --no-leading-underscore;
  *   NONAME     by ordinal;
  *   EXPORTAS   the given name, as given;
  *   == name    i386: UNDECORATE or NOPREFIX when either gives the name,
@@ -118,7 +102,7 @@ static int import_one(const dk_export *e, const dk_implib_opts *o, dk_dialect di
 		      dk_import_entry *x)
 {
 	bool i386 = o->machine == DK_MACHINE_I386;
-	bool prefixed = i386 && !o->no_leading_underscore && !i386_decorated(e->name, dialect);
+	bool prefixed = i386 && !o->no_leading_underscore && !dk_i386_def_name_is_symbol(e->name, dialect);
 	const char *sym;
 	char *load = NULL;
 

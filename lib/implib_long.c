@@ -272,37 +272,18 @@ static int write_tail(const long_machine *mc, const names *nm, const char *dll, 
 	return finish(&c, mb);
 }
 
-/* The name the loader is asked for, NULL for by-ordinal.  dlltool's -k
- * drops the @N of a named import on every machine; the shared rule (as
- * llvm-dlltool's) applies it on i386 only, so the rest is done here. */
-static void load_name(const dk_implib_opts *o, const dk_import_entry *x, const char **load,
-		      char **owned)
-{
-	*load = x->load_name;
-	*owned = NULL;
-	if (!x->load_name || !o->kill_at || o->machine == DK_MACHINE_I386 ||
-	    (x->e && (x->e->import_name || x->e->export_as)))
-		return;
-	/* NULL: nothing to kill ("a@b", "?f@@YAXXZ"), the name stays. */
-	*owned = dk_kill_at(x->load_name);
-	if (*owned)
-		*load = *owned;
-}
-
 /* One import. */
-static int write_stub(const long_machine *mc, const dk_implib_opts *o, const names *nm,
+static int write_stub(const long_machine *mc, const names *nm,
 		      const dk_import_entry *x, member *mb)
 {
 	dk_coff c;
 	int text, i7, i5, i4, i6;
 	uint32_t s5, s6, head;
-	const char *load;
-	char *killed;
+	const char *load = x->load_name; /* NULL: by ordinal */
 	char *imp = concat3("__imp_", x->symbol, "");
 
 	if (!imp)
 		return DK_FAIL;
-	load_name(o, x, &load, &killed);
 	dk_coff_init(&c, (uint16_t)mc->machine);
 	text = dk_coff_section_add(&c, ".text", TEXT_FLAGS);
 	i7 = dk_coff_section_add(&c, ".idata$7", IDATA_FLAGS | DK_SCN_ALIGN_4BYTES);
@@ -365,7 +346,6 @@ static int write_stub(const long_machine *mc, const dk_implib_opts *o, const nam
 		dk_coff_data(&c, i5, e, mc->ptr);
 		dk_coff_data(&c, i4, e, mc->ptr);
 	}
-	free(killed);
 	return finish(&c, mb);
 }
 
@@ -425,7 +405,7 @@ int dk_implib_write_long(const dk_implib_opts *o, const dk_import_entry *entries
 	if (write_head(mc, &nm, &mb[0]) != DK_OK)
 		goto nomem;
 	for (size_t i = 0; i < n; i++)
-		if (write_stub(mc, o, &nm, &entries[i], &mb[i + 1]) != DK_OK)
+		if (write_stub(mc, &nm, &entries[i], &mb[i + 1]) != DK_OK)
 			goto nomem;
 	if (write_tail(mc, &nm, dll_base(o->dll_name), &mb[n + 1]) != DK_OK)
 		goto nomem;
