@@ -1,0 +1,114 @@
+#!/bin/bash
+# mkimplib as a command: inputs, defaults, errors, and how it writes.
+. "$(dirname "$0")/../lib.sh"
+fixtures
+cd "$T"
+MKIMPLIB=$BIN/mkimplib
+api=$FIX/mingw64/api.o
+
+# refuse NAME PATTERN ARGS...: exactly one stderr line matching PATTERN, a
+# non-zero exit, and no out.lib (nor a temporary file) left behind.
+refuse() {
+	local name=$1 pat=$2; shift 2
+	rm -f out.lib
+	"$MKIMPLIB" -o out.lib "$@" >stdout.txt 2>stderr.txt; local rc=$?
+	local lines; lines=$(wc -l <stderr.txt)
+	if [ $rc -eq 0 ]; then fail "$name" "exit status 0"
+	elif [ $rc -ge 128 ]; then fail "$name" "crashed (status $rc)"
+	elif [ "$lines" -ne 1 ]; then fail "$name" "$lines lines on stderr: $(head -3 stderr.txt | tr '\n' '|')"
+	elif ! grep -Eq -- "$pat" stderr.txt; then fail "$name" "message '$(cat stderr.txt)' does not match /$pat/"
+	elif [ -e out.lib ]; then fail "$name" "out.lib was created"
+	elif ls -a | grep -q '^\.dllkit-'; then fail "$name" "a temporary file was left behind"
+	else ok "$name"; fi
+}
+
+printf 'LIBRARY api.dll\nEXPORTS\n    add\n    counter DATA\n' >good.def
+printf 'EXPORTS\n    add\n' >noname.def
+printf 'LIBRARY x.dll\nEXPORTS\n    a @3\n    b @3\n' >clash.def
+printf 'LIBRARY x.dll\nEXPORTS\n    a @ x\n' >bad.def
+{ printf 'LIBRARY big.dll\nEXPORTS\n'; seq -f '    f%g' 1 65536; } >toomany.def
+x86_64-w64-mingw32-gcc -shared -o some.dll "$api"
+
+refuse "unknown machine names the choices" 'unknown machine "vax": give i386, x86-64, arm64, arm64ec or arm' -m vax good.def
+refuse "a .def names no machine: error naming the choices" 'no machine: .*give -m i386, x86-64, arm64, arm64ec or arm' good.def
+refuse "no DLL name" 'no DLL name: noname\.def has no LIBRARY or NAME line; give -D NAME' -m x86-64 noname.def
+refuse "two exports on one ordinal" 'ordinal 3 is given to both "a".*"b"' -m x86-64 clash.def
+refuse "more than 65535 exports" '65536 exports: a DLL cannot have more than 65535' -m x86-64 toomany.def
+refuse "malformed .def: file, line and column" '^bad\.def:3:[0-9]+: error: ' -m x86-64 bad.def
+refuse "missing input" '^missing\.def: error: cannot open' -m x86-64 missing.def
+refuse "a DLL as input" '^some\.dll: error: is a PE image' some.dll
+refuse "two .def files" 'a second \.def file' -m x86-64 good.def clash.def
+refuse "a .def and objects together" 'give one or the other' good.def "$api"
+refuse "bad --format" '^mkimplib: error: --format takes short or long' --format medium -m x86-64 good.def
+refuse "bad --archive" '^mkimplib: error: --archive takes gnu or coff' --archive zip -m x86-64 good.def
+refuse "-m disagrees with the objects" 'error: -m i386, but the objects are for x86-64' -m i386 -D api.dll "$api"
+head -c 60 "$api" >short.o
+refuse "truncated object" '^short\.o: error: truncated or corrupt COFF object' -D a.dll short.o
+"$MKIMPLIB" -m x86-64 good.def 2>err.txt; rc=$?
+[ $rc -ne 0 ] && grep -q 'give the import library to write with -o FILE' err.txt && ok "-o is required" ||
+	fail "-o is required" "rc=$rc $(cat err.txt)"
+
+# A failed run leaves an existing library untouched.
+printf 'keep me\n' >out.lib
+"$MKIMPLIB" -m x86-64 -o out.lib bad.def 2>/dev/null
+[ "$(cat out.lib)" = "keep me" ] && ok "failed run leaves the old output untouched" ||
+	fail "failed run leaves the old output untouched" "changed"
+
+# Defaults: the DLL name from LIBRARY (".dll" added when it has no suffix);
+# the machine from the objects.
+printf 'LIBRARY bare\nEXPORTS\n    f\n' >bare.def
+"$MKIMPLIB" -m x86-64 -o bare.lib bare.def
+if strings bare.lib | grep -qx 'bare.dll'; then ok "LIBRARY without a suffix names bare.dll"
+else fail "LIBRARY without a suffix names bare.dll" "$(strings bare.lib | grep bare | head -3 | tr '\n' ' ')"; fi
+"$MKIMPLIB" -D api.dll -o fromobj.lib "$api" && ok "the machine comes from the objects" ||
+	fail "the machine comes from the objects" "failed"
+
+# From objects: the same bytes as from the .def mkdef writes for them.
+"$MKDEF" --library api.dll -o api.def "$api"
+"$MKIMPLIB" -m x86-64 -o fromdef.lib api.def
+cmp -s fromdef.lib fromobj.lib && ok "objects give the library their .def gives" ||
+	fail "objects give the library their .def gives" "bytes differ"
+for cfg in mingw32 msvc32; do
+	"$MKDEF" --library api.dll -o "$cfg.def" "$FIX/$cfg/api.o"
+	"$MKIMPLIB" -m i386 $( [ $cfg = msvc32 ] && echo --dialect msvc) -o "$cfg-def.lib" "$cfg.def"
+	"$MKIMPLIB" -D api.dll -o "$cfg-obj.lib" "$FIX/$cfg/api.o"
+	cmp -s "$cfg-def.lib" "$cfg-obj.lib" && ok "$cfg objects give the library their .def gives" ||
+		fail "$cfg objects give the library their .def gives" "bytes differ"
+done
+
+# Names come from the DLL name, never the output path; the bytes are the
+# same wherever the library is written, and no path is inside.
+mkdir -p a/deep/dir
+"$MKIMPLIB" -m x86-64 -o a/deep/dir/other-name.lib good.def
+(cd a && "$MKIMPLIB" -m x86-64 -o ../second.lib ../good.def)
+"$MKIMPLIB" -m x86-64 -o first.lib good.def
+if cmp -s first.lib a/deep/dir/other-name.lib && cmp -s first.lib second.lib; then ok "same bytes wherever written"
+else fail "same bytes wherever written" "differ"; fi
+for fmt in short long; do
+	"$MKIMPLIB" -m x86-64 --format $fmt -o "$T/pathcheck-$fmt.lib" good.def
+	if grep -aq -e "$T" -e 'pathcheck' "$T/pathcheck-$fmt.lib"; then fail "$fmt: no path inside" "found"
+	else ok "$fmt: no path inside"; fi
+done
+
+# Write-if-changed, atomic; depfile; @file.
+touch -d '2001-01-01 00:00:00' first.lib
+"$MKIMPLIB" -m x86-64 -o first.lib good.def
+[ "$(stat -c %Y first.lib)" = "$(date -d '2001-01-01 00:00:00' +%s)" ] &&
+	ok "unchanged library is left untouched" || fail "unchanged library is left untouched" "rewritten"
+printf -- '-m x86-64\ngood.def\n' >args.rsp
+"$MKIMPLIB" -o dep.lib -M dep.d @args.rsp
+printf 'dep.lib: \\\n  args.rsp \\\n  good.def\n\nargs.rsp:\n\ngood.def:\n' >dep.want
+same "depfile lists the inputs and the response file" dep.want dep.d
+
+# The EXPORTAS warning, once, naming the way out.
+printf 'LIBRARY x.dll\nEXPORTS\n    a\n    b == c\n    d EXPORTAS e\n' >ea.def
+"$MKIMPLIB" -m x86-64 -o ea.lib ea.def 2>ea.err
+if [ "$(wc -l <ea.err)" = 1 ] && grep -q 'warning: 2 imports (first "b") need name type EXPORTAS' ea.err &&
+   grep -q -- '--format long' ea.err; then ok "EXPORTAS members are warned about once"
+else fail "EXPORTAS members are warned about once" "$(cat ea.err)"; fi
+"$MKIMPLIB" -m x86-64 --format long -o ea.a ea.def 2>ea2.err
+[ ! -s ea2.err ] && ok "no warning with --format long" || fail "no warning with --format long" "$(cat ea2.err)"
+
+# --help, --version.
+"$MKIMPLIB" --help | grep -q -- '--format short|long' && ok "--help lists the options" || fail "--help" "no"
+"$MKIMPLIB" --version | grep -q 'mkimplib (dllkit)' && ok "--version" || fail "--version" "no"
