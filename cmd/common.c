@@ -348,3 +348,22 @@ void cli_deps_free(cli_deps *d)
 	d->v = NULL;
 	d->n = 0;
 }
+
+int cli_standard_option(int c, const char *usage, char **args)
+{
+	switch (c) {
+	case 'h':
+		fputs(usage, stdout);
+		return 1;
+	case 'V':
+		printf("%s (dllkit) %s\nbuilt with %s (%s ARM64 COFF)\n", progname, DK_VERSION,
+		       dk_bfd_flavor(), dk_bfd_reads_arm64() ? "reads" : "does not read");
+		return 1;
+	case ':':
+		cli_usage_error("option %s needs an argument", args[optind - 1]);
+		return -1;
+	default:
+		cli_usage_error("unknown option %s", args[optind - 1]);
+		return -1;
+	}
+}

@@ -199,20 +199,9 @@ int main(int argc, char **argv)
 		case OPT_MERGE: o.merge = optarg; break;
 		case 'M': o.depfile = optarg; break;
 		case OPT_EXPLAIN: o.explain = true; break;
-		case 'h':
-			fputs(usage_text, stdout);
-			status = 0;
-			goto out;
-		case 'V':
-			printf("mkdef (dllkit) %s\nbuilt with %s (%s ARM64 COFF)\n", DK_VERSION,
-			       dk_bfd_flavor(), dk_bfd_reads_arm64() ? "reads" : "does not read");
-			status = 0;
-			goto out;
-		case ':':
-			cli_usage_error("option %s needs an argument", args[optind - 1]);
-			goto out;
 		default:
-			cli_usage_error("unknown option %s", args[optind - 1]);
+			/* -h, -V, and what getopt refused */
+			status = cli_standard_option(c, usage_text, args) > 0 ? 0 : 1;
 			goto out;
 		}
 	}

@@ -50,3 +50,20 @@ def_names() {
 fixtures() {
 	bash "$TOP/tests/fixtures.sh" "$FIX" || { echo "FAIL - fixtures: could not build fixtures"; exit 1; }
 }
+
+# refuse TOOL OUT NAME PATTERN ARGS...: `TOOL -o OUT ARGS` must fail with
+# exactly one stderr line matching PATTERN, not crash, and leave neither OUT
+# nor a temporary file behind (run it in the folder OUT would be written to).
+refuse_with() {
+	local tool=$1 out=$2 name=$3 pat=$4; shift 4
+	rm -f "$out"
+	"$tool" -o "$out" "$@" >stdout.txt 2>stderr.txt; local rc=$?
+	local lines; lines=$(wc -l <stderr.txt)
+	if [ $rc -eq 0 ]; then fail "$name" "exit status 0"
+	elif [ $rc -ge 128 ]; then fail "$name" "crashed (status $rc): $(head -3 stderr.txt)"
+	elif [ "$lines" -ne 1 ]; then fail "$name" "$lines lines on stderr: $(head -3 stderr.txt | tr '\n' '|')"
+	elif ! grep -Eq -- "$pat" stderr.txt; then fail "$name" "message '$(cat stderr.txt)' does not match /$pat/"
+	elif [ -e "$out" ]; then fail "$name" "$out was created"
+	elif ls -a | grep -q '^\.dllkit-'; then fail "$name" "a temporary file was left behind"
+	else ok "$name"; fi
+}

@@ -7,21 +7,7 @@ fixtures
 cd "$T"
 api=$FIX/mingw64/api.o
 
-# refuse NAME PATTERN ARGS...: mkdef ARGS -o out.def must fail with exactly
-# one stderr line matching PATTERN, leave no out.def and no temporary file.
-refuse() {
-	local name=$1 pat=$2; shift 2
-	rm -f out.def
-	"$MKDEF" -o out.def "$@" >stdout.txt 2>stderr.txt; local rc=$?
-	local lines; lines=$(wc -l <stderr.txt)
-	if [ $rc -eq 0 ]; then fail "$name" "exit status 0"
-	elif [ $rc -ge 128 ]; then fail "$name" "crashed (status $rc): $(head -3 stderr.txt)"
-	elif [ "$lines" -ne 1 ]; then fail "$name" "$lines lines on stderr: $(head -3 stderr.txt | tr '\n' '|')"
-	elif ! grep -Eq -- "$pat" stderr.txt; then fail "$name" "message '$(cat stderr.txt)' does not match /$pat/"
-	elif [ -e out.def ]; then fail "$name" "out.def was created"
-	elif ls -a | grep -q '^\.dllkit-'; then fail "$name" "a temporary file was left behind"
-	else ok "$name"; fi
-}
+refuse() { refuse_with "$MKDEF" out.def "$@"; }
 
 head -c 60 "$api" >short.o
 s=$(stat -c %s "$api"); head -c $((s - 200)) "$api" >cut.o

@@ -6,21 +6,7 @@ cd "$T"
 MKIMPLIB=$BIN/mkimplib
 api=$FIX/mingw64/api.o
 
-# refuse NAME PATTERN ARGS...: exactly one stderr line matching PATTERN, a
-# non-zero exit, and no out.lib (nor a temporary file) left behind.
-refuse() {
-	local name=$1 pat=$2; shift 2
-	rm -f out.lib
-	"$MKIMPLIB" -o out.lib "$@" >stdout.txt 2>stderr.txt; local rc=$?
-	local lines; lines=$(wc -l <stderr.txt)
-	if [ $rc -eq 0 ]; then fail "$name" "exit status 0"
-	elif [ $rc -ge 128 ]; then fail "$name" "crashed (status $rc)"
-	elif [ "$lines" -ne 1 ]; then fail "$name" "$lines lines on stderr: $(head -3 stderr.txt | tr '\n' '|')"
-	elif ! grep -Eq -- "$pat" stderr.txt; then fail "$name" "message '$(cat stderr.txt)' does not match /$pat/"
-	elif [ -e out.lib ]; then fail "$name" "out.lib was created"
-	elif ls -a | grep -q '^\.dllkit-'; then fail "$name" "a temporary file was left behind"
-	else ok "$name"; fi
-}
+refuse() { refuse_with "$MKIMPLIB" out.lib "$@"; }
 
 printf 'LIBRARY api.dll\nEXPORTS\n    add\n    counter DATA\n' >good.def
 printf 'EXPORTS\n    add\n' >noname.def
