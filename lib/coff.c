@@ -61,9 +61,26 @@ void dk_coff_free(dk_coff *c)
 	memset(c, 0, sizeof *c);
 }
 
+/* Make room for one more element of an array that grows by doubling:
+ * returns the (possibly moved) array, or NULL when out of memory. */
+static void *grow(void *v, size_t *cap, size_t n, size_t size)
+{
+	void *p;
+	size_t ncap;
+
+	if (n < *cap)
+		return v;
+	ncap = *cap ? *cap * 2 : 8;
+	p = realloc(v, ncap * size);
+	if (p)
+		*cap = ncap;
+	return p;
+}
+
 int dk_coff_section_add(dk_coff *c, const char *name, uint32_t flags)
 {
-	dk_coff_section *p = realloc(c->sections, (c->nsections + 1) * sizeof *p);
+	dk_coff_section *p = grow(c->sections, &c->capsections, c->nsections, sizeof *p);
+
 	if (!p) {
 		c->failed = true;
 		return 0;
@@ -103,7 +120,7 @@ void dk_coff_reloc_add(dk_coff *c, int section, uint32_t offset, uint32_t symbol
 		c->failed = true;
 		return;
 	}
-	r = realloc(s->relocs, (s->nrelocs + 1) * sizeof *r);
+	r = grow(s->relocs, &s->caprelocs, s->nrelocs, sizeof *r);
 	if (!r) {
 		c->failed = true;
 		return;
@@ -125,7 +142,7 @@ uint32_t dk_coff_symbol_add_aux(dk_coff *c, const char *name, uint32_t value, in
 		c->failed = true;
 		return index;
 	}
-	p = realloc(c->symbols, (c->nsymbols + 1) * sizeof *p);
+	p = grow(c->symbols, &c->capsymbols, c->nsymbols, sizeof *p);
 	if (!p) {
 		c->failed = true;
 		return index;

@@ -72,7 +72,7 @@ typedef struct dk_coff_section {
 	dk_buf data;
 	uint32_t size;    /* raw size when there is no data (.bss); else data.len */
 	dk_coff_reloc *relocs;
-	size_t nrelocs;
+	size_t nrelocs, caprelocs;
 } dk_coff_section;
 
 typedef struct dk_coff_symbol {
@@ -89,9 +89,9 @@ typedef struct dk_coff {
 	uint16_t machine;
 	uint16_t characteristics;
 	dk_coff_section *sections;
-	size_t nsections;
+	size_t nsections, capsections;
 	dk_coff_symbol *symbols;
-	size_t nsymbols;
+	size_t nsymbols, capsymbols;
 	uint32_t nsymrecords; /* symbols plus their aux records: the next index */
 	bool failed;          /* an allocation failed; dk_coff_write reports it */
 } dk_coff;

@@ -95,7 +95,8 @@ static uint32_t table_flags(const long_machine *mc)
 /* One archive member being built. */
 typedef struct member {
 	char *name;
-	dk_buf data;
+	dk_buf *all;      /* every member's bytes, one after another */
+	size_t off, len;  /* this member's part of *all */
 	char *symbols[2]; /* the external symbols it defines, for the index */
 	size_t nsymbols;
 } member;
@@ -180,7 +181,6 @@ static int member_symbol(member *mb, const char *name)
 static void member_free(member *mb)
 {
 	free(mb->name);
-	dk_buf_free(&mb->data);
 	for (size_t i = 0; i < mb->nsymbols; i++)
 		free(mb->symbols[i]);
 }
@@ -208,7 +208,11 @@ static void zeros(dk_coff *c, int sec, size_t n)
 
 static int finish(dk_coff *c, member *mb)
 {
-	int rc = dk_coff_write(c, &mb->data);
+	int rc;
+
+	mb->off = mb->all->len;
+	rc = dk_coff_write(c, mb->all);
+	mb->len = mb->all->len - mb->off;
 	dk_coff_free(c);
 	return rc;
 }
@@ -365,8 +369,10 @@ int dk_implib_write_long(const dk_implib_opts *o, const dk_import_entry *entries
 	member *mb = NULL;
 	dk_ar_member *am = NULL;
 	names nm;
+	dk_buf all;
 	int rc = DK_FAIL;
 
+	dk_buf_init(&all);
 	if (o->machine == DK_MACHINE_ARM64EC) {
 		/* GNU tools have no ARM64EC at all; an EC import also needs
 		 * the auxiliary IAT, __imp_aux_ symbols and exit thunks,
@@ -398,7 +404,7 @@ int dk_implib_write_long(const dk_implib_opts *o, const dk_import_entry *entries
 	if (!mb || !am)
 		goto nomem;
 	for (size_t i = 0; i < nmembers; i++) {
-		dk_buf_init(&mb[i].data);
+		mb[i].all = &all;
 		if (member_name(&mb[i], &nm, i) != DK_OK)
 			goto nomem;
 	}
@@ -411,8 +417,8 @@ int dk_implib_write_long(const dk_implib_opts *o, const dk_import_entry *entries
 		goto nomem;
 	for (size_t i = 0; i < nmembers; i++) {
 		am[i].name = mb[i].name;
-		am[i].data = mb[i].data.data;
-		am[i].size = mb[i].data.len;
+		am[i].data = all.data + mb[i].off;
+		am[i].size = mb[i].len;
 		am[i].symbols = (const char *const *)mb[i].symbols;
 		am[i].nsymbols = mb[i].nsymbols;
 	}
@@ -430,6 +436,7 @@ done:
 			member_free(&mb[i]);
 	free(mb);
 	free(am);
+	dk_buf_free(&all);
 	names_free(&nm);
 	return rc;
 }

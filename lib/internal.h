@@ -18,6 +18,8 @@ void dk_buf_free(dk_buf *b);
 void dk_buf_add(dk_buf *b, const void *p, size_t n);
 void dk_buf_addc(dk_buf *b, char c);
 void dk_buf_adds(dk_buf *b, const char *s);
+/* Make room for `more` bytes without growing again (false when out of memory). */
+bool dk_buf_reserve(dk_buf *b, size_t more);
 void dk_buf_printf(dk_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Hand the NUL-terminated contents to the caller; the buffer is reset. NULL if failed. */
 char *dk_buf_take(dk_buf *b, size_t *len);

@@ -45,6 +45,11 @@ static bool buf_reserve(dk_buf *b, size_t more)
 	return true;
 }
 
+bool dk_buf_reserve(dk_buf *b, size_t more)
+{
+	return buf_reserve(b, more);
+}
+
 void dk_buf_add(dk_buf *b, const void *p, size_t n)
 {
 	if (!buf_reserve(b, n))
