@@ -97,6 +97,9 @@ typedef struct dk_export {
 	uint32_t ordinal;  /* 1..65535, or 0 when none was given */
 	unsigned flags;    /* DK_EXPORT_* */
 	char *origin;      /* where it came from ("a.o", "lib.a(m.o)", "x.def:3"), may be NULL */
+	/* Meaningful only for exports read from a PE image (dk_read_image): */
+	uint32_t rva;      /* the export's address (for a forwarder, where its text is) */
+	int32_t hint;      /* its index in the export name table, -1 when it has no name */
 } dk_export;
 
 typedef enum dk_dialect {
@@ -347,6 +350,82 @@ dk_dialect dk_input_dialect(const char *path);
 /* Which libbfd the library was built on, and whether it reads ARM64 COFF. */
 const char *dk_bfd_flavor(void);
 bool dk_bfd_reads_arm64(void);
+
+/* ------------------------------------------------------------------ */
+/* PE images (DLL, EXE): the export directory                           */
+/* ------------------------------------------------------------------ */
+
+typedef struct dk_image {
+	dk_machine machine;          /* UNKNOWN for a machine dllkit does not know */
+	uint16_t raw_machine;        /* the COFF header's value, whatever it is */
+	bool pe32plus;               /* PE32+ (64-bit optional header) */
+	bool is_dll;                 /* IMAGE_FILE_DLL */
+	bool has_exports;            /* an export directory is present */
+	uint32_t timestamp;          /* the export directory's TimeDateStamp */
+	uint16_t export_major, export_minor; /* the export directory's version */
+	uint16_t image_major, image_minor;   /* the optional header's image version */
+	uint32_t ordinal_base;
+	uint32_t nfunctions;         /* address-table entries (some may be empty) */
+	uint32_t nnames;             /* name-table entries */
+	char *export_name;           /* the DLL's own name in the export directory, or NULL */
+} dk_image;
+
+/*
+ * Read the export directory of a PE image (PE32 or PE32+, any machine) into
+ * `m`: every non-empty address-table entry becomes an export with its
+ * ordinal (base + index), its name or DK_EXPORT_NONAME, its RVA and hint,
+ * DK_EXPORT_DATA when the RVA lies in a section that is not executable, and
+ * `forward` ("dll.func" / "dll.#7") when the RVA points into the export
+ * directory.  m->name is the export directory's name, m->machine the
+ * image's.  Every offset and count is checked against the file: a damaged
+ * image is an error, never a read outside it.  `info` (may be NULL) gets
+ * the header facts.  Exports are in ordinal order.
+ */
+int dk_read_image(dk_module *m, dk_image *info, const char *path, dk_sink *s);
+int dk_read_image_mem(dk_module *m, dk_image *info, const void *data, size_t len,
+		      const char *name, dk_sink *s);
+void dk_image_free(dk_image *info);
+
+/* ------------------------------------------------------------------ */
+/* Reading import libraries                                             */
+/* ------------------------------------------------------------------ */
+
+typedef struct dk_implib_entry {
+	char *dll;          /* the DLL it is imported from */
+	char *symbol;       /* the symbol that resolves it, without __imp_ */
+	char *name;         /* the name the loader looks up (name type applied); NULL by ordinal */
+	uint16_t ordinal;   /* by ordinal: the ordinal; else the hint */
+	bool by_ordinal;
+	unsigned type;      /* 0 code, 1 data, 2 const */
+	unsigned name_type; /* short members: IMPORT_OBJECT_NAME_TYPE (0..4); long: 1 or 0 */
+	bool short_format;  /* a Microsoft short-import member, else a GNU long-format object */
+	char *member;       /* the archive member it came from */
+} dk_implib_entry;
+
+typedef struct dk_implib {
+	dk_machine machine;
+	dk_implib_entry *v;
+	size_t n;
+} dk_implib;
+
+/*
+ * Read an import library (Microsoft short members with every name type,
+ * EXPORTAS included, and the three helper members; GNU long-format members
+ * from dlltool, ld --out-implib and mkimplib).  Members that are neither
+ * (ordinary objects in a mixed archive) are skipped.  Returns DK_FAIL with
+ * an error naming the member for anything malformed.
+ */
+int dk_read_implib(dk_implib *lib, const char *path, dk_sink *s);
+void dk_implib_free(dk_implib *lib);
+/* True when `path` is an archive holding at least one import member. */
+bool dk_is_implib(const char *path);
+
+/*
+ * The exports of one DLL an import library names, as a module (names,
+ * ordinals for by-ordinal imports with NONAME, DATA, CONSTANT): what a .def
+ * for that DLL would say.  `dll` NULL: the library must name exactly one.
+ */
+int dk_implib_to_module(const dk_implib *lib, const char *dll, dk_module *m, dk_sink *s);
 
 /* ------------------------------------------------------------------ */
 /* Import libraries                                                     */

@@ -67,6 +67,8 @@ int dk_export_copy(dk_export *dst, const dk_export *src)
 	}
 	dst->ordinal = src->ordinal;
 	dst->flags = src->flags;
+	dst->rva = src->rva;
+	dst->hint = src->hint;
 	return DK_OK;
 }
 
