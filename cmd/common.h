@@ -82,6 +82,27 @@ typedef struct cli_deps {
 bool cli_deps_add(cli_deps *d, const char *path, const char *output);
 void cli_deps_free(cli_deps *d);
 
+/* What an input file is, from its first bytes. */
+typedef enum cli_kind {
+	CLI_UNREADABLE,  /* cannot be opened (errno says why) */
+	CLI_DEF,         /* anything that is not one of the below: a .def text */
+	CLI_OBJECT,      /* a COFF object, or an archive without import members */
+	CLI_IMPLIB,      /* an archive holding import members */
+	CLI_IMAGE,       /* a PE image (DLL, EXE) */
+} cli_kind;
+cli_kind cli_classify(const char *path);
+const char *cli_kind_name(cli_kind k);
+
+/*
+ * The export set of one input of any kind: a .def file, a PE image (its
+ * export directory), an import library (the one DLL it names, or `dll`), or
+ * objects (their directives, through `ro`, may be NULL).  Errors are
+ * reported; returns DK_OK or DK_FAIL.  `img` (may be NULL) gets the image
+ * header facts for an image.
+ */
+int cli_load_module(const char *path, cli_kind kind, const char *dll, const dk_read_opts *ro,
+		    dk_module *m, dk_image *img, dk_sink *s);
+
 /* Write `data` to `path` ("-" or NULL: stdout), atomically and only if changed. */
 bool cli_write_output(const char *path, const char *data, size_t len);
 

@@ -428,6 +428,34 @@ bool dk_is_implib(const char *path);
 int dk_implib_to_module(const dk_implib *lib, const char *dll, dk_module *m, dk_sink *s);
 
 /* ------------------------------------------------------------------ */
+/* Comparing export sets                                                */
+/* ------------------------------------------------------------------ */
+
+typedef enum dk_change {
+	DK_CHANGE_ADDED,    /* in new only */
+	DK_CHANGE_REMOVED,  /* in old only */
+	DK_CHANGE_ORDINAL,  /* the ordinal differs (only when both give one) */
+	DK_CHANGE_NONAME,   /* exported by name in one, by ordinal only in the other */
+	DK_CHANGE_KIND,     /* code in one, data (or constant) in the other */
+	DK_CHANGE_FORWARD,  /* forwarded in one and not the other, or to another target */
+} dk_change;
+
+typedef void (*dk_change_fn)(void *ctx, dk_change what, const dk_export *old_e,
+			     const dk_export *new_e);
+
+/*
+ * Compare two export sets as a linker and loader see them: exports are
+ * matched by name (NONAME exports by ordinal); PRIVATE ones count (they are
+ * in the DLL); internal names do not (they are the DLL's business).  Each
+ * difference is reported once, in name order.  `ignore_kind` skips
+ * DK_CHANGE_KIND (image data-ness is inferred from section flags, so a
+ * .def's DATA and an image may legitimately disagree on constants).
+ * Returns the number of differences, or -1 when out of memory.
+ */
+long dk_module_diff(const dk_module *old_m, const dk_module *new_m, bool ignore_kind,
+		    dk_change_fn fn, void *ctx);
+
+/* ------------------------------------------------------------------ */
 /* Import libraries                                                     */
 /* ------------------------------------------------------------------ */
 

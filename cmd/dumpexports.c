@@ -1,0 +1,734 @@
+/* dumpexports - show what a DLL, import library, object or .def exports. */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <libiberty/demangle.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "common.h"
+
+static const char usage_text[] =
+	"usage: dumpexports [options] FILE...\n"
+	"       dumpexports --diff OLD NEW\n"
+	"       dumpexports --check FILE.def BINARY\n"
+	"Show what FILEs export: PE images (DLL, EXE), import libraries, COFF objects\n"
+	"and archives (their dllexport directives), and .def files.\n"
+	"\n"
+	"  -f, --format FORMAT      table (default), def, json or tsv\n"
+	"  -C, --demangle           show C++ names demangled (Itanium); MSVC names are\n"
+	"                           kept and marked\n"
+	"      --dll NAME           with an import library naming several DLLs, the one\n"
+	"                           to show (for --format def, --diff, --check)\n"
+	"      --diff OLD NEW       what NEW adds, removes or changes (ordinal, NONAME,\n"
+	"                           code/data, forward target); exit 1 when anything differs\n"
+	"      --check DEF BINARY   does BINARY export what DEF says? exit 1 when not\n"
+	"      --ignore-kind        with --diff/--check, do not compare code and data\n"
+	"      --export-all, --exclude SYM,..., --exclude-libs LIB,..., --dialect gnu|msvc\n"
+	"                           for objects and archives: as in mkdef(1)\n"
+	"  -h, --help               show this help\n"
+	"  -V, --version            show the version\n";
+
+enum { OPT_DLL = 256, OPT_DIFF, OPT_CHECK, OPT_IGNORE_KIND };
+
+static const struct option long_opts[] = {
+	{ "format", required_argument, NULL, 'f' },
+	{ "demangle", no_argument, NULL, 'C' },
+	{ "dll", required_argument, NULL, OPT_DLL },
+	{ "diff", no_argument, NULL, OPT_DIFF },
+	{ "check", no_argument, NULL, OPT_CHECK },
+	{ "ignore-kind", no_argument, NULL, OPT_IGNORE_KIND },
+	CLI_READ_LONG_OPTIONS,
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
+
+typedef enum fmt { F_TABLE, F_DEF, F_JSON, F_TSV } fmt;
+
+typedef struct opts {
+	fmt format;
+	bool demangle, ignore_kind;
+	const char *dll;
+	cli_read in;
+} opts;
+
+/* One input, read. */
+typedef struct input {
+	const char *path;
+	cli_kind kind;
+	dk_module m;   /* image, objects, .def */
+	dk_image img;  /* image */
+	dk_implib lib; /* import library */
+} input;
+
+static void input_free(input *in)
+{
+	dk_module_free(&in->m);
+	dk_image_free(&in->img);
+	dk_implib_free(&in->lib);
+}
+
+static int input_read(input *in, const char *path, const opts *o, dk_sink *s)
+{
+	memset(in, 0, sizeof *in);
+	dk_module_init(&in->m);
+	in->path = path;
+	in->kind = cli_classify(path);
+	if (in->kind == CLI_IMPLIB)
+		return dk_read_implib(&in->lib, path, s);
+	return cli_load_module(path, in->kind, o->dll, &o->in.read, &in->m, &in->img, s);
+}
+
+/* ---- names ---- */
+
+/* The demangled form of an Itanium name (malloc'd), or NULL. */
+static char *demangled(const char *name)
+{
+	if (!name)
+		return NULL;
+	/* i386 MinGW exports keep one '_' of `__Z...`: `_Z...` either way. */
+	if (name[0] == '_' && name[1] == 'Z')
+		return cplus_demangle(name, DMGL_PARAMS | DMGL_ANSI);
+	return NULL;
+}
+
+static bool is_msvc_cpp(const char *name)
+{
+	return name && name[0] == '?';
+}
+
+/* The name as shown: demangled with -C, MSVC names marked. malloc'd. */
+static char *shown_name(const char *name, const opts *o)
+{
+	char *d = o->demangle ? demangled(name) : NULL;
+	char *r;
+
+	if (d)
+		return d;
+	if (o->demangle && is_msvc_cpp(name)) {
+		r = malloc(strlen(name) + 32);
+		if (r)
+			sprintf(r, "%s  [MSVC C++]", name);
+		return r;
+	}
+	return strdup(name ? name : "");
+}
+
+static int digits(uint64_t v)
+{
+	int n = 1;
+	while (v >= 10) {
+		v /= 10;
+		n++;
+	}
+	return n;
+}
+
+static const char *kind_word(unsigned flags)
+{
+	return flags & DK_EXPORT_CONSTANT ? "const" : flags & DK_EXPORT_DATA ? "data" : "code";
+}
+
+static const char *type_word(unsigned type)
+{
+	return type == 2 ? "const" : type == 1 ? "data" : "code";
+}
+
+static const char *name_type_word(const dk_implib_entry *x)
+{
+	if (x->by_ordinal)
+		return "ordinal";
+	if (!x->short_format)
+		return "name";
+	switch (x->name_type) {
+	case 1: return "name";
+	case 2: return "noprefix";
+	case 3: return "undecorate";
+	case 4: return "exportas";
+	}
+	return "?";
+}
+
+/* ---- table ---- */
+
+static void table_image(const input *in, const opts *o)
+{
+	const dk_module *m = &in->m;
+	const dk_image *g = &in->img;
+	unsigned named = 0, noname = 0, fwd = 0, data = 0;
+	int ow = 7, hw = 4;
+
+	for (size_t i = 0; i < m->nexports; i++) {
+		const dk_export *e = &m->exports[i];
+		if (e->flags & DK_EXPORT_NONAME)
+			noname++;
+		else
+			named++;
+		if (e->forward)
+			fwd++;
+		else if (e->flags & DK_EXPORT_DATA)
+			data++;
+		if (digits(e->ordinal) > ow)
+			ow = digits(e->ordinal);
+		if (e->hint >= 0 && digits((uint64_t)e->hint) > hw)
+			hw = digits((uint64_t)e->hint);
+	}
+	printf("%s: PE image, %s (%s)%s\n", in->path,
+	       dk_machine_name(g->machine) ? dk_machine_name(g->machine) : "unknown machine",
+	       g->pe32plus ? "PE32+" : "PE32", g->is_dll ? ", DLL" : "");
+	if (!g->has_exports) {
+		printf("  no export directory\n");
+		return;
+	}
+	printf("  name          %s\n", g->export_name ? g->export_name : "(none)");
+	printf("  timestamp     0x%08" PRIx32 "\n", g->timestamp);
+	printf("  version       %u.%02u\n", g->export_major, g->export_minor);
+	printf("  ordinal base  %" PRIu32 "\n", g->ordinal_base);
+	printf("  exports       %zu (%u by name, %u by ordinal only, %u forwarded, %u data)\n\n",
+	       m->nexports, named, noname, fwd, data);
+	printf("  %*s  %*s  %-8s  %s\n", ow, "ordinal", hw, "hint", "RVA", "name");
+	for (size_t i = 0; i < m->nexports; i++) {
+		const dk_export *e = &m->exports[i];
+		char hint[16] = "", rva[16] = "";
+		char *name = (e->flags & DK_EXPORT_NONAME) ? NULL : shown_name(e->name, o);
+		if (e->hint >= 0)
+			snprintf(hint, sizeof hint, "%" PRId32, e->hint);
+		if (!e->forward)
+			snprintf(rva, sizeof rva, "%08" PRIX32, e->rva);
+		printf("  %*" PRIu32 "  %*s  %-8s  %s", ow, e->ordinal, hw, hint, rva,
+		       name ? name : "[NONAME]");
+		if (e->forward)
+			printf("  (forwarded to %s)", e->forward);
+		else if (e->flags & DK_EXPORT_DATA)
+			printf("  DATA");
+		putchar('\n');
+		free(name);
+	}
+}
+
+static void table_implib(const input *in, const opts *o)
+{
+	const dk_implib *l = &in->lib;
+	size_t ndll = 0, nshort = 0;
+	int ow = 7, nw = 4, tw = 8;
+	const char *prev = NULL;
+
+	for (size_t i = 0; i < l->n; i++) {
+		const dk_implib_entry *x = &l->v[i];
+		bool seen = false;
+		for (size_t k = 0; k < i && !seen; k++)
+			seen = strcmp(l->v[k].dll, x->dll) == 0;
+		if (!seen)
+			ndll++;
+		if (x->short_format)
+			nshort++;
+		if (digits(x->ordinal) > ow)
+			ow = digits(x->ordinal);
+		char *n = shown_name(x->name ? x->name : "[NONAME]", o);
+		if (n && (int)strlen(n) > nw)
+			nw = (int)strlen(n);
+		free(n);
+		if ((int)strlen(name_type_word(x)) > tw)
+			tw = (int)strlen(name_type_word(x));
+	}
+	if (nw > 60)
+		nw = 60;
+	printf("%s: import library, %s, %zu imports from %zu DLL%s, %s format\n", in->path,
+	       dk_machine_name(l->machine) ? dk_machine_name(l->machine) : "unknown machine", l->n,
+	       ndll, ndll == 1 ? "" : "s",
+	       nshort == l->n ? "short" : nshort == 0 ? "long" : "mixed short and long");
+	for (size_t i = 0; i < l->n; i++) {
+		const dk_implib_entry *x = &l->v[i];
+		if (!prev || strcmp(prev, x->dll) != 0) {
+			printf("\n  %s\n", x->dll);
+			printf("  %*s  %-5s  %-*s  %-*s  %s\n", ow, x->by_ordinal ? "ordinal" : "ord/hint",
+			       "type", tw, "by", nw, "name", "symbol");
+			prev = x->dll;
+		}
+		char *name = x->name ? shown_name(x->name, o) : strdup("[NONAME]");
+		printf("  %*u  %-5s  %-*s  %-*s  %s\n", ow, x->ordinal, type_word(x->type), tw,
+		       name_type_word(x), nw, name ? name : "", x->symbol);
+		free(name);
+	}
+}
+
+static void table_module(const input *in, const opts *o)
+{
+	const dk_module *m = &in->m;
+	int ow = 7, nw = 4;
+
+	for (size_t i = 0; i < m->nexports; i++) {
+		const dk_export *e = &m->exports[i];
+		if (e->ordinal && digits(e->ordinal) > ow)
+			ow = digits(e->ordinal);
+		char *n = shown_name(e->name, o);
+		if (n && (int)strlen(n) > nw)
+			nw = (int)strlen(n);
+		free(n);
+	}
+	if (nw > 60)
+		nw = 60;
+	printf("%s: %s", in->path, cli_kind_name(in->kind));
+	if (dk_machine_name(m->machine))
+		printf(", %s", dk_machine_name(m->machine));
+	printf(", %zu exports\n", m->nexports);
+	if (m->name)
+		printf("  %s  %s\n", m->is_exe ? "name   " : "library", m->name);
+	printf("\n  %*s  %-*s  %s\n", ow, "ordinal", nw, "name", "attributes");
+	for (size_t i = 0; i < m->nexports; i++) {
+		const dk_export *e = &m->exports[i];
+		char ord[16] = "";
+		char *name = shown_name(e->name, o);
+		if (e->ordinal)
+			snprintf(ord, sizeof ord, "%" PRIu32, e->ordinal);
+		printf("  %*s  %-*s ", ow, ord, nw, name ? name : "");
+		if (e->internal)
+			printf(" = %s", e->internal);
+		if (e->forward)
+			printf(" (forwarded to %s)", e->forward);
+		if (e->flags & DK_EXPORT_NONAME)
+			printf(" NONAME");
+		if (e->flags & DK_EXPORT_DATA)
+			printf(" DATA");
+		if (e->flags & DK_EXPORT_CONSTANT)
+			printf(" CONSTANT");
+		if (e->flags & DK_EXPORT_PRIVATE)
+			printf(" PRIVATE");
+		if (e->import_name)
+			printf(" == %s", e->import_name);
+		if (e->export_as)
+			printf(" EXPORTAS %s", e->export_as);
+		putchar('\n');
+		free(name);
+	}
+}
+
+/* ---- JSON ---- */
+
+/* A JSON string; bytes that are not valid UTF-8 are escaped as \u00XX. */
+static void json_str(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	if (!s) {
+		fputs("null", stdout);
+		return;
+	}
+	putchar('"');
+	while (*p) {
+		unsigned c = *p;
+		int len = c < 0x80 ? 1 : (c & 0xe0) == 0xc0 ? 2 : (c & 0xf0) == 0xe0 ? 3
+				     : (c & 0xf8) == 0xf0 ? 4 : 0;
+		bool valid = len > 0;
+		for (int k = 1; k < len && valid; k++)
+			valid = (p[k] & 0xc0) == 0x80;
+		if (c == '"' || c == '\\') {
+			printf("\\%c", c);
+		} else if (c < 0x20) {
+			printf("\\u%04x", c);
+		} else if (c < 0x80) {
+			putchar((int)c);
+		} else if (valid && len > 1) {
+			fwrite(p, 1, (size_t)len, stdout);
+			p += len;
+			continue;
+		} else {
+			printf("\\u%04x", c);
+		}
+		p++;
+	}
+	putchar('"');
+}
+
+static void json_opt_uint(const char *key, bool has, uint64_t v)
+{
+	printf(", \"%s\": ", key);
+	if (has)
+		printf("%" PRIu64, v);
+	else
+		fputs("null", stdout);
+}
+
+/* One export, the same keys whatever the input kind (null when not known). */
+static void json_export(const char *name, bool has_ord, uint32_t ord, bool has_hint, int64_t hint,
+			bool has_rva, uint32_t rva, const char *kind, bool noname, bool private_,
+			const char *forward, const char *internal, const char *symbol,
+			const char *dll, const char *by, const opts *o, bool first)
+{
+	char *d = o->demangle ? demangled(name) : NULL;
+	printf("%s\n      {\"name\": ", first ? "" : ",");
+	json_str(name);
+	json_opt_uint("ordinal", has_ord, ord);
+	json_opt_uint("hint", has_hint, (uint64_t)hint);
+	json_opt_uint("rva", has_rva, rva);
+	printf(", \"kind\": \"%s\", \"noname\": %s, \"private\": %s, \"forward\": ", kind,
+	       noname ? "true" : "false", private_ ? "true" : "false");
+	json_str(forward);
+	fputs(", \"internal\": ", stdout);
+	json_str(internal);
+	fputs(", \"symbol\": ", stdout);
+	json_str(symbol);
+	fputs(", \"dll\": ", stdout);
+	json_str(dll);
+	fputs(", \"by\": ", stdout);
+	json_str(by);
+	fputs(", \"demangled\": ", stdout);
+	json_str(d);
+	printf(", \"mangling\": \"%s\"}",
+	       is_msvc_cpp(name) ? "msvc" : (name && name[0] == '_' && name[1] == 'Z') ? "itanium"
+										: "none");
+	free(d);
+}
+
+static void json_input(const input *in, const char *error, const opts *o, bool first)
+{
+	printf("%s\n    {\"path\": ", first ? "" : ",");
+	json_str(in->path);
+	if (error) {
+		fputs(", \"error\": ", stdout);
+		json_str(error);
+		fputs("}", stdout);
+		return;
+	}
+	const char *kind = in->kind == CLI_IMAGE ? "image" : in->kind == CLI_IMPLIB ? "import-library"
+			   : in->kind == CLI_OBJECT ? "objects" : "def";
+	dk_machine mach = in->kind == CLI_IMPLIB ? in->lib.machine
+			  : in->kind == CLI_IMAGE ? in->img.machine : in->m.machine;
+	printf(", \"kind\": \"%s\", \"machine\": ", kind);
+	json_str(dk_machine_name(mach));
+	fputs(", \"dll\": ", stdout);
+	json_str(in->kind == CLI_IMAGE ? in->img.export_name : in->kind == CLI_IMPLIB ? NULL : in->m.name);
+	json_opt_uint("ordinal_base", in->kind == CLI_IMAGE && in->img.has_exports,
+		      in->img.ordinal_base);
+	json_opt_uint("timestamp", in->kind == CLI_IMAGE && in->img.has_exports, in->img.timestamp);
+	fputs(", \"exports\": [", stdout);
+	if (in->kind == CLI_IMPLIB) {
+		for (size_t i = 0; i < in->lib.n; i++) {
+			const dk_implib_entry *x = &in->lib.v[i];
+			json_export(x->name, x->by_ordinal, x->ordinal, !x->by_ordinal, x->ordinal, false,
+				    0, type_word(x->type), x->by_ordinal, false, NULL, NULL, x->symbol,
+				    x->dll, name_type_word(x), o, i == 0);
+		}
+	} else {
+		const dk_module *m = &in->m;
+		bool image = in->kind == CLI_IMAGE;
+		for (size_t i = 0; i < m->nexports; i++) {
+			const dk_export *e = &m->exports[i];
+			bool noname = e->flags & DK_EXPORT_NONAME;
+			json_export(image && noname ? NULL : e->name, e->ordinal != 0, e->ordinal,
+				    image && e->hint >= 0, e->hint, image && !e->forward, e->rva,
+				    kind_word(e->flags), noname, e->flags & DK_EXPORT_PRIVATE,
+				    e->forward, e->internal, NULL, image ? in->img.export_name : m->name,
+				    NULL, o, i == 0);
+		}
+	}
+	fputs("\n    ]}", stdout);
+}
+
+/* ---- TSV ---- */
+
+static void tsv_field(const char *s)
+{
+	for (; s && *s; s++) {
+		if (*s == '\t')
+			fputs("\\t", stdout);
+		else if (*s == '\n')
+			fputs("\\n", stdout);
+		else if (*s == '\\')
+			fputs("\\\\", stdout);
+		else
+			putchar(*s);
+	}
+}
+
+static void tsv_row(const char *path, const char *dll, uint32_t ord, int64_t hint, bool has_rva,
+		    uint32_t rva, const char *name, const char *kind, const char *flags,
+		    const char *forward, const char *symbol, const opts *o)
+{
+	char *shown = name ? shown_name(name, o) : NULL;
+	tsv_field(path);
+	putchar('\t');
+	tsv_field(dll);
+	printf("\t");
+	if (ord)
+		printf("%" PRIu32, ord);
+	putchar('\t');
+	if (hint >= 0)
+		printf("%" PRId64, hint);
+	putchar('\t');
+	if (has_rva)
+		printf("0x%08" PRIx32, rva);
+	putchar('\t');
+	tsv_field(shown);
+	printf("\t%s\t%s\t", kind, flags);
+	tsv_field(forward);
+	putchar('\t');
+	tsv_field(symbol);
+	putchar('\n');
+	free(shown);
+}
+
+static void tsv_input(const input *in, const opts *o)
+{
+	if (in->kind == CLI_IMPLIB) {
+		for (size_t i = 0; i < in->lib.n; i++) {
+			const dk_implib_entry *x = &in->lib.v[i];
+			tsv_row(in->path, x->dll, x->by_ordinal ? x->ordinal : 0,
+				x->by_ordinal ? -1 : x->ordinal, false, 0, x->name, type_word(x->type),
+				x->by_ordinal ? "NONAME" : "", NULL, x->symbol, o);
+		}
+		return;
+	}
+	bool image = in->kind == CLI_IMAGE;
+	for (size_t i = 0; i < in->m.nexports; i++) {
+		const dk_export *e = &in->m.exports[i];
+		char flags[64] = "";
+		if (e->flags & DK_EXPORT_NONAME)
+			strcat(flags, "NONAME ");
+		if (e->flags & DK_EXPORT_PRIVATE)
+			strcat(flags, "PRIVATE ");
+		if (flags[0])
+			flags[strlen(flags) - 1] = '\0';
+		tsv_row(in->path, image ? in->img.export_name : in->m.name, e->ordinal,
+			image ? e->hint : -1, image && !e->forward, e->rva,
+			image && (e->flags & DK_EXPORT_NONAME) ? NULL : e->name, kind_word(e->flags),
+			flags, e->forward, NULL, o);
+	}
+}
+
+/* ---- def ---- */
+
+static int def_input(const input *in, const opts *o, dk_sink *s)
+{
+	dk_module tmp, *m = (dk_module *)&in->m;
+	char *text;
+	size_t len;
+	int rc;
+
+	dk_module_init(&tmp);
+	if (in->kind == CLI_IMPLIB) {
+		if (dk_implib_to_module(&in->lib, o->dll, &tmp, s) != DK_OK) {
+			dk_module_free(&tmp);
+			return DK_FAIL;
+		}
+		m = &tmp;
+	}
+	rc = dk_def_write(m, &text, &len, s);
+	if (rc == DK_OK) {
+		fwrite(text, 1, len, stdout);
+		free(text);
+	}
+	dk_module_free(&tmp);
+	return rc;
+}
+
+/* ---- diff ---- */
+
+static const char *change_word(dk_change c)
+{
+	switch (c) {
+	case DK_CHANGE_ADDED: return "added";
+	case DK_CHANGE_REMOVED: return "removed";
+	case DK_CHANGE_ORDINAL: return "ordinal";
+	case DK_CHANGE_NONAME: return "noname";
+	case DK_CHANGE_KIND: return "kind";
+	case DK_CHANGE_FORWARD: return "forward";
+	}
+	return "?";
+}
+
+static const char *diff_name(const dk_export *e)
+{
+	static char buf[32];
+	if (e->flags & DK_EXPORT_NONAME && (!e->name || e->name[0] == '#' || !*e->name)) {
+		snprintf(buf, sizeof buf, "@%u", e->ordinal);
+		return buf;
+	}
+	return e->name;
+}
+
+static void on_change(void *ctx, dk_change what, const dk_export *a, const dk_export *b)
+{
+	const opts *o = ctx;
+	const dk_export *e = a ? a : b;
+	char *name = shown_name(diff_name(e), o);
+
+	switch (what) {
+	case DK_CHANGE_ADDED:
+		printf("+ %s", name);
+		if (b->ordinal)
+			printf(" @%u", b->ordinal);
+		break;
+	case DK_CHANGE_REMOVED:
+		printf("- %s", name);
+		if (a->ordinal)
+			printf(" @%u", a->ordinal);
+		break;
+	case DK_CHANGE_ORDINAL:
+		printf("~ %s: ordinal %u -> %u", name, a->ordinal, b->ordinal);
+		break;
+	case DK_CHANGE_NONAME:
+		printf("~ %s: %s -> %s", name, a->flags & DK_EXPORT_NONAME ? "NONAME" : "named",
+		       b->flags & DK_EXPORT_NONAME ? "NONAME" : "named");
+		break;
+	case DK_CHANGE_KIND:
+		printf("~ %s: %s -> %s", name, kind_word(a->flags), kind_word(b->flags));
+		break;
+	case DK_CHANGE_FORWARD:
+		printf("~ %s: forward %s -> %s", name, a->forward ? a->forward : "(none)",
+		       b->forward ? b->forward : "(none)");
+		break;
+	}
+	(void)change_word;
+	putchar('\n');
+	free(name);
+}
+
+/* --diff OLD NEW and --check DEF BINARY: 0 same, 1 different, 2 trouble. */
+static int compare(const char *old_path, const char *new_path, bool check, const opts *o,
+		   dk_sink *s)
+{
+	dk_module a, b;
+	long n = -1;
+	int rc = 2;
+
+	dk_module_init(&a);
+	dk_module_init(&b);
+	/* Both are read, so that both files' errors are reported. */
+	int ra = cli_load_module(old_path, cli_classify(old_path), o->dll, &o->in.read, &a, NULL, s);
+	int rb = cli_load_module(new_path, cli_classify(new_path), o->dll, &o->in.read, &b, NULL, s);
+	if (ra != DK_OK || rb != DK_OK)
+		goto out;
+	/* Export names are compared; internal names and import names are the
+	 * DLL's and the import library's business, not the interface's. */
+	n = dk_module_diff(&a, &b, o->ignore_kind, on_change, (void *)o);
+	if (n < 0) {
+		cli_error("out of memory");
+		goto out;
+	}
+	if (check && n)
+		fprintf(stderr, "dumpexports: %s does not export what %s says (%ld difference%s)\n",
+			new_path, old_path, n, n == 1 ? "" : "s");
+	rc = n ? 1 : 0;
+out:
+	dk_module_free(&a);
+	dk_module_free(&b);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	opts o;
+	dk_sink sink = cli_sink();
+	char **args = NULL;
+	cli_deps files = { NULL, 0 };
+	int nargs = 0, c, r, status = 2;
+	bool diff = false, check = false, any_error = false;
+
+	progname = "dumpexports";
+	memset(&o, 0, sizeof o);
+	if (!cli_expand_argv(argc, argv, &nargs, &args, &files))
+		goto out;
+	opterr = 0;
+	while ((c = getopt_long(nargs, args, ":f:ChV", long_opts, NULL)) != -1) {
+		if ((r = cli_read_option(&o.in, c, optarg)) != 0) {
+			if (r < 0)
+				goto out;
+			continue;
+		}
+		switch (c) {
+		case 'f':
+			if (strcmp(optarg, "table") == 0)
+				o.format = F_TABLE;
+			else if (strcmp(optarg, "def") == 0)
+				o.format = F_DEF;
+			else if (strcmp(optarg, "json") == 0)
+				o.format = F_JSON;
+			else if (strcmp(optarg, "tsv") == 0)
+				o.format = F_TSV;
+			else {
+				cli_usage_error("--format takes table, def, json or tsv, not \"%s\"",
+						optarg);
+				goto out;
+			}
+			break;
+		case 'C': o.demangle = true; break;
+		case OPT_DLL: o.dll = optarg; break;
+		case OPT_DIFF: diff = true; break;
+		case OPT_CHECK: check = true; break;
+		case OPT_IGNORE_KIND: o.ignore_kind = true; break;
+		default:
+			status = cli_standard_option(c, usage_text, args) > 0 ? 0 : 2;
+			goto out;
+		}
+	}
+	cli_read_finish(&o.in);
+	if (diff || check) {
+		if (diff && check) {
+			cli_usage_error("--diff and --check do not go together");
+			goto out;
+		}
+		if (nargs - optind != 2) {
+			cli_usage_error("%s takes two files", diff ? "--diff" : "--check");
+			goto out;
+		}
+		status = compare(args[optind], args[optind + 1], check, &o, &sink);
+		goto out;
+	}
+	if (optind >= nargs) {
+		cli_usage_error("no input files");
+		goto out;
+	}
+	if (o.format == F_JSON)
+		fputs("{\"dumpexports\": 1, \"files\": [", stdout);
+	if (o.format == F_TSV)
+		puts("file\tdll\tordinal\thint\trva\tname\tkind\tflags\tforward\tsymbol");
+	for (int i = optind; i < nargs; i++) {
+		input in;
+		unsigned before = sink.errors;
+		bool ok = input_read(&in, args[i], &o, &sink) == DK_OK;
+		if (!ok)
+			any_error = true;
+		switch (o.format) {
+		case F_TABLE:
+			if (!ok)
+				break;
+			if (i > optind)
+				putchar('\n');
+			if (in.kind == CLI_IMAGE)
+				table_image(&in, &o);
+			else if (in.kind == CLI_IMPLIB)
+				table_implib(&in, &o);
+			else
+				table_module(&in, &o);
+			break;
+		case F_JSON:
+			json_input(&in, ok ? NULL : "could not be read (see the error on standard error)",
+				   &o, i == optind);
+			break;
+		case F_TSV:
+			if (ok)
+				tsv_input(&in, &o);
+			break;
+		case F_DEF:
+			if (ok && def_input(&in, &o, &sink) != DK_OK)
+				any_error = true;
+			break;
+		}
+		(void)before;
+		input_free(&in);
+	}
+	if (o.format == F_JSON)
+		fputs("\n  ]}\n", stdout);
+	if (fflush(stdout) != 0) {
+		cli_error("cannot write to standard output: %s", strerror(errno));
+		any_error = true;
+	}
+	status = any_error ? 2 : 0;
+out:
+	cli_read_free(&o.in);
+	cli_deps_free(&files);
+	cli_free_argv(nargs, args);
+	return status;
+}
