@@ -43,7 +43,7 @@ LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 LIB_A   := $(BUILD)/libdllkit.a
 
 CMD_COMMON := cmd/common.c
-TOOLS      := mkdef mkimplib dumpexports
+TOOLS      := mkdef mkimplib
 TOOL_BINS  := $(TOOLS:%=$(BUILD)/bin/%)
 CMD_OBJ    := $(CMD_COMMON:%.c=$(BUILD)/%.o) $(TOOLS:%=$(BUILD)/cmd/%.o)
 
@@ -69,7 +69,9 @@ $(BUILD)/bin/%: $(BUILD)/cmd/%.o $(BUILD)/cmd/common.o $(LIB_A)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS_ALL)
 
-# dumpexports demangles C++ names with libiberty's demangler.
+# dumpexports reads inputs of every kind and demangles C++ names with
+# libiberty's demangler.
+$(BUILD)/bin/dumpexports: $(BUILD)/cmd/inputs.o
 $(BUILD)/bin/dumpexports: LDLIBS_ALL += -liberty
 
 $(BUILD)/tests/unit/%: tests/unit/%.c tests/unit/unit.h $(LIB_A)
