@@ -201,6 +201,12 @@ int main(int argc, char **argv)
 			  "is a .def file, but objects are given too; give one or the other");
 		goto out;
 	}
+	if (def && (in.read.export_all || in.nexclude || in.nexclude_libs ||
+		    in.read.keep_runtime_libs)) {
+		cli_usage_error("--export-all, --exclude, --exclude-libs and --keep-runtime-libs "
+				"choose what objects export; %s is a .def file", def);
+		goto out;
+	}
 	if (def) {
 		if (dk_def_parse_file(&m, def, &sink) != DK_OK)
 			goto out;
@@ -230,9 +236,11 @@ int main(int argc, char **argv)
 		dll = strdup(dllname);
 	else if (m.name && *m.name)
 		dll = dll_name_of(m.name, m.is_exe);
-	else {
-		cli_usage_error("no DLL name: %s has no LIBRARY or NAME line; give -D NAME",
-				def ? def : "the input");
+	else if (def) {
+		cli_usage_error("no DLL name: %s has no LIBRARY or NAME line; give -D NAME", def);
+		goto out;
+	} else {
+		cli_usage_error("no DLL name: objects do not name their DLL; give -D NAME");
 		goto out;
 	}
 	if (!dll)

@@ -194,27 +194,6 @@ nomem:
 	return DK_FAIL;
 }
 
-/*
- * Name type EXPORTAS is what LLVM 22 writes for EXPORTAS lines and for `==`
- * names nothing else imports, but GNU ld 2.40 refuses a library holding one
- * ("file format not recognized") and lld-link 14 imports an empty name.
- * Say so once; the long format has no name types and works with all.
- */
-static void warn_exportas(const dk_import_entry *v, size_t n, dk_sink *s)
-{
-	size_t count = 0, first = 0;
-
-	for (size_t i = 0; i < n; i++)
-		if (v[i].name_type == DK_NAME_EXPORTAS && count++ == 0)
-			first = i;
-	if (count)
-		dk_report(s, DK_WARNING, NULL,
-			  "%zu import%s (first \"%s\") need%s name type EXPORTAS, which GNU ld 2.40 "
-			  "cannot read and lld-link 14 mishandles; --format long works with every linker",
-			  count, count == 1 ? "" : "s", v[first].e ? v[first].e->name : v[first].symbol,
-			  count == 1 ? "s" : "");
-}
-
 int dk_implib_write(const dk_module *m, const dk_implib_opts *o, char **out, size_t *len,
 		    dk_sink *s)
 {
@@ -247,8 +226,6 @@ int dk_implib_write(const dk_module *m, const dk_implib_opts *o, char **out, siz
 		rc = dk_implib_write_long(o, v, n, kind, &b, s);
 	else
 		rc = dk_implib_write_short(o, v, n, kind, &b, s);
-	if (rc == DK_OK && o->format != DK_IMPLIB_LONG && o->machine != DK_MACHINE_ARM64EC)
-		warn_exportas(v, n, s);
 	dk_import_entries_free(v, n);
 	if (rc != DK_OK) {
 		dk_buf_free(&b);

@@ -996,7 +996,8 @@ int dk_implib_write_short(const dk_implib_opts *o, const dk_import_entry *entrie
 	char *desc = NULL, *thunk = NULL, **stored = NULL;
 	alias_key *keys = NULL;
 	dk_ar_member *am = NULL;
-	size_t nkeys = 0;
+	size_t nkeys = 0, gnu_trouble = 0;
+	const dk_import_entry *first_trouble = NULL;
 	int rc = DK_FAIL;
 
 	w.dll = dk_dll_basename(o->dll_name);
@@ -1062,6 +1063,8 @@ int dk_implib_write_short(const dk_implib_opts *o, const dk_import_entry *entrie
 			}
 		}
 		short_import(&w, stored[i], x->ordinal, x->type, name_type, export_name);
+		if (name_type == DK_NAME_EXPORTAS && !w.ec && !gnu_trouble++)
+			first_trouble = x;
 		/* What an `== name` may alias: the name this import's type gives
 		 * its stored symbol. */
 		keys[nkeys].key = name_type == DK_NAME_NOPREFIX ? dk_strdup(dk_name_noprefix(stored[i]))
@@ -1092,7 +1095,21 @@ int dk_implib_write_short(const dk_implib_opts *o, const dk_import_entry *entrie
 			short_import(&w, x->symbol, x->ordinal, x->type, DK_NAME_EXPORTAS,
 				     x->e->import_name);
 		}
+		if (!w.ec && !gnu_trouble++)
+			first_trouble = x;
 	}
+	/* GNU ld 2.40 refuses a whole library that holds an EXPORTAS member
+	 * ("file format not recognized") and does not resolve the weak
+	 * aliases; lld-link 14 imports an empty name for EXPORTAS.  Both are
+	 * what LLVM 22 writes; the long format has neither. */
+	if (gnu_trouble)
+		dk_report(s, DK_WARNING, NULL,
+			  "%zu import%s (first \"%s\") %s written as EXPORTAS members or '==' weak "
+			  "aliases, which GNU ld 2.40 cannot use (and lld-link 14 mishandles "
+			  "EXPORTAS); --format long works with every linker",
+			  gnu_trouble, gnu_trouble == 1 ? "" : "s",
+			  first_trouble->e ? first_trouble->e->name : first_trouble->symbol,
+			  gnu_trouble == 1 ? "is" : "are");
 	if (w.failed)
 		goto nomem;
 

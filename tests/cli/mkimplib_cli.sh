@@ -89,11 +89,19 @@ same "depfile lists the inputs and the response file" dep.want dep.d
 # The EXPORTAS warning, once, naming the way out.
 printf 'LIBRARY x.dll\nEXPORTS\n    a\n    b == c\n    d EXPORTAS e\n' >ea.def
 "$MKIMPLIB" -m x86-64 -o ea.lib ea.def 2>ea.err
-if [ "$(wc -l <ea.err)" = 1 ] && grep -q 'warning: 2 imports (first "b") need name type EXPORTAS' ea.err &&
+if [ "$(wc -l <ea.err)" = 1 ] && grep -q 'warning: 2 imports (first "d") are written as EXPORTAS members or' ea.err &&
    grep -q -- '--format long' ea.err; then ok "EXPORTAS members are warned about once"
 else fail "EXPORTAS members are warned about once" "$(cat ea.err)"; fi
 "$MKIMPLIB" -m x86-64 --format long -o ea.a ea.def 2>ea2.err
 [ ! -s ea2.err ] && ok "no warning with --format long" || fail "no warning with --format long" "$(cat ea2.err)"
+
+printf 'LIBRARY a.dll\nEXPORTS\n    add\n    x == add\n' >alias.def
+"$MKIMPLIB" -m x86-64 -o alias.lib alias.def 2>alias.err
+grep -q '1 import (first "x") is written as EXPORTAS members or .==. weak aliases' alias.err &&
+	ok "'==' weak aliases are warned about too (GNU ld does not resolve them)" ||
+	fail "'==' weak aliases are warned about too" "$(cat alias.err)"
+refuse "--export-all with a .def input" 'choose what objects export; good\.def is a \.def file' --export-all -m x86-64 good.def
+refuse "objects without -D" 'no DLL name: objects do not name their DLL; give -D NAME' "$api"
 
 # --help, --version.
 "$MKIMPLIB" --help | grep -q -- '--format short|long' && ok "--help lists the options" || fail "--help" "no"

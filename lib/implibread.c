@@ -1,0 +1,1280 @@
+/* implibread.c - reading import libraries: what a library imports, from
+ * which DLL, under which name.
+ *
+ * Our own reader on the raw bytes (arread.c), not libbfd: libbfd 2.40
+ * refuses short-import members of name type EXPORTAS and knows no ARM64EC,
+ * and every member kind of every machine must be read.  Three kinds of
+ * member carry imports:
+ *
+ *   short   Microsoft's IMPORT_OBJECT_HEADER (Sig1 0, Sig2 0xFFFF,
+ *           Version 0), then "symbol\0dll\0" and, for name type EXPORTAS,
+ *           the export name.  The loader's name is the symbol with the name
+ *           type applied, as link.exe and lld-link apply it (see
+ *           dk_name_noprefix); on ARM64EC a code import is stored under its
+ *           EC-mangled symbol (`#f`, `?f@@$$hYAXXZ`) and callers use the
+ *           demangled one, which is the symbol we give (llvm-nm shows it so).
+ *   long    a GNU import object (dlltool, ld --out-implib, mkimplib --format
+ *           long): `__imp_SYM` defined in .idata$5, whose entry is either a
+ *           relocation to the hint/name in .idata$6 or an ordinal with the
+ *           top bit set; a relocation in .idata$7 names the head object's
+ *           symbol, whose .idata$2 import directory entry relocates (at
+ *           offset 12, the Name field) to the symbol under which the tail
+ *           object holds the DLL name.  That chain is followed across the
+ *           archive's members.  SYM defined in code: a code import; SYM in
+ *           .idata$5 (mkimplib's CONSTANT): const; no SYM: data.
+ *   alias   the weak externals `__imp_X` -> `__imp_Y` (and `X` -> `Y` for
+ *           code) llvm-dlltool and mkimplib write for an `X == Y` import
+ *           whose Y another import loads: X imports what Y imports.
+ *
+ * The import descriptor, null import descriptor and null thunk (short
+ * libraries) and the heads and tails (long ones) are recognised and give no
+ * entry.  Ordinary objects of a mixed archive (the mingw-w64 sysroot's
+ * libmsvcrt.a holds real code beside its imports) are skipped silently,
+ * whatever they hold; only a member that claims to be an import (a short
+ * header, or a COFF object with .idata$ sections) and is damaged is an
+ * error.  Diagnostics name the member and give the byte offset in the file.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include "arread.h"
+#include "implib.h"
+
+/* ------------------------------------------------------------------ */
+/* Little helpers                                                       */
+/* ------------------------------------------------------------------ */
+
+static uint16_t rd16(const unsigned char *p)
+{
+	return (uint16_t)(p[0] | p[1] << 8);
+}
+
+static uint32_t rd32(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static uint64_t rd64(const unsigned char *p)
+{
+	return (uint64_t)rd32(p) | (uint64_t)rd32(p + 4) << 32;
+}
+
+/* `n` bytes at `off` lie inside `len` bytes (no overflow). */
+static bool fits(uint64_t off, uint64_t n, uint64_t len)
+{
+	return off <= len && n <= len - off;
+}
+
+/* A name inside the file: not NUL-terminated. */
+typedef struct str {
+	const char *p;
+	size_t n;
+} str;
+
+static bool str_is(str s, const char *lit)
+{
+	size_t n = strlen(lit);
+	return s.n == n && memcmp(s.p, lit, n) == 0;
+}
+
+static bool str_starts(str s, const char *lit)
+{
+	size_t n = strlen(lit);
+	return s.n >= n && memcmp(s.p, lit, n) == 0;
+}
+
+static int str_cmp(str a, str b)
+{
+	int c = memcmp(a.p, b.p, a.n < b.n ? a.n : b.n);
+	if (c)
+		return c;
+	return (a.n > b.n) - (a.n < b.n);
+}
+
+static bool known_machine(uint16_t m)
+{
+	return dk_machine_name((dk_machine)m) != NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* COFF objects                                                         */
+/* ------------------------------------------------------------------ */
+
+enum {
+	COFF_HEADER = 20,
+	COFF_SECTION = 40,
+	COFF_SYMBOL = 18,
+	COFF_RELOC = 10,
+	SCN_CNT_CODE = 0x20,
+	SCN_CNT_UNINITIALIZED = 0x80,
+	SCN_NRELOC_OVFL = 0x01000000,
+	SCN_MEM_EXECUTE = 0x20000000,
+	CLASS_EXTERNAL = 2,
+	CLASS_WEAK_EXTERNAL = 105,
+};
+
+/* An object inside a member; offsets are relative to its first byte. */
+typedef struct coff {
+	const unsigned char *p;
+	size_t len;
+	uint16_t machine;
+	uint32_t nsec;
+	uint32_t symptr, nsym;  /* nsym counts auxiliary records */
+	const char *strtab;     /* the string table, its 4-byte size included */
+	uint32_t strsize;
+} coff;
+
+typedef struct coff_sec {
+	str name;
+	const unsigned char *data; /* NULL when it has no raw data */
+	uint32_t size;
+	uint32_t reloc_off, nrelocs;
+	uint32_t flags;
+} coff_sec;
+
+typedef struct coff_sym {
+	str name;
+	uint32_t value;
+	int section;     /* 1-based; 0 undefined, negative special */
+	uint8_t cls;
+	uint8_t naux;
+} coff_sym;
+
+/* Why a read failed: a message and the offset in the object. */
+typedef struct why {
+	char text[160];
+	size_t off;
+} why;
+
+static bool no(why *w, size_t off, const char *text)
+{
+	snprintf(w->text, sizeof w->text, "%s", text);
+	w->off = off;
+	return false;
+}
+
+/* A plausible COFF object header with its section table inside the
+ * data, and no optional header (an object, not an image). */
+static bool coff_header_ok(const unsigned char *p, size_t len)
+{
+	if (len < COFF_HEADER)
+		return false;
+	if (rd16(p + 16) != 0)
+		return false;
+	return fits(COFF_HEADER, (uint64_t)rd16(p + 2) * COFF_SECTION, len);
+}
+
+/* True when one of the object's sections is called ".idata$...". */
+static bool has_idata(const unsigned char *p, size_t len)
+{
+	unsigned nsec;
+
+	if (!coff_header_ok(p, len))
+		return false;
+	nsec = rd16(p + 2);
+	for (unsigned i = 0; i < nsec; i++)
+		if (memcmp(p + COFF_HEADER + COFF_SECTION * i, ".idata$", 7) == 0)
+			return true;
+	return false;
+}
+
+/* Check the header, the section table, the symbol table and the string
+ * table against the object's size. */
+static bool coff_open(coff *c, const unsigned char *p, size_t len, why *w)
+{
+	uint64_t strpos;
+
+	memset(c, 0, sizeof *c);
+	c->p = p;
+	c->len = len;
+	if (!coff_header_ok(p, len))
+		return no(w, 0, "a COFF header or section table cut short");
+	c->machine = rd16(p);
+	c->nsec = rd16(p + 2);
+	c->symptr = rd32(p + 8);
+	c->nsym = rd32(p + 12);
+	if (c->nsym == 0)
+		return true;
+	if (!fits(c->symptr, (uint64_t)c->nsym * COFF_SYMBOL, len))
+		return no(w, 8, "a symbol table past the end of the object");
+	strpos = c->symptr + (uint64_t)c->nsym * COFF_SYMBOL;
+	if (!fits(strpos, 4, len))
+		return true; /* no string table: no long names */
+	c->strsize = rd32(p + strpos);
+	if (c->strsize < 4)
+		c->strsize = 4; /* some writers store 0 for an empty table */
+	else if (!fits(strpos, c->strsize, len))
+		return no(w, (size_t)strpos, "a string table past the end of the object");
+	c->strtab = (const char *)p + strpos;
+	return true;
+}
+
+/* A name in the string table: inside it, and NUL-terminated there. */
+static bool coff_string(const coff *c, uint64_t off, str *out, size_t at, why *w)
+{
+	const char *end;
+
+	if (!c->strtab || off < 4 || off >= c->strsize)
+		return no(w, at, "a name offset outside the string table");
+	end = memchr(c->strtab + off, '\0', c->strsize - off);
+	if (!end)
+		return no(w, at, "a name with no end in the string table");
+	out->p = c->strtab + off;
+	out->n = (size_t)(end - out->p);
+	return true;
+}
+
+/* Section `i` (1-based), its data and relocations checked. */
+static bool coff_section(const coff *c, uint32_t i, coff_sec *s, why *w)
+{
+	const unsigned char *h;
+	size_t at;
+	uint32_t raw;
+
+	memset(s, 0, sizeof *s);
+	if (i < 1 || i > c->nsec)
+		return no(w, 0, "a section number outside the section table");
+	at = COFF_HEADER + COFF_SECTION * (size_t)(i - 1);
+	h = c->p + at;
+	s->name.p = (const char *)h;
+	s->name.n = strnlen((const char *)h, 8);
+	if (h[0] == '/' && h[1] >= '0' && h[1] <= '9') {
+		uint64_t off = 0;
+		for (size_t k = 1; k < 8 && h[k] >= '0' && h[k] <= '9'; k++)
+			off = off * 10 + (uint64_t)(h[k] - '0');
+		if (!coff_string(c, off, &s->name, at, w))
+			return false;
+	}
+	s->flags = rd32(h + 36);
+	s->size = rd32(h + 16);
+	raw = rd32(h + 20);
+	if (s->size && !(s->flags & SCN_CNT_UNINITIALIZED)) {
+		if (!fits(raw, s->size, c->len))
+			return no(w, at + 16, "section data past the end of the object");
+		s->data = c->p + raw;
+	} else if (s->flags & SCN_CNT_UNINITIALIZED) {
+		s->size = 0;
+	}
+	s->reloc_off = rd32(h + 24);
+	s->nrelocs = rd16(h + 32);
+	if (s->nrelocs == 0xffff && (s->flags & SCN_NRELOC_OVFL)) {
+		/* The real count is in the first relocation, which is not one. */
+		if (!fits(s->reloc_off, COFF_RELOC, c->len))
+			return no(w, at + 24, "relocations past the end of the object");
+		s->nrelocs = rd32(c->p + s->reloc_off);
+		if (s->nrelocs == 0)
+			return no(w, at + 24, "an overflowed relocation count of 0");
+		s->nrelocs--;
+		s->reloc_off += COFF_RELOC;
+	}
+	if (!fits(s->reloc_off, (uint64_t)s->nrelocs * COFF_RELOC, c->len))
+		return no(w, at + 24, "relocations past the end of the object");
+	return true;
+}
+
+/* Symbol record `i`, its name resolved. */
+static bool coff_symbol(const coff *c, uint32_t i, coff_sym *y, why *w)
+{
+	const unsigned char *r;
+	size_t at;
+
+	memset(y, 0, sizeof *y);
+	if (i >= c->nsym)
+		return no(w, 12, "a symbol index past the end of the symbol table");
+	at = c->symptr + (size_t)i * COFF_SYMBOL;
+	r = c->p + at;
+	if (rd32(r) == 0) {
+		if (!coff_string(c, rd32(r + 4), &y->name, at, w))
+			return false;
+	} else {
+		y->name.p = (const char *)r;
+		y->name.n = strnlen((const char *)r, 8);
+	}
+	y->value = rd32(r + 8);
+	y->section = (int16_t)rd16(r + 12);
+	y->cls = r[16];
+	y->naux = r[17];
+	return true;
+}
+
+/* The relocation of section `s` at `off`: its symbol index. */
+static bool coff_reloc_at(const coff *c, const coff_sec *s, uint32_t off, uint32_t *sym)
+{
+	for (uint32_t k = 0; k < s->nrelocs; k++) {
+		const unsigned char *r = c->p + s->reloc_off + (size_t)k * COFF_RELOC;
+		if (rd32(r) == off) {
+			*sym = rd32(r + 4);
+			return true;
+		}
+	}
+	return false;
+}
+
+/* The 1-based number of the first section called `name`, 0 if none. */
+static uint32_t coff_find_section(const coff *c, const char *name)
+{
+	size_t n = strlen(name);
+	for (uint32_t i = 0; i < c->nsec; i++) {
+		const unsigned char *h = c->p + COFF_HEADER + COFF_SECTION * (size_t)i;
+		if (memcmp(h, name, n) == 0 && (n == 8 || h[n] == '\0'))
+			return i + 1;
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* The reader                                                           */
+/* ------------------------------------------------------------------ */
+
+enum member_kind { M_OTHER, M_SHORT, M_IDATA, M_ALIAS };
+
+typedef struct member {
+	dk_ar_entry e;
+	char *name;
+	enum member_kind kind;
+	coff obj; /* M_IDATA, M_ALIAS */
+} member;
+
+/* An external symbol some import object defines, for following the
+ * head/tail chain across members. */
+typedef struct symdef {
+	str name;
+	uint32_t member;
+	uint32_t symbol;
+} symdef;
+
+/* `__imp_X` is a weak external defaulting to `__imp_Y`. */
+typedef struct alias {
+	str from, to;     /* X and Y */
+	bool code;        /* the member also aliases X to Y */
+	uint32_t member;
+} alias;
+
+typedef struct reader {
+	const char *path;
+	const unsigned char *data;
+	dk_sink *s;
+	bool failed, nomem, warned_machine;
+	member *m;
+	size_t nm;
+	symdef *defs;
+	size_t ndefs, capdefs;
+	alias *al;
+	size_t nal, capal;
+	dk_implib *lib;
+	size_t cap;
+	dk_machine first_object; /* of the first COFF member, for a library without imports */
+} reader;
+
+static void report(reader *r, const member *m, size_t off, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+/* An error at file offset `off` (member `m` may be NULL). */
+static void report(reader *r, const member *m, size_t off, const char *fmt, ...)
+{
+	dk_loc loc = dk_loc_file(r->path);
+	va_list ap;
+
+	loc.member = m ? m->name : NULL;
+	loc.offset = (long long)off;
+	va_start(ap, fmt);
+	dk_vreport(r->s, DK_ERROR, &loc, fmt, ap);
+	va_end(ap);
+	r->failed = true;
+}
+
+static void out_of_memory(reader *r)
+{
+	if (!r->nomem) {
+		dk_loc loc = dk_loc_file(r->path);
+		dk_report(r->s, DK_ERROR, &loc, "out of memory");
+	}
+	r->nomem = r->failed = true;
+}
+
+static bool grow(reader *r, void **v, size_t *cap, size_t n, size_t size)
+{
+	if (n < *cap)
+		return true;
+	size_t c = *cap ? *cap * 2 : 64;
+	void *p = realloc(*v, c * size);
+	if (!p) {
+		out_of_memory(r);
+		return false;
+	}
+	*v = p;
+	*cap = c;
+	return true;
+}
+
+/* The machine of the library: its imports'.  A library for both ARM64
+ * and ARM64EC (ARM64X) says ARM64EC. */
+static void note_machine(reader *r, const member *m, size_t off, uint16_t machine)
+{
+	dk_machine have = r->lib->machine, got = (dk_machine)machine;
+
+	if (have == DK_MACHINE_UNKNOWN || have == got)
+		r->lib->machine = got;
+	else if ((have == DK_MACHINE_ARM64 && got == DK_MACHINE_ARM64EC) ||
+		 (have == DK_MACHINE_ARM64EC && got == DK_MACHINE_ARM64))
+		r->lib->machine = DK_MACHINE_ARM64EC;
+	else if (!r->warned_machine) {
+		dk_loc loc = dk_loc_file(r->path);
+		loc.member = m->name;
+		loc.offset = (long long)off;
+		dk_report(r->s, DK_WARNING, &loc, "imports for %s beside imports for %s",
+			  dk_machine_name(got), dk_machine_name(have));
+		r->warned_machine = true;
+	}
+}
+
+/* Append an entry; the strings are copied.  `name` NULL: by ordinal. */
+static dk_implib_entry *add_entry(reader *r, const member *m, str dll, str symbol,
+				  const str *name, uint16_t ordinal, unsigned type,
+				  unsigned name_type, bool short_format)
+{
+	dk_implib *lib = r->lib;
+	dk_implib_entry *x;
+
+	if (!grow(r, (void **)&lib->v, &r->cap, lib->n, sizeof *lib->v))
+		return NULL;
+	x = &lib->v[lib->n];
+	memset(x, 0, sizeof *x);
+	x->dll = dk_strndup(dll.p, dll.n);
+	x->symbol = dk_strndup(symbol.p, symbol.n);
+	x->name = name ? dk_strndup(name->p, name->n) : NULL;
+	x->member = dk_strdup(m->name);
+	if (!x->dll || !x->symbol || (name && !x->name) || !x->member) {
+		free(x->dll);
+		free(x->symbol);
+		free(x->name);
+		free(x->member);
+		out_of_memory(r);
+		return NULL;
+	}
+	x->ordinal = ordinal;
+	x->by_ordinal = name == NULL;
+	x->type = type;
+	x->name_type = name_type;
+	x->short_format = short_format;
+	lib->n++;
+	return x;
+}
+
+/* ------------------------------------------------------------------ */
+/* Short members                                                        */
+/* ------------------------------------------------------------------ */
+
+static bool is_short_import(const dk_ar_entry *e)
+{
+	/* Sig1 = IMAGE_FILE_MACHINE_UNKNOWN, Sig2 = 0xFFFF, Version 0; a
+	 * higher version is an anonymous object (bigobj, /GL), not an import. */
+	return e->size >= 6 && rd16(e->data) == 0 && rd16(e->data + 2) == 0xffff &&
+	       rd16(e->data + 4) == 0;
+}
+
+/* A NUL-terminated string at `*pos` in `p[0..end)`; moves past it. */
+static bool take_string(const unsigned char *p, size_t end, size_t *pos, str *out)
+{
+	const unsigned char *z;
+
+	if (*pos >= end)
+		return false;
+	z = memchr(p + *pos, '\0', end - *pos);
+	if (!z)
+		return false;
+	out->p = (const char *)p + *pos;
+	out->n = (size_t)(z - (p + *pos));
+	*pos += out->n + 1;
+	return true;
+}
+
+static void read_short(reader *r, const member *m)
+{
+	const unsigned char *p = m->e.data;
+	size_t base = m->e.offset, pos = 20, end;
+	uint16_t machine, ordinal, bits;
+	uint32_t size;
+	unsigned type, name_type;
+	str sym, dll, exp = { "", 0 }, symbol, load;
+	char *plain = NULL, *undecorated = NULL;
+
+	if (m->e.size < 20) {
+		report(r, m, base, "a short import member of %zu bytes; its header alone takes 20",
+		       m->e.size);
+		return;
+	}
+	machine = rd16(p + 6);
+	size = rd32(p + 12);
+	ordinal = rd16(p + 16);
+	bits = rd16(p + 18);
+	type = bits & 3;
+	name_type = (bits >> 2) & 7;
+	if (!known_machine(machine)) {
+		report(r, m, base + 6, "a short import member for machine 0x%04x, which dllkit does not know",
+		       machine);
+		return;
+	}
+	if (size > m->e.size - 20) {
+		report(r, m, base + 12,
+		       "a short import member whose SizeOfData (%u) runs past its end (%zu bytes of data)",
+		       size, m->e.size - 20);
+		return;
+	}
+	if (type > DK_IMPORT_CONST) {
+		report(r, m, base + 18, "a short import member of import type %u (only 0-2 exist)", type);
+		return;
+	}
+	if (name_type > DK_NAME_EXPORTAS) {
+		report(r, m, base + 18, "a short import member of name type %u (only 0-4 exist)",
+		       name_type);
+		return;
+	}
+	end = 20 + (size_t)size;
+	if (!take_string(p, end, &pos, &sym)) {
+		report(r, m, base + 20, "a short import member whose symbol name has no end");
+		return;
+	}
+	if (!take_string(p, end, &pos, &dll)) {
+		report(r, m, base + pos, "a short import member whose DLL name has no end");
+		return;
+	}
+	if (name_type == DK_NAME_EXPORTAS && !take_string(p, end, &pos, &exp)) {
+		report(r, m, base + pos, "a short import member of name type EXPORTAS without an export name");
+		return;
+	}
+	if (sym.n == 0 || dll.n == 0 || (name_type == DK_NAME_EXPORTAS && exp.n == 0)) {
+		report(r, m, base + 20, "a short import member with an empty %s name",
+		       sym.n == 0 ? "symbol" : dll.n == 0 ? "DLL" : "export");
+		return;
+	}
+	/* Callers use the demangled symbol of an ARM64EC code import. */
+	symbol = sym;
+	if (machine == DK_MACHINE_ARM64EC) {
+		char *z = dk_strndup(sym.p, sym.n);
+		if (!z) {
+			out_of_memory(r);
+			return;
+		}
+		plain = dk_arm64ec_is_mangled(z) ? dk_arm64ec_demangle(z) : NULL;
+		free(z);
+		if (plain) {
+			symbol.p = plain;
+			symbol.n = strlen(plain);
+		}
+	}
+	load = sym;
+	switch (name_type) {
+	case DK_NAME_NOPREFIX:
+		if (sym.p[0] == '?' || sym.p[0] == '@' || sym.p[0] == '_') {
+			load.p++;
+			load.n--;
+		}
+		break;
+	case DK_NAME_UNDECORATE: {
+		char *z = dk_strndup(sym.p, sym.n);
+		undecorated = z ? dk_name_undecorate(z) : NULL;
+		free(z);
+		if (!undecorated) {
+			out_of_memory(r);
+			free(plain);
+			return;
+		}
+		load.p = undecorated;
+		load.n = strlen(undecorated);
+		break;
+	}
+	case DK_NAME_EXPORTAS:
+		load = exp;
+		break;
+	default:
+		break;
+	}
+	note_machine(r, m, base + 6, machine);
+	add_entry(r, m, dll, symbol, name_type == DK_NAME_ORDINAL ? NULL : &load, ordinal, type,
+		  name_type, true);
+	free(plain);
+	free(undecorated);
+}
+
+/* ------------------------------------------------------------------ */
+/* Long (GNU) import objects                                            */
+/* ------------------------------------------------------------------ */
+
+static int cmp_symdef(const void *a, const void *b)
+{
+	const symdef *x = a, *y = b;
+	int c = str_cmp(x->name, y->name);
+	if (c)
+		return c;
+	return (x->member > y->member) - (x->member < y->member);
+}
+
+/* The first member defining `name`, or NULL. */
+static const symdef *find_def(const reader *r, str name)
+{
+	size_t lo = 0, hi = r->ndefs;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (str_cmp(r->defs[mid].name, name) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < r->ndefs && str_cmp(r->defs[lo].name, name) == 0)
+		return &r->defs[lo];
+	return NULL;
+}
+
+/* Index the external symbols an .idata object defines. */
+static void index_object(reader *r, member *m, uint32_t mi)
+{
+	why w;
+	for (uint32_t i = 0; i < m->obj.nsym; i++) {
+		coff_sym y;
+		if (!coff_symbol(&m->obj, i, &y, &w)) {
+			report(r, m, m->e.offset + w.off, "%s", w.text);
+			m->kind = M_OTHER;
+			return;
+		}
+		if (y.cls == CLASS_EXTERNAL && y.section > 0) {
+			if (!grow(r, (void **)&r->defs, &r->capdefs, r->ndefs, sizeof *r->defs))
+				return;
+			r->defs[r->ndefs].name = y.name;
+			r->defs[r->ndefs].member = mi;
+			r->defs[r->ndefs].symbol = i;
+			r->ndefs++;
+		}
+		i += y.naux;
+	}
+}
+
+/* Where a symbol leads: the object and section defining it, and its value. */
+typedef struct place {
+	const member *m;
+	coff_sec sec;
+	uint32_t value;
+	str name; /* the symbol's name, for messages */
+} place;
+
+/*
+ * Follow symbol `i` of member `m` to its definition: in `m` itself when it
+ * defines it, else the archive member defining the external of that name.
+ * Reports and returns false when nothing does.
+ */
+static bool resolve(reader *r, const member *m, uint32_t i, const char *what, place *out)
+{
+	coff_sym y;
+	why w;
+
+	if (!coff_symbol(&m->obj, i, &y, &w)) {
+		report(r, m, m->e.offset + w.off, "%s", w.text);
+		return false;
+	}
+	out->name = y.name;
+	if (y.section <= 0) {
+		const symdef *d = find_def(r, y.name);
+		if (!d) {
+			report(r, m, m->e.offset, "%s: no member defines `%.*s'", what, (int)y.name.n,
+			       y.name.p);
+			return false;
+		}
+		m = &r->m[d->member];
+		if (!coff_symbol(&m->obj, d->symbol, &y, &w)) {
+			report(r, m, m->e.offset + w.off, "%s", w.text);
+			return false;
+		}
+	}
+	out->m = m;
+	out->value = y.value;
+	if (!coff_section(&m->obj, (uint32_t)y.section, &out->sec, &w)) {
+		report(r, m, m->e.offset + w.off, "%s", w.text);
+		return false;
+	}
+	return true;
+}
+
+/* A NUL-terminated string at `off` of a section. */
+static bool section_string(const coff_sec *s, uint64_t off, str *out)
+{
+	size_t pos;
+	if (!s->data || off >= s->size)
+		return false;
+	pos = (size_t)off;
+	return take_string(s->data, s->size, &pos, out);
+}
+
+/*
+ * The DLL an import object imports from: its .idata$7 relocation leads to
+ * the head's symbol; at offset 12 of that (the Name field of the import
+ * directory entry) a relocation leads to the DLL name.
+ */
+static bool import_dll(reader *r, const member *m, str imp, str *dll)
+{
+	const coff *c = &m->obj;
+	coff_sec s7;
+	place head, name;
+	uint32_t target;
+	uint32_t i7 = coff_find_section(c, ".idata$7");
+	why w;
+
+	if (!i7 || !coff_section(c, i7, &s7, &w) || s7.nrelocs == 0) {
+		report(r, m, m->e.offset,
+		       "the import object of `%.*s' has no .idata$7 relocation to tie it to a DLL",
+		       (int)imp.n, imp.p);
+		return false;
+	}
+	target = rd32(c->p + s7.reloc_off + 4);
+	if (!resolve(r, m, target, "the import directory entry of its DLL", &head))
+		return false;
+	if (!coff_reloc_at(&head.m->obj, &head.sec, head.value + 12, &target)) {
+		report(r, head.m, head.m->e.offset,
+		       "`%.*s' should be an import directory entry, but nothing says its DLL's name "
+		       "(no relocation at offset 12)",
+		       (int)head.name.n, head.name.p);
+		return false;
+	}
+	if (!resolve(r, head.m, target, "the DLL name", &name))
+		return false;
+	if (!section_string(&name.sec, name.value, dll) || dll->n == 0) {
+		report(r, name.m, name.m->e.offset, "`%.*s' should be a DLL name, but is %s",
+		       (int)name.name.n, name.name.p,
+		       section_string(&name.sec, name.value, dll) ? "empty" : "not a string");
+		return false;
+	}
+	return true;
+}
+
+/* How callers use the import: a code thunk defines SYM; SYM in .idata$5
+ * is mkimplib's CONSTANT; no SYM is data. */
+static unsigned import_type(const member *m, str sym, uint32_t idata5)
+{
+	const coff *c = &m->obj;
+	why w;
+
+	for (uint32_t i = 0; i < c->nsym; i++) {
+		coff_sym y;
+		coff_sec s;
+		if (!coff_symbol(c, i, &y, &w))
+			break;
+		i += y.naux;
+		if (y.cls != CLASS_EXTERNAL || y.section <= 0 || str_cmp(y.name, sym) != 0)
+			continue;
+		if ((uint32_t)y.section == idata5)
+			return DK_IMPORT_CONST;
+		if (coff_section(c, (uint32_t)y.section, &s, &w) &&
+		    ((s.flags & (SCN_CNT_CODE | SCN_MEM_EXECUTE)) || str_is(s.name, ".text")))
+			return DK_IMPORT_CODE;
+	}
+	return DK_IMPORT_DATA;
+}
+
+/* One `__imp_X` defined at `y` of an import object. */
+static void read_long_import(reader *r, const member *m, const coff_sym *y)
+{
+	const coff *c = &m->obj;
+	unsigned ptr = dk_machine_pointer_size((dk_machine)c->machine);
+	size_t base = m->e.offset;
+	str imp = y->name, sym = { y->name.p + 6, y->name.n - 6 }, dll, name;
+	coff_sec s5;
+	uint32_t target;
+	why w;
+
+	if (!ptr) {
+		report(r, m, base, "an import object for machine 0x%04x, which dllkit does not know",
+		       c->machine);
+		return;
+	}
+	if (sym.n == 0) {
+		report(r, m, base, "an import object defining `__imp_' with no name after it");
+		return;
+	}
+	if (!coff_section(c, (uint32_t)y->section, &s5, &w)) {
+		report(r, m, base + w.off, "%s", w.text);
+		return;
+	}
+	if (!s5.data || !fits(y->value, ptr, s5.size)) {
+		report(r, m, base, "the address-table entry of `%.*s' lies outside its .idata$5",
+		       (int)imp.n, imp.p);
+		return;
+	}
+	if (!import_dll(r, m, imp, &dll))
+		return;
+	if (coff_reloc_at(c, &s5, y->value, &target)) {
+		/* By name: the entry is the RVA of the hint/name (relocation
+		 * target plus the addend stored in the entry). */
+		place hn;
+		uint64_t off;
+		if (!resolve(r, m, target, "the hint/name entry", &hn))
+			return;
+		off = (uint64_t)hn.value + rd32(s5.data + y->value);
+		if (!hn.sec.data || !fits(off, 2, hn.sec.size) ||
+		    !section_string(&hn.sec, off + 2, &name) || name.n == 0) {
+			report(r, m, base, "the hint/name entry of `%.*s' is %s", (int)imp.n, imp.p,
+			       hn.sec.data && fits(off, 2, hn.sec.size) &&
+					       section_string(&hn.sec, off + 2, &name)
+				       ? "an empty name"
+				       : "outside its section or has no end");
+			return;
+		}
+		note_machine(r, m, base, c->machine);
+		add_entry(r, m, dll, sym, &name, rd16(hn.sec.data + off), import_type(m, sym, (uint32_t)y->section),
+			  DK_NAME_NAME, false);
+		return;
+	}
+	{
+		uint64_t v = ptr == 8 ? rd64(s5.data + y->value) : rd32(s5.data + y->value);
+		uint64_t flag = ptr == 8 ? UINT64_C(0x8000000000000000) : UINT64_C(0x80000000);
+		if (!(v & flag)) {
+			report(r, m, base,
+			       "the address-table entry of `%.*s' is neither a name (no relocation) "
+			       "nor an ordinal (top bit clear)",
+			       (int)imp.n, imp.p);
+			return;
+		}
+		note_machine(r, m, base, c->machine);
+		add_entry(r, m, dll, sym, NULL, (uint16_t)v, import_type(m, sym, (uint32_t)y->section),
+			  DK_NAME_ORDINAL, false);
+	}
+}
+
+/* Every `__imp_` an .idata object defines in .idata$5. */
+static void read_long(reader *r, const member *m)
+{
+	const coff *c = &m->obj;
+	why w;
+
+	for (uint32_t i = 0; i < c->nsym; i++) {
+		coff_sym y;
+		coff_sec s;
+		if (!coff_symbol(c, i, &y, &w))
+			return; /* reported by index_object */
+		i += y.naux;
+		if (y.cls != CLASS_EXTERNAL || y.section <= 0 || !str_starts(y.name, "__imp_"))
+			continue;
+		if (!coff_section(c, (uint32_t)y.section, &s, &w)) {
+			report(r, m, m->e.offset + w.off, "%s", w.text);
+			continue;
+		}
+		if (str_is(s.name, ".idata$5"))
+			read_long_import(r, m, &y);
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* Weak aliases (`X == Y`)                                              */
+/* ------------------------------------------------------------------ */
+
+/*
+ * An object whose only sections are .drectve, holding weak externals:
+ * `__imp_X` defaulting to `__imp_Y` (and `X` to `Y` for code) records an
+ * alias.  Anything unexpected leaves the member an ordinary object.
+ */
+static void read_alias_object(reader *r, member *m, uint32_t mi)
+{
+	const coff *c = &m->obj;
+	coff_sym y, t;
+	why w;
+	size_t first = r->nal;
+
+	for (uint32_t i = 1; i <= c->nsec; i++) {
+		coff_sec s;
+		if (!coff_section(c, i, &s, &w) || !str_is(s.name, ".drectve"))
+			return;
+	}
+	for (uint32_t i = 0; i < c->nsym; i++) {
+		if (!coff_symbol(c, i, &y, &w))
+			goto drop;
+		if (y.cls == CLASS_WEAK_EXTERNAL && y.section == 0 && y.naux >= 1 &&
+		    fits(c->symptr + (uint64_t)(i + 1) * COFF_SYMBOL, COFF_SYMBOL, c->len)) {
+			uint32_t tag = rd32(c->p + c->symptr + (size_t)(i + 1) * COFF_SYMBOL);
+			if (!coff_symbol(c, tag, &t, &w))
+				goto drop;
+			if (str_starts(y.name, "__imp_") && str_starts(t.name, "__imp_")) {
+				if (!grow(r, (void **)&r->al, &r->capal, r->nal, sizeof *r->al))
+					return;
+				r->al[r->nal].from = (str){ y.name.p + 6, y.name.n - 6 };
+				r->al[r->nal].to = (str){ t.name.p + 6, t.name.n - 6 };
+				r->al[r->nal].code = false;
+				r->al[r->nal].member = mi;
+				r->nal++;
+			}
+		}
+		i += y.naux;
+	}
+	/* The plain `X` -> `Y` of a code alias. */
+	for (uint32_t i = 0; i < c->nsym; i++) {
+		if (!coff_symbol(c, i, &y, &w))
+			goto drop;
+		if (y.cls == CLASS_WEAK_EXTERNAL && y.section == 0 && y.naux >= 1 &&
+		    fits(c->symptr + (uint64_t)(i + 1) * COFF_SYMBOL, COFF_SYMBOL, c->len)) {
+			uint32_t tag = rd32(c->p + c->symptr + (size_t)(i + 1) * COFF_SYMBOL);
+			if (coff_symbol(c, tag, &t, &w) && !str_starts(y.name, "__imp_"))
+				for (size_t k = 0; k < r->nal; k++)
+					if (str_cmp(r->al[k].from, y.name) == 0 &&
+					    str_cmp(r->al[k].to, t.name) == 0)
+						r->al[k].code = true;
+		}
+		i += y.naux;
+	}
+	if (r->nal > first)
+		m->kind = M_ALIAS;
+	return;
+drop:
+	r->nal = first;
+}
+
+/* Entries for the aliases whose target this library imports. */
+typedef struct by_symbol {
+	str symbol;
+	size_t pos;
+} by_symbol;
+
+static int cmp_by_symbol(const void *a, const void *b)
+{
+	const by_symbol *x = a, *y = b;
+	int c = str_cmp(x->symbol, y->symbol);
+	if (c)
+		return c;
+	return (x->pos > y->pos) - (x->pos < y->pos);
+}
+
+static void resolve_aliases(reader *r)
+{
+	size_t n = r->lib->n;
+	by_symbol *v;
+
+	if (!r->nal)
+		return;
+	v = malloc((n ? n : 1) * sizeof *v);
+	if (!v) {
+		out_of_memory(r);
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		v[i].symbol.p = r->lib->v[i].symbol;
+		v[i].symbol.n = strlen(r->lib->v[i].symbol);
+		v[i].pos = i;
+	}
+	qsort(v, n, sizeof *v, cmp_by_symbol);
+	for (size_t a = 0; a < r->nal && !r->nomem; a++) {
+		const alias *al = &r->al[a];
+		size_t lo = 0, hi = n;
+		dk_implib_entry t;
+		str dll, name;
+		unsigned type;
+
+		while (lo < hi) { /* the first import of the target symbol */
+			size_t mid = lo + (hi - lo) / 2;
+			if (str_cmp(v[mid].symbol, al->to) < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (lo == n || str_cmp(v[lo].symbol, al->to) != 0)
+			continue; /* not an import of this library: an ordinary weak symbol */
+		t = r->lib->v[v[lo].pos]; /* a copy: add_entry may move the array */
+		dll.p = t.dll;
+		dll.n = strlen(t.dll);
+		name.p = t.name ? t.name : "";
+		name.n = t.name ? strlen(t.name) : 0;
+		/* `X == Y` for code aliases both symbols; data and const only
+		 * the __imp_ one. */
+		type = al->code ? DK_IMPORT_CODE : t.type != DK_IMPORT_CODE ? t.type : DK_IMPORT_DATA;
+		add_entry(r, &r->m[al->member], dll, al->from, t.name ? &name : NULL, t.ordinal, type,
+			  t.name_type, t.short_format);
+	}
+	free(v);
+}
+
+/* ------------------------------------------------------------------ */
+/* The library                                                          */
+/* ------------------------------------------------------------------ */
+
+static void reader_free(reader *r)
+{
+	for (size_t i = 0; i < r->nm; i++)
+		free(r->m[i].name);
+	free(r->m);
+	free(r->defs);
+	free(r->al);
+}
+
+/* Walk the archive into r->m.  False on damage (reported). */
+static bool collect(reader *r, const void *data, size_t len)
+{
+	dk_ar_reader ar;
+	dk_ar_error err;
+	dk_ar_entry e;
+	size_t cap = 0;
+	int rc;
+
+	if (!dk_ar_open(&ar, data, len, &err)) {
+		report(r, NULL, err.offset, "%s", err.message);
+		return false;
+	}
+	while ((rc = dk_ar_next(&ar, &e, &err)) == 1) {
+		member *m;
+		if (!grow(r, (void **)&r->m, &cap, r->nm, sizeof *r->m))
+			return false;
+		m = &r->m[r->nm];
+		memset(m, 0, sizeof *m);
+		m->e = e;
+		m->name = dk_ar_name(&e);
+		if (!m->name) {
+			out_of_memory(r);
+			return false;
+		}
+		r->nm++;
+	}
+	if (rc < 0) {
+		report(r, NULL, err.offset, "damaged archive: %s", err.message);
+		return false;
+	}
+	return true;
+}
+
+/* What each member is; .idata objects are opened and indexed. */
+static void classify(reader *r)
+{
+	for (size_t i = 0; i < r->nm && !r->nomem; i++) {
+		member *m = &r->m[i];
+		why w;
+
+		if (m->e.size >= 4 && rd16(m->e.data) == 0 && rd16(m->e.data + 2) == 0xffff) {
+			if (m->e.size < 6) {
+				report(r, m, m->e.offset, "a short import member of %zu bytes; its header alone takes 20",
+				       m->e.size);
+				continue;
+			}
+			if (is_short_import(&m->e))
+				m->kind = M_SHORT;
+			continue; /* (else an anonymous object: bigobj or /GL) */
+		}
+		if (!coff_header_ok(m->e.data, m->e.size))
+			continue;
+		if (r->first_object == DK_MACHINE_UNKNOWN && known_machine(rd16(m->e.data)))
+			r->first_object = (dk_machine)rd16(m->e.data);
+		if (has_idata(m->e.data, m->e.size)) {
+			if (!coff_open(&m->obj, m->e.data, m->e.size, &w)) {
+				report(r, m, m->e.offset + w.off, "%s", w.text);
+				continue;
+			}
+			m->kind = M_IDATA;
+			index_object(r, m, (uint32_t)i);
+		} else if (coff_open(&m->obj, m->e.data, m->e.size, &w)) {
+			read_alias_object(r, m, (uint32_t)i);
+		}
+	}
+	qsort(r->defs, r->ndefs, sizeof *r->defs, cmp_symdef);
+}
+
+void dk_implib_free(dk_implib *lib)
+{
+	if (!lib)
+		return;
+	for (size_t i = 0; i < lib->n; i++) {
+		free(lib->v[i].dll);
+		free(lib->v[i].symbol);
+		free(lib->v[i].name);
+		free(lib->v[i].member);
+	}
+	free(lib->v);
+	memset(lib, 0, sizeof *lib);
+}
+
+int dk_read_implib_mem(dk_implib *lib, const void *data, size_t len, const char *name,
+		       dk_sink *s)
+{
+	reader r;
+
+	memset(lib, 0, sizeof *lib);
+	memset(&r, 0, sizeof r);
+	r.path = name;
+	r.data = data;
+	r.s = s;
+	r.lib = lib;
+	if (collect(&r, data, len)) {
+		classify(&r);
+		for (size_t i = 0; i < r.nm && !r.nomem; i++) {
+			if (r.m[i].kind == M_SHORT)
+				read_short(&r, &r.m[i]);
+			else if (r.m[i].kind == M_IDATA)
+				read_long(&r, &r.m[i]);
+		}
+		if (!r.nomem)
+			resolve_aliases(&r);
+	}
+	if (lib->machine == DK_MACHINE_UNKNOWN)
+		lib->machine = r.first_object;
+	reader_free(&r);
+	if (r.failed) {
+		dk_implib_free(lib);
+		return DK_FAIL;
+	}
+	return DK_OK;
+}
+
+int dk_read_implib(dk_implib *lib, const char *path, dk_sink *s)
+{
+	char *data;
+	size_t len;
+	int rc;
+
+	memset(lib, 0, sizeof *lib);
+	if (dk_read_file(path, &data, &len, s) != DK_OK)
+		return DK_FAIL;
+	rc = dk_read_implib_mem(lib, data, len, path, s);
+	free(data);
+	return rc;
+}
+
+bool dk_is_implib_mem(const void *data, size_t len)
+{
+	dk_ar_reader ar;
+	dk_ar_entry e;
+
+	if (!dk_ar_open(&ar, data, len, NULL))
+		return false;
+	while (dk_ar_next(&ar, &e, NULL) == 1)
+		if (is_short_import(&e) || has_idata(e.data, e.size))
+			return true;
+	return false;
+}
+
+bool dk_is_implib(const char *path)
+{
+	char *data;
+	size_t len;
+	bool yes;
+
+	if (dk_read_file(path, &data, &len, NULL) != DK_OK)
+		return false;
+	yes = dk_is_implib_mem(data, len);
+	free(data);
+	return yes;
+}
+
+/* ------------------------------------------------------------------ */
+/* As a module                                                          */
+/* ------------------------------------------------------------------ */
+
+typedef struct named {
+	const char *name;
+	size_t pos;
+} named;
+
+static int cmp_named(const void *a, const void *b)
+{
+	const named *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+	if (c)
+		return c;
+	return (x->pos > y->pos) - (x->pos < y->pos);
+}
+
+/* The name a .def gives an import: the loader's name, or for one by
+ * ordinal its symbol without the i386 C prefix. */
+static char *export_name(const dk_implib *lib, const dk_implib_entry *x)
+{
+	if (!x->by_ordinal)
+		return dk_strdup(x->name);
+	return dk_symbol_to_def_name(x->symbol, lib->machine, DK_DIALECT_GNU);
+}
+
+int dk_implib_to_module(const dk_implib *lib, const char *dll, dk_module *m, dk_sink *s)
+{
+	const char *which = dll;
+	char **names = NULL;
+	named *order = NULL;
+	bool *skip = NULL;
+	size_t k = 0;
+	int rc = DK_FAIL;
+
+	if (!which) {
+		for (size_t i = 0; i < lib->n; i++) {
+			if (!which) {
+				which = lib->v[i].dll;
+			} else if (strcasecmp(which, lib->v[i].dll) != 0) {
+				dk_report(s, DK_ERROR, NULL,
+					  "the library imports from more than one DLL (%s, %s, ...); name one",
+					  which, lib->v[i].dll);
+				return DK_FAIL;
+			}
+		}
+		if (!which) {
+			dk_report(s, DK_ERROR, NULL, "the library imports nothing");
+			return DK_FAIL;
+		}
+	}
+	names = calloc(lib->n ? lib->n : 1, sizeof *names);
+	order = malloc((lib->n ? lib->n : 1) * sizeof *order);
+	skip = calloc(lib->n ? lib->n : 1, sizeof *skip);
+	if (!names || !order || !skip)
+		goto nomem;
+	for (size_t i = 0; i < lib->n; i++) {
+		if (strcasecmp(lib->v[i].dll, which) != 0)
+			continue;
+		if (!(names[i] = export_name(lib, &lib->v[i])))
+			goto nomem;
+		order[k].name = names[i];
+		order[k].pos = i;
+		k++;
+	}
+	if (k == 0) {
+		dk_report(s, DK_ERROR, NULL, "the library imports nothing from %s", which);
+		goto done;
+	}
+	/* One export per name: the first import of it (an i386 library may
+	 * import one name under two symbols, `_f@4` and `_f`). */
+	qsort(order, k, sizeof *order, cmp_named);
+	for (size_t j = 1; j < k; j++)
+		if (strcmp(order[j].name, order[j - 1].name) == 0)
+			skip[order[j].pos] = true;
+
+	if (!m->name) {
+		for (size_t i = 0; i < lib->n && !m->name; i++)
+			if (names[i] && !(m->name = dk_strdup(lib->v[i].dll)))
+				goto nomem;
+		m->has_name_stmt = true;
+		m->is_exe = dk_ends_with(m->name, ".exe") || dk_ends_with(m->name, ".EXE");
+	}
+	m->machine = lib->machine;
+	if (lib->machine == DK_MACHINE_I386 && m->dialect == DK_DIALECT_AUTO)
+		m->dialect = DK_DIALECT_GNU;
+	for (size_t i = 0; i < lib->n; i++) {
+		const dk_implib_entry *x = &lib->v[i];
+		dk_export e;
+
+		if (!names[i] || skip[i])
+			continue;
+		memset(&e, 0, sizeof e);
+		e.name = names[i];
+		e.origin = x->member;
+		e.hint = x->by_ordinal ? -1 : x->ordinal;
+		if (x->by_ordinal) {
+			e.ordinal = x->ordinal;
+			e.flags |= DK_EXPORT_NONAME;
+		}
+		if (x->type == DK_IMPORT_DATA)
+			e.flags |= DK_EXPORT_DATA;
+		else if (x->type == DK_IMPORT_CONST)
+			e.flags |= DK_EXPORT_CONSTANT;
+		if (!dk_module_add(m, &e))
+			goto nomem;
+	}
+	rc = DK_OK;
+	goto done;
+nomem:
+	dk_report(s, DK_ERROR, NULL, "out of memory");
+done:
+	if (names)
+		for (size_t i = 0; i < lib->n; i++)
+			free(names[i]);
+	free(names);
+	free(order);
+	free(skip);
+	return rc;
+}

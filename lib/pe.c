@@ -1,0 +1,651 @@
+/* pe.c - the export directory of a PE image (DLL or EXE), read from its bytes.
+ *
+ * Not through libbfd: libbfd has no interface to the export table, and the
+ * plain Debian libbfd cannot open ARM64 images at all.  The format is small
+ * (PE/COFF specification, sections 2-3 and 6.3), so we read it directly, for
+ * every machine, PE32 and PE32+ alike.
+ *
+ * Every number in the file is untrusted.  Each read goes through rva_map(),
+ * which says how many bytes are really there from a given address to the end
+ * of the section's data in the file, and every table and string is checked
+ * against that before it is touched; counts are checked against the bytes
+ * that hold them before anything is allocated for them.  The first problem
+ * found is reported (file and byte offset) and the read stops: one error per
+ * damaged image, and `m` is left as it was.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "internal.h"
+
+/* A NONAME export has no name in the image, but the model needs one (it
+ * sorts, finds and writes exports by name): "ord_7" for ordinal 7.  It is a
+ * C identifier, so a client may declare it and import it by ordinal through
+ * an import library made from the DLL. */
+#define NONAME_FORMAT "ord_%u"
+
+enum {
+	SCN_MEM_EXECUTE = 0x20000000,
+	FILE_DLL = 0x2000,
+	MAGIC_PE32 = 0x10b,
+	MAGIC_PE32PLUS = 0x20b,
+	DIR_EXPORT = 0,
+	DIR_LOAD_CONFIG = 10,
+	EXPORT_DIR_SIZE = 40,
+	SECTION_HEADER_SIZE = 40,
+};
+
+typedef struct pe_section {
+	uint32_t va;      /* VirtualAddress */
+	uint32_t extent;  /* bytes it covers in memory: VirtualSize, else SizeOfRawData */
+	uint32_t inited;  /* bytes of it backed by the file, from va (clipped to the file) */
+	uint64_t rawptr;  /* PointerToRawData */
+	uint32_t flags;   /* Characteristics */
+	char name[9];     /* for messages, non-printing bytes shown as '?' */
+} pe_section;
+
+typedef struct pe {
+	const unsigned char *d;
+	size_t len;
+	const char *name; /* for diagnostics */
+	dk_sink *s;
+	uint32_t size_of_headers;
+	pe_section *sec;  /* sorted by va */
+	size_t nsec;
+} pe;
+
+static uint16_t le16(const unsigned char *p)
+{
+	return (uint16_t)(p[0] | p[1] << 8);
+}
+
+static uint32_t le32(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static uint64_t le64(const unsigned char *p)
+{
+	return (uint64_t)le32(p) | (uint64_t)le32(p + 4) << 32;
+}
+
+__attribute__((format(printf, 3, 4))) static int bad(pe *p, long long off, const char *fmt, ...)
+{
+	dk_loc loc = dk_loc_file(p->name);
+	va_list ap;
+
+	loc.offset = off;
+	va_start(ap, fmt);
+	dk_vreport(p->s, DK_ERROR, &loc, fmt, ap);
+	va_end(ap);
+	return DK_FAIL;
+}
+
+/* ------------------------------------------------------------------ */
+/* Addresses                                                            */
+/* ------------------------------------------------------------------ */
+
+/* The section whose memory holds `rva`, or NULL.  Sections of a valid image
+ * are in ascending, non-overlapping order; the table is sorted here anyway,
+ * so a lookup is a binary search whatever the file says (for overlapping
+ * sections of a damaged image the answer is one of them, never a read
+ * outside the file). */
+static const pe_section *section_of(const pe *p, uint32_t rva)
+{
+	size_t lo = 0, hi = p->nsec;
+
+	while (lo < hi) { /* first section with va > rva */
+		size_t mid = lo + (hi - lo) / 2;
+		if (p->sec[mid].va <= rva)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == 0)
+		return NULL;
+	const pe_section *sc = &p->sec[lo - 1];
+	return (uint64_t)rva - sc->va < sc->extent ? sc : NULL;
+}
+
+/* Where `rva` is in the file, and how many bytes from there belong to the
+ * same section (or to the headers) and are really in the file.  False when
+ * the address has no bytes in the file: outside every section, or in the
+ * zero-filled tail of one.  An address below SizeOfHeaders that no section
+ * claims is in the headers, which the loader maps at the image base. */
+static bool rva_map(const pe *p, uint32_t rva, size_t *off, size_t *avail)
+{
+	const pe_section *sc = section_of(p, rva);
+
+	if (sc) {
+		uint32_t in = rva - sc->va;
+		if (in >= sc->inited)
+			return false;
+		*off = (size_t)(sc->rawptr + in);
+		*avail = sc->inited - in;
+		return true;
+	}
+	if (rva < p->size_of_headers && rva < p->len) {
+		size_t end = p->size_of_headers < p->len ? p->size_of_headers : p->len;
+		*off = rva;
+		*avail = end - rva;
+		return true;
+	}
+	return false;
+}
+
+/* Why rva_map() said no; `field` is the file offset of the field that gave
+ * the address. */
+static int not_in_file(pe *p, long long field, const char *what, uint32_t rva)
+{
+	const pe_section *sc = section_of(p, rva);
+
+	if (sc)
+		return bad(p, field, "the %s (RVA 0x%x) is not in the file: it is past the data that section \"%s\" has in the file",
+			   what, rva, sc->name);
+	return bad(p, field, "the %s (RVA 0x%x) is not in the file: no section holds it", what, rva);
+}
+
+/* Map `count` entries of `size` bytes at `rva`; `what` names the table and
+ * `field` is the file offset of the field that gave the address. */
+static int map_table(pe *p, uint32_t rva, uint64_t count, unsigned size, const char *what,
+		     long long field, size_t *off)
+{
+	size_t avail;
+
+	if (!rva_map(p, rva, off, &avail))
+		return not_in_file(p, field, what, rva);
+	if (count * size > avail)
+		return bad(p, field,
+			   "the %s (%llu entries of %u bytes at RVA 0x%x) runs past the end of its section (%zu bytes left)",
+			   what, (unsigned long long)count, size, rva, avail);
+	return DK_OK;
+}
+
+/* A NUL-terminated string at `rva` that ends inside its section and the
+ * file.  Returns a pointer into the image, or NULL after an error. */
+static const char *string_at(pe *p, uint32_t rva, const char *what, long long field)
+{
+	size_t off, avail;
+	const unsigned char *nul;
+
+	if (!rva_map(p, rva, &off, &avail)) {
+		not_in_file(p, field, what, rva);
+		return NULL;
+	}
+	nul = memchr(p->d + off, 0, avail);
+	if (!nul) {
+		bad(p, (long long)off, "the %s at RVA 0x%x runs past the end of its section unterminated",
+		    what, rva);
+		return NULL;
+	}
+	return (const char *)(p->d + off);
+}
+
+/* ------------------------------------------------------------------ */
+/* Headers                                                              */
+/* ------------------------------------------------------------------ */
+
+/* What a file that is not a PE image looks like, for the message. */
+static const char *what_else(const unsigned char *d, size_t len)
+{
+	size_t i, n;
+
+	if (len == 0)
+		return "an empty file";
+	if (len >= 8 && memcmp(d, "!<arch>\n", 8) == 0)
+		return "an ar archive: a static or import library";
+	if (len >= 8 && memcmp(d, "!<thin>\n", 8) == 0)
+		return "a thin ar archive";
+	if (len >= 4 && memcmp(d, "\177ELF", 4) == 0)
+		return "an ELF file";
+	if (len >= 4 && le16(d) == 0 && le16(d + 2) == 0xffff)
+		return le16(d + 4) >= 2 ? "a big-object COFF file" : "an import-library member";
+	if (len >= 20) {
+		switch (le16(d)) {
+		case DK_MACHINE_I386: case DK_MACHINE_AMD64: case DK_MACHINE_ARM64:
+		case DK_MACHINE_ARM64EC: case DK_MACHINE_ARMNT:
+			return "a COFF object file";
+		}
+	}
+	n = len < 256 ? len : 256;
+	for (i = 0; i < n; i++)
+		if (d[i] < 0x20 && d[i] != '\t' && d[i] != '\n' && d[i] != '\r')
+			break;
+	if (i == n)
+		return "a text file";
+	return "no MZ signature";
+}
+
+static int read_sections(pe *p, size_t at, unsigned nsec)
+{
+	p->sec = malloc((nsec ? nsec : 1) * sizeof *p->sec);
+	if (!p->sec)
+		return bad(p, -1, "out of memory");
+	for (unsigned i = 0; i < nsec; i++) {
+		const unsigned char *h = p->d + at + (size_t)i * SECTION_HEADER_SIZE;
+		pe_section *sc = &p->sec[i];
+		uint32_t vsize = le32(h + 8), rawsize = le32(h + 16);
+		uint64_t inited;
+
+		sc->va = le32(h + 12);
+		sc->rawptr = le32(h + 20);
+		sc->flags = le32(h + 36);
+		for (unsigned k = 0; k < 8; k++)
+			sc->name[k] = h[k] >= 0x20 && h[k] < 0x7f ? (char)h[k] : h[k] ? '?' : '\0';
+		sc->name[8] = '\0';
+		/* The loader maps VirtualSize bytes, of which the first
+		 * SizeOfRawData come from the file and the rest are zero; old
+		 * linkers left VirtualSize 0, meaning SizeOfRawData. */
+		sc->extent = vsize ? vsize : rawsize;
+		inited = rawsize < sc->extent ? rawsize : sc->extent;
+		/* A section whose data the file lacks (truncated, or a
+		 * bogus pointer) has only what is there. */
+		if (sc->rawptr >= p->len)
+			inited = 0;
+		else if (inited > p->len - sc->rawptr)
+			inited = p->len - sc->rawptr;
+		sc->inited = (uint32_t)inited;
+	}
+	p->nsec = nsec;
+	/* Insertion sort by address, ties in table order: valid images are
+	 * already sorted, so this is one pass for them. */
+	for (size_t i = 1; i < p->nsec; i++) {
+		pe_section t = p->sec[i];
+		size_t j = i;
+		while (j > 0 && p->sec[j - 1].va > t.va) {
+			p->sec[j] = p->sec[j - 1];
+			j--;
+		}
+		p->sec[j] = t;
+	}
+	return DK_OK;
+}
+
+/* ARM64EC images say AMD64 in their COFF header, so that x64 tools accept
+ * them; what marks them is the CHPE metadata pointer in the load
+ * configuration (IMAGE_LOAD_CONFIG_DIRECTORY64.CHPEMetadataPointer, offset
+ * 200).  An ARM64 image with one is ARM64X: its ordinary export directory is
+ * the native ARM64 one.  Anything amiss here just means "not hybrid": the
+ * load configuration is the loader's business, not ours. */
+static bool has_chpe_metadata(const pe *p, uint32_t lc_rva)
+{
+	size_t off, avail;
+
+	if (!lc_rva || !rva_map(p, lc_rva, &off, &avail) || avail < 208)
+		return false;
+	return le32(p->d + off) >= 208 && le64(p->d + off + 200) != 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* The export directory                                                 */
+/* ------------------------------------------------------------------ */
+
+typedef struct exp_dir {
+	size_t off;       /* file offset of the directory */
+	uint32_t rva, size;
+	uint32_t base, nfunc, nnames;
+	uint32_t funcs_rva, names_rva, ords_rva;
+} exp_dir;
+
+static int add_one(pe *p, dk_module *m, dk_export *e)
+{
+	e->origin = (char *)p->name;
+	if (!dk_module_add(m, e))
+		return bad(p, -1, "out of memory");
+	return DK_OK;
+}
+
+/* One address-table entry: its export, by each of its names (name-table
+ * order) or NONAME when it has none. */
+static int export_entry(pe *p, dk_module *m, const exp_dir *x, uint32_t i, uint32_t rva,
+			const uint32_t *names, uint32_t nnames, size_t names_off, size_t func_field)
+{
+	uint64_t ordinal = (uint64_t)x->base + i;
+	dk_export e;
+	char noname[24];
+
+	memset(&e, 0, sizeof e);
+	if (ordinal < 1 || ordinal > 65535)
+		return bad(p, (long long)func_field,
+			   "export address table entry %u has ordinal %llu (base %u + %u), outside 1..65535",
+			   i, (unsigned long long)ordinal, x->base, i);
+	e.ordinal = (uint32_t)ordinal;
+	e.rva = rva;
+	e.hint = -1;
+	if ((uint64_t)rva - x->rva < x->size) {
+		/* Inside the export directory: a forwarder, "dll.func" or
+		 * "dll.#7", which the loader resolves in the other DLL. */
+		e.forward = (char *)string_at(p, rva, "forwarder string", (long long)func_field);
+		if (!e.forward)
+			return DK_FAIL;
+		if (!dk_is_forward_target(e.forward, strlen(e.forward)))
+			return bad(p, (long long)func_field,
+				   "ordinal %u forwards to \"%.200s\", which is not dll.function",
+				   e.ordinal, e.forward);
+	} else {
+		/* Data or code?  The image does not say: the export table is
+		 * a list of addresses, and DATA/CONSTANT exist only in .def
+		 * files and import libraries.  An address in a section that is
+		 * not executable cannot be a function the loader could call,
+		 * so we call it data.  (A function pointer table or a
+		 * constant in .rdata is data too; what we cannot see is code
+		 * placed in a writable, non-executable section, which no
+		 * compiler does.) */
+		const pe_section *sc = section_of(p, rva);
+		if (!sc || !(sc->flags & SCN_MEM_EXECUTE))
+			e.flags |= DK_EXPORT_DATA;
+	}
+	if (nnames == 0) {
+		snprintf(noname, sizeof noname, NONAME_FORMAT, e.ordinal);
+		e.name = noname;
+		e.flags |= DK_EXPORT_NONAME;
+		return add_one(p, m, &e);
+	}
+	for (uint32_t k = 0; k < nnames; k++) {
+		uint32_t idx = names[k];
+		size_t field = names_off + (size_t)idx * 4;
+		uint32_t name_rva = le32(p->d + field);
+		e.name = (char *)string_at(p, name_rva, "export name", (long long)field);
+		if (!e.name)
+			return DK_FAIL;
+		if (!*e.name)
+			return bad(p, (long long)field, "export name %u (ordinal %u) is empty", idx,
+				   e.ordinal);
+		e.hint = (int32_t)idx;
+		if (add_one(p, m, &e) != DK_OK)
+			return DK_FAIL;
+	}
+	return DK_OK;
+}
+
+static int read_exports(pe *p, dk_module *m, dk_image *info, uint32_t dir_rva, uint32_t dir_size,
+			long long dir_field)
+{
+	exp_dir x;
+	size_t avail, funcs_off = 0, names_off = 0, ords_off = 0;
+	const unsigned char *h;
+	uint32_t *first = NULL, *by_func = NULL;
+	int rc = DK_FAIL;
+
+	if (!rva_map(p, dir_rva, &x.off, &avail))
+		return not_in_file(p, dir_field, "export directory", dir_rva);
+	if (avail < EXPORT_DIR_SIZE)
+		return bad(p, (long long)x.off,
+			   "the export directory at RVA 0x%x runs past the end of its section", dir_rva);
+	h = p->d + x.off;
+	x.rva = dir_rva;
+	x.size = dir_size;
+	info->has_exports = true;
+	info->timestamp = le32(h + 4);
+	info->export_major = le16(h + 8);
+	info->export_minor = le16(h + 10);
+	x.base = info->ordinal_base = le32(h + 16);
+	x.nfunc = info->nfunctions = le32(h + 20);
+	x.nnames = info->nnames = le32(h + 24);
+	x.funcs_rva = le32(h + 28);
+	x.names_rva = le32(h + 32);
+	x.ords_rva = le32(h + 36);
+
+	if (le32(h + 12)) {
+		const char *dll = string_at(p, le32(h + 12), "DLL name", (long long)x.off + 12);
+		if (!dll)
+			return DK_FAIL;
+		if (*dll && !(info->export_name = dk_strdup(dll)))
+			return bad(p, -1, "out of memory");
+	}
+	/* The tables must hold their counts before a byte is allocated for
+	 * them: a count is then bounded by the size of the file. */
+	if (x.nfunc && map_table(p, x.funcs_rva, x.nfunc, 4, "export address table",
+				 (long long)x.off + 28, &funcs_off) != DK_OK)
+		return DK_FAIL;
+	if (x.nnames &&
+	    (map_table(p, x.names_rva, x.nnames, 4, "export name pointer table",
+		       (long long)x.off + 32, &names_off) != DK_OK ||
+	     map_table(p, x.ords_rva, x.nnames, 2, "export ordinal table", (long long)x.off + 36,
+		       &ords_off) != DK_OK))
+		return DK_FAIL;
+	if (x.nnames > INT32_MAX)
+		return bad(p, (long long)x.off + 24, "%u export names are too many", x.nnames);
+	if (x.nfunc == 0) {
+		if (x.nnames)
+			return bad(p, (long long)x.off + 24,
+				   "the export directory has %u names but no address table entries",
+				   x.nnames);
+		return DK_OK;
+	}
+
+	/* Group the name indexes by the function they name, keeping
+	 * name-table order: first[f] .. first[f+1] index into by_func. */
+	first = calloc((size_t)x.nfunc + 1, sizeof *first);
+	by_func = malloc((x.nnames ? (size_t)x.nnames : 1) * sizeof *by_func);
+	if (!first || !by_func) {
+		bad(p, -1, "out of memory");
+		goto out;
+	}
+	for (uint32_t k = 0; k < x.nnames; k++) {
+		uint16_t f = le16(p->d + ords_off + (size_t)k * 2);
+		if (f >= x.nfunc) {
+			bad(p, (long long)(ords_off + (size_t)k * 2),
+			    "export name %u points at address table entry %u, but the table has %u entries",
+			    k, f, x.nfunc);
+			goto out;
+		}
+		first[f + 1]++;
+	}
+	for (uint32_t f = 0; f < x.nfunc; f++)
+		first[f + 1] += first[f];
+	{
+		/* Fill by_func; first[f] is used as a cursor and restored. */
+		for (uint32_t k = 0; k < x.nnames; k++) {
+			uint16_t f = le16(p->d + ords_off + (size_t)k * 2);
+			by_func[first[f]++] = k;
+		}
+		for (uint32_t f = x.nfunc; f > 0; f--)
+			first[f] = first[f - 1];
+		first[0] = 0;
+	}
+	for (uint32_t i = 0; i < x.nfunc; i++) {
+		size_t field = funcs_off + (size_t)i * 4;
+		uint32_t rva = le32(p->d + field);
+		if (rva == 0)
+			continue; /* an unused ordinal */
+		if (export_entry(p, m, &x, i, rva, by_func + first[i], first[i + 1] - first[i],
+				 names_off, field) != DK_OK)
+			goto out;
+	}
+	rc = DK_OK;
+out:
+	free(first);
+	free(by_func);
+	return rc;
+}
+
+static int read_image(pe *p, dk_module *m, dk_image *info)
+{
+	const unsigned char *d = p->d;
+	size_t len = p->len, coff, opt, sect;
+	uint32_t lfanew, ndirs, dir_rva = 0, dir_size = 0, lc_rva = 0;
+	unsigned nsec, optsize, magic, fixed, dirs_at;
+	dk_machine mach;
+
+	if (len < 2 || d[0] != 'M' || d[1] != 'Z')
+		return bad(p, -1, "not a PE image (%s)", what_else(d, len));
+	if (len < 64)
+		return bad(p, -1, "not a PE image (an MZ header of %zu bytes: too short for a DOS header)",
+			   len);
+	lfanew = le32(d + 0x3c);
+	if ((uint64_t)lfanew + 4 > len || memcmp(d + lfanew, "PE\0\0", 4) != 0)
+		return bad(p, 0x3c,
+			   "not a PE image (an MS-DOS program: no PE signature at offset 0x%x)", lfanew);
+	coff = (size_t)lfanew + 4;
+	if (len - coff < 20)
+		return bad(p, (long long)coff, "truncated PE image: the COFF header runs past the end of the file");
+	info->raw_machine = le16(d + coff);
+	nsec = le16(d + coff + 2);
+	optsize = le16(d + coff + 16);
+	info->is_dll = (le16(d + coff + 18) & FILE_DLL) != 0;
+	opt = coff + 20;
+	if (optsize < 2)
+		return bad(p, (long long)coff + 16, "not a PE image (no optional header)");
+	if (len - opt < optsize)
+		return bad(p, (long long)opt,
+			   "truncated PE image: the optional header (%u bytes) runs past the end of the file",
+			   optsize);
+	magic = le16(d + opt);
+	if (magic != MAGIC_PE32 && magic != MAGIC_PE32PLUS)
+		return bad(p, (long long)opt, "not a PE image (optional header magic 0x%x; expected 0x10b or 0x20b)",
+			   magic);
+	info->pe32plus = magic == MAGIC_PE32PLUS;
+	fixed = info->pe32plus ? 112 : 96; /* up to the data directories */
+	if (optsize < fixed)
+		return bad(p, (long long)coff + 16,
+			   "the optional header is %u bytes, too short for a %s header (%u)", optsize,
+			   info->pe32plus ? "PE32+" : "PE32", fixed);
+	info->image_major = le16(d + opt + 44);
+	info->image_minor = le16(d + opt + 46);
+	p->size_of_headers = le32(d + opt + 60);
+	ndirs = le32(d + opt + fixed - 4);
+	dirs_at = fixed;
+	/* Only the directories we use must lie inside the optional header. */
+	if (ndirs > DIR_EXPORT) {
+		if (optsize < dirs_at + 8 * (DIR_EXPORT + 1))
+			return bad(p, (long long)opt + fixed - 4,
+				   "the optional header (%u bytes) cannot hold the %u data directories it claims",
+				   optsize, ndirs);
+		dir_rva = le32(d + opt + dirs_at + 8 * DIR_EXPORT);
+		dir_size = le32(d + opt + dirs_at + 8 * DIR_EXPORT + 4);
+	}
+	if (ndirs > DIR_LOAD_CONFIG && optsize >= dirs_at + 8 * (DIR_LOAD_CONFIG + 1))
+		lc_rva = le32(d + opt + dirs_at + 8 * DIR_LOAD_CONFIG);
+	sect = opt + optsize;
+	if ((uint64_t)nsec * SECTION_HEADER_SIZE > len - sect)
+		return bad(p, (long long)sect,
+			   "truncated PE image: the section table (%u sections) runs past the end of the file",
+			   nsec);
+	if (read_sections(p, sect, nsec) != DK_OK)
+		return DK_FAIL;
+
+	switch (info->raw_machine) {
+	case DK_MACHINE_I386: case DK_MACHINE_AMD64: case DK_MACHINE_ARM64:
+	case DK_MACHINE_ARM64EC: case DK_MACHINE_ARMNT:
+		mach = (dk_machine)info->raw_machine;
+		break;
+	default:
+		mach = DK_MACHINE_UNKNOWN;
+	}
+	if (mach == DK_MACHINE_AMD64 && info->pe32plus && has_chpe_metadata(p, lc_rva))
+		mach = DK_MACHINE_ARM64EC;
+	info->machine = mach;
+	if (m->machine != DK_MACHINE_UNKNOWN && m->machine != mach) {
+		if (mach == DK_MACHINE_UNKNOWN)
+			return bad(p, (long long)coff, "is for machine 0x%04x, but earlier inputs are for %s",
+				   info->raw_machine, dk_machine_name(m->machine));
+		return bad(p, (long long)coff, "is for %s, but earlier inputs are for %s",
+			   dk_machine_name(mach), dk_machine_name(m->machine));
+	}
+
+	/* No export directory (an EXE, or a DLL with nothing to export) is
+	 * not an error: there are just no exports. */
+	if (dir_rva == 0)
+		return DK_OK;
+	return read_exports(p, m, info, dir_rva, dir_size, (long long)opt + dirs_at);
+}
+
+int dk_read_image_mem(dk_module *m, dk_image *info, const void *data, size_t len,
+		      const char *name, dk_sink *s)
+{
+	dk_image local;
+	pe p;
+	size_t before = m->nexports;
+	bool named = false;
+	int rc;
+
+	if (!info)
+		info = &local;
+	memset(info, 0, sizeof *info);
+	memset(&p, 0, sizeof p);
+	p.d = data;
+	p.len = data ? len : 0;
+	p.name = name;
+	p.s = s;
+	rc = read_image(&p, m, info);
+	free(p.sec);
+	if (rc == DK_OK && info->export_name && !m->name) {
+		m->name = dk_strdup(info->export_name);
+		if (!m->name) {
+			rc = bad(&p, -1, "out of memory");
+		} else {
+			m->is_exe = !info->is_dll;
+			named = true;
+		}
+	}
+	if (rc != DK_OK) {
+		/* Leave the module as it was. */
+		for (size_t i = before; i < m->nexports; i++)
+			dk_export_free(&m->exports[i]);
+		m->nexports = before;
+		if (named) {
+			free(m->name);
+			m->name = NULL;
+		}
+		dk_image_free(info);
+		return DK_FAIL;
+	}
+	if (m->machine == DK_MACHINE_UNKNOWN)
+		m->machine = info->machine;
+	if (info == &local)
+		dk_image_free(&local);
+	return DK_OK;
+}
+
+int dk_read_image(dk_module *m, dk_image *info, const char *path, dk_sink *s)
+{
+	struct stat st;
+	int fd, rc;
+	void *map;
+	char *buf;
+	size_t len;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		dk_loc loc = dk_loc_file(path);
+		if (info)
+			memset(info, 0, sizeof *info);
+		dk_report(s, DK_ERROR, &loc, "cannot open: %s", strerror(errno));
+		return DK_FAIL;
+	}
+	/* A regular file is mapped (a large DLL is read without a copy);
+	 * anything else (a pipe, an empty file) is read. */
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
+	    (uint64_t)st.st_size <= SIZE_MAX) {
+		map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+		if (map != MAP_FAILED) {
+			close(fd);
+			rc = dk_read_image_mem(m, info, map, (size_t)st.st_size, path, s);
+			munmap(map, (size_t)st.st_size);
+			return rc;
+		}
+	}
+	close(fd);
+	if (dk_read_file(path, &buf, &len, s) != DK_OK) {
+		if (info)
+			memset(info, 0, sizeof *info);
+		return DK_FAIL;
+	}
+	rc = dk_read_image_mem(m, info, buf, len, path, s);
+	free(buf);
+	return rc;
+}
+
+void dk_image_free(dk_image *info)
+{
+	if (!info)
+		return;
+	free(info->export_name);
+	memset(info, 0, sizeof *info);
+}
