@@ -5,7 +5,6 @@
  * strings, name indexes out of range), each one error with a file offset
  * and never a read outside the buffer (run under ASan); then random
  * mutations of a real DLL. */
-#define _GNU_SOURCE
 #include <stdint.h>
 #include <fcntl.h>
 #include <unistd.h>
@@ -17,8 +16,8 @@
 
 /*
  * File layout (RVA != file offset, so mapping mistakes show):
- *   0x000 DOS header, e_lfanew 0x80; 0x80 "PE\0\0"; COFF header; optional
- *         header; section table.  SizeOfHeaders 0x200.
+ *   0x000 DOS header, e_lfanew 0x40; 0x40 "PE\0\0"; COFF header; optional
+ *         header; section table (to 0x1e8 at most).  SizeOfHeaders 0x200.
  *   .text  RVA 0x1000 size 0x100, file 0x200 (raw 0x200)  code, execute
  *   .edata RVA 0x2000 size 0x400, file 0x400 (raw 0x400)  read-only data
  *   .data  RVA 0x3000 size 0x100, file 0x800 (raw 0x200)  read/write
@@ -60,11 +59,6 @@ static uint32_t rd32(const unsigned char *p)
 	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
-static size_t edata_off(uint32_t rva)
-{
-	return EDATA_FILE + (rva - EDATA_RVA);
-}
-
 static uint32_t edata_rva(size_t off)
 {
 	return (uint32_t)(off - EDATA_FILE + EDATA_RVA);
@@ -102,9 +96,9 @@ static void build(img *im, bool plus, uint16_t machine)
 	im->plus = plus;
 	im->b[0] = 'M';
 	im->b[1] = 'Z';
-	put32(im->b + 0x3c, 0x80);
-	memcpy(im->b + 0x80, "PE\0\0", 4);
-	im->coff = 0x84;
+	put32(im->b + 0x3c, 0x40);
+	memcpy(im->b + 0x40, "PE\0\0", 4);
+	im->coff = 0x44;
 	im->opt = im->coff + 20;
 	im->optsize = plus ? 240 : 224;
 	im->sect = im->opt + im->optsize;
@@ -425,7 +419,7 @@ START_TEST(empty_tables_and_no_dll_name)
 	put32(im.b + im.dir + 32, 0);
 	put32(im.b + im.dir + 36, 0);
 	read_ok(&im, &m, &info);
-	ck_assert_uint_eq(m.nexports, 5);
+	ck_assert_uint_eq(m.nexports, 6);
 	for (size_t i = 0; i < m.nexports; i++) {
 		ck_assert(m.exports[i].flags & DK_EXPORT_NONAME);
 		ck_assert_int_eq(m.exports[i].hint, -1);
@@ -444,8 +438,9 @@ START_TEST(rva_in_headers)
 	dk_image info;
 
 	build(&im, true, 0x8664);
-	memcpy(im.b + 0x1c0, "hdr.dll", 8);
-	put32(im.b + im.dir + 12, 0x1c0);
+	ck_assert_uint_le(im.sect + 4 * 40, 0x1f0);
+	memcpy(im.b + 0x1f0, "hdr.dll", 8);
+	put32(im.b + im.dir + 12, 0x1f0);
 	read_ok(&im, &m, &info);
 	ck_assert_str_eq(info.export_name, "hdr.dll");
 	dk_image_free(&info);
@@ -579,13 +574,14 @@ START_TEST(not_an_image)
 	memcpy(text, "LIBRARY foo\nEXPORTS\n", 20);
 	not_pe(text, sizeof text, "a text file");
 	not_pe("\1\2\3\0", 4, "no MZ signature");
+	not_pe("\0\0\377\377\377", 5, "no MZ signature"); /* too short to be an import member */
 	not_pe("MZ", 2, "an MZ header of 2 bytes");
 
 	/* An MS-DOS program: MZ, but no PE signature where e_lfanew points. */
 	img im;
 	build(&im, true, 0x8664);
-	memcpy(im.b + 0x80, "NE\0\0", 4);
-	expect_fail(&im, "not a PE image (an MS-DOS program: no PE signature at offset 0x80)", 0x3c);
+	memcpy(im.b + 0x40, "NE\0\0", 4);
+	expect_fail(&im, "not a PE image (an MS-DOS program: no PE signature at offset 0x40)", 0x3c);
 	build(&im, true, 0x8664);
 	put32(im.b + 0x3c, 0xfffffffe);
 	expect_fail(&im, "no PE signature at offset 0xfffffffe", 0x3c);
@@ -627,9 +623,9 @@ START_TEST(truncated_at_every_header_boundary)
 	expect_fail_len(&im, 2, "an MZ header of 2 bytes", -1);
 	expect_fail_len(&im, 63, "an MZ header of 63 bytes", -1);
 	expect_fail_len(&im, 64, "no PE signature", 0x3c);
-	expect_fail_len(&im, 0x83, "no PE signature", 0x3c);
-	expect_fail_len(&im, 0x84, "the COFF header runs past the end", 0x84);
-	expect_fail_len(&im, im.coff + 19, "the COFF header runs past the end", 0x84);
+	expect_fail_len(&im, im.coff - 1, "no PE signature", 0x3c);
+	expect_fail_len(&im, im.coff, "the COFF header runs past the end", (long long)im.coff);
+	expect_fail_len(&im, im.coff + 19, "the COFF header runs past the end", (long long)im.coff);
 	expect_fail_len(&im, im.coff + 20, "optional header (240 bytes) runs past the end",
 			(long long)im.opt);
 	expect_fail_len(&im, im.sect - 1, "optional header (240 bytes) runs past the end",
