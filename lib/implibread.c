@@ -299,19 +299,6 @@ static bool coff_symbol(const coff *c, uint32_t i, coff_sym *y, why *w)
 	return true;
 }
 
-/* The relocation of section `s` at `off`: its symbol index. */
-static bool coff_reloc_at(const coff *c, const coff_sec *s, uint32_t off, uint32_t *sym)
-{
-	for (uint32_t k = 0; k < s->nrelocs; k++) {
-		const unsigned char *r = c->p + s->reloc_off + (size_t)k * COFF_RELOC;
-		if (rd32(r) == off) {
-			*sym = rd32(r + 4);
-			return true;
-		}
-	}
-	return false;
-}
-
 /* The 1-based number of the first section called `name`, 0 if none. */
 static uint32_t coff_find_section(const coff *c, const char *name)
 {
@@ -330,11 +317,26 @@ static uint32_t coff_find_section(const coff *c, const char *name)
 
 enum member_kind { M_OTHER, M_SHORT, M_IDATA, M_ALIAS };
 
+/* A relocation, for looking up by offset. */
+typedef struct reloc_ref {
+	uint32_t off, sym, seq;
+} reloc_ref;
+
 typedef struct member {
 	dk_ar_entry e;
 	char *name;
 	enum member_kind kind;
-	coff obj; /* M_IDATA, M_ALIAS */
+	coff obj;            /* M_IDATA, M_ALIAS */
+	/* The relocations of one section sorted by offset, built when first
+	 * looked up (a hostile object may have many imports or heads). */
+	uint32_t rel_sec;
+	reloc_ref *rel;
+	size_t nrel;
+	uint32_t idata7;     /* its first .idata$7 section + 1; 0 not looked up yet */
+	/* A head: the DLL name found for its entry at (dir_sec, dir_value). */
+	int dir_state;       /* 0 not looked up, 1 found, -1 failed (reported) */
+	uint32_t dir_sec, dir_value;
+	str dir_dll;
 } member;
 
 /* An external symbol some import object defines, for following the
@@ -345,27 +347,30 @@ typedef struct symdef {
 	uint32_t symbol;
 } symdef;
 
-/* `__imp_X` is a weak external defaulting to `__imp_Y`. */
+/* A weak external `X` defaulting to `Y`: `__imp_X` -> `__imp_Y` makes X
+ * import what Y imports (the prefix is dropped from both); a plain `X` ->
+ * `Y` beside it, in the same member or another, says X is code. */
 typedef struct alias {
-	str from, to;     /* X and Y */
-	bool code;        /* the member also aliases X to Y */
+	str from, to;
 	uint32_t member;
 } alias;
 
 typedef struct reader {
 	const char *path;
-	const unsigned char *data;
 	dk_sink *s;
 	bool failed, nomem, warned_machine;
 	member *m;
 	size_t nm;
 	symdef *defs;
 	size_t ndefs, capdefs;
-	alias *al;
+	alias *al;            /* __imp_ aliases */
 	size_t nal, capal;
+	alias *plain;         /* plain aliases */
+	size_t nplain, capplain;
 	dk_implib *lib;
 	size_t cap;
 	dk_machine first_object; /* of the first COFF member, for a library without imports */
+	str missing;             /* the last symbol no member defined */
 } reader;
 
 static void report(reader *r, const member *m, size_t off, const char *fmt, ...)
@@ -399,7 +404,7 @@ static bool grow(reader *r, void **v, size_t *cap, size_t n, size_t size)
 	if (n < *cap)
 		return true;
 	size_t c = *cap ? *cap * 2 : 64;
-	void *p = realloc(*v, c * size);
+	void *p = c <= SIZE_MAX / size ? realloc(*v, c * size) : NULL;
 	if (!p) {
 		out_of_memory(r);
 		return false;
@@ -603,6 +608,61 @@ static void read_short(reader *r, const member *m)
 /* Long (GNU) import objects                                            */
 /* ------------------------------------------------------------------ */
 
+static int cmp_reloc_ref(const void *a, const void *b)
+{
+	const reloc_ref *x = a, *y = b;
+	if (x->off != y->off)
+		return (x->off > y->off) - (x->off < y->off);
+	return (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+/* The symbol index of the (first) relocation at `off` of section `sec`
+ * (its header `s`) of member `m`. */
+static bool reloc_at(reader *r, member *m, uint32_t sec, const coff_sec *s, uint32_t off,
+		     uint32_t *sym)
+{
+	const unsigned char *base = m->obj.p + s->reloc_off;
+	size_t lo = 0, hi;
+
+	if (s->nrelocs <= 8) {
+		for (uint32_t k = 0; k < s->nrelocs; k++)
+			if (rd32(base + (size_t)k * COFF_RELOC) == off) {
+				*sym = rd32(base + (size_t)k * COFF_RELOC + 4);
+				return true;
+			}
+		return false;
+	}
+	if (m->rel_sec != sec || !m->rel) {
+		free(m->rel);
+		m->rel = malloc(s->nrelocs * sizeof *m->rel);
+		m->rel_sec = sec;
+		m->nrel = 0;
+		if (!m->rel) {
+			out_of_memory(r);
+			return false;
+		}
+		for (uint32_t k = 0; k < s->nrelocs; k++) {
+			m->rel[k].off = rd32(base + (size_t)k * COFF_RELOC);
+			m->rel[k].sym = rd32(base + (size_t)k * COFF_RELOC + 4);
+			m->rel[k].seq = k;
+		}
+		m->nrel = s->nrelocs;
+		qsort(m->rel, m->nrel, sizeof *m->rel, cmp_reloc_ref);
+	}
+	hi = m->nrel;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (m->rel[mid].off < off)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == m->nrel || m->rel[lo].off != off)
+		return false;
+	*sym = m->rel[lo].sym;
+	return true;
+}
+
 static int cmp_symdef(const void *a, const void *b)
 {
 	const symdef *x = a, *y = b;
@@ -624,6 +684,23 @@ static const symdef *find_def(const reader *r, str name)
 			hi = mid;
 	}
 	if (lo < r->ndefs && str_cmp(r->defs[lo].name, name) == 0)
+		return &r->defs[lo];
+	return NULL;
+}
+
+/* The definition of `name` in member `mi`, or NULL. */
+static const symdef *find_def_in(const reader *r, str name, uint32_t mi)
+{
+	size_t lo = 0, hi = r->ndefs;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = str_cmp(r->defs[mid].name, name);
+		if (c < 0 || (c == 0 && r->defs[mid].member < mi))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < r->ndefs && r->defs[lo].member == mi && str_cmp(r->defs[lo].name, name) == 0)
 		return &r->defs[lo];
 	return NULL;
 }
@@ -653,7 +730,8 @@ static void index_object(reader *r, member *m, uint32_t mi)
 
 /* Where a symbol leads: the object and section defining it, and its value. */
 typedef struct place {
-	const member *m;
+	member *m;
+	uint32_t section;
 	coff_sec sec;
 	uint32_t value;
 	str name; /* the symbol's name, for messages */
@@ -664,7 +742,7 @@ typedef struct place {
  * defines it, else the archive member defining the external of that name.
  * Reports and returns false when nothing does.
  */
-static bool resolve(reader *r, const member *m, uint32_t i, const char *what, place *out)
+static bool resolve(reader *r, member *m, uint32_t i, const char *what, place *out)
 {
 	coff_sym y;
 	why w;
@@ -677,8 +755,12 @@ static bool resolve(reader *r, const member *m, uint32_t i, const char *what, pl
 	if (y.section <= 0) {
 		const symdef *d = find_def(r, y.name);
 		if (!d) {
-			report(r, m, m->e.offset, "%s: no member defines `%.*s'", what, (int)y.name.n,
-			       y.name.p);
+			/* (every import of a DLL names its head: say it once) */
+			if (!r->missing.p || str_cmp(r->missing, y.name) != 0)
+				report(r, m, m->e.offset, "%s: no member defines `%.*s'", what,
+				       (int)y.name.n, y.name.p);
+			r->missing = y.name;
+			r->failed = true;
 			return false;
 		}
 		m = &r->m[d->member];
@@ -689,6 +771,7 @@ static bool resolve(reader *r, const member *m, uint32_t i, const char *what, pl
 	}
 	out->m = m;
 	out->value = y.value;
+	out->section = (uint32_t)y.section;
 	if (!coff_section(&m->obj, (uint32_t)y.section, &out->sec, &w)) {
 		report(r, m, m->e.offset + w.off, "%s", w.text);
 		return false;
@@ -709,17 +792,22 @@ static bool section_string(const coff_sec *s, uint64_t off, str *out)
 /*
  * The DLL an import object imports from: its .idata$7 relocation leads to
  * the head's symbol; at offset 12 of that (the Name field of the import
- * directory entry) a relocation leads to the DLL name.
+ * directory entry) a relocation leads to the DLL name.  What a head says
+ * is kept: every import of a DLL asks it.
  */
-static bool import_dll(reader *r, const member *m, str imp, str *dll)
+static bool import_dll(reader *r, member *m, str imp, str *dll)
 {
 	const coff *c = &m->obj;
 	coff_sec s7;
 	place head, name;
 	uint32_t target;
-	uint32_t i7 = coff_find_section(c, ".idata$7");
+	uint32_t i7;
+	member *h;
 	why w;
 
+	if (!m->idata7)
+		m->idata7 = coff_find_section(c, ".idata$7") + 1;
+	i7 = m->idata7 - 1;
 	if (!i7 || !coff_section(c, i7, &s7, &w) || s7.nrelocs == 0) {
 		report(r, m, m->e.offset,
 		       "the import object of `%.*s' has no .idata$7 relocation to tie it to a DLL",
@@ -729,14 +817,25 @@ static bool import_dll(reader *r, const member *m, str imp, str *dll)
 	target = rd32(c->p + s7.reloc_off + 4);
 	if (!resolve(r, m, target, "the import directory entry of its DLL", &head))
 		return false;
-	if (!coff_reloc_at(&head.m->obj, &head.sec, head.value + 12, &target)) {
-		report(r, head.m, head.m->e.offset,
-		       "`%.*s' should be an import directory entry, but nothing says its DLL's name "
-		       "(no relocation at offset 12)",
-		       (int)head.name.n, head.name.p);
+	h = head.m;
+	if (h->dir_state && h->dir_sec == head.section && h->dir_value == head.value) {
+		*dll = h->dir_dll;
+		if (h->dir_state < 0)
+			r->failed = true; /* (reported the first time) */
+		return h->dir_state > 0;
+	}
+	h->dir_state = -1;
+	h->dir_sec = head.section;
+	h->dir_value = head.value;
+	if (!reloc_at(r, h, head.section, &head.sec, head.value + 12, &target)) {
+		if (!r->nomem)
+			report(r, h, h->e.offset,
+			       "`%.*s' should be an import directory entry, but nothing says its DLL's "
+			       "name (no relocation at offset 12)",
+			       (int)head.name.n, head.name.p);
 		return false;
 	}
-	if (!resolve(r, head.m, target, "the DLL name", &name))
+	if (!resolve(r, h, target, "the DLL name", &name))
 		return false;
 	if (!section_string(&name.sec, name.value, dll) || dll->n == 0) {
 		report(r, name.m, name.m->e.offset, "`%.*s' should be a DLL name, but is %s",
@@ -744,35 +843,32 @@ static bool import_dll(reader *r, const member *m, str imp, str *dll)
 		       section_string(&name.sec, name.value, dll) ? "empty" : "not a string");
 		return false;
 	}
+	h->dir_state = 1;
+	h->dir_dll = *dll;
 	return true;
 }
 
 /* How callers use the import: a code thunk defines SYM; SYM in .idata$5
  * is mkimplib's CONSTANT; no SYM is data. */
-static unsigned import_type(const member *m, str sym, uint32_t idata5)
+static unsigned import_type(const reader *r, const member *m, str sym, uint32_t idata5)
 {
-	const coff *c = &m->obj;
+	const symdef *d = find_def_in(r, sym, (uint32_t)(m - r->m));
+	coff_sym y;
+	coff_sec s;
 	why w;
 
-	for (uint32_t i = 0; i < c->nsym; i++) {
-		coff_sym y;
-		coff_sec s;
-		if (!coff_symbol(c, i, &y, &w))
-			break;
-		i += y.naux;
-		if (y.cls != CLASS_EXTERNAL || y.section <= 0 || str_cmp(y.name, sym) != 0)
-			continue;
-		if ((uint32_t)y.section == idata5)
-			return DK_IMPORT_CONST;
-		if (coff_section(c, (uint32_t)y.section, &s, &w) &&
-		    ((s.flags & (SCN_CNT_CODE | SCN_MEM_EXECUTE)) || str_is(s.name, ".text")))
-			return DK_IMPORT_CODE;
-	}
+	if (!d || !coff_symbol(&m->obj, d->symbol, &y, &w))
+		return DK_IMPORT_DATA;
+	if ((uint32_t)y.section == idata5)
+		return DK_IMPORT_CONST;
+	if (coff_section(&m->obj, (uint32_t)y.section, &s, &w) &&
+	    ((s.flags & (SCN_CNT_CODE | SCN_MEM_EXECUTE)) || str_is(s.name, ".text")))
+		return DK_IMPORT_CODE;
 	return DK_IMPORT_DATA;
 }
 
 /* One `__imp_X` defined at `y` of an import object. */
-static void read_long_import(reader *r, const member *m, const coff_sym *y)
+static void read_long_import(reader *r, member *m, const coff_sym *y)
 {
 	const coff *c = &m->obj;
 	unsigned ptr = dk_machine_pointer_size((dk_machine)c->machine);
@@ -802,7 +898,7 @@ static void read_long_import(reader *r, const member *m, const coff_sym *y)
 	}
 	if (!import_dll(r, m, imp, &dll))
 		return;
-	if (coff_reloc_at(c, &s5, y->value, &target)) {
+	if (reloc_at(r, m, (uint32_t)y->section, &s5, y->value, &target)) {
 		/* By name: the entry is the RVA of the hint/name (relocation
 		 * target plus the addend stored in the entry). */
 		place hn;
@@ -820,7 +916,7 @@ static void read_long_import(reader *r, const member *m, const coff_sym *y)
 			return;
 		}
 		note_machine(r, m, base, c->machine);
-		add_entry(r, m, dll, sym, &name, rd16(hn.sec.data + off), import_type(m, sym, (uint32_t)y->section),
+		add_entry(r, m, dll, sym, &name, rd16(hn.sec.data + off), import_type(r, m, sym, (uint32_t)y->section),
 			  DK_NAME_NAME, false);
 		return;
 	}
@@ -835,13 +931,13 @@ static void read_long_import(reader *r, const member *m, const coff_sym *y)
 			return;
 		}
 		note_machine(r, m, base, c->machine);
-		add_entry(r, m, dll, sym, NULL, (uint16_t)v, import_type(m, sym, (uint32_t)y->section),
+		add_entry(r, m, dll, sym, NULL, (uint16_t)v, import_type(r, m, sym, (uint32_t)y->section),
 			  DK_NAME_ORDINAL, false);
 	}
 }
 
 /* Every `__imp_` an .idata object defines in .idata$5. */
-static void read_long(reader *r, const member *m)
+static void read_long(reader *r, member *m)
 {
 	const coff *c = &m->obj;
 	why w;
@@ -869,15 +965,16 @@ static void read_long(reader *r, const member *m)
 
 /*
  * An object whose only sections are .drectve, holding weak externals:
- * `__imp_X` defaulting to `__imp_Y` (and `X` to `Y` for code) records an
- * alias.  Anything unexpected leaves the member an ordinary object.
+ * the aliases llvm-dlltool and mkimplib write for `X == Y` (one member for
+ * `__imp_X`, another for `X` when it is code).  Anything unexpected leaves
+ * the member an ordinary object.
  */
 static void read_alias_object(reader *r, member *m, uint32_t mi)
 {
 	const coff *c = &m->obj;
+	size_t first = r->nal, first_plain = r->nplain;
 	coff_sym y, t;
 	why w;
-	size_t first = r->nal;
 
 	for (uint32_t i = 1; i <= c->nsec; i++) {
 		coff_sec s;
@@ -890,40 +987,41 @@ static void read_alias_object(reader *r, member *m, uint32_t mi)
 		if (y.cls == CLASS_WEAK_EXTERNAL && y.section == 0 && y.naux >= 1 &&
 		    fits(c->symptr + (uint64_t)(i + 1) * COFF_SYMBOL, COFF_SYMBOL, c->len)) {
 			uint32_t tag = rd32(c->p + c->symptr + (size_t)(i + 1) * COFF_SYMBOL);
+			bool imp;
 			if (!coff_symbol(c, tag, &t, &w))
 				goto drop;
-			if (str_starts(y.name, "__imp_") && str_starts(t.name, "__imp_")) {
+			imp = str_starts(y.name, "__imp_");
+			if (imp != str_starts(t.name, "__imp_"))
+				goto drop;
+			if (imp) {
 				if (!grow(r, (void **)&r->al, &r->capal, r->nal, sizeof *r->al))
 					return;
 				r->al[r->nal].from = (str){ y.name.p + 6, y.name.n - 6 };
 				r->al[r->nal].to = (str){ t.name.p + 6, t.name.n - 6 };
-				r->al[r->nal].code = false;
-				r->al[r->nal].member = mi;
-				r->nal++;
+				r->al[r->nal++].member = mi;
+			} else {
+				if (!grow(r, (void **)&r->plain, &r->capplain, r->nplain, sizeof *r->plain))
+					return;
+				r->plain[r->nplain].from = y.name;
+				r->plain[r->nplain].to = t.name;
+				r->plain[r->nplain++].member = mi;
 			}
 		}
 		i += y.naux;
 	}
-	/* The plain `X` -> `Y` of a code alias. */
-	for (uint32_t i = 0; i < c->nsym; i++) {
-		if (!coff_symbol(c, i, &y, &w))
-			goto drop;
-		if (y.cls == CLASS_WEAK_EXTERNAL && y.section == 0 && y.naux >= 1 &&
-		    fits(c->symptr + (uint64_t)(i + 1) * COFF_SYMBOL, COFF_SYMBOL, c->len)) {
-			uint32_t tag = rd32(c->p + c->symptr + (size_t)(i + 1) * COFF_SYMBOL);
-			if (coff_symbol(c, tag, &t, &w) && !str_starts(y.name, "__imp_"))
-				for (size_t k = 0; k < r->nal; k++)
-					if (str_cmp(r->al[k].from, y.name) == 0 &&
-					    str_cmp(r->al[k].to, t.name) == 0)
-						r->al[k].code = true;
-		}
-		i += y.naux;
-	}
-	if (r->nal > first)
+	if (r->nal > first || r->nplain > first_plain)
 		m->kind = M_ALIAS;
 	return;
 drop:
 	r->nal = first;
+	r->nplain = first_plain;
+}
+
+static int cmp_alias(const void *a, const void *b)
+{
+	const alias *x = a, *y = b;
+	int c = str_cmp(x->from, y->from);
+	return c ? c : str_cmp(x->to, y->to);
 }
 
 /* Entries for the aliases whose target this library imports. */
@@ -959,12 +1057,15 @@ static void resolve_aliases(reader *r)
 		v[i].pos = i;
 	}
 	qsort(v, n, sizeof *v, cmp_by_symbol);
+	if (r->nplain)
+		qsort(r->plain, r->nplain, sizeof *r->plain, cmp_alias);
 	for (size_t a = 0; a < r->nal && !r->nomem; a++) {
 		const alias *al = &r->al[a];
 		size_t lo = 0, hi = n;
 		dk_implib_entry t;
 		str dll, name;
 		unsigned type;
+		bool code;
 
 		while (lo < hi) { /* the first import of the target symbol */
 			size_t mid = lo + (hi - lo) / 2;
@@ -982,7 +1083,8 @@ static void resolve_aliases(reader *r)
 		name.n = t.name ? strlen(t.name) : 0;
 		/* `X == Y` for code aliases both symbols; data and const only
 		 * the __imp_ one. */
-		type = al->code ? DK_IMPORT_CODE : t.type != DK_IMPORT_CODE ? t.type : DK_IMPORT_DATA;
+		code = r->nplain && bsearch(al, r->plain, r->nplain, sizeof *r->plain, cmp_alias);
+		type = code ? DK_IMPORT_CODE : t.type != DK_IMPORT_CODE ? t.type : DK_IMPORT_DATA;
 		add_entry(r, &r->m[al->member], dll, al->from, t.name ? &name : NULL, t.ordinal, type,
 			  t.name_type, t.short_format);
 	}
@@ -995,11 +1097,14 @@ static void resolve_aliases(reader *r)
 
 static void reader_free(reader *r)
 {
-	for (size_t i = 0; i < r->nm; i++)
+	for (size_t i = 0; i < r->nm; i++) {
 		free(r->m[i].name);
+		free(r->m[i].rel);
+	}
 	free(r->m);
 	free(r->defs);
 	free(r->al);
+	free(r->plain);
 }
 
 /* Walk the archive into r->m.  False on damage (reported). */
@@ -1068,7 +1173,8 @@ static void classify(reader *r)
 			read_alias_object(r, m, (uint32_t)i);
 		}
 	}
-	qsort(r->defs, r->ndefs, sizeof *r->defs, cmp_symdef);
+	if (r->ndefs)
+		qsort(r->defs, r->ndefs, sizeof *r->defs, cmp_symdef);
 }
 
 void dk_implib_free(dk_implib *lib)
@@ -1093,7 +1199,6 @@ int dk_read_implib_mem(dk_implib *lib, const void *data, size_t len, const char 
 	memset(lib, 0, sizeof *lib);
 	memset(&r, 0, sizeof r);
 	r.path = name;
-	r.data = data;
 	r.s = s;
 	r.lib = lib;
 	if (collect(&r, data, len)) {
