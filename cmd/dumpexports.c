@@ -538,11 +538,11 @@ static const char *change_word(dk_change c)
 	return "?";
 }
 
-static const char *diff_name(const dk_export *e)
+/* NONAME exports are matched by ordinal; show them so. */
+static const char *diff_name(const dk_export *e, char *buf, size_t n)
 {
-	static char buf[32];
-	if (e->flags & DK_EXPORT_NONAME && (!e->name || e->name[0] == '#' || !*e->name)) {
-		snprintf(buf, sizeof buf, "@%u", e->ordinal);
+	if (e->flags & DK_EXPORT_NONAME) {
+		snprintf(buf, n, "%s (@%u NONAME)", e->name, e->ordinal);
 		return buf;
 	}
 	return e->name;
@@ -552,7 +552,8 @@ static void on_change(void *ctx, dk_change what, const dk_export *a, const dk_ex
 {
 	const opts *o = ctx;
 	const dk_export *e = a ? a : b;
-	char *name = shown_name(diff_name(e), o);
+	char buf[300];
+	char *name = shown_name(diff_name(e, buf, sizeof buf), o);
 
 	switch (what) {
 	case DK_CHANGE_ADDED:

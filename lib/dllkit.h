@@ -379,7 +379,9 @@ typedef struct dk_image {
  * directory.  m->name is the export directory's name, m->machine the
  * image's.  Every offset and count is checked against the file: a damaged
  * image is an error, never a read outside it.  `info` (may be NULL) gets
- * the header facts.  Exports are in ordinal order.
+ * the header facts.  Exports are in ordinal order.  A NONAME export is
+ * named `ord_N` (the model wants a name; a client may declare that one);
+ * several names on one function give several exports with one ordinal.
  */
 int dk_read_image(dk_module *m, dk_image *info, const char *path, dk_sink *s);
 int dk_read_image_mem(dk_module *m, dk_image *info, const void *data, size_t len,
