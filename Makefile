@@ -42,8 +42,8 @@ LIB_SRC := $(sort $(wildcard lib/*.c))
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 LIB_A   := $(BUILD)/libdllkit.a
 
-CMD_COMMON := cmd/common.c
-TOOLS      := mkdef mkimplib
+CMD_COMMON := cmd/common.c cmd/inputs.c
+TOOLS      := mkdef mkimplib dumpexports
 TOOL_BINS  := $(TOOLS:%=$(BUILD)/bin/%)
 CMD_OBJ    := $(CMD_COMMON:%.c=$(BUILD)/%.o) $(TOOLS:%=$(BUILD)/cmd/%.o)
 
@@ -65,13 +65,11 @@ $(LIB_A): $(LIB_OBJ)
 	@rm -f $@
 	$(AR) rcs $@ $^
 
-$(BUILD)/bin/%: $(BUILD)/cmd/%.o $(BUILD)/cmd/common.o $(LIB_A)
+$(BUILD)/bin/%: $(BUILD)/cmd/%.o $(BUILD)/cmd/common.o $(BUILD)/cmd/inputs.o $(LIB_A)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS_ALL)
 
-# dumpexports reads inputs of every kind and demangles C++ names with
-# libiberty's demangler.
-$(BUILD)/bin/dumpexports: $(BUILD)/cmd/inputs.o
+# dumpexports demangles C++ names with libiberty's demangler.
 $(BUILD)/bin/dumpexports: LDLIBS_ALL += -liberty
 
 $(BUILD)/tests/unit/%: tests/unit/%.c tests/unit/unit.h $(LIB_A)

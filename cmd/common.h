@@ -85,12 +85,15 @@ void cli_deps_free(cli_deps *d);
 /* What an input file is, from its first bytes. */
 typedef enum cli_kind {
 	CLI_UNREADABLE,  /* cannot be opened (errno says why) */
-	CLI_DEF,         /* anything that is not one of the below: a .def text */
+	CLI_OTHER,       /* none of the below: empty, ELF, other binary or text */
+	CLI_DEF,         /* a .def text: named *.def, or text starting like one */
 	CLI_OBJECT,      /* a COFF object, or an archive without import members */
 	CLI_IMPLIB,      /* an archive holding import members */
 	CLI_IMAGE,       /* a PE image (DLL, EXE) */
 } cli_kind;
 cli_kind cli_classify(const char *path);
+/* For CLI_OTHER: a one-line reason ("an ELF file, not ..."). */
+const char *other_kind(const char *path);
 const char *cli_kind_name(cli_kind k);
 
 /*

@@ -69,14 +69,33 @@ static void input_free(input *in)
 	dk_implib_free(&in->lib);
 }
 
+static int cmp_entry(const void *a, const void *b)
+{
+	const dk_implib_entry *x = a, *y = b;
+	int c = strcmp(x->dll, y->dll);
+	if (c)
+		return c;
+	if (x->by_ordinal != y->by_ordinal)
+		return x->by_ordinal ? 1 : -1;
+	if (x->by_ordinal)
+		return (x->ordinal > y->ordinal) - (x->ordinal < y->ordinal);
+	c = strcmp(x->name, y->name);
+	return c ? c : strcmp(x->symbol, y->symbol);
+}
+
 static int input_read(input *in, const char *path, const opts *o, dk_sink *s)
 {
 	memset(in, 0, sizeof *in);
 	dk_module_init(&in->m);
 	in->path = path;
 	in->kind = cli_classify(path);
-	if (in->kind == CLI_IMPLIB)
-		return dk_read_implib(&in->lib, path, s);
+	if (in->kind == CLI_IMPLIB) {
+		if (dk_read_implib(&in->lib, path, s) != DK_OK)
+			return DK_FAIL;
+		/* Listed by DLL and name, whatever order the archive has. */
+		qsort(in->lib.v, in->lib.n, sizeof *in->lib.v, cmp_entry);
+		return DK_OK;
+	}
 	return cli_load_module(path, in->kind, o->dll, &o->in.read, &in->m, &in->img, s);
 }
 
@@ -211,20 +230,20 @@ static void table_implib(const input *in, const opts *o)
 {
 	const dk_implib *l = &in->lib;
 	size_t ndll = 0, nshort = 0;
-	int ow = 7, nw = 4, tw = 8;
+	int ow = 7, hw = 4, nw = 4, tw = 2;
 	const char *prev = NULL;
 
 	for (size_t i = 0; i < l->n; i++) {
 		const dk_implib_entry *x = &l->v[i];
-		bool seen = false;
-		for (size_t k = 0; k < i && !seen; k++)
-			seen = strcmp(l->v[k].dll, x->dll) == 0;
-		if (!seen)
+		if (!prev || strcmp(prev, x->dll) != 0)
 			ndll++;
+		prev = x->dll;
 		if (x->short_format)
 			nshort++;
-		if (digits(x->ordinal) > ow)
+		if (x->by_ordinal && digits(x->ordinal) > ow)
 			ow = digits(x->ordinal);
+		if (!x->by_ordinal && digits(x->ordinal) > hw)
+			hw = digits(x->ordinal);
 		char *n = shown_name(x->name ? x->name : "[NONAME]", o);
 		if (n && (int)strlen(n) > nw)
 			nw = (int)strlen(n);
@@ -238,16 +257,19 @@ static void table_implib(const input *in, const opts *o)
 	       dk_machine_name(l->machine) ? dk_machine_name(l->machine) : "unknown machine", l->n,
 	       ndll, ndll == 1 ? "" : "s",
 	       nshort == l->n ? "short" : nshort == 0 ? "long" : "mixed short and long");
+	prev = NULL;
 	for (size_t i = 0; i < l->n; i++) {
 		const dk_implib_entry *x = &l->v[i];
+		char ord[16] = "", hint[16] = "";
 		if (!prev || strcmp(prev, x->dll) != 0) {
 			printf("\n  %s\n", x->dll);
-			printf("  %*s  %-5s  %-*s  %-*s  %s\n", ow, x->by_ordinal ? "ordinal" : "ord/hint",
-			       "type", tw, "by", nw, "name", "symbol");
+			printf("  %*s  %*s  %-5s  %-*s  %-*s  %s\n", ow, "ordinal", hw, "hint", "type", tw,
+			       "by", nw, "name", "symbol");
 			prev = x->dll;
 		}
+		snprintf(x->by_ordinal ? ord : hint, 16, "%u", x->ordinal);
 		char *name = x->name ? shown_name(x->name, o) : strdup("[NONAME]");
-		printf("  %*u  %-5s  %-*s  %-*s  %s\n", ow, x->ordinal, type_word(x->type), tw,
+		printf("  %*s  %*s  %-5s  %-*s  %-*s  %s\n", ow, ord, hw, hint, type_word(x->type), tw,
 		       name_type_word(x), nw, name ? name : "", x->symbol);
 		free(name);
 	}

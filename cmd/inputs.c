@@ -2,13 +2,44 @@
  * images) for the tools that take them all. */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include "common.h"
+
+/* Text that starts (after blank lines and ';' comments) with a .def keyword. */
+static bool looks_like_def(const unsigned char *p, size_t n)
+{
+	static const char *const words[] = { "LIBRARY", "NAME", "EXPORTS", "IMPORTS", "DESCRIPTION",
+					     "HEAPSIZE", "STACKSIZE", "VERSION", "SECTIONS",
+					     "SEGMENTS", "STUB", NULL };
+	size_t i = 0;
+
+	if (n >= 3 && p[0] == 0xef && p[1] == 0xbb && p[2] == 0xbf)
+		i = 3; /* UTF-8 BOM */
+	while (i < n) {
+		while (i < n && (p[i] == ' ' || p[i] == '\t' || p[i] == '\r' || p[i] == '\n'))
+			i++;
+		if (i < n && p[i] == ';') {
+			while (i < n && p[i] != '\n')
+				i++;
+			continue;
+		}
+		break;
+	}
+	for (const char *const *w = words; *w; w++) {
+		size_t k = strlen(*w);
+		if (i + k <= n && memcmp(p + i, *w, k) == 0 &&
+		    (i + k == n || !((p[i + k] >= 'A' && p[i + k] <= 'Z') || p[i + k] == '_')))
+			return true;
+	}
+	return i == n; /* blank or comments only: an empty .def */
+}
 
 cli_kind cli_classify(const char *path)
 {
-	unsigned char h[8];
-	size_t n;
+	unsigned char h[512];
+	size_t n, len = strlen(path);
 	FILE *f = fopen(path, "rb");
 
 	if (!f)
@@ -26,18 +57,68 @@ cli_kind cli_classify(const char *path)
 		    (mach == 0 && h[2] == 0xff && h[3] == 0xff))
 			return CLI_OBJECT;
 	}
-	return CLI_DEF;
+	if (n == 0 || memchr(h, '\0', n))
+		return CLI_OTHER;
+	if (len > 4 && strcasecmp(path + len - 4, ".def") == 0)
+		return CLI_DEF;
+	return looks_like_def(h, n) ? CLI_DEF : CLI_OTHER;
 }
 
 const char *cli_kind_name(cli_kind k)
 {
 	switch (k) {
+	case CLI_OTHER: return "file of another kind";
 	case CLI_DEF: return "module-definition file";
 	case CLI_OBJECT: return "objects";
 	case CLI_IMPLIB: return "import library";
 	case CLI_IMAGE: return "PE image";
 	default: return "unreadable";
 	}
+}
+
+/* Why a file is none of the kinds the tools read. */
+const char *other_kind(const char *path)
+{
+	unsigned char h[4] = { 0 };
+	size_t n;
+	FILE *f = fopen(path, "rb");
+
+	if (!f)
+		return "cannot open";
+	n = fread(h, 1, sizeof h, f);
+	fclose(f);
+	if (n == 0)
+		return "empty file, not a COFF object, archive, PE image or .def file";
+	if (n == 4 && memcmp(h, "\x7f" "ELF", 4) == 0)
+		return "an ELF file, not a COFF object, archive, PE image or .def file";
+	return "not a COFF object, archive, PE image or .def file";
+}
+
+/*
+ * Several names on one function (an image's name table may point two
+ * names at one ordinal): a .def cannot give two exports one ordinal, so
+ * the later names become aliases of the first (`alias = first`), which
+ * export the same function under a new ordinal.
+ */
+static int image_aliases(dk_module *m, dk_sink *s)
+{
+	for (size_t i = 1; i < m->nexports; i++) {
+		dk_export *e = &m->exports[i], *first = NULL;
+		for (size_t k = i; k-- > 0 && m->exports[k].ordinal == e->ordinal;)
+			first = &m->exports[k];
+		if (!first || !e->ordinal)
+			continue;
+		if (!e->forward) {
+			e->internal = strdup(first->name);
+			if (!e->internal) {
+				dk_report(s, DK_ERROR, NULL, "out of memory");
+				return DK_FAIL;
+			}
+		}
+		e->ordinal = 0;
+		e->flags &= ~DK_EXPORT_NONAME;
+	}
+	return DK_OK;
 }
 
 int cli_load_module(const char *path, cli_kind kind, const char *dll, const dk_read_opts *ro,
@@ -50,6 +131,9 @@ int cli_load_module(const char *path, cli_kind kind, const char *dll, const dk_r
 	case CLI_UNREADABLE:
 		dk_report(s, DK_ERROR, &loc, "cannot open: %s", strerror(errno));
 		return DK_FAIL;
+	case CLI_OTHER:
+		dk_report(s, DK_ERROR, &loc, "%s", other_kind(path));
+		return DK_FAIL;
 	case CLI_DEF:
 		return dk_def_parse_file(m, path, s);
 	case CLI_OBJECT:
@@ -61,6 +145,10 @@ int cli_load_module(const char *path, cli_kind kind, const char *dll, const dk_r
 		rc = dk_read_image(m, img ? img : &tmp, path, s);
 		if (!img)
 			dk_image_free(&tmp);
+		if (rc == DK_OK)
+			rc = image_aliases(m, s);
+		if (rc == DK_OK && m->name)
+			m->has_name_stmt = true;
 		return rc;
 	}
 	case CLI_IMPLIB: {

@@ -1,4 +1,5 @@
-/* mkdef - write a module-definition (.def) file from COFF objects and archives. */
+/* mkdef - write a module-definition (.def) file from COFF objects and archives,
+ * or from a DLL or an import library. */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,7 +10,8 @@
 static const char usage_text[] =
 	"usage: mkdef [options] INPUT...\n"
 	"Write a module-definition (.def) file listing what COFF objects and static\n"
-	"archives export.  INPUTs are objects, archives and @file response files.\n"
+	"archives export (INPUTs: objects, archives and @file response files), or\n"
+	"what one DLL or import library exports (no @N guessing, NONAME kept).\n"
 	"\n"
 	"  -o, --output FILE        write the .def to FILE (default: standard output)\n"
 	"      --library NAME       the LIBRARY name (default: from -o, FILE.def -> FILE.dll)\n"
@@ -222,9 +224,30 @@ int main(int argc, char **argv)
 	for (int i = optind; i < nargs; i++)
 		if (!cli_deps_add(&deps, args[i], o.output))
 			goto nomem;
-	if (dk_read_inputs(&m, (const char *const *)args + optind, (size_t)(nargs - optind),
-			   &o.in.read, &sink) != DK_OK)
+	/* A DLL, an import library or a .def is read on its own; objects and
+	 * archives together, as one link. */
+	cli_kind single = CLI_OBJECT;
+	for (int i = optind; i < nargs; i++) {
+		cli_kind k = cli_classify(args[i]);
+		if (k == CLI_IMAGE || k == CLI_IMPLIB || k == CLI_DEF)
+			single = k;
+		else if (k == CLI_OTHER) {
+			dk_loc loc = dk_loc_file(args[i]);
+			dk_report(&sink, DK_ERROR, &loc, "%s", other_kind(args[i]));
+			goto out;
+		}
+	}
+	if (single != CLI_OBJECT) {
+		if (nargs - optind != 1) {
+			cli_usage_error("a %s is read on its own; give it alone", cli_kind_name(single));
+			goto out;
+		}
+		if (cli_load_module(args[optind], single, NULL, &o.in.read, &m, NULL, &sink) != DK_OK)
+			goto out;
+	} else if (dk_read_inputs(&m, (const char *const *)args + optind,
+				  (size_t)(nargs - optind), &o.in.read, &sink) != DK_OK) {
 		goto out;
+	}
 	if (m.machine == DK_MACHINE_I386 && o.in.read.export_all && !m.dialect &&
 	    has_stdcall_name(&m))
 		fprintf(stderr, "mkdef: note: no directive tells how stdcall names are written; "

@@ -1,4 +1,5 @@
-/* mkimplib - write an import library from a .def file or from objects. */
+/* mkimplib - write an import library from a .def file, a DLL, an import
+ * library, or objects. */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -9,8 +10,9 @@
 
 static const char usage_text[] =
 	"usage: mkimplib [options] -o OUTPUT INPUT...\n"
-	"Write an import library for a DLL, from its .def file or from the objects\n"
-	"and archives it is linked from (their exports collected as mkdef does).\n"
+	"Write an import library for a DLL: from its .def file, from the DLL itself,\n"
+	"from another import library, or from the objects and archives it is linked\n"
+	"from (their exports collected as mkdef does).\n"
 	"\n"
 	"  -o, --output FILE        the import library to write (foo.lib, libfoo.dll.a)\n"
 	"  -m, --machine MACHINE    i386, x86-64, arm64, arm64ec or arm\n"
@@ -47,34 +49,6 @@ static const struct option long_opts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-typedef enum input_kind { IN_DEF, IN_OBJECT, IN_IMAGE, IN_UNREADABLE } input_kind;
-
-/* What an input is, from its first bytes: an archive or COFF object goes to
- * the object reader, a PE image is refused, anything else is a .def text. */
-static input_kind classify(const char *path)
-{
-	unsigned char h[8];
-	size_t n;
-	FILE *f = fopen(path, "rb");
-
-	if (!f)
-		return IN_UNREADABLE;
-	n = fread(h, 1, sizeof h, f);
-	fclose(f);
-	if (n >= 8 && memcmp(h, "!<arch>\n", 8) == 0)
-		return IN_OBJECT;
-	if (n >= 2 && h[0] == 'M' && h[1] == 'Z')
-		return IN_IMAGE;
-	if (n >= 4) {
-		unsigned mach = h[0] | h[1] << 8;
-		if (mach == DK_MACHINE_I386 || mach == DK_MACHINE_AMD64 || mach == DK_MACHINE_ARM64 ||
-		    mach == DK_MACHINE_ARM64EC || mach == DK_MACHINE_ARMNT ||
-		    (mach == 0 && h[2] == 0xff && h[3] == 0xff))
-			return IN_OBJECT;
-	}
-	return IN_DEF;
-}
-
 /* "foo" -> "foo.dll" (or ".exe" for a NAME statement); names with a suffix stay. */
 static char *dll_name_of(const char *name, bool exe)
 {
@@ -92,6 +66,14 @@ static char *dll_name_of(const char *name, bool exe)
 	return r;
 }
 
+static bool msvc_named(const dk_module *m)
+{
+	for (size_t i = 0; i < m->nexports; i++)
+		if (dk_i386_classify(m->exports[i].name) == DK_CC_STDCALL)
+			return true;
+	return false;
+}
+
 int main(int argc, char **argv)
 {
 	dk_sink sink = cli_sink();
@@ -101,7 +83,8 @@ int main(int argc, char **argv)
 	cli_deps deps = { NULL, 0 };
 	char **args = NULL, *data = NULL, *dll = NULL;
 	const char *output = NULL, *depfile = NULL, *machine = NULL, *dllname = NULL;
-	const char *def = NULL;
+	const char *single = NULL;
+	cli_kind single_kind = CLI_UNREADABLE;
 	int nargs = 0, c, r, status = 1, nobjects = 0;
 	size_t len = 0;
 
@@ -169,46 +152,47 @@ int main(int argc, char **argv)
 		}
 	}
 
-	/* Sort the inputs: one .def file, or objects and archives. */
+	/* One .def file, DLL or import library; or objects and archives. */
 	for (int i = optind; i < nargs; i++) {
 		dk_loc loc = dk_loc_file(args[i]);
-		switch (classify(args[i])) {
-		case IN_UNREADABLE:
+		cli_kind k = cli_classify(args[i]);
+		if (k == CLI_UNREADABLE) {
 			dk_report(&sink, DK_ERROR, &loc, "cannot open: %s", strerror(errno));
 			goto out;
-		case IN_IMAGE:
-			dk_report(&sink, DK_ERROR, &loc,
-				  "is a PE image (DLL or EXE); give its .def file or its objects");
+		}
+		if (k == CLI_OTHER) {
+			dk_report(&sink, DK_ERROR, &loc, "%s", other_kind(args[i]));
 			goto out;
-		case IN_DEF:
-			if (def) {
-				dk_report(&sink, DK_ERROR, &loc,
-					  "a second .def file (the first was %s); give one", def);
-				goto out;
-			}
-			def = args[i];
-			break;
-		case IN_OBJECT:
+		}
+		if (k == CLI_OBJECT) {
 			nobjects++;
-			break;
+		} else if (single) {
+			dk_report(&sink, DK_ERROR, &loc, "a second input besides %s; give one %s", single,
+				  cli_kind_name(k));
+			goto out;
+		} else {
+			single = args[i];
+			single_kind = k;
 		}
 		if (!cli_deps_add(&deps, args[i], output))
 			goto nomem;
 	}
-	if (def && nobjects) {
-		dk_loc loc = dk_loc_file(def);
+	if (single && nobjects) {
+		dk_loc loc = dk_loc_file(single);
 		dk_report(&sink, DK_ERROR, &loc,
-			  "is a .def file, but objects are given too; give one or the other");
+			  "is a %s, but objects are given too; give one or the other",
+			  cli_kind_name(single_kind));
 		goto out;
 	}
-	if (def && (in.read.export_all || in.nexclude || in.nexclude_libs ||
-		    in.read.keep_runtime_libs)) {
+	if (single && (in.read.export_all || in.nexclude || in.nexclude_libs ||
+		       in.read.keep_runtime_libs)) {
 		cli_usage_error("--export-all, --exclude, --exclude-libs and --keep-runtime-libs "
-				"choose what objects export; %s is a .def file", def);
+				"choose what objects export; %s is a %s", single,
+				cli_kind_name(single_kind));
 		goto out;
 	}
-	if (def) {
-		if (dk_def_parse_file(&m, def, &sink) != DK_OK)
+	if (single) {
+		if (cli_load_module(single, single_kind, NULL, NULL, &m, NULL, &sink) != DK_OK)
 			goto out;
 	} else {
 		cli_read_finish(&in);
@@ -219,6 +203,12 @@ int main(int argc, char **argv)
 			goto out;
 		dk_module_sort(&m);
 	}
+	/* i386 DLLs built by link.exe export stdcall functions as `_f@8`: a
+	 * name no GNU-named .def would hold, so such a DLL's names are taken
+	 * in link.exe's naming (symbol `_f@8`, not `__f@8`). */
+	if (single_kind == CLI_IMAGE && m.machine == DK_MACHINE_I386 && !in.read.dialect &&
+	    msvc_named(&m))
+		m.dialect = DK_DIALECT_MSVC;
 
 	if (!io.machine)
 		io.machine = m.machine;
@@ -236,8 +226,11 @@ int main(int argc, char **argv)
 		dll = strdup(dllname);
 	else if (m.name && *m.name)
 		dll = dll_name_of(m.name, m.is_exe);
-	else if (def) {
-		cli_usage_error("no DLL name: %s has no LIBRARY or NAME line; give -D NAME", def);
+	else if (single && single_kind == CLI_DEF) {
+		cli_usage_error("no DLL name: %s has no LIBRARY or NAME line; give -D NAME", single);
+		goto out;
+	} else if (single) {
+		cli_usage_error("no DLL name: %s names none; give -D NAME", single);
 		goto out;
 	} else {
 		cli_usage_error("no DLL name: objects do not name their DLL; give -D NAME");

@@ -20,14 +20,14 @@ s=$(stat -c %s good.a); head -c $((s - 300)) good.a >cut.a
 x86_64-w64-mingw32-gcc -shared -o some.dll "$api"
 
 refuse "missing file" '^missing\.o: error: cannot open: No such file' missing.o
-refuse "empty file" '^empty\.o: error: empty file' empty.o
-refuse "text file" '^text\.o: error: not a COFF object or archive' text.o
-refuse "ELF object" '^elf\.o: error: not a COFF object \(elf64' elf.o
+refuse "empty file" '^empty\.o: error: empty file, not a COFF object' empty.o
+refuse "text file" '^text\.o: error: not a COFF object, archive, PE image or \.def file' text.o
+refuse "ELF object" '^elf\.o: error: an ELF file, not a COFF object' elf.o
 refuse "archive with an ELF member names the member" '^elf\.a\(elf\.o\): error: not a COFF object' elf.a
 refuse "truncated object (header only)" '^short\.o: error: truncated or corrupt COFF object' short.o
 refuse "truncated object (tail cut)" '^cut\.o: error: truncated or corrupt COFF object' cut.o
 refuse "truncated archive names the member" '^cut\.a\(plain\.o\): error: ' cut.a
-refuse "a DLL where objects are expected" '^some\.dll: error: is a PE image' some.dll
+refuse "a DLL among objects" '^mkdef: error: a PE image is read on its own; give it alone' some.dll "$api"
 refuse "objects for two machines" "api\.o: error: is for i386, but earlier inputs are for x86-64" "$api" "$FIX/mingw32/api.o"
 refuse "unknown option" "^mkdef: error: unknown option --frobnicate" --frobnicate "$api"
 refuse "option without its argument" "^mkdef: error: option --library needs an argument" "$api" --library

@@ -22,8 +22,8 @@ refuse "two exports on one ordinal" 'ordinal 3 is given to both "a".*"b"' -m x86
 refuse "more than 65535 exports" '65536 exports: a DLL cannot have more than 65535' -m x86-64 toomany.def
 refuse "malformed .def: file, line and column" '^bad\.def:3:[0-9]+: error: ' -m x86-64 bad.def
 refuse "missing input" '^missing\.def: error: cannot open' -m x86-64 missing.def
-refuse "a DLL as input" '^some\.dll: error: is a PE image' some.dll
-refuse "two .def files" 'a second \.def file' -m x86-64 good.def clash.def
+refuse "a DLL and objects together" 'some\.dll: error: is a PE image, but objects are given too' some.dll "$api"
+refuse "two .def files" 'clash\.def: error: a second input besides good\.def' -m x86-64 good.def clash.def
 refuse "a .def and objects together" 'give one or the other' good.def "$api"
 refuse "bad --format" '^mkimplib: error: --format takes short or long' --format medium -m x86-64 good.def
 refuse "bad --archive" '^mkimplib: error: --archive takes gnu or coff' --archive zip -m x86-64 good.def
@@ -100,7 +100,7 @@ printf 'LIBRARY a.dll\nEXPORTS\n    add\n    x == add\n' >alias.def
 grep -q '1 import (first "x") is written as EXPORTAS members or .==. weak aliases' alias.err &&
 	ok "'==' weak aliases are warned about too (GNU ld does not resolve them)" ||
 	fail "'==' weak aliases are warned about too" "$(cat alias.err)"
-refuse "--export-all with a .def input" 'choose what objects export; good\.def is a \.def file' --export-all -m x86-64 good.def
+refuse "--export-all with a .def input" 'choose what objects export; good\.def is a module-definition file' --export-all -m x86-64 good.def
 refuse "objects without -D" 'no DLL name: objects do not name their DLL; give -D NAME' "$api"
 
 # --help, --version.
