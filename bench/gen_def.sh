@@ -15,7 +15,7 @@ awk -v n="$n" -v arch="$arch" 'BEGIN {
 			else if (i % 13 == 0) name = "@" name "@8"
 		}
 		attrs = ""
-		if (i % 11 == 0) attrs = sprintf(" @%d NONAME", i)
+		if (i % 11 == 0) attrs = sprintf(" @%d NONAME", i / 11)
 		else if (i % 7 == 0) attrs = " DATA"
 		print "    " name attrs
 	}

@@ -51,3 +51,34 @@ for arch in x64 i386; do
 	echo "   ratios: short vs llvm-dlltool: $(ratio "$tl" "$ts")x faster, $(ratio "$ml" "$ms")x less memory"
 	echo "           long vs GNU dlltool:   $(ratio "$td" "$tg")x faster, $(ratio "$md" "$mg")x less memory"
 done
+
+# repeat NAME N CMD...: mean wall time over N runs (short commands) and the
+# peak RSS of one; sets T and M like measure.
+repeat() {
+	local name=$1 n=$2; shift 2
+	local s e
+	/usr/bin/time -f '%e %M' -o "$W/time.txt" "$@" >/dev/null 2>"$W/rep.err" ||
+		{ echo "  $name FAILED: $(tail -2 "$W/rep.err")"; T=nan; M=nan; return; }
+	read -r _ M <"$W/time.txt"
+	M=$(awk "BEGIN{printf \"%.1f\", $M/1024}")
+	s=$(date +%s%N)
+	for _ in $(seq "$n"); do "$@" >/dev/null 2>&1; done
+	e=$(date +%s%N)
+	T=$(awk "BEGIN{printf \"%.4f\", ($e - $s) / 1e9 / $n}")
+	printf '  %-34s %8.4f s %9s MB\n' "$name" "$T" "$M"
+}
+
+echo
+echo "== listing exports (mean of 10 runs; output to /dev/null)"
+OBJDUMP=x86_64-w64-mingw32-objdump
+READOBJ=$(ls /usr/lib/llvm-*/bin/llvm-readobj 2>/dev/null | sort -V | tail -1)
+sh "$TOP/bench/gen_dll.sh" "$N" "$W/gen.dll" "$W" || { echo "could not build the generated DLL"; exit 1; }
+BIG=$(x86_64-w64-mingw32-g++ -print-file-name=libstdc++-6.dll)
+for dll in "$BIG" "$W/gen.dll"; do
+	echo "-- $(basename "$dll") ($("$BIN/dumpexports" -f tsv "$dll" | tail -n +2 | wc -l) exports)"
+	repeat "dumpexports" 10 "$BIN/dumpexports" "$dll"; td=$T md=$M
+	repeat "objdump -p" 10 $OBJDUMP -p "$dll"; to=$T mo=$M
+	repeat "llvm-readobj --coff-exports" 10 "$READOBJ" --coff-exports "$dll"; tr=$T mr=$M
+	echo "   ratios: vs objdump -p: $(ratio "$to" "$td")x faster, $(ratio "$mo" "$md")x less memory;" \
+	     "vs llvm-readobj: $(ratio "$tr" "$td")x faster, $(ratio "$mr" "$md")x less memory"
+done

@@ -63,13 +63,5 @@ int dk_ar_next(dk_ar_reader *r, dk_ar_entry *e, dk_ar_error *err);
 /* The member's name as a malloc'd string (NULL when out of memory). */
 char *dk_ar_name(const dk_ar_entry *e);
 
-/*
- * dk_read_implib on bytes already in memory; `name` names them in
- * diagnostics.  (A candidate for dllkit.h beside dk_read_image_mem; the
- * unit tests use it to read thousands of damaged libraries without files.)
- */
-int dk_read_implib_mem(dk_implib *lib, const void *data, size_t len, const char *name,
-		       dk_sink *s);
-/* dk_is_implib on bytes in memory. */
-bool dk_is_implib_mem(const void *data, size_t len);
+
 #endif

@@ -421,6 +421,11 @@ int dk_read_implib(dk_implib *lib, const char *path, dk_sink *s);
 void dk_implib_free(dk_implib *lib);
 /* True when `path` is an archive holding at least one import member. */
 bool dk_is_implib(const char *path);
+/* dk_read_implib on bytes already in memory; `name` names them in diagnostics. */
+int dk_read_implib_mem(dk_implib *lib, const void *data, size_t len, const char *name,
+		       dk_sink *s);
+/* dk_is_implib on bytes in memory. */
+bool dk_is_implib_mem(const void *data, size_t len);
 
 /*
  * The exports of one DLL an import library names, as a module (names,
