@@ -9,7 +9,7 @@
 
 const char *progname = "dllkit";
 
-static void print_diag(void *ctx, const dk_diag *d)
+void cli_print_diag(void *ctx, const dk_diag *d)
 {
 	const char *sev = d->severity == DK_ERROR ? "error"
 			  : d->severity == DK_WARNING ? "warning" : "note";
@@ -33,7 +33,7 @@ static void print_diag(void *ctx, const dk_diag *d)
 
 dk_sink cli_sink(void)
 {
-	dk_sink s = { print_diag, NULL, 0, 0 };
+	dk_sink s = { cli_print_diag, NULL, 0, 0 };
 	return s;
 }
 

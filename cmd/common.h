@@ -11,6 +11,8 @@ extern const char *progname;
 
 /* A sink that prints "LOCATION: error: MESSAGE" lines to stderr. */
 dk_sink cli_sink(void);
+/* Its printing function, for sinks that also do something else. */
+void cli_print_diag(void *ctx, const dk_diag *d);
 
 /* Print an error not tied to a file ("mkdef: error: ..."). */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -105,6 +107,11 @@ const char *cli_kind_name(cli_kind k);
  */
 int cli_load_module(const char *path, cli_kind kind, const char *dll, const dk_read_opts *ro,
 		    dk_module *m, dk_image *img, dk_sink *s);
+
+/* An image may give one function several names: a .def cannot give two
+ * exports one ordinal, so mkdef and mkimplib make the later names aliases
+ * (`alias = first`, a new ordinal).  dumpexports shows them as they are. */
+int cli_image_aliases(dk_module *m, dk_sink *s);
 
 /* Write `data` to `path` ("-" or NULL: stdout), atomically and only if changed. */
 bool cli_write_output(const char *path, const char *data, size_t len);

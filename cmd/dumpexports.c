@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "common.h"
 
 static const char usage_text[] =
@@ -83,6 +84,25 @@ static int cmp_entry(const void *a, const void *b)
 	return c ? c : strcmp(x->symbol, y->symbol);
 }
 
+/* Diagnostics are printed as usual; the first error of the current file is
+ * kept for its JSON entry. */
+typedef struct capture {
+	char first[1024];
+} capture;
+
+static void capture_diag(void *ctx, const dk_diag *d)
+{
+	capture *c = ctx;
+	cli_print_diag(NULL, d);
+	if (d->severity == DK_ERROR && !c->first[0]) {
+		if (d->loc.member)
+			snprintf(c->first, sizeof c->first, "%s(%s): %s", d->loc.file ? d->loc.file : "",
+				 d->loc.member, d->message);
+		else
+			snprintf(c->first, sizeof c->first, "%s", d->message);
+	}
+}
+
 static int input_read(input *in, const char *path, const opts *o, dk_sink *s)
 {
 	memset(in, 0, sizeof *in);
@@ -96,7 +116,11 @@ static int input_read(input *in, const char *path, const opts *o, dk_sink *s)
 		qsort(in->lib.v, in->lib.n, sizeof *in->lib.v, cmp_entry);
 		return DK_OK;
 	}
-	return cli_load_module(path, in->kind, o->dll, &o->in.read, &in->m, &in->img, s);
+	if (cli_load_module(path, in->kind, o->dll, &o->in.read, &in->m, &in->img, s) != DK_OK)
+		return DK_FAIL;
+	if (in->kind == CLI_OBJECT)
+		dk_module_sort(&in->m); /* as mkdef writes them; a .def keeps its order */
+	return DK_OK;
 }
 
 /* ---- names ---- */
@@ -340,7 +364,7 @@ static void table_module(const input *in, const opts *o)
 	printf("%s: %s", in->path, cli_kind_name(in->kind));
 	if (dk_machine_name(m->machine))
 		printf(", %s", dk_machine_name(m->machine));
-	printf(", %zu exports\n", m->nexports);
+	printf(", %zu export%s\n", m->nexports, m->nexports == 1 ? "" : "s");
 	if (m->name)
 		printf("  %s  %s\n", m->is_exe ? "name   " : "library", m->name);
 	printf("\n  %*s  %-*s  %s\n", ow, "ordinal", nw, "name", "attributes");
@@ -350,7 +374,13 @@ static void table_module(const input *in, const opts *o)
 		char *name = shown_name(e->name, o);
 		if (e->ordinal)
 			snprintf(ord, sizeof ord, "%" PRIu32, e->ordinal);
-		printf("  %*s  %-*s ", ow, ord, nw, name ? name : "");
+		bool attrs = e->internal || e->forward || e->import_name || e->export_as ||
+			     (e->flags & (DK_EXPORT_NONAME | DK_EXPORT_DATA | DK_EXPORT_CONSTANT |
+					  DK_EXPORT_PRIVATE));
+		if (attrs)
+			printf("  %*s  %-*s ", ow, ord, nw, name ? name : "");
+		else
+			printf("  %*s  %s", ow, ord, name ? name : "");
 		if (e->internal)
 			printf(" = %s", e->internal);
 		if (e->forward)
@@ -632,12 +662,12 @@ static void on_change(void *ctx, dk_change what, const dk_export *a, const dk_ex
 	switch (what) {
 	case DK_CHANGE_ADDED:
 		printf("+ %s", name);
-		if (b->ordinal)
+		if (b->ordinal && !(b->flags & DK_EXPORT_NONAME))
 			printf(" @%u", b->ordinal);
 		break;
 	case DK_CHANGE_REMOVED:
 		printf("- %s", name);
-		if (a->ordinal)
+		if (a->ordinal && !(a->flags & DK_EXPORT_NONAME))
 			printf(" @%u", a->ordinal);
 		break;
 	case DK_CHANGE_ORDINAL:
@@ -682,6 +712,7 @@ static int compare(const char *old_path, const char *new_path, bool check, const
 		cli_error("out of memory");
 		goto out;
 	}
+	fflush(stdout);
 	if (check && n)
 		fprintf(stderr, "dumpexports: %s does not export what %s says (%ld difference%s)\n",
 			new_path, old_path, n, n == 1 ? "" : "s");
@@ -703,8 +734,15 @@ int main(int argc, char **argv)
 
 	progname = "dumpexports";
 	memset(&o, 0, sizeof o);
+	/* A big buffer when writing to a file or pipe; a terminal keeps its
+	 * line buffering, so errors and listings come out in order. */
 	static char outbuf[1 << 16];
-	setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
+	if (!isatty(STDOUT_FILENO))
+		setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
+	capture cap;
+	memset(&cap, 0, sizeof cap);
+	sink.fn = capture_diag;
+	sink.ctx = &cap;
 	if (!cli_expand_argv(argc, argv, &nargs, &args, &files))
 		goto out;
 	opterr = 0;
@@ -763,7 +801,8 @@ int main(int argc, char **argv)
 		puts("file\tdll\tordinal\thint\trva\tname\tkind\tflags\tforward\tsymbol");
 	for (int i = optind; i < nargs; i++) {
 		input in;
-		unsigned before = sink.errors;
+		cap.first[0] = '\0';
+		fflush(stdout); /* what was listed comes before this file's errors */
 		bool ok = input_read(&in, args[i], &o, &sink) == DK_OK;
 		if (!ok)
 			any_error = true;
@@ -781,8 +820,8 @@ int main(int argc, char **argv)
 				table_module(&in, &o);
 			break;
 		case F_JSON:
-			json_input(&in, ok ? NULL : "could not be read (see the error on standard error)",
-				   &o, i == optind);
+			json_input(&in, ok ? NULL : cap.first[0] ? cap.first : "could not be read", &o,
+				   i == optind);
 			break;
 		case F_TSV:
 			if (ok)
@@ -793,7 +832,6 @@ int main(int argc, char **argv)
 				any_error = true;
 			break;
 		}
-		(void)before;
 		input_free(&in);
 	}
 	if (o.format == F_JSON)

@@ -100,7 +100,7 @@ const char *other_kind(const char *path)
  * the later names become aliases of the first (`alias = first`), which
  * export the same function under a new ordinal.
  */
-static int image_aliases(dk_module *m, dk_sink *s)
+int cli_image_aliases(dk_module *m, dk_sink *s)
 {
 	for (size_t i = 1; i < m->nexports; i++) {
 		dk_export *e = &m->exports[i], *first = NULL;
@@ -145,17 +145,33 @@ int cli_load_module(const char *path, cli_kind kind, const char *dll, const dk_r
 		rc = dk_read_image(m, img ? img : &tmp, path, s);
 		if (!img)
 			dk_image_free(&tmp);
-		if (rc == DK_OK)
-			rc = image_aliases(m, s);
 		if (rc == DK_OK && m->name)
 			m->has_name_stmt = true;
+		/* i386 DLLs built by link.exe export stdcall functions as
+		 * `_f@8`, a name no GNU-named .def would hold: such a DLL's
+		 * names are in link.exe's naming (symbol `_f@8`, not `__f@8`). */
+		if (rc == DK_OK && m->machine == DK_MACHINE_I386 && !m->dialect)
+			for (size_t i = 0; i < m->nexports && !m->dialect; i++)
+				if (dk_i386_classify(m->exports[i].name) == DK_CC_STDCALL)
+					m->dialect = DK_DIALECT_MSVC;
 		return rc;
 	}
 	case CLI_IMPLIB: {
 		dk_implib lib;
 		memset(&lib, 0, sizeof lib);
-		if (dk_read_implib(&lib, path, s) == DK_OK)
-			rc = dk_implib_to_module(&lib, dll, m, s);
+		if (dk_read_implib(&lib, path, s) == DK_OK) {
+			/* Say which file names several DLLs, and how to pick one. */
+			const char *first = lib.n ? lib.v[0].dll : NULL, *other = NULL;
+			for (size_t i = 1; i < lib.n && !other; i++)
+				if (strcmp(lib.v[i].dll, first) != 0)
+					other = lib.v[i].dll;
+			if (other && !dll)
+				dk_report(s, DK_ERROR, &loc,
+					  "imports from more than one DLL (%s, %s, ...); pick one with --dll NAME",
+					  first, other);
+			else
+				rc = dk_implib_to_module(&lib, dll, m, s);
+		}
 		dk_implib_free(&lib);
 		return rc;
 	}

@@ -29,6 +29,8 @@ static const char usage_text[] =
 	"                           still exported; new names get new ordinals\n"
 	"  -M, --depfile FILE       write a make rule listing every input read\n"
 	"      --explain            say on standard error what --export-all left out and why\n"
+	"      --dll NAME           with an import library naming several DLLs, the one\n"
+	"                           to write the .def of\n"
 	"  -h, --help               show this help\n"
 	"  -V, --version            show the version and the libbfd in use\n";
 
@@ -36,6 +38,7 @@ enum {
 	OPT_LIBRARY = 256,
 	OPT_MERGE,
 	OPT_EXPLAIN,
+	OPT_DLL,
 };
 
 static const struct option long_opts[] = {
@@ -47,13 +50,14 @@ static const struct option long_opts[] = {
 	{ "merge", required_argument, NULL, OPT_MERGE },
 	{ "depfile", required_argument, NULL, 'M' },
 	{ "explain", no_argument, NULL, OPT_EXPLAIN },
+	{ "dll", required_argument, NULL, OPT_DLL },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
 };
 
 typedef struct options {
-	const char *output, *library, *merge, *depfile;
+	const char *output, *library, *merge, *depfile, *dll;
 	bool kill_at, stdcall_alias, explain;
 	cli_read in;
 } options;
@@ -201,6 +205,7 @@ int main(int argc, char **argv)
 		case OPT_MERGE: o.merge = optarg; break;
 		case 'M': o.depfile = optarg; break;
 		case OPT_EXPLAIN: o.explain = true; break;
+		case OPT_DLL: o.dll = optarg; break;
 		default:
 			/* -h, -V, and what getopt refused */
 			status = cli_standard_option(c, usage_text, args) > 0 ? 0 : 1;
@@ -242,7 +247,16 @@ int main(int argc, char **argv)
 			cli_usage_error("a %s is read on its own; give it alone", cli_kind_name(single));
 			goto out;
 		}
-		if (cli_load_module(args[optind], single, NULL, &o.in.read, &m, NULL, &sink) != DK_OK)
+		if (o.in.read.export_all || o.in.nexclude || o.in.nexclude_libs ||
+		    o.in.read.keep_runtime_libs) {
+			cli_usage_error("--export-all, --exclude, --exclude-libs and --keep-runtime-libs "
+					"choose what objects export; %s is a %s", args[optind],
+					cli_kind_name(single));
+			goto out;
+		}
+		if (cli_load_module(args[optind], single, o.dll, &o.in.read, &m, NULL, &sink) != DK_OK)
+			goto out;
+		if (single == CLI_IMAGE && cli_image_aliases(&m, &sink) != DK_OK)
 			goto out;
 	} else if (dk_read_inputs(&m, (const char *const *)args + optind,
 				  (size_t)(nargs - optind), &o.in.read, &sink) != DK_OK) {

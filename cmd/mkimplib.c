@@ -24,6 +24,8 @@ static const char usage_text[] =
 	"      --archive gnu|coff   archive kind (default: coff for short, gnu for long)\n"
 	"  -k, --kill-at            import stdcall/fastcall functions without their @N\n"
 	"      --no-leading-underscore  i386: C symbols carry no '_' prefix\n"
+	"      --dll NAME           with an import library naming several DLLs as\n"
+	"                           input, the one to write a library for\n"
 	"      --dialect gnu|msvc   i386: the .def names follow MinGW ld (sfunc@8) or\n"
 	"                           link.exe (_sfunc@8); default: gnu, or the objects'\n"
 	"      --export-all, --exclude SYM,..., --exclude-libs LIB,..., --keep-runtime-libs\n"
@@ -32,7 +34,7 @@ static const char usage_text[] =
 	"  -h, --help               show this help\n"
 	"  -V, --version            show the version\n";
 
-enum { OPT_FORMAT = 256, OPT_ARCHIVE, OPT_NO_UNDERSCORE };
+enum { OPT_FORMAT = 256, OPT_ARCHIVE, OPT_NO_UNDERSCORE, OPT_DLL };
 
 static const struct option long_opts[] = {
 	{ "output", required_argument, NULL, 'o' },
@@ -42,6 +44,7 @@ static const struct option long_opts[] = {
 	{ "archive", required_argument, NULL, OPT_ARCHIVE },
 	{ "kill-at", no_argument, NULL, 'k' },
 	{ "no-leading-underscore", no_argument, NULL, OPT_NO_UNDERSCORE },
+	{ "dll", required_argument, NULL, OPT_DLL },
 	CLI_READ_LONG_OPTIONS,
 	{ "depfile", required_argument, NULL, 'M' },
 	{ "help", no_argument, NULL, 'h' },
@@ -66,14 +69,6 @@ static char *dll_name_of(const char *name, bool exe)
 	return r;
 }
 
-static bool msvc_named(const dk_module *m)
-{
-	for (size_t i = 0; i < m->nexports; i++)
-		if (dk_i386_classify(m->exports[i].name) == DK_CC_STDCALL)
-			return true;
-	return false;
-}
-
 int main(int argc, char **argv)
 {
 	dk_sink sink = cli_sink();
@@ -83,7 +78,7 @@ int main(int argc, char **argv)
 	cli_deps deps = { NULL, 0 };
 	char **args = NULL, *data = NULL, *dll = NULL;
 	const char *output = NULL, *depfile = NULL, *machine = NULL, *dllname = NULL;
-	const char *single = NULL;
+	const char *single = NULL, *dll_pick = NULL;
 	cli_kind single_kind = CLI_UNREADABLE;
 	int nargs = 0, c, r, status = 1, nobjects = 0;
 	size_t len = 0;
@@ -108,6 +103,7 @@ int main(int argc, char **argv)
 		case 'D': dllname = optarg; break;
 		case 'k': io.kill_at = true; break;
 		case OPT_NO_UNDERSCORE: io.no_leading_underscore = true; break;
+		case OPT_DLL: dll_pick = optarg; break;
 		case OPT_FORMAT:
 			if (strcmp(optarg, "short") == 0) {
 				io.format = DK_IMPLIB_SHORT;
@@ -192,7 +188,9 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	if (single) {
-		if (cli_load_module(single, single_kind, NULL, NULL, &m, NULL, &sink) != DK_OK)
+		if (cli_load_module(single, single_kind, dll_pick, NULL, &m, NULL, &sink) != DK_OK)
+			goto out;
+		if (single_kind == CLI_IMAGE && cli_image_aliases(&m, &sink) != DK_OK)
 			goto out;
 	} else {
 		cli_read_finish(&in);
@@ -203,17 +201,11 @@ int main(int argc, char **argv)
 			goto out;
 		dk_module_sort(&m);
 	}
-	/* i386 DLLs built by link.exe export stdcall functions as `_f@8`: a
-	 * name no GNU-named .def would hold, so such a DLL's names are taken
-	 * in link.exe's naming (symbol `_f@8`, not `__f@8`). */
-	if (single_kind == CLI_IMAGE && m.machine == DK_MACHINE_I386 && !in.read.dialect &&
-	    msvc_named(&m))
-		m.dialect = DK_DIALECT_MSVC;
 
 	if (!io.machine)
 		io.machine = m.machine;
 	else if (m.machine && m.machine != io.machine) {
-		cli_error("-m %s, but the objects are for %s", dk_machine_name(io.machine),
+		cli_error("-m %s, but the input is for %s", dk_machine_name(io.machine),
 			  dk_machine_name(m.machine));
 		goto out;
 	}

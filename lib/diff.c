@@ -4,12 +4,15 @@
 #include <string.h>
 #include "internal.h"
 
-/* The key an export is matched by: its name, or "#ordinal" for NONAME. */
+/* The key an export is matched by: its name, or "#ordinal" for NONAME.
+ * The "#N" texts live in their own array, so sorting the keys does not
+ * move the text a key points at. */
 typedef struct keyed_export {
-	char key[24];
 	const char *name;
 	const dk_export *e;
 } keyed_export;
+
+typedef char ordinal_key[16];
 
 static int cmp_key(const void *a, const void *b)
 {
@@ -17,18 +20,24 @@ static int cmp_key(const void *a, const void *b)
 	return strcmp(x->name, y->name);
 }
 
-static keyed_export *keyed(const dk_module *m)
+static keyed_export *keyed(const dk_module *m, ordinal_key **texts)
 {
-	keyed_export *k = calloc(m->nexports ? m->nexports : 1, sizeof *k);
-	if (!k)
+	size_t n = m->nexports ? m->nexports : 1;
+	keyed_export *k = calloc(n, sizeof *k);
+	ordinal_key *t = calloc(n, sizeof *t);
+
+	*texts = t;
+	if (!k || !t) {
+		free(k);
 		return NULL;
+	}
 	for (size_t i = 0; i < m->nexports; i++) {
 		const dk_export *e = &m->exports[i];
 		k[i].e = e;
 		if ((e->flags & DK_EXPORT_NONAME) && e->ordinal) {
 			/* '\x01' sorts before any name a DLL can have. */
-			snprintf(k[i].key, sizeof k[i].key, "\x01#%05u", e->ordinal);
-			k[i].name = k[i].key;
+			snprintf(t[i], sizeof t[i], "\x01#%05u", e->ordinal);
+			k[i].name = t[i];
 		} else {
 			k[i].name = e->name;
 		}
@@ -45,13 +54,16 @@ static bool is_data(const dk_export *e)
 long dk_module_diff(const dk_module *om, const dk_module *nm, bool ignore_kind, dk_change_fn fn,
 		    void *ctx)
 {
-	keyed_export *a = keyed(om), *b = keyed(nm);
+	ordinal_key *ta = NULL, *tb = NULL;
+	keyed_export *a = keyed(om, &ta), *b = keyed(nm, &tb);
 	size_t i = 0, j = 0;
 	long count = 0;
 
 	if (!a || !b) {
 		free(a);
 		free(b);
+		free(ta);
+		free(tb);
 		return -1;
 	}
 #define REPORT(what, x, y)                   \
@@ -89,5 +101,7 @@ long dk_module_diff(const dk_module *om, const dk_module *nm, bool ignore_kind, 
 #undef REPORT
 	free(a);
 	free(b);
+	free(ta);
+	free(tb);
 	return count;
 }

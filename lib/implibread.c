@@ -1280,12 +1280,12 @@ static int cmp_named(const void *a, const void *b)
 	return (x->pos > y->pos) - (x->pos < y->pos);
 }
 
-/* The name a .def gives an import: the loader's name, or for one by
- * ordinal its symbol without the i386 C prefix. */
+/* The name a .def gives an import: its symbol in GNU naming (`_f@4` ->
+ * `f@4`), so that an import library made again from the .def defines the
+ * same symbols; when the loader asks for another name (a `-k` library's
+ * `f`), that name goes into `== name`. */
 static char *export_name(const dk_implib *lib, const dk_implib_entry *x)
 {
-	if (!x->by_ordinal)
-		return dk_strdup(x->name);
 	return dk_symbol_to_def_name(x->symbol, lib->machine, DK_DIALECT_GNU);
 }
 
@@ -1357,6 +1357,8 @@ int dk_implib_to_module(const dk_implib *lib, const char *dll, dk_module *m, dk_
 			continue;
 		memset(&e, 0, sizeof e);
 		e.name = names[i];
+		if (!x->by_ordinal && x->name && strcmp(x->name, names[i]) != 0)
+			e.import_name = x->name;
 		e.origin = x->member;
 		e.hint = x->by_ordinal ? -1 : x->ordinal;
 		if (x->by_ordinal) {

@@ -27,7 +27,7 @@ refuse "two .def files" 'clash\.def: error: a second input besides good\.def' -m
 refuse "a .def and objects together" 'give one or the other' good.def "$api"
 refuse "bad --format" '^mkimplib: error: --format takes short or long' --format medium -m x86-64 good.def
 refuse "bad --archive" '^mkimplib: error: --archive takes gnu or coff' --archive zip -m x86-64 good.def
-refuse "-m disagrees with the objects" 'error: -m i386, but the objects are for x86-64' -m i386 -D api.dll "$api"
+refuse "-m disagrees with the objects" 'error: -m i386, but the input is for x86-64' -m i386 -D api.dll "$api"
 head -c 60 "$api" >short.o
 refuse "truncated object" '^short\.o: error: truncated or corrupt COFF object' -D a.dll short.o
 "$MKIMPLIB" -m x86-64 good.def 2>err.txt; rc=$?
