@@ -51,54 +51,107 @@ static bool is_data(const dk_export *e)
 	return (e->flags & (DK_EXPORT_DATA | DK_EXPORT_CONSTANT)) != 0;
 }
 
+/* A difference found, reported once all are known (in name order). */
+typedef struct change {
+	dk_change what;
+	const dk_export *old_e, *new_e;
+} change;
+
+static const char *change_key(const change *c)
+{
+	/* NONAME exports of images have made-up names: order those by the
+	 * export that has a real one. */
+	const dk_export *e = c->old_e && !(c->old_e->flags & DK_EXPORT_NONAME) ? c->old_e
+			     : c->new_e && !(c->new_e->flags & DK_EXPORT_NONAME) ? c->new_e
+			     : c->old_e ? c->old_e : c->new_e;
+	return e->name;
+}
+
+static int cmp_change(const void *a, const void *b)
+{
+	const change *x = a, *y = b;
+	int c = strcmp(change_key(x), change_key(y));
+	return c ? c : (int)x->what - (int)y->what;
+}
+
+static bool push(change **v, size_t *n, size_t *cap, dk_change what, const dk_export *o,
+		 const dk_export *e)
+{
+	if (*n == *cap) {
+		size_t nc = *cap ? *cap * 2 : 16;
+		change *p = realloc(*v, nc * sizeof *p);
+		if (!p)
+			return false;
+		*v = p;
+		*cap = nc;
+	}
+	(*v)[(*n)++] = (change){ what, o, e };
+	return true;
+}
+
 long dk_module_diff(const dk_module *om, const dk_module *nm, bool ignore_kind, dk_change_fn fn,
 		    void *ctx)
 {
 	ordinal_key *ta = NULL, *tb = NULL;
 	keyed_export *a = keyed(om, &ta), *b = keyed(nm, &tb);
-	size_t i = 0, j = 0;
-	long count = 0;
+	change *v = NULL;
+	size_t i = 0, j = 0, n = 0, cap = 0;
+	long count = -1;
+	bool ok = a && b;
 
-	if (!a || !b) {
-		free(a);
-		free(b);
-		free(ta);
-		free(tb);
-		return -1;
-	}
-#define REPORT(what, x, y)                   \
-	do {                                 \
-		count++;                     \
-		if (fn)                      \
-			fn(ctx, what, x, y); \
-	} while (0)
-	while (i < om->nexports || j < nm->nexports) {
+	while (ok && (i < om->nexports || j < nm->nexports)) {
 		int c = i >= om->nexports   ? 1
 			: j >= nm->nexports ? -1
 					    : strcmp(a[i].name, b[j].name);
 		if (c < 0) {
-			REPORT(DK_CHANGE_REMOVED, a[i].e, NULL);
-			i++;
+			ok = push(&v, &n, &cap, DK_CHANGE_REMOVED, a[i++].e, NULL);
 			continue;
 		}
 		if (c > 0) {
-			REPORT(DK_CHANGE_ADDED, NULL, b[j].e);
-			j++;
+			ok = push(&v, &n, &cap, DK_CHANGE_ADDED, NULL, b[j++].e);
 			continue;
 		}
-		const dk_export *x = a[i].e, *y = b[j].e;
+		const dk_export *x = a[i++].e, *y = b[j++].e;
 		if (x->ordinal && y->ordinal && x->ordinal != y->ordinal)
-			REPORT(DK_CHANGE_ORDINAL, x, y);
+			ok = ok && push(&v, &n, &cap, DK_CHANGE_ORDINAL, x, y);
 		if ((x->flags ^ y->flags) & DK_EXPORT_NONAME)
-			REPORT(DK_CHANGE_NONAME, x, y);
+			ok = ok && push(&v, &n, &cap, DK_CHANGE_NONAME, x, y);
 		if (!ignore_kind && is_data(x) != is_data(y) && !x->forward && !y->forward)
-			REPORT(DK_CHANGE_KIND, x, y);
+			ok = ok && push(&v, &n, &cap, DK_CHANGE_KIND, x, y);
 		if (!dk_streq(x->forward, y->forward))
-			REPORT(DK_CHANGE_FORWARD, x, y);
-		i++;
-		j++;
+			ok = ok && push(&v, &n, &cap, DK_CHANGE_FORWARD, x, y);
 	}
-#undef REPORT
+	/* A named export that became NONAME on the same ordinal (or the other
+	 * way round) shows up as one removed and one added: it is one change.
+	 * (Images have no name for a NONAME export to match by.) */
+	for (size_t r = 0; ok && r < n; r++) {
+		if (v[r].what != DK_CHANGE_REMOVED || !v[r].old_e || !v[r].old_e->ordinal)
+			continue;
+		for (size_t k = 0; k < n; k++) {
+			if (v[k].what != DK_CHANGE_ADDED || v[k].new_e->ordinal != v[r].old_e->ordinal ||
+			    !((v[k].new_e->flags ^ v[r].old_e->flags) & DK_EXPORT_NONAME))
+				continue;
+			v[r].what = DK_CHANGE_NONAME;
+			v[r].new_e = v[k].new_e;
+			v[k].what = DK_CHANGE_REMOVED;
+			v[k].new_e = NULL; /* spent: neither removed nor added */
+			v[k].old_e = NULL;
+			break;
+		}
+	}
+	if (ok) {
+		size_t out = 0;
+		for (size_t k = 0; k < n; k++)
+			if (v[k].old_e || v[k].new_e)
+				v[out++] = v[k];
+		n = out;
+		qsort(v, n, sizeof *v, cmp_change);
+		for (size_t k = 0; k < n; k++)
+			if (fn)
+				fn(ctx, v[k].what, v[k].old_e, v[k].new_e);
+		count = (long)n;
+	}
+	free(v);
 	free(a);
 	free(b);
 	free(ta);
