@@ -147,13 +147,10 @@ int cli_load_module(const char *path, cli_kind kind, const char *dll, const dk_r
 			dk_image_free(&tmp);
 		if (rc == DK_OK && m->name)
 			m->has_name_stmt = true;
-		/* i386 DLLs built by link.exe export stdcall functions as
-		 * `_f@8`, a name no GNU-named .def would hold: such a DLL's
-		 * names are in link.exe's naming (symbol `_f@8`, not `__f@8`). */
+		/* i386: a DLL built by link.exe exports stdcall functions as
+		 * `_f@8` (symbol `_f@8`), one built by ld as `f@8`. */
 		if (rc == DK_OK && m->machine == DK_MACHINE_I386 && !m->dialect)
-			for (size_t i = 0; i < m->nexports && !m->dialect; i++)
-				if (dk_i386_classify(m->exports[i].name) == DK_CC_STDCALL)
-					m->dialect = DK_DIALECT_MSVC;
+			m->dialect = dk_i386_guess_dialect(m);
 		return rc;
 	}
 	case CLI_IMPLIB: {

@@ -231,6 +231,10 @@ int main(int argc, char **argv)
 	if (!dll)
 		goto nomem;
 	io.dll_name = dll;
+	/* A .def says nothing of its naming: on i386, `_f@8` names without
+	 * any `f@8` ones are link.exe's (--dialect says otherwise). */
+	if (single_kind == CLI_DEF && io.machine == DK_MACHINE_I386 && !m.dialect)
+		m.dialect = dk_i386_guess_dialect(&m);
 	io.dialect = in.read.dialect ? in.read.dialect : m.dialect;
 
 	if (dk_implib_write(&m, &io, &data, &len, &sink) != DK_OK)

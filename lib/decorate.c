@@ -118,3 +118,19 @@ char *dk_def_name_convert(const char *name, dk_machine machine, dk_dialect from,
 	free(sym);
 	return r;
 }
+
+dk_dialect dk_i386_guess_dialect(const dk_module *m)
+{
+	bool msvc = false;
+
+	for (size_t i = 0; i < m->nexports; i++) {
+		const char *n = m->exports[i].name;
+		dk_callconv cc = dk_i386_classify(n);
+		/* `f@8` is what ld makes of `_f@8`; link.exe never exports it. */
+		if (cc == DK_CC_PLAIN && trailing_at(n))
+			return DK_DIALECT_GNU;
+		if (cc == DK_CC_STDCALL)
+			msvc = true;
+	}
+	return msvc ? DK_DIALECT_MSVC : DK_DIALECT_AUTO;
+}

@@ -81,7 +81,9 @@ static bool is_digit(char c)
  * When a name must be quoted for the parser to read it back as that name:
  * empty; a keyword (upper case: NAME, DATA, NONAME, ...); starting with a
  * digit, with '@' and a digit or '@' alone (an ordinal), or with "STUB:"
- * (Microsoft's STUB:file); containing whitespace or one of ; = , " '.
+ * (Microsoft's STUB:file); containing whitespace or one of ; = , " '
+ * or '#' (GNU ld's .def lexer does not take '#' in a name: an ordinal
+ * forwarder `dll.#3` must be quoted for it).
  */
 static bool needs_quote(const char *s)
 {
@@ -91,7 +93,7 @@ static bool needs_quote(const char *s)
 		return true;
 	if (strncmp(s, "STUB:", 5) == 0)
 		return true;
-	return strpbrk(s, " \t\v\f\r\n;=,\"'") != NULL;
+	return strpbrk(s, " \t\v\f\r\n;=,\"'#") != NULL;
 }
 
 /*

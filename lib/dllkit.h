@@ -272,6 +272,14 @@ char *dk_symbol_to_def_name(const char *sym, dk_machine machine, dk_dialect dial
 /* i386: true when a .def name is already its raw symbol (no '_' to add). */
 bool dk_i386_def_name_is_symbol(const char *name, dk_dialect dialect);
 
+/*
+ * How an i386 export set that says nothing names its stdcall functions:
+ * GNU when any name is ld's `f@8`, else MSVC when any is link.exe's
+ * `_f@8`, else AUTO (nothing tells).  For DLLs and .def files whose
+ * origin is not given.
+ */
+dk_dialect dk_i386_guess_dialect(const dk_module *m);
+
 /* The raw symbol a .def name stands for (the inverse of the above). malloc'd. */
 char *dk_def_name_to_symbol(const char *name, dk_machine machine, dk_dialect dialect);
 

@@ -135,8 +135,12 @@ sysroot() {
 		awk '$(NF-1) != "I" && $NF ~ /^__imp_/' >"$d/nm.notimports"
 	# DLLs: ours, and dlltool -I's (nothing when it finds none)
 	awk -F'\t' 'NF > 3 { print $1 "\t" $2 }' "$d/ours" | sort -u >"$d/ours.dlls"
+	# One file per library: two processes writing one pipe may interleave.
+	mkdir -p "$d/dt"
 	printf '%s\n' "${libs[@]}" | xargs -P 2 -I{} sh -c \
-		'"$0" -I "$1" 2>/dev/null | sed "s|^|$1	|"' "$dlltool" {} | sort -u >"$d/dlltool.dlls"
+		'"$0" -I "$1" 2>/dev/null | sed "s|^|$1	|" >"$2/$(basename "$1").dll"' \
+		"$dlltool" {} "$d/dt"
+	cat "$d/dt"/*.dll 2>/dev/null | sort -u >"$d/dlltool.dlls"
 	{
 		diff "$d/nm.syms" "$d/ours.syms"
 		diff "$d/dlltool.dlls" "$d/ours.dlls"
