@@ -277,7 +277,7 @@ static int write_tail(const long_machine *mc, const names *nm, const char *dll, 
 }
 
 /* One import. */
-static int write_stub(const long_machine *mc, const names *nm,
+static int write_import_object(const long_machine *mc, const names *nm,
 		      const dk_import_entry *x, member *mb)
 {
 	dk_coff c;
@@ -411,7 +411,7 @@ int dk_implib_write_long(const dk_implib_opts *o, const dk_import_entry *entries
 	if (write_head(mc, &nm, &mb[0]) != DK_OK)
 		goto nomem;
 	for (size_t i = 0; i < n; i++)
-		if (write_stub(mc, &nm, &entries[i], &mb[i + 1]) != DK_OK)
+		if (write_import_object(mc, &nm, &entries[i], &mb[i + 1]) != DK_OK)
 			goto nomem;
 	if (write_tail(mc, &nm, dll_base(o->dll_name), &mb[n + 1]) != DK_OK)
 		goto nomem;
