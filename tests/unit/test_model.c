@@ -54,7 +54,7 @@ START_TEST(add_copies_every_string)
 	dk_module m;
 	char name[] = "func", internal[] = "impl", fwd[] = "k32.F", imp[] = "imp", as[] = "as",
 	     origin[] = "a.o";
-	dk_export e = { name, internal, fwd, imp, as, 7, DK_EXPORT_DATA, origin };
+	dk_export e = { name, internal, fwd, imp, as, 7, DK_EXPORT_DATA, origin, 0x1234, 5 };
 	dk_export *r;
 
 	dk_module_init(&m);
@@ -115,7 +115,7 @@ END_TEST
 START_TEST(copy_is_deep)
 {
 	char name[] = "n", origin[] = "o.o";
-	dk_export src = { name, NULL, NULL, NULL, NULL, 3, DK_EXPORT_NONAME, origin };
+	dk_export src = { name, NULL, NULL, NULL, NULL, 3, DK_EXPORT_NONAME, origin, 0x1234, 5 };
 	dk_export dst;
 
 	ck_assert_int_eq(dk_export_copy(&dst, &src), DK_OK);
