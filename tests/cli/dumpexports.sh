@@ -89,34 +89,6 @@ json_same() {
 # 1. Every PE image on this machine, beside llvm-readobj
 # ------------------------------------------------------------------
 
-# llvm-readobj --coff-exports -> "FILE<TAB>ORDINAL<TAB>NAME<TAB>0xRVA|-> TARGET",
-# empty slots (RVA 0) left out.
-cat >readobj.awk <<'EOF'
-/^File: / { f = substr($0, 7); next }
-/^ *Export \{/ { o = ""; n = ""; r = ""; fw = ""; next }
-/^ *Ordinal: / { o = $2; next }
-/^ *Name: / { n = substr($0, index($0, "Name: ") + 6); next }
-/^ *RVA: / { r = $2; next }
-/^ *ForwardedTo: / { fw = substr($0, index($0, "ForwardedTo: ") + 13); next }
-/^ *\}/ {
-	if (o != "" && fw != "") print f "\t" o "\t" n "\t-> " fw
-	else if (o != "" && r != "0x0") print f "\t" o "\t" n "\t" r
-	o = ""
-}
-EOF
-# GNU objdump -p's export address table -> the same lines (no names: used
-# for the images llvm-readobj refuses, whose name table is empty).
-cat >objdump.awk <<'EOF'
-/:     file format / { f = $0; sub(/:     file format .*/, "", f); t = 0; next }
-/^Export Address Table -- Ordinal Base/ { t = 1; next }
-t && /^\t\[/ {
-	line = $0; gsub(/[][+]/, " ", line); split(line, w, " ")
-	if (index($0, "Forwarder RVA -- ")) print f "\t" w[3] "\t\t-> " substr($0, index($0, "-- ") + 3)
-	else print f "\t" w[3] "\t\t0x" toupper(w[4])
-	next
-}
-t && /^$/ { t = 0 }
-EOF
 # dumpexports tsv -> the same lines; the first name of each ordinal only
 # (llvm-readobj shows one), and RVAs as llvm-readobj writes them.
 cat >ours.awk <<'EOF'
@@ -204,14 +176,14 @@ images() {
 	awk -f ours.awk "$d/ours.tsv" >"$d/ours.all"
 	awk -F'\t' 'FILENAME == ARGV[1] { r[$0] = 1; next } !($1 in r)' "$d/refused" "$d/ours.all" | sort >"$d/ours.cmp"
 	awk -F'\t' 'FILENAME == ARGV[1] { r[$0] = 1; next } !($1 in r)' "$d/refused" \
-		<(awk -f readobj.awk "$d/llvm.raw") | sort >"$d/llvm.cmp"
+		<(awk -f "$TOP/tests/awk/readobj_exports.awk" "$d/llvm.raw") | sort >"$d/llvm.cmp"
 	: >"$d/ours-refused.cmp"
 	: >"$d/objdump.cmp"
 	if [ -s "$d/refused" ]; then
 		# (objdump has no names for them: ours are left out too)
 		awk -F'\t' -v OFS='\t' 'FILENAME == ARGV[1] { r[$0] = 1; next } ($1 in r) { $3 = ""; print }' \
 			"$d/refused" "$d/ours.all" | sort >"$d/ours-refused.cmp"
-		xargs -d '\n' "$OBJDUMP" -p <"$d/refused" 2>/dev/null | awk -f objdump.awk | sort >"$d/objdump.cmp"
+		xargs -d '\n' "$OBJDUMP" -p <"$d/refused" 2>/dev/null | awk -f "$TOP/tests/awk/objdump_exports.awk" | sort >"$d/objdump.cmp"
 	fi
 	{
 		comm -3 "$d/ours.cmp" "$d/llvm.cmp"

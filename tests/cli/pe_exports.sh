@@ -42,34 +42,8 @@ fi
 OBJDUMP=objdump
 objdump -i 2>/dev/null | grep -q pei-aarch64 || OBJDUMP=x86_64-w64-mingw32-objdump
 
-# llvm-readobj --coff-exports -> "FILE<TAB>ORDINAL<TAB>NAME<TAB>0xRVA|-> TARGET",
-# leaving out empty slots (RVA 0), as pe-dump -l does.
-cat >readobj.awk <<'EOF'
-/^File: / { f = substr($0, 7); next }
-/^ *Export \{/ { o = ""; n = ""; r = ""; fw = ""; next }
-/^ *Ordinal: / { o = $2; next }
-/^ *Name: / { n = substr($0, index($0, "Name: ") + 6); next }
-/^ *RVA: / { r = $2; next }
-/^ *ForwardedTo: / { fw = substr($0, index($0, "ForwardedTo: ") + 13); next }
-/^ *\}/ {
-	if (o != "" && fw != "") print f "\t" o "\t" n "\t-> " fw
-	else if (o != "" && r != "0x0") print f "\t" o "\t" n "\t" r
-	o = ""
-}
-EOF
-# objdump -p's export address table -> the same lines (names left empty: it
-# is used only for images without a name table).
-cat >objdump.awk <<'EOF'
-/:     file format / { f = $0; sub(/:     file format .*/, "", f); t = 0; next }
-/^Export Address Table -- Ordinal Base/ { t = 1; next }
-t && /^\t\[/ {
-	line = $0; gsub(/[][+]/, " ", line); split(line, w, " ")
-	if (index($0, "Forwarder RVA -- ")) print f "\t" w[3] "\t\t-> " substr($0, index($0, "-- ") + 3)
-	else print f "\t" w[3] "\t\t0x" toupper(w[4])
-	next
-}
-t && /^$/ { t = 0 }
-EOF
+# llvm-readobj and objdump listings are turned into comparable lines by
+# tests/awk/readobj_exports.awk and tests/awk/objdump_exports.awk.
 
 # compare LABEL LIST: pe-dump and llvm-readobj over the images in LIST.
 compare() {
@@ -104,14 +78,14 @@ compare() {
 	awk -F'\t' 'FILENAME == ARGV[1] { r[$0] = 1; next } !($1 in r) && !seen[$1 "\t" $2]++' \
 		"$d/refused" "$d/ours.all" | LC_ALL=C sort >"$d/ours.tsv"
 	awk -F'\t' 'FILENAME == ARGV[1] { r[$0] = 1; next } !($1 in r)' \
-		"$d/refused" <(awk -f readobj.awk "$d/llvm.raw") | LC_ALL=C sort >"$d/llvm.tsv"
+		"$d/refused" <(awk -f "$TOP/tests/awk/readobj_exports.awk" "$d/llvm.raw") | LC_ALL=C sort >"$d/llvm.tsv"
 	# Images llvm-readobj refuses, beside GNU objdump.
 	: >"$d/ours-refused.tsv"
 	: >"$d/objdump.tsv"
 	if [ -s "$d/refused" ]; then
 		awk -F'\t' 'FILENAME == ARGV[1] { r[$0] = 1; next } ($1 in r)' "$d/refused" "$d/ours.all" |
 			LC_ALL=C sort >"$d/ours-refused.tsv"
-		xargs -d '\n' "$OBJDUMP" -p <"$d/refused" 2>"$d/objdump.err" | awk -f objdump.awk |
+		xargs -d '\n' "$OBJDUMP" -p <"$d/refused" 2>"$d/objdump.err" | awk -f "$TOP/tests/awk/objdump_exports.awk" |
 			LC_ALL=C sort >"$d/objdump.tsv"
 	fi
 	{
