@@ -113,7 +113,8 @@ static int input_read(input *in, const char *path, const opts *o, dk_sink *s)
 		if (dk_read_implib(&in->lib, path, s) != DK_OK)
 			return DK_FAIL;
 		/* Listed by DLL and name, whatever order the archive has. */
-		qsort(in->lib.v, in->lib.n, sizeof *in->lib.v, cmp_entry);
+		if (in->lib.n > 1)
+			qsort(in->lib.v, in->lib.n, sizeof *in->lib.v, cmp_entry);
 		return DK_OK;
 	}
 	if (cli_load_module(path, in->kind, o->dll, &o->in.read, &in->m, &in->img, s) != DK_OK)

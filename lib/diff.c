@@ -145,7 +145,8 @@ long dk_module_diff(const dk_module *om, const dk_module *nm, bool ignore_kind, 
 			if (v[k].old_e || v[k].new_e)
 				v[out++] = v[k];
 		n = out;
-		qsort(v, n, sizeof *v, cmp_change);
+		if (n > 1)
+			qsort(v, n, sizeof *v, cmp_change);
 		for (size_t k = 0; k < n; k++)
 			if (fn)
 				fn(ctx, v[k].what, v[k].old_e, v[k].new_e);

@@ -159,6 +159,14 @@ run_wine() {
 	WINE_WHY=
 	(cd "$dir" && exec timeout -k 5 "$WINE_TIMEOUT" wine "./$exe" </dev/null >"$out" 2>&1)
 	WINE_RC=$?
+	# Nothing at all written, not even the program's first line or a word
+	# from Wine: Wine did not get the program started (seen once under
+	# heavy load, exit status 1).  One more try; a program that ran and
+	# failed always says something, so this hides no failure of ours.
+	if [ "$WINE_RC" -ne 0 ] && [ ! -s "$out" ]; then
+		(cd "$dir" && exec timeout -k 5 "$WINE_TIMEOUT" wine "./$exe" </dev/null >"$out" 2>&1)
+		WINE_RC=$?
+	fi
 	# Wine's msvcrt writes CRLF; compare lines without the CR.
 	if tr -d '\r' <"$out" | grep -qxF -- "$sentinel"; then has=1; else has=0; fi
 	[ "$WINE_RC" -eq 0 ] && [ "$has" = 1 ] && return 0
