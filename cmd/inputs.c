@@ -91,6 +91,9 @@ const char *other_kind(const char *path)
 		return "empty file, not a COFF object, archive, PE image or .def file";
 	if (n == 4 && memcmp(h, "\x7f" "ELF", 4) == 0)
 		return "an ELF file, not a COFF object, archive, PE image or .def file";
+	if (n == 4 && (memcmp(h, "BC\xc0\xde", 4) == 0 || memcmp(h, "\xde\xc0\x17\x0b", 4) == 0))
+		return "LLVM bitcode (clang -flto): what it exports is decided only when it is "
+		       "linked; compile the DLL's objects without -flto for dllkit to read them";
 	return "not a COFF object, archive, PE image or .def file";
 }
 

@@ -132,6 +132,29 @@ static void skipped(const reader *r, const char *sym, const char *where, dk_skip
 		r->o->on_skip(r->o->skip_ctx, sym, where, why);
 }
 
+/* A GCC -flto object without -ffat-lto-objects holds only GIMPLE: no code,
+ * and no export directives (gcc writes them when it compiles for real, at
+ * link time).  It has .gnu.lto_ sections and the __gnu_lto_slim symbol. */
+static bool is_slim_lto(bfd *abfd)
+{
+	bool lto = false, slim = false;
+	long upper, n;
+	asymbol **syms;
+
+	for (asection *sec = abfd->sections; sec && !lto; sec = sec->next)
+		lto = dk_starts_with(bfd_section_name(sec), ".gnu.lto_");
+	if (!lto || !(bfd_get_file_flags(abfd) & HAS_SYMS))
+		return false;
+	upper = bfd_get_symtab_upper_bound(abfd);
+	if (upper <= 0 || !(syms = malloc((size_t)upper)))
+		return false;
+	n = bfd_canonicalize_symtab(abfd, syms);
+	for (long i = 0; i < n && !slim; i++)
+		slim = strcmp(bfd_asymbol_name(syms[i]), "__gnu_lto_slim") == 0;
+	free(syms);
+	return slim;
+}
+
 /* Does the object look like a member of an import library?  Those carry
  * thunks and __imp_ pointers, never anything a DLL should export. */
 static bool is_import_member(bfd *abfd)
@@ -331,6 +354,13 @@ static int read_object(reader *r, bfd *abfd, const char *member)
 		dk_report(r->s, DK_ERROR, &loc, "out of memory");
 		return DK_FAIL;
 	}
+	if (is_slim_lto(abfd)) {
+		dk_report(r->s, DK_ERROR, &loc,
+			  "a GCC LTO object without machine code (-flto): its exports are decided "
+			  "at link time; compile with -ffat-lto-objects, or without -flto");
+		free(where);
+		return DK_FAIL;
+	}
 	if (is_import_member(abfd)) {
 		skipped(r, member ? member : r->path, where, DK_SKIP_IMPORT_THUNK);
 		free(where);
@@ -382,13 +412,26 @@ static int read_object(reader *r, bfd *abfd, const char *member)
 	return rc;
 }
 
+/* LLVM bitcode, raw or in its wrapper: what clang -flto writes. */
+static bool is_bitcode(bfd *abfd)
+{
+	unsigned char h[4];
+	if (bfd_seek(abfd, 0, SEEK_SET) != 0 || bfd_bread(h, 4, abfd) != 4)
+		return false;
+	return memcmp(h, "BC\xc0\xde", 4) == 0 || memcmp(h, "\xde\xc0\x17\x0b", 4) == 0;
+}
+
 static int format_error(reader *r, bfd *abfd, const char *member)
 {
 	dk_loc loc = dk_loc_file(r->path);
 	bfd_error_type e = bfd_get_error();
 
 	loc.member = member;
-	if (e == bfd_error_file_truncated)
+	if (is_bitcode(abfd))
+		dk_report(r->s, DK_ERROR, &loc,
+			  "LLVM bitcode (clang -flto): what it exports is decided only when it is "
+			  "linked; compile the DLL's objects without -flto for dllkit to read them");
+	else if (e == bfd_error_file_truncated)
 		dk_report(r->s, DK_ERROR, &loc, "truncated file");
 	else if ((e == bfd_error_file_not_recognized || e == bfd_error_wrong_format) &&
 		 machine_of(abfd) != DK_MACHINE_UNKNOWN)

@@ -37,6 +37,18 @@ refuse "missing response file" "^mkdef: error: nosuch\.rsp: cannot open response
 printf '%s "unterminated\n' "$api" >bad.rsp
 refuse "unterminated quote in a response file" '^mkdef: error: bad\.rsp: unterminated " quote' @bad.rsp
 
+# Link-time-optimisation objects hold no exports yet: said, not silently empty.
+printf '__declspec(dllexport) int lto_fn(void) { return 1; }\n' >lto.c
+x86_64-w64-mingw32-gcc -flto -c lto.c -o lto.o
+clang --target=x86_64-w64-mingw32 -flto -c lto.c -o bitcode.o
+llvm-ar rcs bitcode.a bitcode.o
+refuse "GCC -flto object (slim)" '^lto\.o: error: a GCC LTO object without machine code .*-ffat-lto-objects' lto.o
+refuse "clang -flto object (LLVM bitcode)" '^bitcode\.o: error: LLVM bitcode \(clang -flto\)' bitcode.o
+refuse "LLVM bitcode in an archive names the member" '^bitcode\.a\(bitcode\.o\): error: LLVM bitcode' bitcode.a
+x86_64-w64-mingw32-gcc -flto -ffat-lto-objects -c lto.c -o fat.o
+"$MKDEF" fat.o 2>/dev/null | grep -q '^    lto_fn$' && ok "GCC fat LTO object: its exports are read" ||
+	fail "GCC fat LTO object: its exports are read" "$("$MKDEF" fat.o 2>&1)"
+
 # --merge with a malformed .def: file:line:column.
 printf 'LIBRARY x.dll\nEXPORTS\n  add @\n' >bad.def
 refuse "malformed --merge .def names line and column" '^bad\.def:3:[0-9]+: error: ' --merge bad.def "$api"
