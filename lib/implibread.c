@@ -789,6 +789,89 @@ static bool section_string(const coff_sec *s, uint64_t off, str *out)
 	return take_string(s->data, s->size, &pos, out);
 }
 
+/* True when `lit` occurs in `s`. */
+static bool str_has(str s, const char *lit)
+{
+	size_t n = strlen(lit);
+	for (size_t i = 0; i + n <= s.n; i++)
+		if (memcmp(s.p + i, lit, n) == 0)
+			return true;
+	return false;
+}
+
+/* The DLL a GNU delay-load head names: its `__DELAY_IMPORT_DESCRIPTOR_X`
+ * (the i386 one has one more '_') has the DLL name's RVA at offset 4. */
+static bool delay_head_dll(reader *r, member *h, str *dll)
+{
+	why w;
+	for (uint32_t i = 0; i < h->obj.nsym; i++) {
+		coff_sym d;
+		coff_sec ds;
+		uint32_t name_sym;
+		place name;
+		if (!coff_symbol(&h->obj, i, &d, &w))
+			return false;
+		i += d.naux;
+		if (d.cls != CLASS_EXTERNAL || d.section <= 0 ||
+		    !str_has(d.name, "_DELAY_IMPORT_DESCRIPTOR_"))
+			continue;
+		if (!coff_section(&h->obj, (uint32_t)d.section, &ds, &w) ||
+		    !reloc_at(r, h, (uint32_t)d.section, &ds, d.value + 4, &name_sym) ||
+		    !resolve(r, h, name_sym, "the DLL name", &name) ||
+		    !section_string(&name.sec, name.value, dll) || dll->n == 0) {
+			report(r, h, h->e.offset, "`%.*s' should name a DLL (at offset 4), but does not",
+			       (int)d.name.n, d.name.p);
+			return false;
+		}
+		return true;
+	}
+	return false;
+}
+
+/*
+ * GNU dlltool -y (delay-load) import objects have no .idata$7: their lazy
+ * thunk jumps to `__tailMerge_X`, defined by the head, whose delay import
+ * descriptor names the DLL.  A data import has no thunk; it belongs to the
+ * library's one delay-load head, when there is exactly one.
+ */
+static bool delay_dll(reader *r, member *m, str *dll)
+{
+	const coff *c = &m->obj;
+	member *only = NULL;
+	size_t heads = 0;
+	why w;
+
+	for (uint32_t si = 1; si <= c->nsec; si++) {
+		coff_sec sec;
+		if (!coff_section(c, si, &sec, &w))
+			return false;
+		for (uint32_t k = 0; k < sec.nrelocs; k++) {
+			uint32_t target = rd32(c->p + sec.reloc_off + (size_t)k * COFF_RELOC + 4);
+			coff_sym y;
+			place tail;
+			if (!coff_symbol(c, target, &y, &w) || !str_has(y.name, "_tailMerge_"))
+				continue;
+			if (!resolve(r, m, target, "the delay-load helper of its DLL", &tail))
+				return false;
+			if (delay_head_dll(r, tail.m, dll))
+				return true;
+			if (!r->failed)
+				report(r, tail.m, tail.m->e.offset,
+				       "defines `%.*s' but no __DELAY_IMPORT_DESCRIPTOR_ to name its DLL",
+				       (int)y.name.n, y.name.p);
+			return false;
+		}
+	}
+	for (size_t i = 0; i < r->ndefs; i++) {
+		if (!str_has(r->defs[i].name, "_DELAY_IMPORT_DESCRIPTOR_"))
+			continue;
+		if (!only || &r->m[r->defs[i].member] != only)
+			heads++;
+		only = &r->m[r->defs[i].member];
+	}
+	return heads == 1 && delay_head_dll(r, only, dll);
+}
+
 /*
  * The DLL an import object imports from: its .idata$7 relocation leads to
  * the head's symbol; at offset 12 of that (the Name field of the import
@@ -809,6 +892,10 @@ static bool import_dll(reader *r, member *m, str imp, str *dll)
 		m->idata7 = coff_find_section(c, ".idata$7") + 1;
 	i7 = m->idata7 - 1;
 	if (!i7 || !coff_section(c, i7, &s7, &w) || s7.nrelocs == 0) {
+		if (delay_dll(r, m, dll))
+			return true;
+		if (r->failed || r->nomem)
+			return false;
 		report(r, m, m->e.offset,
 		       "the import object of `%.*s' has no .idata$7 relocation to tie it to a DLL",
 		       (int)imp.n, imp.p);
@@ -867,6 +954,26 @@ static unsigned import_type(const reader *r, const member *m, str sym, uint32_t 
 	return DK_IMPORT_DATA;
 }
 
+/* An import by ordinal: the table entry holds it with the top bit set. */
+static void by_ordinal(reader *r, member *m, const coff_sym *y, const str *imp, str dll, str sym,
+		       const unsigned char *entry, unsigned ptr)
+{
+	const coff *c = &m->obj;
+	uint64_t v = ptr == 8 ? rd64(entry) : rd32(entry);
+	uint64_t flag = ptr == 8 ? UINT64_C(0x8000000000000000) : UINT64_C(0x80000000);
+
+	if (!(v & flag)) {
+		report(r, m, m->e.offset,
+		       "the address-table entry of `%.*s' is neither a name (no relocation) "
+		       "nor an ordinal (top bit clear)",
+		       (int)imp->n, imp->p);
+		return;
+	}
+	note_machine(r, m, m->e.offset, c->machine);
+	add_entry(r, m, dll, sym, NULL, (uint16_t)v, import_type(r, m, sym, (uint32_t)y->section),
+		  DK_NAME_ORDINAL, false);
+}
+
 /* One `__imp_X` defined at `y` of an import object. */
 static void read_long_import(reader *r, member *m, const coff_sym *y)
 {
@@ -903,9 +1010,30 @@ static void read_long_import(reader *r, member *m, const coff_sym *y)
 		 * target plus the addend stored in the entry). */
 		place hn;
 		uint64_t off;
+		const unsigned char *entry = s5.data + y->value;
 		if (!resolve(r, m, target, "the hint/name entry", &hn))
 			return;
-		off = (uint64_t)hn.value + rd32(s5.data + y->value);
+		/* A delay-load object's address-table entry points at its lazy
+		 * thunk; the name (or the ordinal) is in the lookup table
+		 * (.idata$4) then. */
+		if (!str_is(hn.sec.name, ".idata$6")) {
+			uint32_t i4 = coff_find_section(c, ".idata$4");
+			coff_sec s4;
+			if (!i4 || !coff_section(c, i4, &s4, &w) || !s4.data ||
+			    !fits(y->value, ptr, s4.size)) {
+				report(r, m, base, "the hint/name entry of `%.*s' is not where it should be",
+				       (int)imp.n, imp.p);
+				return;
+			}
+			if (!reloc_at(r, m, i4, &s4, y->value, &target)) {
+				by_ordinal(r, m, y, &imp, dll, sym, s4.data + y->value, ptr);
+				return;
+			}
+			if (!resolve(r, m, target, "the hint/name entry", &hn))
+				return;
+			entry = s4.data + y->value;
+		}
+		off = (uint64_t)hn.value + rd32(entry);
 		if (!hn.sec.data || !fits(off, 2, hn.sec.size) ||
 		    !section_string(&hn.sec, off + 2, &name) || name.n == 0) {
 			report(r, m, base, "the hint/name entry of `%.*s' is %s", (int)imp.n, imp.p,
@@ -920,20 +1048,7 @@ static void read_long_import(reader *r, member *m, const coff_sym *y)
 			  DK_NAME_NAME, false);
 		return;
 	}
-	{
-		uint64_t v = ptr == 8 ? rd64(s5.data + y->value) : rd32(s5.data + y->value);
-		uint64_t flag = ptr == 8 ? UINT64_C(0x8000000000000000) : UINT64_C(0x80000000);
-		if (!(v & flag)) {
-			report(r, m, base,
-			       "the address-table entry of `%.*s' is neither a name (no relocation) "
-			       "nor an ordinal (top bit clear)",
-			       (int)imp.n, imp.p);
-			return;
-		}
-		note_machine(r, m, base, c->machine);
-		add_entry(r, m, dll, sym, NULL, (uint16_t)v, import_type(r, m, sym, (uint32_t)y->section),
-			  DK_NAME_ORDINAL, false);
-	}
+	by_ordinal(r, m, y, &imp, dll, sym, s5.data + y->value, ptr);
 }
 
 /* Every `__imp_` an .idata object defines in .idata$5. */

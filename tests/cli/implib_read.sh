@@ -420,3 +420,24 @@ for t in "x86_64-w64-mingw32-gcc x86-64 ld.def" "i686-w64-mingw32-gcc i386 ld-i3
 		fail "$name" "$(head -c 300 err.txt)"
 	fi
 done
+
+# GNU dlltool -y (delay-load) libraries: no .idata$7; the lazy thunk's
+# __tailMerge_ leads to the head's delay descriptor.  They list the same
+# imports (DLL, symbol, name or ordinal, kind) as the ordinary library,
+# except that dlltool -y writes a stdcall name without its @N
+# (.idata$6 of its sfunc@8 member says "sfunc"): the reader shows that.
+D=$BUILD/bin/dumpexports
+if [ -x "$D" ]; then
+	printf 'LIBRARY dly.dll\nEXPORTS\n    add\n    counter DATA\n    byord @5 NONAME\n    fwd = other.f\n    sfunc@8\n' >"$T/dly.def"
+	for pre in x86_64-w64-mingw32 i686-w64-mingw32; do
+		(cd "$T" && "$pre-dlltool" -d dly.def -l "plain-$pre.a" && "$pre-dlltool" -d dly.def -y "delay-$pre.a") 2>/dev/null
+		"$D" -f tsv "$T/plain-$pre.a" | cut -f2- | sed 1d | sort >"$T/plain-$pre.txt"
+		"$D" -f tsv "$T/delay-$pre.a" | cut -f2- | sed 1d | sort >"$T/delay-$pre.txt"
+		sed -i 's/\tsfunc@8\tcode\t/\tsfunc\tcode\t/' "$T/plain-$pre.txt"
+		if [ -s "$T/delay-$pre.txt" ] && cmp -s "$T/plain-$pre.txt" "$T/delay-$pre.txt"; then
+			ok "$pre dlltool -y delay-load library: same imports as the ordinary one"
+		else
+			fail "$pre dlltool -y delay-load library" "$(diff "$T/plain-$pre.txt" "$T/delay-$pre.txt" | head -5 | tr '\n' '|')"
+		fi
+	done
+fi
