@@ -453,7 +453,8 @@ static void json_opt_uint(const char *key, bool has, uint64_t v)
 static void json_export(const char *name, bool has_ord, uint32_t ord, bool has_hint, int64_t hint,
 			bool has_rva, uint32_t rva, const char *kind, bool noname, bool private_,
 			const char *forward, const char *internal, const char *symbol,
-			const char *dll, const char *by, const opts *o, bool first)
+			const char *dll, const char *by, const char *import_name,
+			const char *export_as, const opts *o, bool first)
 {
 	char *d = o->demangle ? demangled(name) : NULL;
 	printf("%s\n      {\"name\": ", first ? "" : ",");
@@ -472,6 +473,10 @@ static void json_export(const char *name, bool has_ord, uint32_t ord, bool has_h
 	json_str(dll);
 	fputs(", \"by\": ", stdout);
 	json_str(by);
+	fputs(", \"import_name\": ", stdout);
+	json_str(import_name);
+	fputs(", \"export_as\": ", stdout);
+	json_str(export_as);
 	fputs(", \"demangled\": ", stdout);
 	json_str(d);
 	printf(", \"mangling\": \"%s\"}",
@@ -507,7 +512,7 @@ static void json_input(const input *in, const char *error, const opts *o, bool f
 			const dk_implib_entry *x = &in->lib.v[i];
 			json_export(x->name, x->by_ordinal, x->ordinal, !x->by_ordinal, x->ordinal, false,
 				    0, type_word(x->type), x->by_ordinal, false, NULL, NULL, x->symbol,
-				    x->dll, name_type_word(x), o, i == 0);
+				    x->dll, name_type_word(x), NULL, NULL, o, i == 0);
 		}
 	} else {
 		const dk_module *m = &in->m;
@@ -519,7 +524,7 @@ static void json_input(const input *in, const char *error, const opts *o, bool f
 				    image && e->hint >= 0, e->hint, image && !e->forward, e->rva,
 				    kind_word(e->flags), noname, e->flags & DK_EXPORT_PRIVATE,
 				    e->forward, e->internal, NULL, image ? in->img.export_name : m->name,
-				    NULL, o, i == 0);
+				    NULL, e->import_name, e->export_as, o, i == 0);
 		}
 	}
 	fputs("\n    ]}", stdout);
