@@ -4,7 +4,9 @@
  * The grammar is Microsoft's (LIBRARY, NAME, EXPORTS, DESCRIPTION, VERSION,
  * HEAPSIZE, STACKSIZE, STUB, SECTIONS/SEGMENTS, and the old IMPORTS, CODE
  * and DATA statements) with the GNU/LLVM extensions (`== import name`,
- * EXPORTAS, commas between attributes).
+ * EXPORTAS, commas between attributes).  The 16-bit EXETYPE statement, still
+ * found in Windows SDK samples, is read and ignored with a warning, as
+ * link.exe does (LNK4017).
  *
  * The text is read one line at a time.  Each line is cut into tokens (words,
  * quoted names, '=', '==', ','); a line whose first token is a statement
@@ -30,7 +32,7 @@
 /* Statements start a line.  The first five take a list of entries. */
 static const char *const statement_words[] = {
 	"EXPORTS", "IMPORTS", "SECTIONS", "SEGMENTS", "LIBRARY", "NAME", "DESCRIPTION",
-	"VERSION", "HEAPSIZE", "STACKSIZE", "STUB", "CODE", "DATA",
+	"VERSION", "HEAPSIZE", "STACKSIZE", "STUB", "CODE", "DATA", "EXETYPE",
 };
 
 /* Words that are keywords only after an export name (or BASE in LIBRARY). */
@@ -112,6 +114,23 @@ static void perr(parser *p, unsigned col, const char *fmt, ...)
 	p->errors++;
 	va_start(ap, fmt);
 	dk_vreport(p->sink, DK_ERROR, &loc, fmt, ap);
+	va_end(ap);
+}
+
+/* A warning: reported like an error, but the parse does not fail for it. */
+static void pwarn(parser *p, unsigned col, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static void pwarn(parser *p, unsigned col, const char *fmt, ...)
+{
+	dk_loc loc = dk_loc_file(p->file);
+	va_list ap;
+
+	loc.line = p->line;
+	loc.column = col;
+	if (col)
+		loc.offset = (long long)(p->linestart - p->text) + col - 1;
+	va_start(ap, fmt);
+	dk_vreport(p->sink, DK_WARNING, &loc, fmt, ap);
 	va_end(ap);
 }
 
@@ -596,6 +615,17 @@ static void st_stub(parser *p)
 		p->m->stub = s;
 }
 
+/*
+ * EXETYPE WINDOWS [3.0] (16-bit Windows, OS/2): the Windows SDK samples
+ * still carry it.  link.exe ignores it with warning LNK4017, so we do the
+ * same; the model has nowhere to keep it and the writer never writes it.
+ * Any words may follow.
+ */
+static void st_exetype(parser *p)
+{
+	pwarn(p, p->toks[0].col, "EXETYPE statement ignored: it is for 16-bit Windows and OS/2 images");
+}
+
 /* ------------------------------------------------------------------ */
 /* Entries                                                              */
 /* ------------------------------------------------------------------ */
@@ -988,6 +1018,8 @@ static void do_line(parser *p, const char *b, const char *e)
 			st_size(p, tok_is(t0, "HEAPSIZE"));
 		} else if (tok_is(t0, "STUB")) {
 			st_stub(p);
+		} else if (tok_is(t0, "EXETYPE")) {
+			st_exetype(p);
 		} else { /* CODE or DATA: recorded as a section of that name */
 			entry_section(p, 1, tok_is(t0, "CODE") ? "CODE" : "DATA");
 		}

@@ -281,9 +281,10 @@ START_TEST(keywords_are_upper_case_only)
 {
 	const char *kw[] = { "NAME", "LIBRARY", "EXPORTS", "IMPORTS", "DESCRIPTION", "HEAPSIZE",
 			     "STACKSIZE", "VERSION", "SECTIONS", "SEGMENTS", "STUB", "CODE", "DATA",
-			     "NONAME", "PRIVATE", "CONSTANT", "EXPORTAS", "BASE" };
+			     "EXETYPE", "NONAME", "PRIVATE", "CONSTANT", "EXPORTAS", "BASE" };
 	const char *not[] = { "HeapSize", "Version", "Name", "data", "exports", "Exports", "noname",
-			      "READ", "WRITE", "SHARED", "EXECUTE", "", "DATA2", "DAT", "EXPORT" };
+			      "READ", "WRITE", "SHARED", "EXECUTE", "", "DATA2", "DAT", "EXPORT",
+			      "ExeType", "PROTMODE" };
 	for (size_t i = 0; i < sizeof kw / sizeof kw[0]; i++)
 		ck_assert_msg(dk_def_is_keyword(kw[i]), "%s should be a keyword", kw[i]);
 	for (size_t i = 0; i < sizeof not / sizeof not[0]; i++)
@@ -860,6 +861,191 @@ START_TEST(parse_file_missing)
 {
 	ck_assert_int_eq(dk_def_parse_file(&M, "/nonexistent/dir/x.def", &S), DK_FAIL);
 	ck_assert_str_eq(D.last, "/nonexistent/dir/x.def:0:0: cannot open: No such file or directory");
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* Constructs seen in real-world .def files (minimal examples of each)  */
+/* ------------------------------------------------------------------ */
+
+/* Old Windows SDK samples: NAME, a single-quoted DESCRIPTION and STUB, CODE
+ * and DATA lines, decimal sizes, tab-aligned @ordinals. */
+START_TEST(real_win16_sample_layout)
+{
+	parse_ok("NAME\t     demo\n"
+		 "DESCRIPTION  'A sample application'\n"
+		 "STUB\t     'STUBPROG.EXE'\n"
+		 "CODE\t     PRELOAD MOVEABLE DISCARDABLE\n"
+		 "DATA\t     PRELOAD MOVEABLE MULTIPLE\n"
+		 "HEAPSIZE     1024\n"
+		 "STACKSIZE    5120\n"
+		 "EXPORTS\n"
+		 "\t WndProc\t  \t@1\n"
+		 "    AboutProc        @2\n");
+	ck_assert(M.is_exe);
+	check_str(M.name, "demo", "name");
+	check_str(M.description, "A sample application", "description");
+	check_str(M.stub, "STUBPROG.EXE", "stub");
+	ck_assert_uint_eq(M.nsections, 2);
+	check_str(M.sections[0].name, "CODE", "section");
+	check_str(M.sections[1].attrs, "PRELOAD MOVEABLE MULTIPLE", "attrs");
+	ck_assert(M.has_heap && M.heap_reserve == 1024 && !M.has_heap_commit);
+	ck_assert(M.has_stack && M.stack_reserve == 5120);
+	check_export("WndProc", NULL, NULL, 1, 0, NULL, NULL);
+	check_export("AboutProc", NULL, NULL, 2, 0, NULL, NULL);
+}
+END_TEST
+
+/* EXETYPE (16-bit Windows, OS/2): link.exe ignores it with a warning
+ * (LNK4017); so do we, and the parse succeeds. */
+START_TEST(real_exetype_is_ignored_with_a_warning)
+{
+	ck_assert_int_eq(parse("NAME demo\n"
+			       "EXETYPE      WINDOWS 3.0\n"
+			       "EXPORTS\n"
+			       "  f @1\n"),
+			 DK_OK);
+	ck_assert_int_eq(D.count, 1);
+	ck_assert_msg(strstr(D.last, "t.def:2:1: EXETYPE statement ignored") != NULL, "got %s", D.last);
+	ck_assert_uint_eq(M.nexports, 1);
+	check_export("f", NULL, NULL, 1, 0, NULL, NULL);
+	ck_assert_uint_eq(M.nsections, 0);
+	reset();
+	/* Alone, and as a statement it ends an EXPORTS list. */
+	ck_assert_int_eq(parse("EXETYPE\n"), DK_OK);
+	ck_assert_int_eq(D.count, 1);
+	reset();
+	ck_assert_int_eq(parse("EXPORTS\n a\nEXETYPE WINDOWS\n b\n"), DK_FAIL);
+	ck_assert_int_eq(D.count, 2); /* the warning, then the error */
+	check_str(D.last, "t.def:4:2: unknown statement \"b\"", "last diagnostic");
+	ck_assert_uint_eq(S.errors, 1);
+	reset();
+	/* In the wrong case it is an ordinary name; as a name it must be quoted. */
+	parse_ok("EXPORTS\n ExeType\n \"EXETYPE\"\n");
+	X("ExeType");
+	X("EXETYPE");
+	reset();
+	expect_error("NAME demo\nexetype WINDOWS\n",
+		     "t.def:2:1: unknown statement \"exetype\"; keywords are upper case (EXETYPE)");
+}
+END_TEST
+
+START_TEST(real_exetype_name_is_quoted_by_the_writer)
+{
+	dk_module m;
+	char *text;
+
+	dk_module_init(&m);
+	add(&m, "EXETYPE", NULL, NULL, 0, 0, NULL, NULL);
+	text = write_ok(&m);
+	ck_assert_msg(strstr(text, "    \"EXETYPE\"\n") != NULL, "got %s", text);
+	free(text);
+	round_trip(&m, "EXETYPE as a name");
+	dk_module_free(&m);
+}
+END_TEST
+
+/* Files shared with Unix version scripts (NSS): a ';' glued to the name,
+ * '#' text after it, and ";-" markers after the statements. */
+START_TEST(real_semicolon_glued_to_names)
+{
+	parse_ok(";+LIB_1.0 {\n"
+		 ";+    global:\n"
+		 "LIBRARY mylib\t;-\n"
+		 "EXPORTS\t\t;-\n"
+		 "first_fn;\n"
+		 "second_fn;   # a note\n"
+		 ";;hidden_var DATA ;\n"
+		 ";+};\n");
+	check_str(M.name, "mylib", "name");
+	ck_assert_uint_eq(M.nexports, 2);
+	X("first_fn");
+	X("second_fn");
+}
+END_TEST
+
+/* "@ n ;": the ordinal apart from '@', then an empty comment. */
+START_TEST(real_spaced_ordinal_then_empty_comment)
+{
+	parse_ok("EXPORTS\n\tfirst @ 1 ;\n\tsecond @ 102 ;\n\tthird                @3                 \n");
+	check_export("first", NULL, NULL, 1, 0, NULL, NULL);
+	check_export("second", NULL, NULL, 102, 0, NULL, NULL);
+	check_export("third", NULL, NULL, 3, 0, NULL, NULL);
+}
+END_TEST
+
+/* The first export on the EXPORTS line after a tab; no LIBRARY at all. */
+START_TEST(real_export_after_tab_on_exports_line)
+{
+	parse_ok("EXPORTS\tfirst\n\tsecond\n        third\n");
+	ck_assert_uint_eq(M.nexports, 3);
+	ck_assert(!M.has_name_stmt);
+	check_str(M.name, NULL, "name");
+	X("first");
+}
+END_TEST
+
+/* gendef output for GCC-mangled i386 names: a decorated name '=' a plain one. */
+START_TEST(real_mangled_decorated_alias)
+{
+	parse_ok("LIBRARY x.dll\nEXPORTS\n_Z3fooPv@12=foo\n_Z3barv=bar\n");
+	check_export("_Z3fooPv@12", "foo", NULL, 0, 0, NULL, NULL);
+	check_export("_Z3barv", "bar", NULL, 0, 0, NULL, NULL);
+}
+END_TEST
+
+/* MSVC runtime names: '$', '?', '@' and backquotes in comments. */
+START_TEST(real_msvcrt_style_names)
+{
+	parse_ok("; \n"
+		 "EXPORTS\n"
+		 "$I10_OUTPUT\n"
+		 "; const  thing::`vftable'\n"
+		 "??_7thing@@6B@\n"
+		 "?what@thing@@UEBAPEBDXZ\n"
+		 ";_old32 = old\n"
+		 "old DATA\n");
+	ck_assert_uint_eq(M.nexports, 4);
+	X("$I10_OUTPUT");
+	X("??_7thing@@6B@");
+	check_export("old", NULL, NULL, 0, DK_EXPORT_DATA, NULL, NULL);
+}
+END_TEST
+
+/* Forwarders with DATA, as a stable-ABI forwarding DLL writes them. */
+START_TEST(real_forwarders_with_data)
+{
+	parse_ok("LIBRARY\t\"fwd\"\nEXPORTS\n  Fn=impl99.Fn\n  Obj=impl99.Obj DATA\n");
+	check_str(M.name, "fwd", "name");
+	check_export("Fn", NULL, "impl99.Fn", 0, 0, NULL, NULL);
+	check_export("Obj", NULL, "impl99.Obj", 0, DK_EXPORT_DATA, NULL, NULL);
+}
+END_TEST
+
+/* Leading blank lines, a NAME with a .sys extension, no final newline. */
+START_TEST(real_driver_style_file)
+{
+	parse_ok("\n\n\n\nNAME DRV.SYS\n\nEXPORTS\n    DrvInit    \n\n\n    DllUnload PRIVATE");
+	ck_assert(M.is_exe);
+	check_str(M.name, "DRV.SYS", "name");
+	check_export("DllUnload", NULL, NULL, 0, DK_EXPORT_PRIVATE, NULL, NULL);
+	X("DrvInit");
+}
+END_TEST
+
+/* Statements found in real files that nobody reads: refused, with where. */
+START_TEST(real_unsupported_statements_are_errors)
+{
+	/* OS/2: LIBRARY options, PROTMODE. */
+	expect_errors("LIBRARY lib INITINSTANCE TERMINSTANCE\nPROTMODE\n", 2,
+		      "t.def:2:1: unknown statement \"PROTMODE\"");
+	reset();
+	/* A C comment. */
+	expect_error("/* c */\nEXPORTS\n a\n", "t.def:1:1: unknown statement \"/*\"");
+	reset();
+	/* An unprocessed template line: two names on one line. */
+	expect_error("EXPORTS\n@TEMPLATE@ f @1\n", "t.def:2:12: unexpected \"f\" after export name; expected @ordinal, "
+						   "NONAME, DATA, PRIVATE, CONSTANT, == name or EXPORTAS name");
 }
 END_TEST
 
@@ -1962,6 +2148,21 @@ static Suite *def_suite(void)
 	tcase_add_test(t, error_location_fields);
 	tcase_add_test(t, errors_all_reported_and_parse_goes_on);
 	tcase_add_test(t, errors_with_null_sink);
+	suite_add_tcase(s, t);
+
+	t = tcase_create("real_world");
+	tcase_add_checked_fixture(t, setup, teardown);
+	tcase_add_test(t, real_win16_sample_layout);
+	tcase_add_test(t, real_exetype_is_ignored_with_a_warning);
+	tcase_add_test(t, real_exetype_name_is_quoted_by_the_writer);
+	tcase_add_test(t, real_semicolon_glued_to_names);
+	tcase_add_test(t, real_spaced_ordinal_then_empty_comment);
+	tcase_add_test(t, real_export_after_tab_on_exports_line);
+	tcase_add_test(t, real_mangled_decorated_alias);
+	tcase_add_test(t, real_msvcrt_style_names);
+	tcase_add_test(t, real_forwarders_with_data);
+	tcase_add_test(t, real_driver_style_file);
+	tcase_add_test(t, real_unsupported_statements_are_errors);
 	suite_add_tcase(s, t);
 
 	t = tcase_create("writer");
