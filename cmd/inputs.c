@@ -12,7 +12,7 @@ static bool looks_like_def(const unsigned char *p, size_t n)
 {
 	static const char *const words[] = { "LIBRARY", "NAME", "EXPORTS", "IMPORTS", "DESCRIPTION",
 					     "HEAPSIZE", "STACKSIZE", "VERSION", "SECTIONS",
-					     "SEGMENTS", "STUB", NULL };
+					     "SEGMENTS", "STUB", "EXETYPE", "CODE", "DATA", NULL };
 	size_t i = 0;
 
 	if (n >= 3 && p[0] == 0xef && p[1] == 0xbb && p[2] == 0xbf)
@@ -89,6 +89,8 @@ const char *other_kind(const char *path)
 	fclose(f);
 	if (n == 0)
 		return "empty file, not a COFF object, archive, PE image or .def file";
+	if (n >= 2 && ((h[0] == 0xff && h[1] == 0xfe) || (h[0] == 0xfe && h[1] == 0xff)))
+		return "UTF-16 text: save a .def file as UTF-8 (or ASCII) for dllkit to read it";
 	if (n == 4 && memcmp(h, "\x7f" "ELF", 4) == 0)
 		return "an ELF file, not a COFF object, archive, PE image or .def file";
 	if (n == 4 && (memcmp(h, "BC\xc0\xde", 4) == 0 || memcmp(h, "\xde\xc0\x17\x0b", 4) == 0))

@@ -101,6 +101,8 @@ grep -q '1 import (first "x") is written as EXPORTAS members or .==. weak aliase
 	ok "'==' weak aliases are warned about too (GNU ld does not resolve them)" ||
 	fail "'==' weak aliases are warned about too" "$(cat alias.err)"
 refuse "--export-all with a .def input" 'choose what objects export; good\.def is a module-definition file' --export-all -m x86-64 good.def
+printf '\377\376L\000I\000' >utf16.def
+refuse "a UTF-16 .def says so" '^utf16\.def: error: UTF-16 text: save a \.def file as UTF-8' -m x86-64 utf16.def
 refuse "objects without -D" 'no DLL name: objects do not name their DLL; give -D NAME' "$api"
 
 # --help, --version.
