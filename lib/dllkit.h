@@ -155,6 +155,14 @@ void dk_export_free(dk_export *e);
 /* Deep copy. Returns DK_OK or DK_FAIL (out of memory). */
 int dk_export_copy(dk_export *dst, const dk_export *src);
 
+/*
+ * The name a DLL linked from this entry exports, which is what clients,
+ * --merge, --diff and --check match exports by: the EXPORTAS name, else
+ * the GNU `==` name (GNU ld exports `f@4 == f` as "f"), else the name
+ * (`f = f@4` exports "f").
+ */
+const char *dk_export_public_name(const dk_export *e);
+
 /* Index of the export with this name, or -1. Linear; use after dk_module_sort for many lookups. */
 long dk_module_find(const dk_module *m, const char *name);
 
@@ -395,6 +403,26 @@ int dk_read_image(dk_module *m, dk_image *info, const char *path, dk_sink *s);
 int dk_read_image_mem(dk_module *m, dk_image *info, const void *data, size_t len,
 		      const char *name, dk_sink *s);
 void dk_image_free(dk_image *info);
+
+/*
+ * i386 images linked with --kill-at export stdcall and fastcall functions
+ * without their @N.  Read the code of each such export in the image bytes
+ * `data` (the same bytes `m` was read from by dk_read_image_mem) and put
+ * the decoration back where the code shows it: the stack bytes a function
+ * pops (`ret imm16`, after following a first `jmp` thunk) and whether it
+ * takes arguments in ECX/EDX.  A recovered export keeps the name the DLL
+ * exports and gets the decorated symbol as its internal name, written as
+ * a .def in GNU naming: `f = f@12`, `g = @g@8` (what `ld --kill-at
+ * --output-def` writes; mkimplib -k imports it as `_f@12` -> "f").
+ * Names that are already decorated, C++ names, data, forwarders and
+ * NONAME exports are left alone.  Every export that looks like code but
+ * whose decoration the code does not decide is passed to `undecided` (may
+ * be NULL) with the reason.  Does nothing for other machines.  Returns
+ * the number of exports decorated, or -1 (reported) on failure.
+ */
+typedef void (*dk_undecided_fn)(void *ctx, const dk_export *e, const char *why);
+long dk_image_recover_stdcall(dk_module *m, const void *data, size_t len, const char *name,
+			      dk_undecided_fn undecided, void *ctx, dk_sink *s);
 
 /* ------------------------------------------------------------------ */
 /* Reading import libraries                                             */

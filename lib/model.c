@@ -87,6 +87,11 @@ dk_export *dk_module_add(dk_module *m, const dk_export *e)
 	return &m->exports[m->nexports++];
 }
 
+const char *dk_export_public_name(const dk_export *e)
+{
+	return e->export_as ? e->export_as : e->import_name ? e->import_name : e->name;
+}
+
 long dk_module_find(const dk_module *m, const char *name)
 {
 	for (size_t i = 0; i < m->nexports; i++)
