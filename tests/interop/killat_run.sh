@@ -1,0 +1,253 @@
+#!/bin/bash
+# i386 kill-at, end to end: `mkdef -k` -> DLL (GNU ld and lld) -> `mkimplib
+# -k` (short and long format) -> stdcall client (GNU ld and lld) -> Wine.
+#
+# The DLL (src/killat_dll.c) has stdcall functions whose names are
+# prefixes of one another (f, f2, f10; ab, abc), a fastcall one, a cdecl
+# one and a DATA export, built twice: with __declspec(dllexport) (the
+# objects carry -export: directives) and without (the .def alone decides;
+# `mkdef -k --export-all`).  `mkdef -k` writes `f = f@4`, as
+# `ld --kill-at --output-def` does.  The old form, `f@4 == f`, made GNU ld
+# 2.40 write an unsorted name table (sorted by f10@12, f2@8, f@4 but
+# holding f10, f2, f), so the loader's binary search missed names:
+# GetProcAddress(h, "f") was NULL and a client died with "Unimplemented
+# function k.dll.f".
+#
+# Every DLL is checked: it exports every undecorated name (llvm-readobj 22
+# --coff-exports) and its name pointer table is in byte order (objdump -p
+# prints that table in its own order; llvm-readobj shows exports by
+# ordinal).  That check is shown to catch the old bug: the old form, made
+# by hand from k.def, linked by GNU ld, must FAIL it.
+#
+# Every client (src/killat_client.c, compiled with and without
+# __declspec(dllimport), both in one program) imports the undecorated
+# names, calls everything, checks GetProcAddress finds every name and
+# prints "killat-ok" under Wine: 2 object variants x 2 DLL linkers x 2
+# formats x 2 client linkers.  Then the peer reference: a DLL linked with
+# `-Wl,--kill-at`, its .def from `--output-def`, `mkimplib -k` on that.
+. "$(dirname "$0")/lib/harness.sh"
+cd "$T" || exit 1
+export LC_ALL=C
+SENTINEL=killat-ok
+arch=i386
+CC=i686-w64-mingw32-gcc
+LLVM22=/usr/lib/llvm-22/bin
+RO=$LLVM22/llvm-readobj
+LDLLD=$LLVM22/ld.lld
+OBJDUMP=i686-w64-mingw32-objdump
+command -v "$OBJDUMP" >/dev/null 2>&1 || OBJDUMP=objdump
+# Every export of k.dll, by the name the loader is asked for.
+NAMES="ab abc counter f f10 f2 fast get_counter plain"
+
+for t in "$MKDEF" "$MKIMPLIB" "$RO" "$LDLLD" "$(command -v $CC)" "$(command -v clang)"; do
+	if [ ! -x "$t" ]; then
+		skip "i386 kill-at" "${t:-a tool} is not built or installed (make all; make deps)"
+		exit 0
+	fi
+done
+if ! "$OBJDUMP" -i 2>/dev/null | grep -q pei-i386; then
+	skip "i386 kill-at" "no objdump that reads pei-i386 (binutils-mingw-w64-i686)"
+	exit 0
+fi
+GCCLIB=$(mingw_gcc_libdir i386)
+lld_cc() { clang --target=i686-w64-mingw32 -fuse-ld=lld --ld-path="$LDLLD" -L"$GCCLIB" "$@"; }
+gnu_cc() { "$CC" "$@"; }
+linker_label() { case $1 in gnu) echo "GNU ld" ;; lld) echo "lld-22 MinGW mode" ;; esac; }
+
+# log_of FILE: the first lines of a log, on one line.
+log_of() { head -c 600 "$1" | tr '\n' '|'; }
+
+# name_table DLL: the export name pointer table, in the order it is stored.
+name_table() {
+	"$OBJDUMP" -p "$1" | awk '
+		/^\[Ordinal\/Name Pointer\] Table/ { t=1; next }
+		t && /^[ \t]*$/ { t=0 }
+		t { print $NF }'
+}
+
+# check_killat_dll NAME DLL: DLL exports every name of $NAMES (as
+# llvm-readobj sees them), its name table holds the same names as
+# llvm-readobj shows, and that table is in byte order (the loader
+# binary-searches it).  Returns 1, with the reason in WHY, when not.
+check_killat_dll() {
+	local dll=$1 d missing n
+	d=$(dirname "$dll")
+	WHY=
+	dll_exports "$dll" >"$d/exports.txt"
+	name_table "$dll" >"$d/nametable.txt"
+	missing=
+	for n in $NAMES; do
+		grep -qxF "$n" "$d/exports.txt" || missing="$missing $n"
+	done
+	if [ -n "$missing" ]; then
+		WHY="llvm-readobj shows no export named:$missing (exports: $(tr '\n' ' ' <"$d/exports.txt"))"
+	elif ! sort "$d/nametable.txt" | cmp -s - "$d/exports.txt"; then
+		WHY="the name table ($OBJDUMP -p) holds other names than llvm-readobj shows: $(tr '\n' ' ' <"$d/nametable.txt")"
+	elif ! sort -c "$d/nametable.txt" 2>/dev/null; then
+		WHY="the name table is not in byte order: $(tr '\n' ' ' <"$d/nametable.txt")"
+	fi
+	[ -z "$WHY" ]
+}
+
+# Client objects, once: the dllimport part (with main) and the thunk part.
+mkdir -p obj
+if { "$CC" -O2 -c -o obj/gcc-dllimport.o "$ISRC/killat_client.c" &&
+	"$CC" -O2 -DNO_DLLIMPORT -c -o obj/gcc-thunk.o "$ISRC/killat_client.c" &&
+	clang --target=i686-w64-mingw32 -O2 -c -o obj/clang-dllimport.o "$ISRC/killat_client.c" &&
+	clang --target=i686-w64-mingw32 -O2 -DNO_DLLIMPORT -c -o obj/clang-thunk.o "$ISRC/killat_client.c"; } >obj/build.log 2>&1; then
+	ok "i386 kill-at: compile the client (dllimport and thunk parts)"
+else
+	fail "i386 kill-at: compile the client" "$(log_of obj/build.log)"
+	exit 0
+fi
+
+# client_cells TAG DLLDIR LIBDIR: for each import library LIBDIR/k-FORMAT.lib
+# and each client linker, link the client, check it imports the undecorated
+# names from k.dll, and run it under Wine beside DLLDIR/k.dll.
+client_cells() {
+	local tag=$1 dlldir=$2 libdir=$3 format cl dir name
+	for format in short long; do
+		for cl in gnu lld; do
+			name="$tag: $format-format library, client by $(linker_label $cl)"
+			dir=$dlldir/run-$format-$cl
+			mkdir -p "$dir"
+			cp "$dlldir/k.dll" "$dir/"
+			if [ $cl = gnu ]; then
+				link_step "$name: links" "$dir" gnu_cc -o c.exe "$T/obj/gcc-dllimport.o" "$T/obj/gcc-thunk.o" "$libdir/k-$format.lib"
+			else
+				link_step "$name: links" "$dir" lld_cc -o c.exe "$T/obj/clang-dllimport.o" "$T/obj/clang-thunk.o" "$libdir/k-$format.lib"
+			fi || continue
+			exe_imports "$dir/c.exe" k.dll >"$dir/imports.txt"
+			if [ "$(tr '\n' ' ' <"$dir/imports.txt")" = "$NAMES " ]; then
+				ok "$name: imports the undecorated names"
+			else
+				fail "$name: imports the undecorated names" "k.dll imports: $(tr '\n' ' ' <"$dir/imports.txt"), want $NAMES"
+			fi
+			run_step "$name: runs under Wine" i386 "$dir" c.exe
+		done
+	done
+}
+
+# make_libs TAG DEF LIBDIR: mkimplib -m i386 -k, both formats.
+make_libs() {
+	local tag=$1 def=$2 libdir=$3 format rc=0
+	mkdir -p "$libdir"
+	for format in short long; do
+		if "$MKIMPLIB" -m i386 -k --format $format -D k.dll -o "$libdir/k-$format.lib" "$def" >"$libdir/implib-$format.log" 2>&1; then
+			ok "$tag: mkimplib -m i386 -k --format $format"
+		else
+			fail "$tag: mkimplib -m i386 -k --format $format" "$(log_of "$libdir/implib-$format.log")"
+			rc=1
+		fi
+	done
+	return $rc
+}
+
+for variant in dllexport plain; do
+	vdir=$T/$variant
+	mkdir -p "$vdir"
+	cflags=
+	allflag=--export-all
+	if [ $variant = dllexport ]; then
+		cflags=-DKILLAT_DLLEXPORT
+		allflag=
+	fi
+	vtag="i386 kill-at, $variant objects"
+	if ! "$CC" -O2 $cflags -c -o "$vdir/k.o" "$ISRC/killat_dll.c" >"$vdir/build.log" 2>&1; then
+		fail "$vtag: compile killat_dll.c" "$(log_of "$vdir/build.log")"
+		continue
+	fi
+	# mkdef -k (plain objects: --export-all, nothing marks an export)
+	if "$MKDEF" -k $allflag -o "$vdir/k.def" "$vdir/k.o" >"$vdir/mkdef.log" 2>&1; then
+		ok "$vtag: mkdef -k ${allflag:+$allflag }-o k.def"
+	else
+		fail "$vtag: mkdef -k ${allflag:+$allflag }-o k.def" "$(log_of "$vdir/mkdef.log")"
+		continue
+	fi
+	if [ "$(def_names "$vdir/k.def" | tr '\n' ' ')" = "$NAMES " ] &&
+	   grep -qxE '    f = f@4' "$vdir/k.def" && grep -qxE '    f10 = f10@12' "$vdir/k.def"; then
+		ok "$vtag: k.def exports the undecorated names as 'f = f@4'"
+	else
+		fail "$vtag: k.def exports the undecorated names as 'f = f@4'" "$(tr '\n' '|' <"$vdir/k.def")"
+	fi
+
+	# The old form, by hand: every `X = Y` line as `Y == X`.  GNU ld's DLL
+	# of it must fail the name-table check, or the check proves nothing.
+	sed -E 's/^    ([^ ]+) = ([^ ]+)$/    \2 == \1/' "$vdir/k.def" >"$vdir/old.def"
+	mkdir -p "$vdir/old-gnu"
+	if ! grep -q ' f@4 == f$' "$vdir/old.def"; then
+		fail "$vtag: the old 'f@4 == f' form, by hand" "no 'f@4 == f' line made from k.def: $(tr '\n' '|' <"$vdir/old.def")"
+	elif ! gnu_cc -O2 -shared -o "$vdir/old-gnu/k.dll" "$vdir/old.def" "$vdir/k.o" >"$vdir/old-gnu/link.log" 2>&1; then
+		fail "$vtag: GNU ld links the old 'f@4 == f' form" "$(log_of "$vdir/old-gnu/link.log")"
+	elif check_killat_dll "$vdir/old-gnu/k.dll"; then
+		fail "$vtag: the name-table check catches GNU ld's DLL of the old 'f@4 == f' form" "it passed: $(tr '\n' ' ' <"$vdir/old-gnu/nametable.txt")"
+	elif [ $variant = plain ] && ! sort -c "$vdir/old-gnu/nametable.txt" 2>/dev/null &&
+	     [ "$(sort "$vdir/old-gnu/nametable.txt" | tr '\n' ' ')" = "$NAMES " ]; then
+		# the very bug: every name there, in an order the loader cannot search
+		ok "$vtag: the name-table check catches GNU ld's DLL of the old 'f@4 == f' form ($WHY)"
+	elif [ $variant = plain ]; then
+		fail "$vtag: the name-table check catches GNU ld's DLL of the old 'f@4 == f' form" "it failed, but not by the order of a table holding every name: $WHY"
+	else
+		# with -export: directives GNU ld exports only f@4 for `f@4 == f`
+		ok "$vtag: the name-table check catches GNU ld's DLL of the old 'f@4 == f' form ($WHY)"
+	fi
+
+	make_libs "$vtag" "$vdir/k.def" "$vdir/lib" || continue
+
+	# ... and the client must fail against that DLL, or the run proves
+	# nothing about the name table.
+	if [ -f "$vdir/old-gnu/k.dll" ]; then
+		name="$vtag: the client fails under Wine against GNU ld's DLL of the old form"
+		dir=$vdir/old-gnu/run
+		mkdir -p "$dir"
+		cp "$vdir/old-gnu/k.dll" "$dir/"
+		if ! gnu_cc -o "$dir/c.exe" obj/gcc-dllimport.o obj/gcc-thunk.o "$vdir/lib/k-short.lib" >"$dir/link.log" 2>&1; then
+			fail "$name" "the client does not link: $(log_of "$dir/link.log")"
+		elif ! wine_ready i686; then
+			wine_unavailable "$name" "$WINE_WHY"
+		elif run_wine "$dir" c.exe "$SENTINEL"; then
+			fail "$name" "it printed $SENTINEL and exited 0"
+		elif tr -d '\r' <"$dir/c.out" | grep -qiE 'unimplemented function k\.dll\.|FAIL GetProcAddress'; then
+			ok "$name ($(tr -d '\r' <"$dir/c.out" | grep -iE 'unimplemented function k\.dll\.|FAIL ' | head -1))"
+		else
+			fail "$name" "it failed, but not for a name the loader did not find: $WINE_WHY"
+		fi
+	fi
+	for dl in gnu lld; do
+		dtag="$vtag, DLL by $(linker_label $dl)"
+		ddir=$vdir/dll-$dl
+		mkdir -p "$ddir"
+		if ! ${dl}_cc -O2 -shared -o "$ddir/k.dll" "$vdir/k.def" "$vdir/k.o" >"$ddir/link.log" 2>&1; then
+			fail "$dtag: links from k.def" "$(log_of "$ddir/link.log")"
+			continue
+		fi
+		ok "$dtag: links from k.def"
+		if check_killat_dll "$ddir/k.dll"; then
+			ok "$dtag: exports the undecorated names in a sorted name table"
+		else
+			fail "$dtag: exports the undecorated names in a sorted name table" "$WHY"
+		fi
+		client_cells "$dtag" "$ddir" "$vdir/lib"
+	done
+done
+
+# The peer reference: GNU ld --kill-at links the DLL from the dllexport
+# objects and writes its .def (`f = f@4 @4`, no LIBRARY line); mkimplib -k
+# on that .def.
+rtag="i386 kill-at, peer reference: ld --kill-at --output-def"
+rdir=$T/ld-kill-at/dll
+mkdir -p "$rdir"
+if "$CC" -O2 -DKILLAT_DLLEXPORT -c -o "$rdir/k.o" "$ISRC/killat_dll.c" >"$rdir/link.log" 2>&1 &&
+   gnu_cc -O2 -shared -Wl,--kill-at -Wl,--output-def,"$rdir/k.def" -o "$rdir/k.dll" "$rdir/k.o" >>"$rdir/link.log" 2>&1; then
+	ok "$rtag: links k.dll and writes k.def"
+	if check_killat_dll "$rdir/k.dll"; then
+		ok "$rtag: k.dll exports the undecorated names in a sorted name table"
+	else
+		fail "$rtag: k.dll exports the undecorated names in a sorted name table" "$WHY"
+	fi
+	make_libs "$rtag" "$rdir/k.def" "$T/ld-kill-at/lib" &&
+		client_cells "$rtag" "$rdir" "$T/ld-kill-at/lib"
+else
+	fail "$rtag: links k.dll and writes k.def" "$(log_of "$rdir/link.log")"
+fi
+exit 0
