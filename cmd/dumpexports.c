@@ -25,12 +25,15 @@ static const char usage_text[] =
 	"                           code/data, forward target); exit 1 when anything differs\n"
 	"      --check DEF BINARY   does BINARY export what DEF says? exit 1 when not\n"
 	"      --ignore-kind        with --diff/--check, do not compare code and data\n"
+	"      --ordinals           with --diff/--check, every changed ordinal is a\n"
+	"                           difference (by default only those a client can\n"
+	"                           have bound to: NONAME, or pinned by the old .def)\n"
 	"      --export-all, --exclude SYM,..., --exclude-libs LIB,..., --dialect gnu|msvc\n"
 	"                           for objects and archives: as in mkdef(1)\n"
 	"  -h, --help               show this help\n"
 	"  -V, --version            show the version\n";
 
-enum { OPT_DLL = 256, OPT_DIFF, OPT_CHECK, OPT_IGNORE_KIND };
+enum { OPT_DLL = 256, OPT_DIFF, OPT_CHECK, OPT_IGNORE_KIND, OPT_ORDINALS };
 
 static const struct option long_opts[] = {
 	{ "format", required_argument, NULL, 'f' },
@@ -39,6 +42,7 @@ static const struct option long_opts[] = {
 	{ "diff", no_argument, NULL, OPT_DIFF },
 	{ "check", no_argument, NULL, OPT_CHECK },
 	{ "ignore-kind", no_argument, NULL, OPT_IGNORE_KIND },
+	{ "ordinals", no_argument, NULL, OPT_ORDINALS },
 	CLI_READ_LONG_OPTIONS,
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
@@ -49,7 +53,7 @@ typedef enum fmt { F_TABLE, F_DEF, F_JSON, F_TSV } fmt;
 
 typedef struct opts {
 	fmt format;
-	bool demangle, ignore_kind;
+	bool demangle, ignore_kind, all_ordinals;
 	const char *dll;
 	cli_read in;
 } opts;
@@ -263,6 +267,12 @@ static void table_image(const input *in, const opts *o)
 	printf("  timestamp     0x%08" PRIx32 "\n", g->timestamp);
 	printf("  version       %u.%02u\n", g->export_major, g->export_minor);
 	printf("  ordinal base  %" PRIu32 "\n", g->ordinal_base);
+	if (g->names_out_of_order)
+		printf("  name table    NOT SORTED (%" PRIu32 " name%s out of order): the loader may not find names\n",
+		       g->names_out_of_order, g->names_out_of_order == 1 ? "" : "s");
+	if (g->names_repeated)
+		printf("  name table    REPEATS NAMES (%" PRIu32 " repeat%s, not listed)\n",
+		       g->names_repeated, g->names_repeated == 1 ? "" : "s");
 	printf("  exports       %zu (%u by name, %u by ordinal only, %u forwarded, %u data)\n\n",
 	       m->nexports, named, noname, fwd, data);
 	printf("  %*s  %*s  %-8s  %s\n", ow, "ordinal", hw, "hint", "RVA", "name");
@@ -506,6 +516,15 @@ static void json_input(const input *in, const char *error, const opts *o, bool f
 	json_opt_uint("ordinal_base", in->kind == CLI_IMAGE && in->img.has_exports,
 		      in->img.ordinal_base);
 	json_opt_uint("timestamp", in->kind == CLI_IMAGE && in->img.has_exports, in->img.timestamp);
+	fputs(", \"name_table\": ", stdout);
+	json_str(!(in->kind == CLI_IMAGE && in->img.has_exports) ? NULL
+		 : in->img.names_out_of_order				 ? "unsorted"
+		 : in->img.names_repeated				 ? "repeated"
+									 : "sorted");
+	json_opt_uint("names_out_of_order", in->kind == CLI_IMAGE && in->img.has_exports,
+		      in->img.names_out_of_order);
+	json_opt_uint("names_repeated", in->kind == CLI_IMAGE && in->img.has_exports,
+		      in->img.names_repeated);
 	fputs(", \"exports\": [", stdout);
 	if (in->kind == CLI_IMPLIB) {
 		for (size_t i = 0; i < in->lib.n; i++) {
@@ -644,27 +663,41 @@ static const char *change_word(dk_change c)
 	case DK_CHANGE_NONAME: return "noname";
 	case DK_CHANGE_KIND: return "kind";
 	case DK_CHANGE_FORWARD: return "forward";
+	case DK_CHANGE_ORDINAL_MOVED: return "ordinal-moved";
 	}
 	return "?";
 }
 
-/* NONAME exports are matched by ordinal; show them so. */
+/* Exports are matched by the name the DLL exports (a .def's `f@4 == f`
+ * is "f"); NONAME exports by ordinal: show them so. */
 static const char *diff_name(const dk_export *e, char *buf, size_t n)
 {
 	if (e->flags & DK_EXPORT_NONAME) {
-		snprintf(buf, n, "%s (@%u NONAME)", e->name, e->ordinal);
+		snprintf(buf, n, "%s (@%u NONAME)", dk_export_public_name(e), e->ordinal);
 		return buf;
 	}
-	return e->name;
+	return dk_export_public_name(e);
 }
+
+typedef struct diff_ctx {
+	const opts *o;
+	long moved; /* ordinals that moved where no client can have bound to them */
+} diff_ctx;
 
 static void on_change(void *ctx, dk_change what, const dk_export *a, const dk_export *b)
 {
-	const opts *o = ctx;
+	diff_ctx *dc = ctx;
+	const opts *o = dc->o;
 	const dk_export *e = a ? a : b;
 	char buf[300];
-	char *name = shown_name(diff_name(e, buf, sizeof buf), o);
+	char *name;
 
+	if (what == DK_CHANGE_ORDINAL_MOVED) {
+		dc->moved++;
+		if (!o->all_ordinals)
+			return;
+	}
+	name = shown_name(diff_name(e, buf, sizeof buf), o);
 	switch (what) {
 	case DK_CHANGE_ADDED:
 		printf("+ %s", name);
@@ -677,6 +710,7 @@ static void on_change(void *ctx, dk_change what, const dk_export *a, const dk_ex
 			printf(" @%u", a->ordinal);
 		break;
 	case DK_CHANGE_ORDINAL:
+	case DK_CHANGE_ORDINAL_MOVED:
 		printf("~ %s: ordinal %u -> %u", name, a->ordinal, b->ordinal);
 		break;
 	case DK_CHANGE_NONAME:
@@ -701,29 +735,53 @@ static int compare(const char *old_path, const char *new_path, bool check, const
 		   dk_sink *s)
 {
 	dk_module a, b;
+	dk_image ia, ib;
+	diff_ctx dc = { o, 0 };
 	long n = -1;
 	int rc = 2;
+	bool unsearchable = false;
 
 	dk_module_init(&a);
 	dk_module_init(&b);
+	memset(&ia, 0, sizeof ia);
+	memset(&ib, 0, sizeof ib);
 	/* Both are read, so that both files' errors are reported. */
-	int ra = cli_load_module(old_path, cli_classify(old_path), o->dll, &o->in.read, &a, NULL, s);
-	int rb = cli_load_module(new_path, cli_classify(new_path), o->dll, &o->in.read, &b, NULL, s);
+	int ra = cli_load_module(old_path, cli_classify(old_path), o->dll, &o->in.read, &a, &ia, s);
+	int rb = cli_load_module(new_path, cli_classify(new_path), o->dll, &o->in.read, &b, &ib, s);
 	if (ra != DK_OK || rb != DK_OK)
 		goto out;
-	/* Export names are compared; internal names and import names are the
-	 * DLL's and the import library's business, not the interface's. */
-	n = dk_module_diff(&a, &b, o->ignore_kind, on_change, (void *)o);
+	/* The names the DLL exports are compared; internal names are the
+	 * DLL's business, not the interface's. */
+	n = dk_module_diff(&a, &b, o->ignore_kind, on_change, &dc);
 	if (n < 0) {
 		cli_error("out of memory");
 		goto out;
 	}
+	if (o->all_ordinals)
+		n += dc.moved;
 	fflush(stdout);
+	if (dc.moved && !o->all_ordinals)
+		fprintf(stderr,
+			"dumpexports: note: %ld export%s moved to other ordinals; clients importing by name do not notice (--ordinals lists them)\n",
+			dc.moved, dc.moved == 1 ? "" : "s");
+	/* A DLL whose name table the loader cannot binary-search does not
+	 * export, by name, what its .def says, whatever the names are. */
+	if (check && (ib.names_out_of_order || ib.names_repeated)) {
+		unsearchable = true;
+		fprintf(stderr,
+			"dumpexports: %s does not export what %s says: its export name table %s, so the loader (GetProcAddress, imports by name) may not find some names\n",
+			new_path, old_path,
+			ib.names_out_of_order && ib.names_repeated ? "is not sorted and repeats names"
+			: ib.names_out_of_order			   ? "is not sorted"
+								   : "repeats names");
+	}
 	if (check && n)
 		fprintf(stderr, "dumpexports: %s does not export what %s says (%ld difference%s)\n",
 			new_path, old_path, n, n == 1 ? "" : "s");
-	rc = n ? 1 : 0;
+	rc = n || unsearchable ? 1 : 0;
 out:
+	dk_image_free(&ia);
+	dk_image_free(&ib);
 	dk_module_free(&a);
 	dk_module_free(&b);
 	return rc;
@@ -779,6 +837,7 @@ int main(int argc, char **argv)
 		case OPT_DIFF: diff = true; break;
 		case OPT_CHECK: check = true; break;
 		case OPT_IGNORE_KIND: o.ignore_kind = true; break;
+		case OPT_ORDINALS: o.all_ordinals = true; break;
 		default:
 			status = cli_standard_option(c, usage_text, args) > 0 ? 0 : 2;
 			goto out;

@@ -1,4 +1,14 @@
-/* diff.c - comparing two export sets, as a release script wants to. */
+/* diff.c - comparing two export sets, as a release script wants to.
+ *
+ * Exports are matched by the name the DLL exports (dk_export_public_name:
+ * a .def's `f@4 == f` and `f = f@4` both export "f"), never by internal
+ * names.  An ordinal that moved is a break only where a client can have
+ * bound to it: a NONAME export (imported by ordinal by definition), or an
+ * ordinal the old side wrote down (a .def's `@N`, which promises it).  GNU
+ * ld numbers a .def without ordinals in name order, so one added function
+ * moves every ordinal after it; import libraries import by name (unless
+ * NONAME), so no client notices, and those moves are passed on as
+ * DK_CHANGE_ORDINAL_MOVED, not counted. */
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
@@ -39,7 +49,7 @@ static keyed_export *keyed(const dk_module *m, ordinal_key **texts)
 			snprintf(t[i], sizeof t[i], "\x01#%05u", e->ordinal);
 			k[i].name = t[i];
 		} else {
-			k[i].name = e->name;
+			k[i].name = dk_export_public_name(e);
 		}
 	}
 	qsort(k, m->nexports, sizeof *k, cmp_key);
@@ -64,14 +74,20 @@ static const char *change_key(const change *c)
 	const dk_export *e = c->old_e && !(c->old_e->flags & DK_EXPORT_NONAME) ? c->old_e
 			     : c->new_e && !(c->new_e->flags & DK_EXPORT_NONAME) ? c->new_e
 			     : c->old_e ? c->old_e : c->new_e;
-	return e->name;
+	return dk_export_public_name(e);
+}
+
+/* For one export: added, removed, ordinal (moved or not), NONAME, kind, forward. */
+static int rank(dk_change what)
+{
+	return what == DK_CHANGE_ORDINAL_MOVED ? (int)DK_CHANGE_ORDINAL : (int)what;
 }
 
 static int cmp_change(const void *a, const void *b)
 {
 	const change *x = a, *y = b;
 	int c = strcmp(change_key(x), change_key(y));
-	return c ? c : (int)x->what - (int)y->what;
+	return c ? c : rank(x->what) - rank(y->what);
 }
 
 static bool push(change **v, size_t *n, size_t *cap, dk_change what, const dk_export *o,
@@ -112,8 +128,12 @@ long dk_module_diff(const dk_module *om, const dk_module *nm, bool ignore_kind, 
 			continue;
 		}
 		const dk_export *x = a[i++].e, *y = b[j++].e;
-		if (x->ordinal && y->ordinal && x->ordinal != y->ordinal)
-			ok = ok && push(&v, &n, &cap, DK_CHANGE_ORDINAL, x, y);
+		if (x->ordinal && y->ordinal && x->ordinal != y->ordinal) {
+			bool pinned = !om->ordinals_assigned ||
+				      ((x->flags | y->flags) & DK_EXPORT_NONAME);
+			ok = ok && push(&v, &n, &cap,
+					pinned ? DK_CHANGE_ORDINAL : DK_CHANGE_ORDINAL_MOVED, x, y);
+		}
 		if ((x->flags ^ y->flags) & DK_EXPORT_NONAME)
 			ok = ok && push(&v, &n, &cap, DK_CHANGE_NONAME, x, y);
 		if (!ignore_kind && is_data(x) != is_data(y) && !x->forward && !y->forward)
@@ -147,10 +167,13 @@ long dk_module_diff(const dk_module *om, const dk_module *nm, bool ignore_kind, 
 		n = out;
 		if (n > 1)
 			qsort(v, n, sizeof *v, cmp_change);
-		for (size_t k = 0; k < n; k++)
+		count = 0;
+		for (size_t k = 0; k < n; k++) {
 			if (fn)
 				fn(ctx, v[k].what, v[k].old_e, v[k].new_e);
-		count = (long)n;
+			if (v[k].what != DK_CHANGE_ORDINAL_MOVED)
+				count++;
+		}
 	}
 	free(v);
 	free(a);

@@ -141,6 +141,8 @@ typedef struct dk_module {
 	size_t nimports;
 	dk_machine machine;  /* UNKNOWN when nothing said */
 	dk_dialect dialect;  /* how i386 names are written: GNU (ld) or MSVC (link.exe) */
+	bool ordinals_assigned; /* ordinals are a linker's numbering (read from an image),
+				 * not written in a .def or directive (see dk_module_diff) */
 
 	dk_export *exports;
 	size_t nexports, cap;
@@ -384,6 +386,10 @@ typedef struct dk_image {
 	uint32_t nfunctions;         /* address-table entries (some may be empty) */
 	uint32_t nnames;             /* name-table entries */
 	char *export_name;           /* the DLL's own name in the export directory, or NULL */
+	/* The loader binary-searches the name table: it must be sorted (strcmp)
+	 * with no name twice.  Damage is warned about once (not an error). */
+	uint32_t names_out_of_order; /* names that sort before the name preceding them */
+	uint32_t names_repeated;     /* names that repeat an earlier one (dropped from the model) */
 } dk_image;
 
 /*
@@ -481,6 +487,8 @@ typedef enum dk_change {
 	DK_CHANGE_NONAME,   /* exported by name in one, by ordinal only in the other */
 	DK_CHANGE_KIND,     /* code in one, data (or constant) in the other */
 	DK_CHANGE_FORWARD,  /* forwarded in one and not the other, or to another target */
+	DK_CHANGE_ORDINAL_MOVED, /* the ordinal differs, but only clients importing by
+				  * ordinal notice: not counted (see dk_module_diff) */
 } dk_change;
 
 typedef void (*dk_change_fn)(void *ctx, dk_change what, const dk_export *old_e,
@@ -488,12 +496,18 @@ typedef void (*dk_change_fn)(void *ctx, dk_change what, const dk_export *old_e,
 
 /*
  * Compare two export sets as a linker and loader see them: exports are
- * matched by name (NONAME exports by ordinal); PRIVATE ones count (they are
- * in the DLL); internal names do not (they are the DLL's business).  Each
- * difference is reported once, in name order.  `ignore_kind` skips
- * DK_CHANGE_KIND (image data-ness is inferred from section flags, so a
- * .def's DATA and an image may legitimately disagree on constants).
- * Returns the number of differences, or -1 when out of memory.
+ * matched by the name a DLL exports (dk_export_public_name; NONAME exports
+ * by ordinal); PRIVATE ones count (they are in the DLL); internal names do
+ * not (they are the DLL's business).  Each difference is reported once, in
+ * name order.  `ignore_kind` skips DK_CHANGE_KIND (image data-ness is
+ * inferred from section flags, so a .def's DATA and an image may
+ * legitimately disagree on constants).  A different ordinal is
+ * DK_CHANGE_ORDINAL (a break) when the export is NONAME on either side or
+ * `old_m` wrote its ordinals (!old_m->ordinals_assigned: a .def's `@N`, a
+ * directive's); otherwise (a linker's numbering moved, which clients
+ * importing by name never see) it is DK_CHANGE_ORDINAL_MOVED, passed to
+ * `fn` but not counted.  Returns the number of differences, or -1 when out
+ * of memory.
  */
 long dk_module_diff(const dk_module *old_m, const dk_module *new_m, bool ignore_kind,
 		    dk_change_fn fn, void *ctx);

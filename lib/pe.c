@@ -292,6 +292,143 @@ typedef struct exp_dir {
 	uint32_t funcs_rva, names_rva, ords_rva;
 } exp_dir;
 
+/* One name-table entry, read once. */
+typedef struct name_ref {
+	const char *str;  /* into the image; NULL when its function is an unused entry */
+	uint32_t rva;     /* where the string is (same RVA: same string, no strcmp) */
+	bool dropped;     /* repeats an earlier name: not in the model */
+} name_ref;
+
+static int cmp_names(const name_ref *a, const name_ref *b)
+{
+	return a->rva == b->rva ? 0 : strcmp(a->str, b->str);
+}
+
+/* For the sort of name indexes: by name, then by index (so the first of a
+ * run of equal names is the first in the table). */
+typedef struct name_sort {
+	const name_ref *v;
+	uint32_t k;
+} name_sort;
+
+static int cmp_name_sort(const void *a, const void *b)
+{
+	const name_sort *x = a, *y = b;
+	int c = cmp_names(&x->v[x->k], &y->v[y->k]);
+	return c ? c : (x->k > y->k) - (x->k < y->k);
+}
+
+/* A name as a diagnostic shows it: at most 48 bytes of it, control bytes
+ * as '?', and its length when cut (a hostile name may be 64 KB long). */
+static const char *show_name(char *buf, size_t size, const char *name)
+{
+	size_t len = strlen(name), n = len < 48 ? len : 48, o = 0;
+
+	buf[o++] = '"';
+	for (size_t i = 0; i < n && o + 1 < size; i++)
+		buf[o++] = (unsigned char)name[i] < 0x20 || name[i] == 0x7f ? '?' : name[i];
+	buf[o] = '\0';
+	if (n < len)
+		snprintf(buf + o, size - o, "...\" (%zu bytes)", len);
+	else
+		snprintf(buf + o, size - o, "\"");
+	return buf;
+}
+
+/*
+ * The loader finds a name (GetProcAddress, an import by name) by binary
+ * search of the name table, so the table must be in strcmp order with no
+ * name twice.  A table that is not sorted gets one warning naming the
+ * first name out of place; repeated names one warning naming each name
+ * once (up to four) with its count.  The model keeps the first entry of a
+ * repeated name (in table order) and drops the rest: a binary search finds
+ * one of them, and which one depends on the table's size and neighbours;
+ * when they name different functions, which function a client gets is
+ * unknown, and the warning says so.  Same RVA means same string, so a
+ * table of 20,000 pointers to one 64 KB string costs no string compares.
+ * Only names of used address-table entries (`str` set) take part.
+ */
+static int check_name_table(pe *p, dk_image *info, name_ref *v, const uint16_t *fn_of,
+			    uint32_t nnames)
+{
+	dk_loc loc = dk_loc_file(p->name);
+	uint32_t prev = UINT32_MAX, bad_a = 0, bad_b = 0, nused = 0;
+	uint32_t out_of_order = 0;
+	name_sort *order = NULL;
+
+	for (uint32_t k = 0; k < nnames; k++) {
+		if (!v[k].str)
+			continue;
+		nused++;
+		if (prev != UINT32_MAX && cmp_names(&v[prev], &v[k]) > 0 && out_of_order++ == 0) {
+			bad_a = prev;
+			bad_b = k;
+		}
+		prev = k;
+	}
+	info->names_out_of_order = out_of_order;
+	if (out_of_order) {
+		char a[96], b[96];
+		dk_report(p->s, DK_WARNING, &loc,
+			  "the export name table is not sorted: %s (name %u) comes before %s (name %u), %u name%s out of order; the loader's binary search (GetProcAddress, imports by name) may not find some names",
+			  show_name(a, sizeof a, v[bad_a].str), bad_a,
+			  show_name(b, sizeof b, v[bad_b].str), bad_b, out_of_order,
+			  out_of_order == 1 ? "" : "s");
+	}
+	if (nused < 2)
+		return DK_OK;
+
+	/* Repeats: equal names are neighbours in sorted order.  A sorted
+	 * table is its own sorted order; another one is sorted here. */
+	order = malloc((size_t)nused * sizeof *order);
+	if (!order)
+		return bad(p, -1, "out of memory");
+	nused = 0;
+	for (uint32_t k = 0; k < nnames; k++)
+		if (v[k].str)
+			order[nused++] = (name_sort){ v, k };
+	if (out_of_order)
+		qsort(order, nused, sizeof *order, cmp_name_sort);
+
+	char msg[800];
+	size_t len = 0;
+	uint32_t nrep_names = 0, nrep = 0, shown = 0;
+	bool ambiguous = false;
+	for (uint32_t i = 0, j; i < nused; i = j) {
+		uint32_t first = order[i].k;
+		bool several = false;
+		for (j = i + 1; j < nused && cmp_names(&v[first], &v[order[j].k]) == 0; j++) {
+			v[order[j].k].dropped = true;
+			several |= fn_of[order[j].k] != fn_of[first];
+		}
+		if (j - i < 2)
+			continue;
+		nrep_names++;
+		nrep += j - i - 1;
+		ambiguous |= several;
+		if (shown < 4 && len < sizeof msg) {
+			char nb[96];
+			len += (size_t)snprintf(msg + len, sizeof msg - len, "%s%s %u times%s",
+						shown ? ", " : "", show_name(nb, sizeof nb, v[first].str),
+						j - i, several ? " (on different ordinals)" : "");
+			shown++;
+		}
+	}
+	free(order);
+	info->names_repeated = nrep;
+	if (nrep_names) {
+		if (nrep_names > shown && len < sizeof msg)
+			snprintf(msg + len, sizeof msg - len, ", and %u more", nrep_names - shown);
+		dk_report(p->s, DK_WARNING, &loc,
+			  "the export name table repeats %u name%s: %s; the first%s is kept, the %u repeat%s dropped%s",
+			  nrep_names, nrep_names == 1 ? "" : "s", msg, nrep_names == 1 ? "" : " of each",
+			  nrep, nrep == 1 ? " is" : "s are",
+			  ambiguous ? "; where the repeats name different ordinals, which function the loader finds is unknown"
+				    : "");
+	}
+	return DK_OK;
+}
+
 static int add_one(pe *p, dk_module *m, dk_export *e)
 {
 	e->origin = (char *)p->name;
@@ -303,7 +440,8 @@ static int add_one(pe *p, dk_module *m, dk_export *e)
 /* One address-table entry: its export, by each of its names (name-table
  * order) or NONAME when it has none. */
 static int export_entry(pe *p, dk_module *m, const exp_dir *x, uint32_t i, uint32_t rva,
-			const uint32_t *names, uint32_t nnames, size_t names_off, size_t func_field)
+			const uint32_t *names, uint32_t nnames, const name_ref *nref,
+			size_t func_field)
 {
 	uint64_t ordinal = (uint64_t)x->base + i;
 	dk_export e;
@@ -340,7 +478,12 @@ static int export_entry(pe *p, dk_module *m, const exp_dir *x, uint32_t i, uint3
 		if (!sc || !(sc->flags & SCN_MEM_EXECUTE))
 			e.flags |= DK_EXPORT_DATA;
 	}
-	if (nnames == 0) {
+	/* A function whose only names were repeats of other names (dropped,
+	 * see check_name_table) is, for all we can tell, NONAME. */
+	uint32_t kept = 0;
+	for (uint32_t k = 0; k < nnames; k++)
+		kept += !nref[names[k]].dropped;
+	if (kept == 0) {
 		snprintf(noname, sizeof noname, NONAME_FORMAT, e.ordinal);
 		e.name = noname;
 		e.flags |= DK_EXPORT_NONAME;
@@ -348,14 +491,9 @@ static int export_entry(pe *p, dk_module *m, const exp_dir *x, uint32_t i, uint3
 	}
 	for (uint32_t k = 0; k < nnames; k++) {
 		uint32_t idx = names[k];
-		size_t field = names_off + (size_t)idx * 4;
-		uint32_t name_rva = le32(p->d + field);
-		e.name = (char *)string_at(p, name_rva, "export name", (long long)field);
-		if (!e.name)
-			return DK_FAIL;
-		if (!*e.name)
-			return bad(p, (long long)field, "export name %u (ordinal %u) is empty", idx,
-				   e.ordinal);
+		if (nref[idx].dropped)
+			continue;
+		e.name = (char *)nref[idx].str;
 		e.hint = (int32_t)idx;
 		if (add_one(p, m, &e) != DK_OK)
 			return DK_FAIL;
@@ -370,6 +508,8 @@ static int read_exports(pe *p, dk_module *m, dk_image *info, uint32_t dir_rva, u
 	size_t avail, funcs_off = 0, names_off = 0, ords_off = 0;
 	const unsigned char *h;
 	uint32_t *first = NULL, *by_func = NULL;
+	name_ref *nref = NULL;
+	uint16_t *fn_of = NULL;
 	int rc = DK_FAIL;
 
 	if (!rva_map(p, dir_rva, &x.off, &avail))
@@ -423,7 +563,9 @@ static int read_exports(pe *p, dk_module *m, dk_image *info, uint32_t dir_rva, u
 	 * name-table order: first[f] .. first[f+1] index into by_func. */
 	first = calloc((size_t)x.nfunc + 1, sizeof *first);
 	by_func = malloc((x.nnames ? (size_t)x.nnames : 1) * sizeof *by_func);
-	if (!first || !by_func) {
+	nref = calloc(x.nnames ? (size_t)x.nnames : 1, sizeof *nref);
+	fn_of = malloc((x.nnames ? (size_t)x.nnames : 1) * sizeof *fn_of);
+	if (!first || !by_func || !nref || !fn_of) {
 		bad(p, -1, "out of memory");
 		goto out;
 	}
@@ -436,7 +578,30 @@ static int read_exports(pe *p, dk_module *m, dk_image *info, uint32_t dir_rva, u
 			goto out;
 		}
 		first[f + 1]++;
+		fn_of[k] = f;
 	}
+	/* Each name of a used entry, read once (a string shared by several
+	 * entries is checked once). */
+	for (uint32_t k = 0; k < x.nnames; k++) {
+		size_t field = names_off + (size_t)k * 4;
+		if (le32(p->d + funcs_off + (size_t)fn_of[k] * 4) == 0)
+			continue; /* the name of an unused ordinal: never looked at */
+		nref[k].rva = le32(p->d + field);
+		if (k > 0 && nref[k - 1].str && nref[k - 1].rva == nref[k].rva) {
+			nref[k].str = nref[k - 1].str;
+			continue;
+		}
+		nref[k].str = string_at(p, nref[k].rva, "export name", (long long)field);
+		if (!nref[k].str)
+			goto out;
+		if (!*nref[k].str) {
+			bad(p, (long long)field, "export name %u (ordinal %llu) is empty", k,
+			    (unsigned long long)x.base + fn_of[k]);
+			goto out;
+		}
+	}
+	if (check_name_table(p, info, nref, fn_of, x.nnames) != DK_OK)
+		goto out;
 	for (uint32_t f = 0; f < x.nfunc; f++)
 		first[f + 1] += first[f];
 	{
@@ -454,14 +619,16 @@ static int read_exports(pe *p, dk_module *m, dk_image *info, uint32_t dir_rva, u
 		uint32_t rva = le32(p->d + field);
 		if (rva == 0)
 			continue; /* an unused ordinal */
-		if (export_entry(p, m, &x, i, rva, by_func + first[i], first[i + 1] - first[i],
-				 names_off, field) != DK_OK)
+		if (export_entry(p, m, &x, i, rva, by_func + first[i], first[i + 1] - first[i], nref,
+				 field) != DK_OK)
 			goto out;
 	}
 	rc = DK_OK;
 out:
 	free(first);
 	free(by_func);
+	free(nref);
+	free(fn_of);
 	return rc;
 }
 
@@ -598,6 +765,9 @@ int dk_read_image_mem(dk_module *m, dk_image *info, const void *data, size_t len
 	}
 	if (m->machine == DK_MACHINE_UNKNOWN)
 		m->machine = info->machine;
+	/* The ordinals are the linker's numbering, whatever .def it had. */
+	if (info->has_exports)
+		m->ordinals_assigned = true;
 	if (info == &local)
 		dk_image_free(&local);
 	return DK_OK;

@@ -878,6 +878,264 @@ START_TEST(sections_out_of_order)
 END_TEST
 
 /* ------------------------------------------------------------------ */
+/* Name tables the loader cannot search                                 */
+/* ------------------------------------------------------------------ */
+
+/*
+ * An image with `nnames` name-table entries over `nfunc` functions (all in
+ * .text), built at any size: name k points at strings[name_of[k]] and
+ * names function fn_of[k].  Layout: headers 0x200; .text RVA 0x1000 (file
+ * 0x200, 0x200 bytes); .edata RVA 0x2000 (file 0x400) holding the export
+ * directory, the three tables and the strings.
+ */
+typedef struct big_img {
+	unsigned char *b;
+	size_t len;
+} big_img;
+
+static void build_names(big_img *bi, uint32_t nfunc, uint32_t nnames, const char *const *strings,
+			size_t nstrings, const uint32_t *name_of, const uint16_t *fn_of)
+{
+	size_t edata = 0x400, funcs = edata + 40, names = funcs + (size_t)nfunc * 4;
+	size_t ords = names + (size_t)nnames * 4, cur = ords + (size_t)nnames * 2, size;
+	uint32_t *str_rva = calloc(nstrings, sizeof *str_rva);
+	unsigned char *b;
+
+	ck_assert_ptr_nonnull(str_rva);
+	size = cur + 16;
+	for (size_t i = 0; i < nstrings; i++)
+		size += strlen(strings[i]) + 1;
+	size = (size + 0x1ff) & ~(size_t)0x1ff;
+	bi->len = size;
+	bi->b = b = calloc(1, size);
+	ck_assert_ptr_nonnull(b);
+	b[0] = 'M';
+	b[1] = 'Z';
+	put32(b + 0x3c, 0x40);
+	memcpy(b + 0x40, "PE\0\0", 4);
+	size_t coff = 0x44, opt = coff + 20, sect = opt + 240;
+	put16(b + coff, 0x8664);
+	put16(b + coff + 2, 2);
+	put16(b + coff + 16, 240);
+	put16(b + coff + 18, 0x2022);
+	put16(b + opt, 0x20b);
+	put32(b + opt + 60, 0x200);
+	put32(b + opt + 108, 16);
+	unsigned char *h = b + sect;
+	memcpy(h, ".text", 5);
+	put32(h + 8, 0x200);
+	put32(h + 12, 0x1000);
+	put32(h + 16, 0x200);
+	put32(h + 20, 0x200);
+	put32(h + 36, 0x60000020);
+	h += 40;
+	memcpy(h, ".edata", 6);
+	put32(h + 8, (uint32_t)(size - edata));
+	put32(h + 12, 0x2000);
+	put32(h + 16, (uint32_t)(size - edata));
+	put32(h + 20, (uint32_t)edata);
+	put32(h + 36, 0x40000040);
+#define RVA(off) ((uint32_t)((off) - edata + 0x2000))
+	for (size_t i = 0; i < nstrings; i++) {
+		size_t n = strlen(strings[i]) + 1;
+		str_rva[i] = RVA(cur);
+		memcpy(b + cur, strings[i], n);
+		cur += n;
+	}
+	unsigned char *d = b + edata;
+	put32(d + 16, 1);
+	put32(d + 20, nfunc);
+	put32(d + 24, nnames);
+	put32(d + 28, RVA(funcs));
+	put32(d + 32, RVA(names));
+	put32(d + 36, RVA(ords));
+	for (uint32_t i = 0; i < nfunc; i++)
+		put32(b + funcs + i * 4, 0x1000 + (i % 0x100));
+	for (uint32_t k = 0; k < nnames; k++) {
+		put32(b + names + (size_t)k * 4, str_rva[name_of[k]]);
+		put16(b + ords + (size_t)k * 2, fn_of[k]);
+	}
+	size_t dirs = opt + 112;
+	put32(b + dirs, 0x2000);
+	put32(b + dirs + 4, RVA(cur));
+#undef RVA
+	free(str_rva);
+}
+
+/* Read it; every diagnostic is collected into `all` (one line each). */
+typedef struct all_diags {
+	char text[4096];
+	size_t len;
+	unsigned warnings, errors, longest;
+} all_diags;
+
+static void all_fn(void *ctx, const dk_diag *d)
+{
+	all_diags *a = ctx;
+	size_t n = strlen(d->message);
+	if (n > a->longest)
+		a->longest = (unsigned)n;
+	if (a->len < sizeof a->text)
+		a->len += (size_t)snprintf(a->text + a->len, sizeof a->text - a->len, "%s\n",
+					   d->message);
+}
+
+static void read_names(const big_img *bi, dk_module *m, dk_image *info, all_diags *a)
+{
+	dk_sink s = { all_fn, a, 0, 0 };
+
+	memset(a, 0, sizeof *a);
+	dk_module_init(m);
+	ck_assert_msg(dk_read_image_mem(m, info, bi->b, bi->len, "t.dll", &s) == DK_OK, "%s",
+		      a->text);
+	a->warnings = s.warnings;
+	a->errors = s.errors;
+}
+
+/* What GNU ld 2.40 writes from `f@4 == f` lines: f10, f2, f. */
+START_TEST(unsorted_name_table_warned_once)
+{
+	const char *str[] = { "f10", "f2", "f" };
+	const uint32_t name_of[] = { 0, 1, 2 };
+	const uint16_t fn_of[] = { 0, 1, 2 };
+	big_img bi;
+	dk_module m;
+	dk_image info;
+	all_diags a;
+
+	build_names(&bi, 3, 3, str, 3, name_of, fn_of);
+	read_names(&bi, &m, &info, &a);
+	ck_assert_uint_eq(a.errors, 0);
+	ck_assert_uint_eq(a.warnings, 1);
+	ck_assert_msg(strstr(a.text, "not sorted: \"f2\" (name 1) comes before \"f\" (name 2), 1 name out of order"),
+		      "%s", a.text);
+	ck_assert_uint_eq(info.names_out_of_order, 1);
+	ck_assert_uint_eq(info.names_repeated, 0);
+	ck_assert_uint_eq(m.nexports, 3); /* every name kept */
+	ck_assert(m.ordinals_assigned);
+	dk_image_free(&info);
+	dk_module_free(&m);
+	free(bi.b);
+}
+END_TEST
+
+/* A sorted table: no warning, nothing counted. */
+START_TEST(sorted_name_table_quiet)
+{
+	const char *str[] = { "a", "b", "c" };
+	const uint32_t name_of[] = { 0, 1, 2 };
+	const uint16_t fn_of[] = { 2, 0, 1 };
+	big_img bi;
+	dk_module m;
+	dk_image info;
+	all_diags a;
+
+	build_names(&bi, 3, 3, str, 3, name_of, fn_of);
+	read_names(&bi, &m, &info, &a);
+	ck_assert_uint_eq(a.warnings + a.errors, 0);
+	ck_assert_uint_eq(info.names_out_of_order, 0);
+	ck_assert_uint_eq(info.names_repeated, 0);
+	ck_assert_uint_eq(m.nexports, 3);
+	dk_image_free(&info);
+	dk_module_free(&m);
+	free(bi.b);
+}
+END_TEST
+
+/* Repeats that are not neighbours (an unsorted table), as separate
+ * strings: both problems, each warned once; the first "b" is kept. */
+START_TEST(repeats_in_unsorted_table)
+{
+	const char *str[] = { "b", "a", "b", "c", "c", "c" };
+	const uint32_t name_of[] = { 0, 1, 2, 3, 4, 5 };
+	const uint16_t fn_of[] = { 0, 1, 2, 3, 3, 3 };
+	big_img bi;
+	dk_module m;
+	dk_image info;
+	all_diags a;
+
+	build_names(&bi, 4, 6, str, 6, name_of, fn_of);
+	read_names(&bi, &m, &info, &a);
+	ck_assert_uint_eq(a.warnings, 2);
+	ck_assert_uint_eq(info.names_out_of_order, 1);
+	ck_assert_uint_eq(info.names_repeated, 3);
+	ck_assert_msg(strstr(a.text, "repeats 2 names: \"b\" 2 times (on different ordinals), \"c\" 3 times; the first of each is kept, the 3 repeats are dropped; where the repeats name different ordinals, which function the loader finds is unknown"),
+		      "%s", a.text);
+	/* b @1 (name 0), a @2, ordinal 3 lost its only name: NONAME, c @4 once. */
+	ck_assert_uint_eq(m.nexports, 4);
+	ck_assert_str_eq(m.exports[0].name, "b");
+	ck_assert_int_eq(m.exports[0].hint, 0);
+	ck_assert_str_eq(m.exports[1].name, "a");
+	ck_assert_str_eq(m.exports[2].name, "ord_3");
+	ck_assert_uint_eq(m.exports[2].flags & DK_EXPORT_NONAME, DK_EXPORT_NONAME);
+	ck_assert_str_eq(m.exports[3].name, "c");
+	ck_assert_int_eq(m.exports[3].hint, 3);
+	dk_image_free(&info);
+	dk_module_free(&m);
+	free(bi.b);
+}
+END_TEST
+
+/*
+ * The hostile DLL: 20,001 name pointers, all at one 65,535-byte string.
+ * Listing each as an export made dumpexports print 1.3 GB and mkdef 207 MB
+ * of errors.  Now: one warning of bounded length that names the string
+ * once (cut, with its length) and its count; one export, or, when the
+ * names are on 20,001 functions, one named and 20,000 NONAME.
+ */
+static void hostile(uint32_t nfunc)
+{
+	enum { N = 20001, LEN = 65535 };
+	char *s = malloc(LEN + 1);
+	uint32_t *name_of = calloc(N, sizeof *name_of);
+	uint16_t *fn_of = calloc(N, sizeof *fn_of);
+	big_img bi;
+	dk_module m;
+	dk_image info;
+	all_diags a;
+
+	ck_assert(s && name_of && fn_of);
+	memset(s, 'A', LEN);
+	s[LEN] = '\0';
+	for (uint32_t k = 0; k < N; k++)
+		fn_of[k] = (uint16_t)(k % nfunc);
+	const char *strs[] = { s };
+	build_names(&bi, nfunc, N, strs, 1, name_of, fn_of);
+	read_names(&bi, &m, &info, &a);
+	ck_assert_uint_eq(a.errors, 0);
+	ck_assert_uint_eq(a.warnings, 1);
+	ck_assert_uint_lt(a.longest, 400);
+	ck_assert_msg(strstr(a.text, "repeats 1 name: \"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA...\" (65535 bytes) 20001 times"),
+		      "%s", a.text);
+	ck_assert_msg((strstr(a.text, "unknown") != NULL) == (nfunc > 1), "%s", a.text);
+	ck_assert_uint_eq(info.names_out_of_order, 0);
+	ck_assert_uint_eq(info.names_repeated, N - 1);
+	ck_assert_uint_eq(m.nexports, nfunc);
+	ck_assert_uint_eq(strlen(m.exports[0].name), LEN);
+	for (size_t i = 1; i < m.nexports; i++)
+		ck_assert(m.exports[i].flags & DK_EXPORT_NONAME);
+	dk_image_free(&info);
+	dk_module_free(&m);
+	free(bi.b);
+	free(s);
+	free(name_of);
+	free(fn_of);
+}
+
+START_TEST(hostile_repeated_name_one_function)
+{
+	hostile(1);
+}
+END_TEST
+
+START_TEST(hostile_repeated_name_many_functions)
+{
+	hostile(20001);
+}
+END_TEST
+
+
+/* ------------------------------------------------------------------ */
 /* Random damage                                                        */
 /* ------------------------------------------------------------------ */
 
@@ -1070,6 +1328,15 @@ static Suite *pe_suite(void)
 	tcase_add_test(t, ordinals_out_of_range);
 	tcase_add_test(t, empty_name_refused);
 	tcase_add_test(t, sections_out_of_order);
+	suite_add_tcase(s, t);
+
+	t = tcase_create("name table");
+	tcase_set_timeout(t, 60);
+	tcase_add_test(t, unsorted_name_table_warned_once);
+	tcase_add_test(t, sorted_name_table_quiet);
+	tcase_add_test(t, repeats_in_unsorted_table);
+	tcase_add_test(t, hostile_repeated_name_one_function);
+	tcase_add_test(t, hostile_repeated_name_many_functions);
 	suite_add_tcase(s, t);
 
 	t = tcase_create("random");
