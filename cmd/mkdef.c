@@ -39,6 +39,7 @@ enum {
 	OPT_MERGE,
 	OPT_EXPLAIN,
 	OPT_DLL,
+	OPT_RECOVER,
 };
 
 static const struct option long_opts[] = {
@@ -58,7 +59,7 @@ static const struct option long_opts[] = {
 
 typedef struct options {
 	const char *output, *library, *merge, *depfile, *dll;
-	bool kill_at, stdcall_alias, explain;
+	bool kill_at, stdcall_alias, explain, recover;
 	cli_read in;
 } options;
 
@@ -97,70 +98,6 @@ static char *library_from_output(const char *out)
 	memcpy(r, base, n);
 	strcpy(r + n, ".dll");
 	return r;
-}
-
-/* In MSVC naming a decorated i386 name keeps its '_' (`_f@8`); the
- * undecorated alias of it is the C name without it. */
-static char *undecorated(const dk_module *m, const char *name)
-{
-	char *k = dk_kill_at(name);
-	if (k && m->machine == DK_MACHINE_I386 && m->dialect == DK_DIALECT_MSVC && k[0] == '_' &&
-	    name[0] == '_') {
-		memmove(k, k + 1, strlen(k));
-	}
-	return k;
-}
-
-/*
- * --kill-at exports a decorated function under its undecorated name.  The
- * two linkers want that said differently (both verified):
- *   GNU ld:   `sfunc@8 == sfunc`  exports "sfunc", and an import library
- *             made from it still resolves callers' `_sfunc@8`;
- *   lld-link/link.exe ignore `==` for the export table, and want
- *             `sfunc = _sfunc@8`.
- * --add-stdcall-alias keeps `f@N` and adds `f = f@N`.
- */
-static bool apply_stdcall(dk_module *m, bool kill, bool alias)
-{
-	size_t n = m->nexports;
-
-	for (size_t i = 0; i < n; i++) {
-		dk_export *e = &m->exports[i];
-		char *k;
-
-		if (e->internal || e->forward || e->export_as)
-			continue;
-		k = undecorated(m, e->name);
-		if (!k)
-			continue;
-		if (kill && m->dialect == DK_DIALECT_MSVC) {
-			e->internal = e->name;
-			e->name = k;
-		} else if (kill) {
-			if (e->import_name)
-				free(k);
-			else
-				e->import_name = k;
-		} else if (alias) {
-			dk_export a;
-			if (dk_module_find(m, k) >= 0) {
-				free(k);
-				continue;
-			}
-			memset(&a, 0, sizeof a);
-			a.name = k;
-			a.internal = e->name;
-			a.flags = e->flags & (DK_EXPORT_DATA | DK_EXPORT_PRIVATE);
-			a.origin = e->origin;
-			bool ok = dk_module_add(m, &a) != NULL;
-			free(k);
-			if (!ok)
-				return false;
-		} else {
-			free(k);
-		}
-	}
-	return true;
 }
 
 static bool has_stdcall_name(const dk_module *m)
@@ -270,8 +207,8 @@ int main(int argc, char **argv)
 		m.dialect = DK_DIALECT_GNU;
 	if (dk_module_dedupe(&m, &sink, NULL) != DK_OK)
 		goto out;
-	if ((o.kill_at || o.stdcall_alias) && !apply_stdcall(&m, o.kill_at, o.stdcall_alias))
-		goto nomem;
+	if (dk_module_apply_stdcall(&m, o.kill_at, o.stdcall_alias, &sink) != DK_OK)
+		goto out;
 	if (o.stdcall_alias && dk_module_dedupe(&m, &sink, NULL) != DK_OK)
 		goto out;
 

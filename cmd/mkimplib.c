@@ -34,7 +34,7 @@ static const char usage_text[] =
 	"  -h, --help               show this help\n"
 	"  -V, --version            show the version\n";
 
-enum { OPT_FORMAT = 256, OPT_ARCHIVE, OPT_NO_UNDERSCORE, OPT_DLL };
+enum { OPT_FORMAT = 256, OPT_ARCHIVE, OPT_NO_UNDERSCORE, OPT_DLL, OPT_RECOVER };
 
 static const struct option long_opts[] = {
 	{ "output", required_argument, NULL, 'o' },
@@ -231,11 +231,27 @@ int main(int argc, char **argv)
 	if (!dll)
 		goto nomem;
 	io.dll_name = dll;
-	/* A .def says nothing of its naming: on i386, `_f@8` names without
-	 * any `f@8` ones are link.exe's (--dialect says otherwise). */
-	if (single_kind == CLI_DEF && io.machine == DK_MACHINE_I386 && !m.dialect)
-		m.dialect = dk_i386_guess_dialect(&m);
+	/* A .def is read as both dlltools read it (GNU naming) unless
+	 * --dialect msvc says its stdcall names are link.exe's `_f@8`; a DLL's
+	 * own names show which linker made it (cli_load_module). */
 	io.dialect = in.read.dialect ? in.read.dialect : m.dialect;
+	/* What the dialect guess used to decide, now only said: without -k
+	 * (mingw-w64's own .def files all use it), `_f@8` names and no `f@8`
+	 * ones are likely link.exe's. */
+	if (single_kind == CLI_DEF && io.machine == DK_MACHINE_I386 && !io.dialect &&
+	    !io.kill_at && !io.no_leading_underscore &&
+	    dk_i386_guess_dialect(&m) == DK_DIALECT_MSVC) {
+		dk_loc loc = dk_loc_file(single);
+		const char *ex = "_f@8";
+		for (size_t i = 0; i < m.nexports; i++)
+			if (dk_i386_classify(m.exports[i].name) == DK_CC_STDCALL) {
+				ex = m.exports[i].name;
+				break;
+			}
+		dk_report(&sink, DK_WARNING, &loc,
+			  "\"%s\" is read as both dlltools read it, as the symbol _%s; give "
+			  "--dialect msvc if the .def is in link.exe's naming", ex, ex);
+	}
 
 	if (dk_implib_write(&m, &io, &data, &len, &sink) != DK_OK)
 		goto out;

@@ -374,6 +374,12 @@ int dk_def_write(const dk_module *m, char **out, size_t *outlen, dk_sink *s)
 	}
 	put_sections(&w, m);
 	put_imports(&w, m);
+	/* Both dlltools read `_f@8` as the symbol `__f@8`; a .def in
+	 * link.exe's naming says how it must be read. */
+	if (m->machine == DK_MACHINE_I386 && m->dialect == DK_DIALECT_MSVC &&
+	    dk_i386_guess_dialect(m) == DK_DIALECT_MSVC)
+		dk_buf_adds(&w.b, "; i386 names as link.exe writes them (_f@8): "
+				  "read with mkimplib --dialect msvc or lib.exe\n");
 	dk_buf_adds(&w.b, "EXPORTS\n");
 	for (size_t i = 0; i < m->nexports; i++)
 		put_export(&w, &m->exports[i]);

@@ -300,6 +300,25 @@ char *dk_def_name_convert(const char *name, dk_machine machine, dk_dialect from,
 /* `f@8` -> `f`, `@f@8` -> `f`, `_f@8` -> `_f`; NULL when nothing to kill. malloc'd. */
 char *dk_kill_at(const char *name);
 
+/*
+ * i386 stdcall, fastcall and vectorcall exports of `m` (names in m->dialect):
+ * `kill_at` exports each under its undecorated name, written `f = f@8`
+ * (link.exe naming `f = _f@8`), as `ld --kill-at --output-def` writes it:
+ * GNU ld and lld-link both export "f" from that in a sorted name table, and
+ * dk_implib_write with kill_at imports it as the symbol `_f@8`.
+ * `add_alias` keeps `f@8` and adds `f = f@8`.  Exports that already have an
+ * internal name, a forward target, an `==` name or EXPORTAS are left alone.
+ */
+int dk_module_apply_stdcall(dk_module *m, bool kill_at, bool add_alias, dk_sink *s);
+
+/*
+ * i386: every `f = f@8` export (the DLL exports "f" made from `_f@8`, as
+ * dk_module_apply_stdcall and dk_image_recover_stdcall write it) becomes
+ * `f@8 == f`, which an import library imports as `_f@8` -> "f" without
+ * kill_at, leaving the other exports' names as they are.  Returns DK_OK.
+ */
+int dk_module_kill_at_to_import_names(dk_module *m);
+
 /* ------------------------------------------------------------------ */
 /* Reading objects and archives (libbfd)                                */
 /* ------------------------------------------------------------------ */

@@ -35,135 +35,23 @@ void dk_import_entries_free(dk_import_entry *v, size_t n)
 	free(v);
 }
 
-/* What a short-import name type makes of the symbol (the PE/COFF spec,
- * 7.3, as link.exe and lld-link apply it):
- *   NOPREFIX    drops one leading '?', '@' or '_';
- *   UNDECORATE  does that and cuts at the first '@' left. */
-const char *dk_name_noprefix(const char *sym)
-{
-	return *sym == '?' || *sym == '@' || *sym == '_' ? sym + 1 : sym;
-}
-
-char *dk_name_undecorate(const char *sym)
-{
-	const char *p = dk_name_noprefix(sym);
-	return dk_strndup(p, strcspn(p, "@"));
-}
-
-/* An ARM64EC symbol that already carries the EC mangling: `#f`, or a C++
- * name with `$$h`. */
-bool dk_arm64ec_is_mangled(const char *sym)
-{
-	return sym[0] == '#' || (sym[0] == '?' && strstr(sym, "$$h") != NULL);
-}
-
-/* `#f` -> `f`, `?f@@$$hYAXXZ` -> `?f@@YAXXZ`; NULL when not EC-mangled. */
-char *dk_arm64ec_demangle(const char *sym)
-{
-	const char *h;
-	dk_buf b;
-
-	if (sym[0] == '#')
-		return dk_strdup(sym + 1);
-	if (sym[0] != '?' || !(h = strstr(sym, "$$h")) || !h[3])
-		return NULL;
-	dk_buf_init(&b);
-	dk_buf_add(&b, sym, (size_t)(h - sym));
-	dk_buf_adds(&b, h + 3);
-	return dk_buf_take(&b, NULL);
-}
-
-static bool streq_free(char *a, const char *b)
-{
-	bool r = a && strcmp(a, b) == 0;
-	free(a);
-	return r;
-}
-
-/*
- * One import.  The rules are llvm-dlltool's (its .def parser, its driver
- * and writeImportLibrary), so that our short libraries match its bytes;
- * where they import the wrong name we do not (tests/cli/mkimplib_short.sh
- * shows each such case beside llvm-dlltool):
- *   symbol     the .def name, on i386 with the C '_' unless decorated
- *              (see dk_i386_def_name_is_symbol) or --no-leading-underscore;
- *   NONAME     by ordinal;
- *   EXPORTAS   the given name, as given;
- *   == name    i386: UNDECORATE or NOPREFIX when either gives the name,
- *              else NAME when the symbol is the name (not on ARM64EC), else EXPORTAS
- *              (the short writer may make that a weak alias instead);
- *   -k         i386, not for `?` names: `_f@8` and `@f@8` -> UNDECORATE ("f");
- *   otherwise  i386: NOPREFIX for a symbol with a C '_' (GNU: any '_';
- *              MSVC: only the one we added, `_f@8` stays NAME), else NAME.
- * llvm-dlltool with --no-leading-underscore gives `_f` NOPREFIX and so
- * imports `f`; we import `_f`, the name the .def gives.
- */
+/* One import: its type and ordinal here, its names by the rules in decorate.c. */
 static int import_one(const dk_export *e, const dk_implib_opts *o, dk_dialect dialect,
 		      dk_import_entry *x)
 {
-	bool i386 = o->machine == DK_MACHINE_I386;
-	bool prefixed = i386 && !o->no_leading_underscore && !dk_i386_def_name_is_symbol(e->name, dialect);
-	const char *sym;
-	char *load = NULL;
+	dk_import_naming nm;
 
 	x->e = e;
 	x->type = e->flags & DK_EXPORT_CONSTANT ? DK_IMPORT_CONST
 		  : e->flags & DK_EXPORT_DATA   ? DK_IMPORT_DATA
 						: DK_IMPORT_CODE;
 	x->ordinal = (uint16_t)e->ordinal;
-	if (prefixed) {
-		dk_buf b;
-		dk_buf_init(&b);
-		dk_buf_addc(&b, '_');
-		dk_buf_adds(&b, e->name);
-		x->symbol = dk_buf_take(&b, NULL);
-	} else {
-		x->symbol = dk_strdup(e->name);
-	}
-	if (!x->symbol)
+	if (dk_import_name(e, o, dialect, x->type == DK_IMPORT_CODE, &nm) != DK_OK)
 		return DK_FAIL;
-	sym = x->symbol;
-
-	if (e->flags & DK_EXPORT_NONAME) {
-		x->name_type = DK_NAME_ORDINAL;
-		return DK_OK;
-	}
-	if (e->export_as) {
-		load = dk_strdup(e->export_as);
-		x->name_type = DK_NAME_EXPORTAS;
-	} else if (e->import_name) {
-		load = dk_strdup(e->import_name);
-		if (i386 && streq_free(dk_name_undecorate(sym), e->import_name))
-			x->name_type = DK_NAME_UNDECORATE;
-		else if (i386 && strcmp(dk_name_noprefix(sym), e->import_name) == 0)
-			x->name_type = DK_NAME_NOPREFIX;
-		else if (o->machine != DK_MACHINE_ARM64EC && strcmp(sym, e->import_name) == 0)
-			x->name_type = DK_NAME_NAME; /* (ARM64EC: always EXPORTAS) */
-		else
-			x->name_type = DK_NAME_EXPORTAS;
-	} else if (o->kill_at && i386 && sym[0] != '?' && sym[0] && strchr(sym + 1, '@')) {
-		if (o->no_leading_underscore && sym[0] == '_') {
-			/* No C prefix to drop: UNDECORATE would drop the '_'. */
-			load = dk_strndup(sym, (size_t)(strchr(sym + 1, '@') - sym));
-			x->name_type = DK_NAME_EXPORTAS;
-		} else {
-			load = dk_name_undecorate(sym);
-			x->name_type = DK_NAME_UNDECORATE;
-		}
-	} else if (o->machine == DK_MACHINE_ARM64EC && x->type == DK_IMPORT_CODE &&
-		   dk_arm64ec_is_mangled(sym) && (load = dk_arm64ec_demangle(sym)) != NULL) {
-		/* `#f` in the .def: the DLL exports `f` (llvm-dlltool). */
-		x->name_type = DK_NAME_EXPORTAS;
-	} else {
-		bool c_prefix = prefixed || (i386 && !o->no_leading_underscore &&
-					     dialect != DK_DIALECT_MSVC && sym[0] == '_');
-		x->name_type = c_prefix ? DK_NAME_NOPREFIX : DK_NAME_NAME;
-		load = dk_strdup(c_prefix ? dk_name_noprefix(sym) : sym);
-	}
-	if (!load)
-		return DK_FAIL;
-	x->load_name = load;
-	if (x->name_type == DK_NAME_EXPORTAS && !(x->export_as = dk_strdup(load)))
+	x->symbol = nm.symbol;
+	x->load_name = nm.load_name;
+	x->name_type = nm.name_type;
+	if (x->name_type == DK_NAME_EXPORTAS && !(x->export_as = dk_strdup(x->load_name)))
 		return DK_FAIL;
 	return DK_OK;
 }

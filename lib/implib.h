@@ -9,16 +9,10 @@
 #define DK_IMPLIB_H
 #include "archive.h"
 #include "coff.h"
+#include "decorate.h"
 
-/* IMPORT_OBJECT_HEADER Type and NameType values (PE/COFF spec, 7.1). */
+/* IMPORT_OBJECT_HEADER Type values (PE/COFF spec, 7.1); name types are in decorate.h. */
 enum { DK_IMPORT_CODE = 0, DK_IMPORT_DATA = 1, DK_IMPORT_CONST = 2 };
-enum {
-	DK_NAME_ORDINAL = 0,
-	DK_NAME_NAME = 1,
-	DK_NAME_NOPREFIX = 2,
-	DK_NAME_UNDECORATE = 3,
-	DK_NAME_EXPORTAS = 4,
-};
 
 typedef struct dk_import_entry {
 	const dk_export *e;
@@ -44,16 +38,6 @@ const char *dk_dll_basename(const char *dll_name);
 /* "foo.dll" -> "foo": the stem used in helper-member symbol names
  * (llvm::sys::path::stem of the base name: ".dll" -> ""). */
 char *dk_dll_stem(const char *dll_name);
-
-/* Short-import name types applied to a symbol: NOPREFIX drops one leading
- * '?', '@' or '_'; UNDECORATE also cuts at the first '@' left (malloc'd). */
-const char *dk_name_noprefix(const char *sym);
-char *dk_name_undecorate(const char *sym);
-
-/* ARM64EC: `#f` and C++ names with `$$h` are EC-mangled; the demangled
- * name drops that (malloc'd; NULL when not mangled). */
-bool dk_arm64ec_is_mangled(const char *sym);
-char *dk_arm64ec_demangle(const char *sym);
 
 /* The writers.  `entries` come from dk_import_entries; each appends the
  * finished archive to `out`. */

@@ -115,8 +115,9 @@ static int cmp_keyed(const void *a, const void *b)
 	return x->pos < y->pos ? -1 : x->pos > y->pos;
 }
 
-/* Returns a malloc'd array of positions in name order, or NULL. */
-static size_t *name_order(const dk_module *m)
+/* Returns a malloc'd array of positions in name order (by the exported
+ * name when `public_names`), or NULL. */
+static size_t *key_order(const dk_module *m, bool public_names)
 {
 	keyed *k = malloc((m->nexports ? m->nexports : 1) * sizeof *k);
 	size_t *order = malloc((m->nexports ? m->nexports : 1) * sizeof *order);
@@ -126,7 +127,7 @@ static size_t *name_order(const dk_module *m)
 		return NULL;
 	}
 	for (size_t i = 0; i < m->nexports; i++) {
-		k[i].name = m->exports[i].name;
+		k[i].name = public_names ? dk_export_public_name(&m->exports[i]) : m->exports[i].name;
 		k[i].pos = i;
 	}
 	qsort(k, m->nexports, sizeof *k, cmp_keyed);
@@ -134,6 +135,11 @@ static size_t *name_order(const dk_module *m)
 		order[i] = k[i].pos;
 	free(k);
 	return order;
+}
+
+static size_t *name_order(const dk_module *m)
+{
+	return key_order(m, false);
 }
 
 void dk_module_sort(dk_module *m)
@@ -324,29 +330,40 @@ static bool take_str(char **dst, const char *src)
 	return *dst != NULL;
 }
 
-/* Index of the first export named `name`, by binary search over `order`
- * (from name_order(m), which keeps equal names in their first-come order),
- * or -1. */
-static long find_in_order(const dk_module *m, const size_t *order, const char *name)
+/* Index of the first export whose exported name is `name`, by binary
+ * search over `order` (from key_order(m, true), which keeps equal names in
+ * their first-come order), or -1. */
+static const char *key_of(const dk_export *e, bool public_names)
+{
+	return public_names ? dk_export_public_name(e) : e->name;
+}
+
+static long find_in_order_by(const dk_module *m, const size_t *order, const char *name,
+			     bool public_names)
 {
 	size_t lo = 0, hi = m->nexports;
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		if (strcmp(m->exports[order[mid]].name, name) < 0)
+		if (strcmp(key_of(&m->exports[order[mid]], public_names), name) < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	if (lo < m->nexports && strcmp(m->exports[order[lo]].name, name) == 0)
+	if (lo < m->nexports && strcmp(key_of(&m->exports[order[lo]], public_names), name) == 0)
 		return (long)order[lo];
 	return -1;
+}
+
+static long find_in_order(const dk_module *m, const size_t *order, const char *name)
+{
+	return find_in_order_by(m, order, name, true);
 }
 
 int dk_module_merge_old(dk_module *m, const dk_module *old, dk_sink *s)
 {
 	uint32_t max_old = 0;
-	size_t *order, *old_order;
+	size_t *order, *old_order, *def_order;
 
 	/* Module statements the new set does not have come from the old file. */
 	if (!m->has_name_stmt && old->has_name_stmt) {
@@ -388,31 +405,42 @@ int dk_module_merge_old(dk_module *m, const dk_module *old, dk_sink *s)
 				goto nomem;
 	}
 
-	/* Names the new set still has keep their old ordinal and flags.  The
+	/* Names the new set still exports keep their old ordinal and flags.
+	 * Exports are matched by the name the DLL exports, so `f = f@4` (a
+	 * --kill-at .def) keeps the ordinal an old `f` or `f@4 == f` had.  The
 	 * old names are looked up in a sorted index: a linear search per name
 	 * made this quadratic (over a second for 20,000 exports). */
 	for (size_t i = 0; i < old->nexports; i++)
 		if (old->exports[i].ordinal > max_old && old->exports[i].ordinal <= 65535)
 			max_old = old->exports[i].ordinal;
-	old_order = name_order(old);
-	if (!old_order)
+	old_order = key_order(old, true);
+	def_order = name_order(old);
+	if (!old_order || !def_order) {
+		free(old_order);
+		free(def_order);
 		goto nomem;
+	}
 	for (size_t i = 0; i < m->nexports; i++) {
 		dk_export *e = &m->exports[i];
-		long k = find_in_order(old, old_order, e->name);
-		if (k < 0)
-			continue;
+		long k = find_in_order(old, old_order, dk_export_public_name(e));
+		if (k < 0 && (k = find_in_order_by(old, def_order, e->name, false)) < 0)
+			continue; /* (by the .def name: `f@4` keeps what `f@4 == f` had) */
 		const dk_export *o = &old->exports[k];
 		if (!e->ordinal)
 			e->ordinal = o->ordinal;
 		e->flags |= o->flags & (DK_EXPORT_NONAME | DK_EXPORT_PRIVATE | DK_EXPORT_CONSTANT);
-		if (!take_str(&e->import_name, o->import_name) ||
-		    !take_str(&e->export_as, o->export_as)) {
+		/* An `==` name or EXPORTAS belongs to the old line's shape: taken
+		 * only when the new line has the same name. */
+		if (strcmp(e->name, o->name) == 0 && !e->internal &&
+		    (!take_str(&e->import_name, o->import_name) ||
+		     !take_str(&e->export_as, o->export_as))) {
 			free(old_order);
+			free(def_order);
 			goto nomem;
 		}
 	}
 	free(old_order);
+	free(def_order);
 	/* New names get ordinals above every old one: a retired ordinal is
 	 * never handed to another function, or old clients that import by
 	 * ordinal would silently call the wrong thing. */

@@ -211,7 +211,10 @@ roundtrip() {
 	local lib kind
 	for kind in def direct; do
 		if [ $kind = def ]; then
-			"$MKIMPLIB" -m "$m" -o "$b/$kind.lib" "$b/foo.def" 2>"$b/$kind.err"
+			# A .def in link.exe's naming says so, and is read so.
+			local dialect=
+			grep -q '^; i386 names as link.exe' "$b/foo.def" && dialect="--dialect msvc"
+			"$MKIMPLIB" -m "$m" $dialect -o "$b/$kind.lib" "$b/foo.def" 2>"$b/$kind.err"
 		else
 			"$MKIMPLIB" -o "$b/$kind.lib" "$dll" 2>"$b/$kind.err"
 		fi

@@ -111,8 +111,11 @@ i686-w64-mingw32-gcc -shared -o k.dll k.def nod32.o -Wl,--out-implib,k.dll.a
 dll_exports k.dll >k.txt
 printf '%s\n' add api_name cfunc counter ffunc scale sfunc table >k.want
 same "--kill-at (ld): exported without @N" k.want k.txt
-llvm-nm k.dll.a 2>/dev/null | grep -q ' T _sfunc@8$' && ok "--kill-at (ld): import library still resolves _sfunc@8" ||
-	fail "--kill-at (ld): import library still resolves _sfunc@8" "$(llvm-nm k.dll.a | grep sfunc)"
+grep -qx '    sfunc = sfunc@8' k.def && ok "--kill-at writes sfunc = sfunc@8, as ld --kill-at --output-def does" ||
+	fail "--kill-at writes sfunc = sfunc@8, as ld --kill-at --output-def does" "$(grep sfunc k.def)"
+"$BIN/mkimplib" -m i386 -k -o k.lib k.def
+llvm-nm k.lib 2>/dev/null | grep -q ' T _sfunc@8$' && ok "--kill-at: mkimplib -k's library resolves _sfunc@8" ||
+	fail "--kill-at: mkimplib -k's library resolves _sfunc@8" "$(llvm-nm k.lib | grep sfunc)"
 "$MKDEF" --add-stdcall-alias -o a.def "$m32"
 i686-w64-mingw32-gcc -shared -o a.dll a.def nod32.o
 dll_exports a.dll >a.txt

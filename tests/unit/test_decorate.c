@@ -210,6 +210,158 @@ START_TEST(machine_properties)
 }
 END_TEST
 
+
+/* ------------------------------------------------------------------ */
+/* dk_module_apply_stdcall: --kill-at and --add-stdcall-alias          */
+/* ------------------------------------------------------------------ */
+
+static void add_name(dk_module *m, const char *name)
+{
+	dk_export e;
+	memset(&e, 0, sizeof e);
+	e.name = (char *)name;
+	ck_assert_ptr_nonnull(dk_module_add(m, &e));
+}
+
+static const dk_export *named(const dk_module *m, const char *name)
+{
+	long i = dk_module_find(m, name);
+	ck_assert_msg(i >= 0, "no export \"%s\"", name);
+	return &m->exports[i];
+}
+
+/* GNU ld sorts its name table by the .def name, so `f@4 == f` next to
+ * `f2@8 == f2` gives the loader an unsorted table; `f = f@4` does not. */
+START_TEST(kill_at_writes_name_equals_decorated)
+{
+	dk_module m;
+	dk_module_init(&m);
+	m.machine = DK_MACHINE_I386;
+	m.dialect = DK_DIALECT_GNU;
+	add_name(&m, "f@4");
+	add_name(&m, "f2@8");
+	add_name(&m, "@ff@8");
+	add_name(&m, "v@@16");
+	add_name(&m, "plain");
+	add_name(&m, "?cpp@@YAHH@Z");
+	ck_assert_int_eq(dk_module_apply_stdcall(&m, true, false, NULL), DK_OK);
+	ck_assert_str_eq(named(&m, "f")->internal, "f@4");
+	ck_assert_ptr_null(named(&m, "f")->import_name);
+	ck_assert_str_eq(named(&m, "f2")->internal, "f2@8");
+	ck_assert_str_eq(named(&m, "ff")->internal, "@ff@8");
+	ck_assert_str_eq(named(&m, "v")->internal, "v@@16");
+	ck_assert_ptr_null(named(&m, "plain")->internal);
+	ck_assert_ptr_null(named(&m, "?cpp@@YAHH@Z")->internal);
+	ck_assert_uint_eq(m.nexports, 6);
+	dk_module_free(&m);
+}
+END_TEST
+
+START_TEST(kill_at_msvc_naming_drops_the_c_underscore)
+{
+	dk_module m;
+	dk_module_init(&m);
+	m.machine = DK_MACHINE_I386;
+	m.dialect = DK_DIALECT_MSVC;
+	add_name(&m, "_sfunc@8");
+	ck_assert_int_eq(dk_module_apply_stdcall(&m, true, false, NULL), DK_OK);
+	ck_assert_str_eq(named(&m, "sfunc")->internal, "_sfunc@8");
+	dk_module_free(&m);
+}
+END_TEST
+
+START_TEST(stdcall_alias_adds_once)
+{
+	dk_module m;
+	dk_module_init(&m);
+	m.machine = DK_MACHINE_I386;
+	m.dialect = DK_DIALECT_GNU;
+	add_name(&m, "f@4");
+	add_name(&m, "g@8");
+	add_name(&m, "g"); /* already there: no second g */
+	ck_assert_int_eq(dk_module_apply_stdcall(&m, false, true, NULL), DK_OK);
+	ck_assert_uint_eq(m.nexports, 4);
+	ck_assert_str_eq(named(&m, "f")->internal, "f@4");
+	ck_assert_ptr_null(named(&m, "f@4")->internal);
+	ck_assert_ptr_null(named(&m, "g")->internal);
+	dk_module_free(&m);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* import naming, through the import-library writer and reader          */
+/* ------------------------------------------------------------------ */
+
+/* Write a short import library of `def` for i386 and read it back: the
+ * symbol and loader name of the first import. */
+static void import_of(const char *def, dk_dialect dialect, bool kill_at, char *sym, char *load,
+		      size_t n)
+{
+	dk_module m;
+	dk_implib_opts o;
+	dk_implib lib;
+	char *data;
+	size_t len;
+
+	dk_module_init(&m);
+	ck_assert_int_eq(dk_def_parse(&m, def, strlen(def), "t.def", NULL), DK_OK);
+	memset(&o, 0, sizeof o);
+	o.machine = DK_MACHINE_I386;
+	o.dll_name = "t.dll";
+	o.dialect = dialect;
+	o.kill_at = kill_at;
+	ck_assert_int_eq(dk_implib_write(&m, &o, &data, &len, NULL), DK_OK);
+	memset(&lib, 0, sizeof lib);
+	ck_assert_int_eq(dk_read_implib_mem(&lib, data, len, "t.lib", NULL), DK_OK);
+	ck_assert_uint_ge(lib.n, 1);
+	snprintf(sym, n, "%s", lib.v[0].symbol);
+	snprintf(load, n, "%s", lib.v[0].name ? lib.v[0].name : "#");
+	dk_implib_free(&lib);
+	free(data);
+	dk_module_free(&m);
+}
+
+START_TEST(def_underscore_stdcall_is_gnu_unless_told)
+{
+	char sym[128], load[128];
+
+	/* mingw-w64's msvcrt.def: both dlltools define __CxxThrowException@8. */
+	import_of("EXPORTS\n_CxxThrowException@8\n", DK_DIALECT_AUTO, true, sym, load, sizeof sym);
+	ck_assert_str_eq(sym, "__CxxThrowException@8");
+	ck_assert_str_eq(load, "_CxxThrowException");
+	import_of("EXPORTS\n_sfunc@8\n", DK_DIALECT_AUTO, false, sym, load, sizeof sym);
+	ck_assert_str_eq(sym, "__sfunc@8");
+	ck_assert_str_eq(load, "_sfunc@8");
+	import_of("EXPORTS\n_sfunc@8\n", DK_DIALECT_MSVC, false, sym, load, sizeof sym);
+	ck_assert_str_eq(sym, "_sfunc@8");
+	ck_assert_str_eq(load, "_sfunc@8");
+}
+END_TEST
+
+START_TEST(kill_at_imports_the_decorated_internal_name)
+{
+	char sym[128], load[128];
+
+	import_of("EXPORTS\nf = f@4\n", DK_DIALECT_AUTO, true, sym, load, sizeof sym);
+	ck_assert_str_eq(sym, "_f@4");
+	ck_assert_str_eq(load, "f");
+	import_of("EXPORTS\ng = @g@8\n", DK_DIALECT_AUTO, true, sym, load, sizeof sym);
+	ck_assert_str_eq(sym, "@g@8");
+	ck_assert_str_eq(load, "g");
+	import_of("EXPORTS\nf = _f@4\n", DK_DIALECT_MSVC, true, sym, load, sizeof sym);
+	ck_assert_str_eq(sym, "_f@4");
+	ck_assert_str_eq(load, "f");
+	/* Without -k, as both dlltools: the exported name. */
+	import_of("EXPORTS\nf = f@4\n", DK_DIALECT_AUTO, false, sym, load, sizeof sym);
+	ck_assert_str_eq(sym, "_f");
+	ck_assert_str_eq(load, "f");
+	/* An internal name that is not the export's decorated self stays out. */
+	import_of("EXPORTS\nf = g@4\n", DK_DIALECT_AUTO, true, sym, load, sizeof sym);
+	ck_assert_str_eq(sym, "_f");
+	ck_assert_str_eq(load, "f");
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("decorate");
@@ -232,6 +384,17 @@ static Suite *suite(void)
 	t = tcase_create("kill_at");
 	tcase_add_test(t, kill_at_decorated);
 	tcase_add_test(t, kill_at_nothing_to_kill);
+	suite_add_tcase(s, t);
+
+	t = tcase_create("apply_stdcall");
+	tcase_add_test(t, kill_at_writes_name_equals_decorated);
+	tcase_add_test(t, kill_at_msvc_naming_drops_the_c_underscore);
+	tcase_add_test(t, stdcall_alias_adds_once);
+	suite_add_tcase(s, t);
+
+	t = tcase_create("import_naming");
+	tcase_add_test(t, def_underscore_stdcall_is_gnu_unless_told);
+	tcase_add_test(t, kill_at_imports_the_decorated_internal_name);
 	suite_add_tcase(s, t);
 
 	t = tcase_create("machine");

@@ -764,6 +764,33 @@ START_TEST(merge_old_takes_import_and_exportas_names)
 }
 END_TEST
 
+
+/* A --kill-at .def (`f = f@4`) keeps the ordinals a released DLL's plain
+ * `f` had, and those of an older `f@4 == f` form. */
+START_TEST(merge_old_matches_the_exported_name)
+{
+	dk_module m, old;
+	dk_export *o;
+
+	dk_module_init(&m);
+	dk_module_init(&old);
+	add(&old, "adler32", NULL, NULL, 1, 0, NULL);
+	o = add(&old, "crc32@12", NULL, NULL, 2, 0, NULL);
+	o->import_name = strdup("crc32");
+	add(&old, "zz", NULL, NULL, 3, 0, NULL);
+	add(&m, "adler32", "adler32@12", NULL, 0, 0, NULL);
+	add(&m, "crc32", "crc32@12", NULL, 0, 0, NULL);
+	add(&m, "new", "new@4", NULL, 0, 0, NULL);
+	ck_assert_int_eq(dk_module_merge_old(&m, &old, NULL), DK_OK);
+	ck_assert_uint_eq(find(&m, "adler32")->ordinal, 1);
+	ck_assert_uint_eq(find(&m, "crc32")->ordinal, 2);
+	ck_assert_ptr_null(find(&m, "crc32")->import_name);
+	ck_assert_uint_eq(find(&m, "new")->ordinal, 4);
+	dk_module_free(&m);
+	dk_module_free(&old);
+}
+END_TEST
+
 START_TEST(merge_old_with_duplicate_old_names_uses_the_first)
 {
 	dk_module m, old;
@@ -894,6 +921,7 @@ static Suite *suite(void)
 	tcase_add_test(t, merge_old_takes_module_statements_new_lacks);
 	tcase_add_test(t, merge_old_does_not_override_what_new_has);
 	tcase_add_test(t, merge_old_takes_import_and_exportas_names);
+	tcase_add_test(t, merge_old_matches_the_exported_name);
 	tcase_add_test(t, merge_old_with_duplicate_old_names_uses_the_first);
 	tcase_add_test(t, merge_old_many_exports);
 	tcase_add_test(t, merge_old_errors_when_no_ordinal_is_left);
