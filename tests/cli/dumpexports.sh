@@ -827,8 +827,6 @@ if [ -n "$diff_ok" ]; then
 " 1 --diff base.$k added.$k
 		want_diff "--diff base.$k removed.$k: '- gone @4', exit 1" "- gone @4
 " 1 --diff base.$k removed.$k
-		want_diff "--diff base.$k ordinal.$k: ordinal 3 -> 9, exit 1" "~ mul: ordinal 3 -> 9
-" 1 --diff base.$k ordinal.$k
 		want_diff "--diff base.$k kind.$k: a function turned into data, exit 1" "~ thing: code -> data
 " 1 --diff base.$k kind.$k
 		want_diff "--diff --ignore-kind base.$k kind.$k: nothing, exit 0" "" 0 --diff --ignore-kind base.$k kind.$k
@@ -837,6 +835,21 @@ if [ -n "$diff_ok" ]; then
 		want_diff "--diff base.$k removed.$k, the other way: '+ gone @4'" "+ gone @4
 " 1 --diff removed.$k base.$k
 	done
+	# a moved ordinal: a break where the old .def pinned it; between two
+	# DLLs only a note (clients importing by name do not notice), unless
+	# --ordinals (see tests/cli/dumpexports_breaks.sh for more)
+	want_diff "--diff base.def ordinal.def: ordinal 3 -> 9 (pinned by the old .def), exit 1" "~ mul: ordinal 3 -> 9
+" 1 --diff base.def ordinal.def
+	want_diff "--diff base.def ordinal.dll: ordinal 3 -> 9 (pinned by the old .def), exit 1" "~ mul: ordinal 3 -> 9
+" 1 --diff base.def ordinal.dll
+	want_diff "--diff --ordinals base.dll ordinal.dll: ordinal 3 -> 9, exit 1" "~ mul: ordinal 3 -> 9
+" 1 --diff --ordinals base.dll ordinal.dll
+	CHECK=1 want_diff "--diff base.dll ordinal.dll: no line, exit 0" "" 0 --diff base.dll ordinal.dll
+	if [ "$(cat err)" = "dumpexports: note: 1 export moved to other ordinals; clients importing by name do not notice (--ordinals lists them)" ]; then
+		ok "--diff base.dll ordinal.dll: the note on stderr"
+	else
+		fail "--diff base.dll ordinal.dll: the note on stderr" "$(tr '\n' '|' <err)"
+	fi
 	# a NONAME export added: a DLL does not have its name
 	want_diff "--diff base.dll noname-added.dll: '+ ord_8 (@8 NONAME)', exit 1" "+ ord_8 (@8 NONAME)
 " 1 --diff base.dll noname-added.dll
@@ -849,14 +862,21 @@ if [ -n "$diff_ok" ]; then
 		want_diff "--diff base.$k to-noname.$k: '~ hidden: named -> NONAME', exit 1" "~ hidden: named -> NONAME
 " 1 --diff base.$k to-noname.$k
 	done
-	SORTED=1 want_diff "--diff base.dll all.dll: every change, one line each" "+ fresh @10
+	SORTED=1 CHECK=1 want_diff "--diff base.dll all.dll: every change, one line each" "+ fresh @10
++ ord_8 (@8 NONAME)
+- gone @4
+~ fwd: forward kernel32.GetTickCount -> kernel32.GetTickCount64
+~ hidden: named -> NONAME
+~ thing: code -> data
+" 1 --diff base.dll all.dll
+	SORTED=1 want_diff "--diff base.def all.dll: every change, the pinned ordinal too" "+ fresh @10
 + ord_8 (@8 NONAME)
 - gone @4
 ~ fwd: forward kernel32.GetTickCount -> kernel32.GetTickCount64
 ~ hidden: named -> NONAME
 ~ mul: ordinal 3 -> 9
 ~ thing: code -> data
-" 1 --diff base.dll all.dll
+" 1 --diff base.def all.dll
 	# --check: the .def a DLL was linked from, against it and others
 	want_diff "--check base.def base.dll: exit 0, no output" "" 0 --check base.def base.dll
 	want_diff "--check all.def all.dll: exit 0, no output" "" 0 --check all.def all.dll
