@@ -250,4 +250,118 @@ if "$CC" -O2 -DKILLAT_DLLEXPORT -c -o "$rdir/k.o" "$ISRC/killat_dll.c" >"$rdir/l
 else
 	fail "$rtag: links k.dll and writes k.def" "$(log_of "$rdir/link.log")"
 fi
+
+# ---------------------------------------------------------------------------
+# zlib's naming shape: the 89 public functions of zlib 1.3.1 built with
+# ZLIB_WINAPI, same names and argument sizes (src/killat_zshape.h), as
+# zlibwapi.dll.  `mkdef -k --export-all` -> GNU ld and lld DLLs with sorted
+# name tables -> mkimplib -k -> a client calling all 89 and looking each up.
+# With zlib's internal names beside them (what --export-all exports from
+# zlib's objects) the .def is the one mkdef -k --export-all writes for
+# zlib 1.3.1 itself, and the old form loses the same 10 names the real
+# zlibwapi.dll lost.
+ztag="i386 kill-at, zlib-shaped zlibwapi.dll (89 functions)"
+zdir=$T/zshape
+mkdir -p "$zdir"
+ZNAMES=$(sed -n 's/^[ZC]([0-9]*, \([A-Za-z0-9_]*\).*/\1/p' "$ISRC/killat_zshape.h" | sort | tr '\n' ' ')
+ZLOST_OLD="adler32_combine64 compress crc32_combine crc32_combine_gen gzoffset gzopen gzseek gztell64 inflateReset2 uncompress2"
+if ! { "$CC" -O2 -c -o "$zdir/z.o" "$ISRC/killat_zshape_dll.c" &&
+	"$CC" -O2 -c -o "$zdir/client-gcc.o" "$ISRC/killat_zshape_client.c" &&
+	clang --target=i686-w64-mingw32 -O2 -c -o "$zdir/client-clang.o" "$ISRC/killat_zshape_client.c"; } >"$zdir/build.log" 2>&1; then
+	fail "$ztag: compile" "$(log_of "$zdir/build.log")"
+elif ! "$MKDEF" -k --export-all -o "$zdir/zlibwapi.def" "$zdir/z.o" >"$zdir/mkdef.log" 2>&1; then
+	fail "$ztag: mkdef -k --export-all" "$(log_of "$zdir/mkdef.log")"
+else
+	ok "$ztag: mkdef -k --export-all"
+	def_names "$zdir/zlibwapi.def" >"$zdir/def-names.txt"
+	missing=
+	for n in $ZNAMES; do grep -qxF "$n" "$zdir/def-names.txt" || missing="$missing $n"; done
+	if [ -z "$missing" ] && [ "$(echo $ZNAMES | wc -w)" = 89 ] && [ "$(wc -l <"$zdir/def-names.txt")" = 106 ] &&
+	   grep -qx '    compress2 = compress2@20' "$zdir/zlibwapi.def" && grep -qx '    gzprintf' "$zdir/zlibwapi.def"; then
+		ok "$ztag: the .def lists zlib's 106 names (the 89 and the internal ones), stdcall ones as 'compress2 = compress2@20'"
+	else
+		fail "$ztag: the .def lists zlib's 106 names, stdcall ones as 'compress2 = compress2@20'" "missing:${missing:- none}; $(wc -l <"$zdir/def-names.txt") names: $(tr '\n' '|' <"$zdir/zlibwapi.def" | head -c 600)"
+	fi
+	zlibs_ok=1
+	for format in short long; do
+		if "$MKIMPLIB" -m i386 -k --format $format -o "$zdir/z-$format.lib" "$zdir/zlibwapi.def" >"$zdir/implib-$format.log" 2>&1; then
+			ok "$ztag: mkimplib -m i386 -k --format $format"
+		else
+			fail "$ztag: mkimplib -m i386 -k --format $format" "$(log_of "$zdir/implib-$format.log")"
+			zlibs_ok=
+		fi
+	done
+	NAMES_SAVED=$NAMES
+	NAMES=$ZNAMES
+	# The old form, by hand: GNU ld's DLL of it, and what the loader finds.
+	sed -E 's/^    ([^ ]+) = ([^ ]+)$/    \2 == \1/' "$zdir/zlibwapi.def" >"$zdir/old.def"
+	mkdir -p "$zdir/old"
+	if gnu_cc -O2 -shared -o "$zdir/old/zlibwapi.dll" "$zdir/old.def" "$zdir/z.o" >"$zdir/old/link.log" 2>&1; then
+		if check_killat_dll "$zdir/old/zlibwapi.dll"; then
+			fail "$ztag: the name-table check catches GNU ld's DLL of the old form" "it passed"
+		else
+			ok "$ztag: the name-table check catches GNU ld's DLL of the old form (${WHY:0:160}...)"
+		fi
+		name="$ztag: under Wine the old form loses zlib's 10 names"
+		if [ -n "$zlibs_ok" ] && gnu_cc -o "$zdir/old/lookup.exe" "$zdir/client-gcc.o" "$zdir/z-short.lib" >"$zdir/old/link-client.log" 2>&1; then
+			if ! wine_ready i686; then
+				wine_unavailable "$name" "$WINE_WHY"
+			elif ! run_wine "$zdir/old" lookup.exe zshape-lookup-done; then
+				fail "$name" "$WINE_WHY"
+			else
+				lost=$(tr -d '\r' <"$zdir/old/lookup.out" | sed -n 's/^not found: *//p' | tr ' ' '\n' | sort | tr '\n' ' ')
+				if [ "$lost" = "$ZLOST_OLD " ]; then
+					ok "$name: $lost"
+				else
+					fail "$name" "not found: '$lost', want '$ZLOST_OLD'"
+				fi
+			fi
+		else
+			fail "$name" "the client does not link: $(log_of "$zdir/old/link-client.log")"
+		fi
+	else
+		fail "$ztag: GNU ld links the old form" "$(log_of "$zdir/old/link.log")"
+	fi
+	for dl in gnu lld; do
+		dtag="$ztag, DLL by $(linker_label $dl)"
+		ddir=$zdir/dll-$dl
+		mkdir -p "$ddir"
+		if ! ${dl}_cc -O2 -shared -o "$ddir/zlibwapi.dll" "$zdir/zlibwapi.def" "$zdir/z.o" >"$ddir/link.log" 2>&1; then
+			fail "$dtag: links from zlibwapi.def" "$(log_of "$ddir/link.log")"
+			continue
+		fi
+		if check_killat_dll "$ddir/zlibwapi.dll"; then
+			ok "$dtag: exports the 89 undecorated names in a sorted name table"
+		else
+			fail "$dtag: exports the 89 undecorated names in a sorted name table" "$WHY"
+		fi
+		[ -n "$zlibs_ok" ] || continue
+		# short library + GNU ld client, long library + lld client
+		for pair in short-gnu long-lld; do
+			format=${pair%-*} cl=${pair#*-}
+			name="$dtag: $format-format library, client by $(linker_label $cl)"
+			dir=$ddir/run-$pair
+			mkdir -p "$dir"
+			cp "$ddir/zlibwapi.dll" "$dir/"
+			if [ $cl = gnu ]; then
+				link_step "$name: links" "$dir" gnu_cc -o c.exe "$zdir/client-gcc.o" "$zdir/z-$format.lib"
+			else
+				link_step "$name: links" "$dir" lld_cc -o c.exe "$zdir/client-clang.o" "$zdir/z-$format.lib"
+			fi || continue
+			if [ "$(exe_imports "$dir/c.exe" zlibwapi.dll | tr '\n' ' ')" = "$ZNAMES" ]; then
+				ok "$name: imports the 89 undecorated names"
+			else
+				fail "$name: imports the 89 undecorated names" "$(exe_imports "$dir/c.exe" zlibwapi.dll | tr '\n' ' ')"
+			fi
+			if ! wine_ready i686; then
+				wine_unavailable "$name: runs under Wine, every name found" "$WINE_WHY"
+			elif run_wine "$dir" c.exe zshape-ok; then
+				ok "$name: runs under Wine, every name found"
+			else
+				fail "$name: runs under Wine, every name found" "$WINE_WHY"
+			fi
+		done
+	done
+	NAMES=$NAMES_SAVED
+fi
 exit 0
