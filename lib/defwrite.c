@@ -340,7 +340,7 @@ int dk_def_write(const dk_module *m, char **out, size_t *outlen, dk_sink *s)
 			put_name(&w, m->name, true, "module name");
 		}
 		if (m->has_base)
-			dk_buf_printf(&w.b, " BASE=0x%llx", (unsigned long long)m->base);
+			dk_buf_printf(&w.b, " BASE=%llu", (unsigned long long)m->base);
 		dk_buf_addc(&w.b, '\n');
 	}
 	if (m->description) {
@@ -356,15 +356,15 @@ int dk_def_write(const dk_module *m, char **out, size_t *outlen, dk_sink *s)
 			dk_buf_printf(&w.b, "VERSION %u.%u\n", m->version_major, m->version_minor);
 	}
 	if (m->has_heap || m->has_heap_commit) {
-		dk_buf_printf(&w.b, "HEAPSIZE 0x%llx", (unsigned long long)m->heap_reserve);
+		dk_buf_printf(&w.b, "HEAPSIZE %llu", (unsigned long long)m->heap_reserve);
 		if (m->has_heap_commit)
-			dk_buf_printf(&w.b, ",0x%llx", (unsigned long long)m->heap_commit);
+			dk_buf_printf(&w.b, ",%llu", (unsigned long long)m->heap_commit);
 		dk_buf_addc(&w.b, '\n');
 	}
 	if (m->has_stack || m->has_stack_commit) {
-		dk_buf_printf(&w.b, "STACKSIZE 0x%llx", (unsigned long long)m->stack_reserve);
+		dk_buf_printf(&w.b, "STACKSIZE %llu", (unsigned long long)m->stack_reserve);
 		if (m->has_stack_commit)
-			dk_buf_printf(&w.b, ",0x%llx", (unsigned long long)m->stack_commit);
+			dk_buf_printf(&w.b, ",%llu", (unsigned long long)m->stack_commit);
 		dk_buf_addc(&w.b, '\n');
 	}
 	if (m->stub) {
