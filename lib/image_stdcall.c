@@ -101,7 +101,7 @@ typedef struct sect {
 typedef struct summary {
 	uint32_t rva;
 	uint8_t state;     /* 0 empty, 1 in progress, 2 done */
-	uint8_t rd, weak, unk, mustwrite;
+	uint8_t rd, weak, unk, stored, mustwrite;
 	bool noreturn;
 	bool pops_known; /* every ret pops `pops` bytes */
 	uint16_t pops;
@@ -111,6 +111,7 @@ typedef struct img {
 	const unsigned char *d;
 	size_t len;
 	uint32_t base;       /* ImageBase (absolute addresses in the code) */
+	uint32_t iat, iat_size; /* the import address table directory, if any */
 	sect *s;
 	size_t ns;
 	uint32_t *entries;   /* export RVAs, sorted */
@@ -168,6 +169,10 @@ static int read_headers(img *im, const char *name, dk_sink *s)
 	if (optsize < 96 || len - opt < optsize || le16(d + opt) != 0x10b)
 		goto bad;
 	im->base = le32(d + opt + 28);
+	if (le32(d + opt + 92) > 12 && optsize >= 96 + 13 * 8) {
+		im->iat = le32(d + opt + 96 + 12 * 8);
+		im->iat_size = le32(d + opt + 96 + 12 * 8 + 4);
+	}
 	sec = opt + optsize;
 	if ((uint64_t)nsec * 40 > len - sec)
 		goto bad;
@@ -226,6 +231,7 @@ typedef struct insn {
 	uint32_t target; /* K_JCC, K_JMP, K_CALL: an RVA (may be anything) */
 	unsigned pops;   /* K_RET */
 	uint8_t rd, wr, weak, unk; /* parts of ECX/EDX */
+	uint8_t stored;  /* read only to be stored through a pointer */
 	int push;        /* PUSH_NONE, a register 0-7, PUSH_OTHER */
 	int pop;         /* PUSH_NONE, a register 0-7, PUSH_OTHER (not a register) */
 	bool esp;        /* ESP changed other than by one push/pop */
@@ -850,6 +856,13 @@ static void decode(const unsigned char *p, size_t n, insn *in)
 	}
 	case 0x88: case 0x89: /* mov r/m, r */
 		modrm(&c, in, a16);
+		if (c.mod != 3 && c.base != 4 && c.base != 5) {
+			/* stored through a pointer, not spilled to the frame:
+			 * what RtlCaptureContext does with every register */
+			in->stored |= parts(c.reg, op == 0x88 ? 8 : osz);
+			rm_wr(&c, in, op == 0x88 ? 8 : osz);
+			goto out;
+		}
 		reg_rd(&c, in, op == 0x88 ? 8 : osz);
 		rm_wr(&c, in, op == 0x88 ? 8 : osz);
 		if (op == 0x89 && c.mod == 3 && osz == 32)
@@ -1182,7 +1195,7 @@ static pstate unpack(uint64_t v)
 }
 
 typedef struct facts {
-	uint8_t rd, weak, unk;
+	uint8_t rd, weak, unk, stored;
 	uint8_t mustwrite;   /* callee: AND of the written parts at each way out */
 	bool returns;        /* some path returns (or tail-calls out) */
 	unsigned nrets;
@@ -1194,6 +1207,7 @@ typedef struct facts {
 	bool tail_out;       /* a path leaves through jmp [import] */
 	bool failed;
 	char why[128];
+	char unk_why[96];    /* what first hid ECX/EDX */
 } facts;
 
 typedef struct item {
@@ -1294,6 +1308,20 @@ static bool is_entry(const img *im, uint32_t rva)
 	return false;
 }
 
+/* Parts `bits` of ECX/EDX can no longer be followed, for the reason given. */
+__attribute__((format(printf, 3, 4))) static void hide(facts *f, uint8_t bits, const char *fmt, ...)
+{
+	va_list ap;
+	if (!bits)
+		return;
+	if (!f->unk && !f->unk_why[0]) {
+		va_start(ap, fmt);
+		vsnprintf(f->unk_why, sizeof f->unk_why, fmt, ap);
+		va_end(ap);
+	}
+	f->unk |= bits;
+}
+
 __attribute__((format(printf, 2, 3))) static void fail(facts *f, const char *fmt, ...)
 {
 	va_list ap;
@@ -1305,19 +1333,26 @@ __attribute__((format(printf, 2, 3))) static void fail(facts *f, const char *fmt
 	va_end(ap);
 }
 
-/* What an import slot (the address in `jmp/call [abs32]`) tells about the
- * callee: true when it may take our ECX/EDX as arguments (by ordinal, a
- * fastcall name, or nothing readable there). */
+/* What `jmp/call [abs32]` tells about the callee: true when it may take
+ * our ECX/EDX as arguments -- an import by ordinal, or one with a fastcall
+ * name.  A slot outside the import address table is a function pointer
+ * (taken as clobbering, like every call through a pointer), as is one
+ * whose bytes are not in the file (.bss). */
 static bool import_may_take_regs(const img *im, uint32_t va)
 {
 	size_t n;
 	uint32_t slot = va - im->base, v;
-	const unsigned char *p = map(im, slot, &n, NULL);
+	const unsigned char *p;
 
+	if (im->iat_size && (slot < im->iat || slot - im->iat >= im->iat_size))
+		return false;
+	p = map(im, slot, &n, NULL);
 	if (!p || n < 4)
-		return true;
+		return false;
 	v = le32(p);
-	if (v == 0 || (v & 0x80000000u))
+	if (v == 0)
+		return false;
+	if (v & 0x80000000u)
 		return true;
 	p = map(im, v + 2, &n, NULL);
 	if (!p || n == 0)
@@ -1326,6 +1361,35 @@ static bool import_may_take_regs(const img *im, uint32_t va)
 }
 
 static int analyse(img *im, uint32_t entry, bool main, unsigned depth, facts *f);
+
+/* An import slot naming a function that never returns: the path ends. */
+static bool import_noreturn(const img *im, uint32_t va)
+{
+	static const char *const names[] = {
+		"ExitProcess", "ExitThread", "FreeLibraryAndExitThread", "RtlExitUserThread",
+		"RtlExitUserProcess", "RtlRaiseStatus", "NtTerminateThread", "abort", "exit", "_exit",
+		"_Exit", "_cexit", "__stack_chk_fail", "_assert", "_wassert", "longjmp", "_longjmp",
+		"_invalid_parameter_noinfo_noreturn", "__wine_spec_unimplemented_stub",
+	};
+	size_t n;
+	uint32_t slot = va - im->base, v;
+	const unsigned char *p;
+
+	if (!im->iat_size || slot < im->iat || slot - im->iat >= im->iat_size)
+		return false;
+	p = map(im, slot, &n, NULL);
+	if (!p || n < 4 || ((v = le32(p)) & 0x80000000u) || v == 0)
+		return false;
+	p = map(im, v + 2, &n, NULL);
+	if (!p)
+		return false;
+	for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+		size_t k = strlen(names[i]);
+		if (n > k && memcmp(p, names[i], k) == 0 && p[k] == '\0')
+			return true;
+	}
+	return false;
+}
 
 static summary *sum_find(img *im, uint32_t rva, bool add)
 {
@@ -1365,13 +1429,13 @@ static summary *sum_find(img *im, uint32_t rva, bool add)
 /* What a call to `rva` inside the image does to ECX/EDX. */
 static summary callee(img *im, uint32_t rva, unsigned depth)
 {
-	summary r = { rva, 2, 0, 0, P_ALL, 0, false, false, 0 };
+	summary r = { rva, 2, 0, 0, P_ALL, 0, 0, false, false, 0 };
 	summary *s = sum_find(im, rva, false);
 	facts f;
 
 	if (s) {
 		if (s->state == 1) /* recursion: what it does is being found out */
-			return (summary){ rva, 2, 0, 0, 0, P_ALL, false, false, 0 };
+			return (summary){ rva, 2, 0, 0, 0, 0, P_ALL, false, false, 0 };
 		return *s;
 	}
 	if (depth >= MAX_DEPTH)
@@ -1392,6 +1456,7 @@ static summary callee(img *im, uint32_t rva, unsigned depth)
 	s->rd = f.rd;
 	s->weak = f.weak;
 	s->unk = f.unk;
+	s->stored = f.stored;
 	s->mustwrite = f.mustwrite;
 	s->noreturn = !f.returns && !f.failed && !f.lost;
 	s->pops_known = f.nrets > 0 && !f.disagree && !f.failed && !f.lost && !f.tail_out;
@@ -1516,7 +1581,11 @@ static int walk_run(walk *w, uint32_t budget)
 			bool exec;
 			const unsigned char *p;
 			insn in;
-			uint8_t unw = (uint8_t)(~ps.written & P_ALL);
+			/* Only a register no part of which has been written can
+			 * still hold an argument: `sete dl` ... `and eax, edx`
+			 * reads EDX whole, but only for the byte it wrote. */
+			uint8_t unw = (uint8_t)((ps.written & P_ECX ? 0 : P_ECX) |
+						(ps.written & P_EDX ? 0 : P_EDX));
 
 			if (!jumped && rva != w->entry && is_entry(im, rva))
 				break; /* fell into the next export: the call before did not return */
@@ -1552,7 +1621,8 @@ static int walk_run(walk *w, uint32_t budget)
 			/* Register effects: reads first, then writes. */
 			f->rd |= in.rd & unw;
 			f->weak |= in.weak & unw;
-			f->unk |= in.unk & unw;
+			f->stored |= in.stored & unw;
+			hide(f, in.unk & unw, "the instruction at 0x%x", rva);
 			ps.written |= (uint8_t)(in.unk & unw);
 
 			/* Pushes and pops of the incoming ECX/EDX. */
@@ -1611,8 +1681,10 @@ static int walk_run(walk *w, uint32_t budget)
 				continue;
 			case K_JMP_IND:
 				if (in.abs_mem) { /* a tail call into another DLL (or through a pointer) */
+					if (import_noreturn(im, in.disp))
+						goto next_item;
 					if (unw && import_may_take_regs(im, in.disp))
-						f->unk |= unw;
+						hide(f, unw, "a jump at 0x%x to an import that may be fastcall", rva);
 					drop_slots(f, ps.slots, ps.count);
 					/* the callee returns for us, with ECX/EDX clobbered */
 					f->returns = true;
@@ -1624,12 +1696,12 @@ static int walk_run(walk *w, uint32_t budget)
 					goto next_item;
 				}
 				f->lost = true;
-				f->unk |= unw;
+				hide(f, unw, "an indirect jump at 0x%x", rva);
 				f->returns = true;
 				goto next_item;
 			case K_CALL:
 			case K_CALL_IND: {
-				summary s = { 0, 2, 0, 0, 0, P_ALL, false, false, 0 };
+				summary s = { 0, 2, 0, 0, 0, 0, P_ALL, false, false, 0 };
 				drop_slots(f, ps.slots, ps.count);
 				ps.slots = 0;
 				ps.count = 0;
@@ -1639,12 +1711,16 @@ static int walk_run(walk *w, uint32_t budget)
 						s.unk = P_ALL;
 					else /* also when unw is 0: it may not return */
 						s = callee(im, t, w->depth);
+				} else if (in.abs_mem && import_noreturn(im, in.disp)) {
+					goto next_item;
 				} else if (in.abs_mem && unw && import_may_take_regs(im, in.disp)) {
 					s.unk = P_ALL;
 				}
 				f->rd |= s.rd & unw;
 				f->weak |= s.weak & unw;
-				f->unk |= s.unk & unw;
+				f->stored |= s.stored & unw;
+				hide(f, s.unk & unw, "a call at 0x%x%s", rva,
+				     in.kind == K_CALL ? " (its callee)" : " to an import that may be fastcall");
 				ps.written |= (uint8_t)(s.mustwrite | (s.unk & unw));
 				/* EAX, ECX, EDX are the callee's; it pops its own arguments */
 				ps.arg0 &= (uint8_t)~7u;
@@ -1717,9 +1793,11 @@ static regfact reg_fact(const facts *f, uint8_t mask)
 	return R_NONE;
 }
 
-static const char *fact_why(regfact r)
+static const char *fact_why(const facts *f, regfact r)
 {
-	return r == R_UNKNOWN ? "code it cannot follow" : "a push that may only make room";
+	if (r != R_UNKNOWN)
+		return "a push that may only make room";
+	return f->unk_why[0] ? f->unk_why : "code it cannot follow";
 }
 
 /* Decide one export: returns the decorated symbol (malloc'd), NULL with
@@ -1771,12 +1849,26 @@ static char *decide(img *im, const char *name, uint32_t rva, char *why, size_t w
 		return NULL;
 	}
 	if (f.nrets == 0) {
-		snprintf(why, whysz, f.lost ? "no ret found (an indirect jump was not followed)"
-					    : "no ret found: it does not return, or only through a tail call");
+		snprintf(why, whysz, f.tail_out ? "it jumps into another DLL (jmp [import]): the code is there"
+				     : f.lost ? "no ret found (an indirect jump was not followed)"
+					      : "no ret found: it does not return");
 		return NULL;
 	}
 
 	regfact ecx = reg_fact(&f, P_ECX), edx = reg_fact(&f, P_EDX);
+	/* fastcall fills ECX before EDX: EDX read while ECX is not is an
+	 * uninitialised variable as often as an unused first argument.  A
+	 * value stored through a pointer counts once ECX is clearly read. */
+	if (ecx == R_READ && edx != R_READ && edx != R_UNKNOWN && (f.stored & P_EDX))
+		edx = R_READ;
+	if (ecx != R_READ && edx == R_READ) {
+		snprintf(why, whysz, "it reads EDX but not ECX: an uninitialised variable, or fastcall ignoring its first argument");
+		return NULL;
+	}
+	if (ecx == R_NONE && (f.stored & P_ECX))
+		ecx = R_WEAK;
+	if (edx == R_NONE && (f.stored & P_EDX))
+		edx = R_WEAK;
 	unsigned n = f.pops;
 
 	dk_buf_init(&b);
@@ -1793,13 +1885,13 @@ static char *decide(img *im, const char *name, uint32_t rva, char *why, size_t w
 	} else if (n > 0) {
 		if (edx != R_NONE)
 			snprintf(why, whysz, "ret %u, but whether EDX holds an argument is hidden by %s", n,
-				 fact_why(edx));
+				 fact_why(&f, edx));
 		else if (ecx == R_READ)
 			snprintf(why, whysz, "fastcall with ECX only and ret %u: @%s@%u or @%s@%u", n, name,
 				 n + 4, name, n + 8);
 		else if (ecx != R_NONE)
 			snprintf(why, whysz, "ret %u, but whether ECX holds an argument is hidden by %s", n,
-				 fact_why(ecx));
+				 fact_why(&f, ecx));
 		else
 			dk_buf_printf(&b, "%s@%u", name, n);
 	} else if (ecx == R_READ) {
@@ -1808,7 +1900,7 @@ static char *decide(img *im, const char *name, uint32_t rva, char *why, size_t w
 	} else if (ecx != R_NONE || edx != R_NONE) {
 		snprintf(why, whysz,
 			 "returns with a plain ret: cdecl, stdcall with no arguments (%s@0) or fastcall (ECX/EDX hidden by %s)",
-			 name, fact_why(ecx != R_NONE ? ecx : edx));
+			 name, fact_why(&f, ecx != R_NONE ? ecx : edx));
 	} else {
 		snprintf(why, whysz, "returns with a plain ret: cdecl, or stdcall with no arguments (%s@0)",
 			 name);
