@@ -33,8 +33,11 @@ static void on_undecided(void *ctx, const dk_export *e, const char *why)
 	seen *s = ctx;
 	size_t i = (size_t)(e - s->m->exports);
 	if (i < s->m->nexports && !s->why[i]) {
-		s->why[i] = strdup(why);
-		if (!s->why[i])
+		size_t n = strlen(why) + 1;
+		s->why[i] = malloc(n); /* strdup is not C11 */
+		if (s->why[i])
+			memcpy(s->why[i], why, n);
+		else
 			s->oom = 1;
 	}
 }
