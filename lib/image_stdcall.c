@@ -37,19 +37,33 @@
  *     not popped back (MSVC's `push ecx` to make room for a local) is a
  *     "weak" read: never taken as evidence either way.
  *
+ *   - A read counts only while no part of that register has been
+ *     written on the path (`sete dl` ... `and eax, edx` uses DL only); a
+ *     register stored through a pointer (RtlCaptureContext saving every
+ *     register) is weak, and counts for EDX only once ECX is clearly read;
+ *     EDX read while ECX is not (a spilled uninitialised variable, seen in
+ *     Wine's gdi32) leaves the export undecided.
+ *   - ESP, an EBP frame and the registers holding the first stack argument
+ *     are followed too: a function that returns its first stack argument
+ *     in EAX is undecided, because a structure returned through a hidden
+ *     pointer does exactly that and its decoration does not count the
+ *     pointer the callee pops (`big __stdcall f(int)` is _f@4 and pops 8).
+ *
  * The decision (N = bytes popped):
- *   N > 0:  EDX read              -> fastcall @f@(N+8): two register args
+ *   N > 0:  ECX and EDX read      -> fastcall @f@(N+8): two register args
  *           neither read          -> stdcall f@N
  *           only ECX read         -> undecided: @f@(N+4) (one register arg,
  *                                    the rest did not fit: double, __int64)
  *                                    or @f@(N+8) (second one unused)
- *   N == 0: EDX read              -> @f@8
+ *   N == 0: ECX and EDX read      -> @f@8
  *           only ECX read         -> undecided (@f@4 or @f@8)
  *           neither               -> undecided: cdecl, or stdcall f@0
  *   N not a multiple of 4         -> undecided (no C prototype pops that).
  * What cannot be told apart, and is not guessed at: a fastcall function
  * that never reads its register arguments looks like stdcall (only when
- * it also has stack arguments; then f@N is what we write); thiscall (ECX
+ * it also has stack arguments; then f@N is what we write -- ntdll's
+ * RtlUlonglongByteSwap, whose one 64-bit argument goes on the stack, is
+ * such a case); thiscall (ECX
  * = this) looks like fastcall with one register argument and so stays
  * undecided; cdecl, stdcall without arguments and fastcall that ignores
  * its registers all return with a plain `ret`.  A function that passes its
