@@ -108,6 +108,17 @@ const char *cli_kind_name(cli_kind k);
 int cli_load_module(const char *path, cli_kind kind, const char *dll, const dk_read_opts *ro,
 		    dk_module *m, dk_image *img, dk_sink *s);
 
+/*
+ * --recover-stdcall: read the i386 image at `path` into `m` (once, as
+ * cli_load_module does) and give its --kill-at exports their @N back from
+ * the code (dk_image_recover_stdcall).  The exports whose decoration the
+ * code does not show are named in one note, or with `explain` each on a
+ * line of its own with the reason.  `aliases`: see DK_RECOVER_ALIASES.
+ * Another machine is an error.
+ */
+int cli_load_image_recover(const char *path, bool explain, bool aliases, dk_module *m,
+			   dk_sink *s);
+
 /* An image may give one function several names: a .def cannot give two
  * exports one ordinal, so mkdef and mkimplib make the later names aliases
  * (`alias = first`, a new ordinal).  dumpexports shows them as they are. */

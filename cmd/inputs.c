@@ -114,6 +114,7 @@ int cli_image_aliases(dk_module *m, dk_sink *s)
 		if (!first || !e->ordinal)
 			continue;
 		if (!e->forward) {
+			free(e->internal);
 			e->internal = strdup(first->name);
 			if (!e->internal) {
 				dk_report(s, DK_ERROR, NULL, "out of memory");
@@ -179,4 +180,142 @@ int cli_load_module(const char *path, cli_kind kind, const char *dll, const dk_r
 	}
 	}
 	return DK_FAIL;
+}
+
+/* The exports --recover-stdcall left as they are, for the note: [0]
+ * those with a plain ret (cdecl, or stdcall without arguments), [1] the
+ * others. */
+typedef struct undecided {
+	bool explain;
+	const char *path;
+	size_t n[2];
+	char *first[2][5];
+} undecided;
+
+static void on_undecided(void *ctx, const dk_export *e, bool plain_ret, const char *why)
+{
+	undecided *u = ctx;
+	int k = plain_ret ? 0 : 1;
+	if (u->explain)
+		fprintf(stderr, "%s: note: \"%s\" kept its name: %s\n", u->path, e->name, why);
+	else if (u->n[k] < sizeof u->first[k] / sizeof u->first[k][0])
+		u->first[k][u->n[k]] = strdup(e->name); /* NULL (out of memory) only shortens the note */
+	u->n[k]++;
+}
+
+/* "a, b, c, ..." of the first names kept. */
+static void name_list(char *buf, size_t size, char *const *first, size_t n)
+{
+	size_t at = 0, shown = 0;
+	buf[0] = '\0';
+	for (size_t i = 0; i < n && i < 5; i++) {
+		if (!first[i] || at >= size)
+			continue;
+		at += (size_t)snprintf(buf + at, size - at, "%s%s", shown++ ? ", " : "", first[i]);
+	}
+	if (n > shown && at < size)
+		snprintf(buf + at, size - at, "%s...", shown ? ", " : "");
+}
+
+int cli_load_image_recover(const char *path, bool explain, bool aliases, dk_module *m,
+			   dk_sink *s)
+{
+	dk_loc loc = dk_loc_file(path);
+	char *data = NULL;
+	size_t len = 0;
+	dk_image img;
+	undecided u;
+	long got;
+	int rc = DK_FAIL;
+	dk_dialect was;
+	size_t before;
+
+	memset(&img, 0, sizeof img);
+	memset(&u, 0, sizeof u);
+	u.explain = explain;
+	u.path = path;
+	if (dk_read_file(path, &data, &len, s) != DK_OK)
+		return DK_FAIL;
+	if (dk_read_image_mem(m, &img, data, len, path, s) != DK_OK)
+		goto out;
+	if (m->name)
+		m->has_name_stmt = true;
+	if (m->machine != DK_MACHINE_I386) {
+		dk_report(s, DK_ERROR, &loc,
+			  "--recover-stdcall reads i386 code; this image is for %s, whose names "
+			  "carry no @N",
+			  dk_machine_name(m->machine));
+		goto out;
+	}
+	was = dk_i386_guess_dialect(m);
+	before = m->nexports;
+	got = dk_image_recover_stdcall(m, data, len, path, aliases ? DK_RECOVER_ALIASES : 0,
+				       on_undecided, &u, s);
+	if (got < 0)
+		goto out;
+	/* Recovered names come in GNU naming (`f = f@8`, `f@0 == f`); a DLL
+	 * that also exports link.exe's `_g@4` keeps that naming for all. */
+	m->dialect = was ? was : DK_DIALECT_GNU;
+	for (size_t i = 0; was == DK_DIALECT_MSVC && i < m->nexports; i++) {
+		dk_export *e = &m->exports[i];
+		char **p = i >= before ? &e->name : &e->internal, *d;
+		if (!*p || dk_i386_classify(*p) != DK_CC_PLAIN || !strchr(*p, '@'))
+			continue;
+		d = malloc(strlen(*p) + 2);
+		if (!d) {
+			dk_report(s, DK_ERROR, NULL, "out of memory");
+			goto out;
+		}
+		d[0] = '_';
+		strcpy(d + 1, *p);
+		free(*p);
+		*p = d;
+	}
+	if (!u.n[0] && !u.n[1] && !got) {
+		dk_report(s, DK_NOTE, &loc,
+			  "no export needed its @N back: none is an undecorated i386 function");
+	} else if (u.n[0] || u.n[1]) {
+		char plain[400], other[400];
+		name_list(plain, sizeof plain, u.first[0], u.n[0]);
+		name_list(other, sizeof other, u.first[1], u.n[1]);
+		if (explain)
+			plain[0] = other[0] = '\0';
+		/* One note, in parts: what was decided, the plain rets (most
+		 * likely cdecl), and what the code did not decide. */
+		char msg[1200];
+		int at = snprintf(msg, sizeof msg, "%ld export%s given @N from the code", got,
+				  got == 1 ? "" : "s");
+		if (u.n[0] && at >= 0 && (size_t)at < sizeof msg)
+			at += snprintf(msg + at, sizeof msg - (size_t)at,
+				       "; %zu return%s with a plain ret (cdecl, or stdcall without "
+				       "arguments) and %s%s%s",
+				       u.n[0], u.n[0] == 1 ? "s" : "",
+				       aliases ? (u.n[0] == 1 ? "is imported as both f and f@0"
+								       : "are imported as both f and f@0")
+				       : u.n[0] == 1	  ? "keeps its name"
+							  : "keep their names",
+				       *plain ? ": " : "", plain);
+		if (u.n[1] && at >= 0 && (size_t)at < sizeof msg)
+			at += snprintf(msg + at, sizeof msg - (size_t)at,
+				       "; %zu kept %s name%s, the code does not show %s decoration%s%s%s",
+				       u.n[1], u.n[1] == 1 ? "its" : "their", u.n[1] == 1 ? "" : "s",
+				       u.n[1] == 1 ? "its" : "their", *other ? ": " : "", other,
+				       m->nexports - before > u.n[0]
+					       ? " (where it leaves two open, imported under both)"
+					       : "");
+		if (!explain && at >= 0 && (size_t)at < sizeof msg)
+			snprintf(msg + at, sizeof msg - (size_t)at, " (%s says why for each)",
+				 strcmp(progname, "mkdef") == 0 ? "--explain"
+								: "mkdef --recover-stdcall --explain");
+		dk_report(s, DK_NOTE, &loc, "%s", msg);
+	}
+	rc = DK_OK;
+out:
+	for (size_t i = 0; i < 5; i++) {
+		free(u.first[0][i]);
+		free(u.first[1][i]);
+	}
+	dk_image_free(&img);
+	free(data);
+	return rc;
 }

@@ -25,10 +25,14 @@ static const char usage_text[] =
 	"                           default: from the objects' directives, else gnu\n"
 	"  -k, --kill-at            export stdcall/fastcall names without their @N\n"
 	"  -A, --add-stdcall-alias  export both f@N and an undecorated alias f\n"
+	"      --recover-stdcall    with an i386 DLL linked with --kill-at: give its\n"
+	"                           stdcall/fastcall exports their @N back, read from\n"
+	"                           the code (f = f@8)\n"
 	"      --merge OLD.def      keep the ordinals and flags OLD.def gave to names\n"
 	"                           still exported; new names get new ordinals\n"
 	"  -M, --depfile FILE       write a make rule listing every input read\n"
 	"      --explain            say on standard error what --export-all left out and why\n"
+	"                           (or what --recover-stdcall could not decide)\n"
 	"      --dll NAME           with an import library naming several DLLs, the one\n"
 	"                           to write the .def of\n"
 	"  -h, --help               show this help\n"
@@ -51,6 +55,7 @@ static const struct option long_opts[] = {
 	{ "merge", required_argument, NULL, OPT_MERGE },
 	{ "depfile", required_argument, NULL, 'M' },
 	{ "explain", no_argument, NULL, OPT_EXPLAIN },
+	{ "recover-stdcall", no_argument, NULL, OPT_RECOVER },
 	{ "dll", required_argument, NULL, OPT_DLL },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
@@ -143,6 +148,7 @@ int main(int argc, char **argv)
 		case 'M': o.depfile = optarg; break;
 		case OPT_EXPLAIN: o.explain = true; break;
 		case OPT_DLL: o.dll = optarg; break;
+		case OPT_RECOVER: o.recover = true; break;
 		default:
 			/* -h, -V, and what getopt refused */
 			status = cli_standard_option(c, usage_text, args) > 0 ? 0 : 1;
@@ -179,6 +185,11 @@ int main(int argc, char **argv)
 			goto out;
 		}
 	}
+	if (o.recover && single != CLI_IMAGE) {
+		cli_usage_error("--recover-stdcall reads the code of one i386 DLL given alone; "
+				"%s is not one", args[optind]);
+		goto out;
+	}
 	if (single != CLI_OBJECT) {
 		if (nargs - optind != 1) {
 			cli_usage_error("a %s is read on its own; give it alone", cli_kind_name(single));
@@ -191,7 +202,9 @@ int main(int argc, char **argv)
 					cli_kind_name(single));
 			goto out;
 		}
-		if (cli_load_module(args[optind], single, o.dll, &o.in.read, &m, NULL, &sink) != DK_OK)
+		if (o.recover ? cli_load_image_recover(args[optind], o.explain, false, &m, &sink) != DK_OK
+			      : cli_load_module(args[optind], single, o.dll, &o.in.read, &m, NULL, &sink) !=
+					DK_OK)
 			goto out;
 		if (single == CLI_IMAGE && cli_image_aliases(&m, &sink) != DK_OK)
 			goto out;

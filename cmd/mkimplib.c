@@ -23,6 +23,9 @@ static const char usage_text[] =
 	"                           long: GNU dlltool's one object per import\n"
 	"      --archive gnu|coff   archive kind (default: coff for short, gnu for long)\n"
 	"  -k, --kill-at            import stdcall/fastcall functions without their @N\n"
+	"      --recover-stdcall    with an i386 DLL linked with --kill-at as input: import\n"
+	"                           its stdcall/fastcall functions as _f@8, the @N read\n"
+	"                           from the code (mkdef(1) says how)\n"
 	"      --no-leading-underscore  i386: C symbols carry no '_' prefix\n"
 	"      --dll NAME           with an import library naming several DLLs as\n"
 	"                           input, the one to write a library for\n"
@@ -43,6 +46,7 @@ static const struct option long_opts[] = {
 	{ "format", required_argument, NULL, OPT_FORMAT },
 	{ "archive", required_argument, NULL, OPT_ARCHIVE },
 	{ "kill-at", no_argument, NULL, 'k' },
+	{ "recover-stdcall", no_argument, NULL, OPT_RECOVER },
 	{ "no-leading-underscore", no_argument, NULL, OPT_NO_UNDERSCORE },
 	{ "dll", required_argument, NULL, OPT_DLL },
 	CLI_READ_LONG_OPTIONS,
@@ -81,6 +85,7 @@ int main(int argc, char **argv)
 	const char *single = NULL, *dll_pick = NULL;
 	cli_kind single_kind = CLI_UNREADABLE;
 	int nargs = 0, c, r, status = 1, nobjects = 0;
+	bool recover = false;
 	size_t len = 0;
 
 	progname = "mkimplib";
@@ -104,6 +109,7 @@ int main(int argc, char **argv)
 		case 'k': io.kill_at = true; break;
 		case OPT_NO_UNDERSCORE: io.no_leading_underscore = true; break;
 		case OPT_DLL: dll_pick = optarg; break;
+		case OPT_RECOVER: recover = true; break;
 		case OPT_FORMAT:
 			if (strcmp(optarg, "short") == 0) {
 				io.format = DK_IMPLIB_SHORT;
@@ -187,7 +193,20 @@ int main(int argc, char **argv)
 				cli_kind_name(single_kind));
 		goto out;
 	}
-	if (single) {
+	if (recover && single_kind != CLI_IMAGE) {
+		cli_usage_error("--recover-stdcall reads the code of one i386 DLL given alone; "
+				"%s is not one", single ? single : args[optind]);
+		goto out;
+	}
+	if (recover) {
+		/* `f = f@8` becomes `f@8 == f`: the symbol _f@8 imports "f",
+		 * with or without -k. */
+		if (cli_load_image_recover(single, false, true, &m, &sink) != DK_OK ||
+		    dk_module_kill_at_to_import_names(&m) != DK_OK)
+			goto out;
+		if (cli_image_aliases(&m, &sink) != DK_OK)
+			goto out;
+	} else if (single) {
 		if (cli_load_module(single, single_kind, dll_pick, NULL, &m, NULL, &sink) != DK_OK)
 			goto out;
 		if (single_kind == CLI_IMAGE && cli_image_aliases(&m, &sink) != DK_OK)

@@ -810,9 +810,9 @@ static void entry_export(parser *p, size_t i)
 				perr(p, t->col, "unexpected %s after export name; attributes are upper case (%s)", d, kw);
 			else
 				perr(p, t->col,
-				     "unexpected %s after export name; expected @ordinal, NONAME, DATA, PRIVATE, "
-				     "CONSTANT, == name or EXPORTAS name",
-				     d);
+				     "unexpected %s after export name \"%s\" (one export per line); expected "
+				     "@ordinal, NONAME, DATA, PRIVATE, CONSTANT, == name or EXPORTAS name",
+				     d, e.name);
 			goto out;
 		}
 		i++;

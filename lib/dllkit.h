@@ -445,9 +445,25 @@ void dk_image_free(dk_image *info);
  * be NULL) with the reason.  Does nothing for other machines.  Returns
  * the number of exports decorated, or -1 (reported) on failure.
  */
-typedef void (*dk_undecided_fn)(void *ctx, const dk_export *e, const char *why);
+/* `plain_ret`: the function returns with a plain `ret` and reads no
+ * register argument (cdecl, or stdcall without arguments); else the code
+ * did not decide, for the reason `why`. */
+typedef void (*dk_undecided_fn)(void *ctx, const dk_export *e, bool plain_ret, const char *why);
+/*
+ * flags: DK_RECOVER_ALIASES, for an import library: where the code leaves
+ * a few decorations open that are all called the way the code behaves,
+ * add an export `dec == f` for each, so a caller compiled against either
+ * prototype imports "f": `f@0` beside a plain `ret` that reads no register
+ * (cdecl, or stdcall without arguments: with no arguments the same code);
+ * `f@N` and `f@(N-4)` for a `ret N` that returns its first stack argument
+ * (a pointer argument, or a structure returned through a hidden pointer);
+ * `@f@(N+4)` and `@f@(N+8)` for fastcall reading ECX only.  Those exports
+ * are still passed to `undecided`.  A .def to link the DLL from does not
+ * want these.
+ */
+enum { DK_RECOVER_ALIASES = 1 };
 long dk_image_recover_stdcall(dk_module *m, const void *data, size_t len, const char *name,
-			      dk_undecided_fn undecided, void *ctx, dk_sink *s);
+			      unsigned flags, dk_undecided_fn undecided, void *ctx, dk_sink *s);
 
 /* ------------------------------------------------------------------ */
 /* Reading import libraries                                             */

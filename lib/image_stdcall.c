@@ -1814,9 +1814,28 @@ static const char *fact_why(const facts *f, regfact r)
 	return f->unk_why[0] ? f->unk_why : "code it cannot follow";
 }
 
+/* Decorations the code allows but does not choose between, each called
+ * the same way as the code behaves (DK_RECOVER_ALIASES). */
+typedef struct alts {
+	bool plain_ret; /* a plain ret reading no register: cdecl or f@0 */
+	unsigned n;
+	char sym[2][300];
+} alts;
+
+/* A name too long for sym[] gets no alias (never a cut one). */
+static void alt(alts *a, const char *fmt, const char *name, unsigned n)
+{
+	if (a->n < 2) {
+		int w = snprintf(a->sym[a->n], sizeof a->sym[0], fmt, name, n);
+		if (w > 0 && (size_t)w < sizeof a->sym[0])
+			a->n++;
+	}
+}
+
 /* Decide one export: returns the decorated symbol (malloc'd), NULL with
- * `why` filled when undecided, or NULL with im->oom set. */
-static char *decide(img *im, const char *name, uint32_t rva, char *why, size_t whysz)
+ * `why` filled when undecided (and `a` the decorations left open), or
+ * NULL with im->oom set. */
+static char *decide(img *im, const char *name, uint32_t rva, char *why, size_t whysz, alts *a)
 {
 	facts f;
 	uint32_t at = rva;
@@ -1894,15 +1913,20 @@ static char *decide(img *im, const char *name, uint32_t rva, char *why, size_t w
 		snprintf(why, whysz,
 			 "ret %u, returning its first stack argument: a pointer (%s@%u), or a structure returned through a hidden pointer the decoration does not count (%s@%u)",
 			 n, name, n, name, n - 4);
+		alt(a, "%s@%u", name, n);
+		alt(a, "%s@%u", name, n - 4);
 	} else if (edx == R_READ) {
 		dk_buf_printf(&b, "@%s@%u", name, n + 8);
 	} else if (n > 0) {
 		if (edx != R_NONE)
 			snprintf(why, whysz, "ret %u, but whether EDX holds an argument is hidden by %s", n,
 				 fact_why(&f, edx));
-		else if (ecx == R_READ)
+		else if (ecx == R_READ) {
 			snprintf(why, whysz, "fastcall with ECX only and ret %u: @%s@%u or @%s@%u", n, name,
 				 n + 4, name, n + 8);
+			alt(a, "@%s@%u", name, n + 4);
+			alt(a, "@%s@%u", name, n + 8);
+		}
 		else if (ecx != R_NONE)
 			snprintf(why, whysz, "ret %u, but whether ECX holds an argument is hidden by %s", n,
 				 fact_why(&f, ecx));
@@ -1911,6 +1935,8 @@ static char *decide(img *im, const char *name, uint32_t rva, char *why, size_t w
 	} else if (ecx == R_READ) {
 		snprintf(why, whysz, "fastcall reading ECX only, with a plain ret: @%s@4 or @%s@8", name,
 			 name);
+		alt(a, "@%s@%u", name, 4);
+		alt(a, "@%s@%u", name, 8);
 	} else if (ecx != R_NONE || edx != R_NONE) {
 		snprintf(why, whysz,
 			 "returns with a plain ret: cdecl, stdcall with no arguments (%s@0) or fastcall (ECX/EDX hidden by %s)",
@@ -1918,6 +1944,8 @@ static char *decide(img *im, const char *name, uint32_t rva, char *why, size_t w
 	} else {
 		snprintf(why, whysz, "returns with a plain ret: cdecl, or stdcall with no arguments (%s@0)",
 			 name);
+		a->plain_ret = true;
+		alt(a, "%s@%u", name, 0);
 	}
 	if (b.len == 0) {
 		dk_buf_free(&b);
@@ -1946,10 +1974,16 @@ static int cmp_u32(const void *a, const void *b)
 }
 
 long dk_image_recover_stdcall(dk_module *m, const void *data, size_t len, const char *name,
-			      dk_undecided_fn undecided, void *ctx, dk_sink *s)
+			      unsigned flags, dk_undecided_fn undecided, void *ctx, dk_sink *s)
 {
 	img im;
 	long done = 0;
+	size_t nbefore = m->nexports;
+	struct pending {
+		size_t export;
+		char *sym;
+	} *more = NULL;
+	size_t nmore = 0;
 	dk_loc loc = dk_loc_file(name);
 
 	if (m->machine != DK_MACHINE_I386)
@@ -1962,6 +1996,9 @@ long dk_image_recover_stdcall(dk_module *m, const void *data, size_t len, const 
 	im.entries = malloc((m->nexports ? m->nexports : 1) * sizeof *im.entries);
 	if (!im.entries)
 		goto oom;
+	if ((flags & DK_RECOVER_ALIASES) &&
+	    !(more = malloc((m->nexports ? m->nexports : 1) * 2 * sizeof *more)))
+		goto oom;
 	for (size_t i = 0; i < m->nexports; i++)
 		if (!m->exports[i].forward && !(m->exports[i].flags & DK_EXPORT_DATA))
 			im.entries[im.nentries++] = m->exports[i].rva;
@@ -1972,6 +2009,7 @@ long dk_image_recover_stdcall(dk_module *m, const void *data, size_t len, const 
 		dk_export *e = &m->exports[i];
 		char why[256];
 		char *sym;
+		alts a;
 
 		if (!wants_decoration(e))
 			continue;
@@ -1981,7 +2019,8 @@ long dk_image_recover_stdcall(dk_module *m, const void *data, size_t len, const 
 				continue; /* data the reader did not mark: not ours to judge */
 		}
 		why[0] = '\0';
-		sym = decide(&im, e->name, e->rva, why, sizeof why);
+		memset(&a, 0, sizeof a);
+		sym = decide(&im, e->name, e->rva, why, sizeof why, &a);
 		if (im.oom) {
 			free(sym);
 			goto oom;
@@ -1989,15 +2028,44 @@ long dk_image_recover_stdcall(dk_module *m, const void *data, size_t len, const 
 		if (sym) {
 			e->internal = sym;
 			done++;
-		} else if (undecided) {
-			undecided(ctx, e, why);
+		} else {
+			for (unsigned k = 0; more && k < a.n; k++) {
+				if (!(more[nmore].sym = dk_strndup(a.sym[k], strlen(a.sym[k]))))
+					goto oom;
+				more[nmore++].export = i;
+			}
+			if (undecided)
+				undecided(ctx, e, a.plain_ret, why);
 		}
 	}
+	/* `f@0 == f` beside `f`: the symbol _f@0 importing "f"; added after
+	 * the walk, since dk_module_add may move the exports. */
+	for (size_t k = 0; k < nmore; k++) {
+		const dk_export *e = &m->exports[more[k].export];
+		dk_export x;
+
+		memset(&x, 0, sizeof x);
+		x.name = more[k].sym;
+		x.import_name = e->name;
+		x.origin = e->origin;
+		x.rva = e->rva;
+		x.hint = e->hint;
+		if (!dk_module_add(m, &x))
+			goto oom;
+	}
+	for (size_t k = 0; k < nmore; k++)
+		free(more[k].sym);
+	free(more);
 	free(im.entries);
 	free(im.sum);
 	free(im.s);
 	return done;
 oom:
+	while (m->nexports > nbefore)
+		dk_export_free(&m->exports[--m->nexports]);
+	for (size_t k = 0; k < nmore; k++)
+		free(more[k].sym);
+	free(more);
 	free(im.entries);
 	free(im.sum);
 	free(im.s);

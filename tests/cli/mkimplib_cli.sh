@@ -17,6 +17,7 @@ x86_64-w64-mingw32-gcc -shared -o some.dll "$api"
 
 refuse "unknown machine names the choices" 'unknown machine "vax": give i386, x86-64, arm64, arm64ec or arm' -m vax good.def
 refuse "a .def names no machine: error naming the choices" 'no machine: .*give -m i386, x86-64, arm64, arm64ec or arm' good.def
+refuse "--recover-stdcall with a .def" '^mkimplib: error: --recover-stdcall reads the code of one i386 DLL given alone; good\.def is not one' --recover-stdcall -m i386 good.def
 refuse "no DLL name" 'no DLL name: noname\.def has no LIBRARY or NAME line; give -D NAME' -m x86-64 noname.def
 refuse "two exports on one ordinal" 'ordinal 3 is given to both "a".*"b"' -m x86-64 clash.def
 refuse "more than 65535 exports" '65536 exports: a DLL cannot have more than 65535' -m x86-64 toomany.def

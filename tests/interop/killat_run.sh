@@ -25,6 +25,10 @@
 # prints "killat-ok" under Wine: 2 object variants x 2 DLL linkers x 2
 # formats x 2 client linkers.  Then the peer reference: a DLL linked with
 # `-Wl,--kill-at`, its .def from `--output-def`, `mkimplib -k` on that.
+# Then --recover-stdcall: the same objects linked with --kill-at (GNU ld,
+# lld), mkdef's decorations read from the code beside ld's --output-def,
+# and mkimplib --recover-stdcall libraries the clients link and run with
+# (and fail to link without).  The zlib-shaped DLL below gets one too.
 . "$(dirname "$0")/lib/harness.sh"
 cd "$T" || exit 1
 export LC_ALL=C
@@ -252,6 +256,64 @@ else
 fi
 
 # ---------------------------------------------------------------------------
+# --recover-stdcall: the DLL alone.  A DLL linked with --kill-at (by GNU ld
+# and by lld) has lost every @N; mkdef --recover-stdcall must give back the
+# decorations `ld --kill-at --output-def` wrote for the same objects (read
+# from the code: f = f@4, fast = @fast@8; plain and abc/get_counter, whose
+# code returns with a plain ret, stay as they are and are named in a note),
+# and mkimplib --recover-stdcall, without -k, must make import libraries a
+# stdcall client links against and runs with.
+for dl in gnu lld; do
+	qtag="i386 --recover-stdcall, DLL linked with --kill-at by $(linker_label $dl)"
+	qdir=$T/recover-$dl/dll
+	mkdir -p "$qdir" "$T/recover-$dl/lib"
+	if ! ${dl}_cc -O2 -shared -Wl,--kill-at -o "$qdir/k.dll" "$rdir/k.o" >"$qdir/link.log" 2>&1; then
+		fail "$qtag: links k.dll" "$(log_of "$qdir/link.log")"
+		continue
+	fi
+	if "$MKDEF" --recover-stdcall -o "$qdir/k.def" "$qdir/k.dll" 2>"$qdir/mkdef.err"; then
+		# name = internal pairs, ordinals and DATA left out, beside ld's.
+		pairs() { sed -n 's/^ *\([^ ;]*\) = \([^ ]*\).*/\1 = \2/p' "$1" | sort; }
+		pairs "$qdir/k.def" >"$qdir/got.txt"
+		pairs "$rdir/k.def" >"$qdir/want.txt"
+		# The code cannot tell stdcall without arguments from cdecl.
+		grep -v -e '^abc = ' -e '^get_counter = ' "$qdir/want.txt" >"$qdir/want-decidable.txt"
+		if cmp -s "$qdir/got.txt" "$qdir/want-decidable.txt"; then
+			ok "$qtag: mkdef writes ld --output-def's decorations ($(tr '\n' ',' <"$qdir/got.txt"))"
+		else
+			fail "$qtag: mkdef writes ld --output-def's decorations" "got $(tr '\n' ',' <"$qdir/got.txt"), want $(tr '\n' ',' <"$qdir/want-decidable.txt")"
+		fi
+		if grep -q 'keep their names: abc, get_counter, plain' "$qdir/mkdef.err"; then
+			ok "$qtag: the note names the exports left as they are"
+		else
+			fail "$qtag: the note names the exports left as they are" "$(log_of "$qdir/mkdef.err")"
+		fi
+	else
+		fail "$qtag: mkdef --recover-stdcall" "$(log_of "$qdir/mkdef.err")"
+	fi
+	qlibs=1
+	for format in short long; do
+		if "$MKIMPLIB" -m i386 --recover-stdcall --format $format -o "$T/recover-$dl/lib/k-$format.lib" "$qdir/k.dll" >"$qdir/implib-$format.log" 2>&1; then
+			ok "$qtag: mkimplib --recover-stdcall --format $format"
+		else
+			fail "$qtag: mkimplib --recover-stdcall --format $format" "$(log_of "$qdir/implib-$format.log")"
+			qlibs=
+		fi
+	done
+	[ -n "$qlibs" ] && client_cells "$qtag" "$qdir" "$T/recover-$dl/lib"
+	# What the option is for: from the DLL's names alone, the client
+	# does not link.
+	"$MKIMPLIB" -m i386 -o "$qdir/names-only.lib" "$qdir/k.dll" >"$qdir/names-only.log" 2>&1
+	if gnu_cc -o "$qdir/names-only.exe" "$T/obj/gcc-dllimport.o" "$T/obj/gcc-thunk.o" "$qdir/names-only.lib" >>"$qdir/names-only.log" 2>&1; then
+		fail "$qtag: without --recover-stdcall the client does not link" "it linked"
+	elif grep -q "undefined reference to \`_imp__f@4'" "$qdir/names-only.log"; then
+		ok "$qtag: without --recover-stdcall the client does not link (undefined _imp__f@4)"
+	else
+		fail "$qtag: without --recover-stdcall the client does not link" "$(log_of "$qdir/names-only.log")"
+	fi
+done
+
+# ---------------------------------------------------------------------------
 # zlib's naming shape: the 89 public functions of zlib 1.3.1 built with
 # ZLIB_WINAPI, same names and argument sizes (src/killat_zshape.h), as
 # zlibwapi.dll.  `mkdef -k --export-all` -> GNU ld and lld DLLs with sorted
@@ -361,6 +423,23 @@ else
 				fail "$name: runs under Wine, every name found" "$WINE_WHY"
 			fi
 		done
+		# From the DLL alone: mkimplib --recover-stdcall, a GNU ld client.
+		name="$dtag: mkimplib --recover-stdcall from the DLL alone, client by GNU ld"
+		dir=$ddir/run-recovered
+		mkdir -p "$dir"
+		cp "$ddir/zlibwapi.dll" "$dir/"
+		if ! "$MKIMPLIB" --recover-stdcall -o "$dir/z.lib" "$ddir/zlibwapi.dll" >"$dir/implib.log" 2>&1; then
+			fail "$name" "$(log_of "$dir/implib.log")"
+			continue
+		fi
+		link_step "$name: links" "$dir" gnu_cc -o c.exe "$zdir/client-gcc.o" "$dir/z.lib" || continue
+		if ! wine_ready i686; then
+			wine_unavailable "$name: runs under Wine" "$WINE_WHY"
+		elif run_wine "$dir" c.exe zshape-ok; then
+			ok "$name: runs under Wine"
+		else
+			fail "$name: runs under Wine" "$WINE_WHY"
+		fi
 	done
 	NAMES=$NAMES_SAVED
 fi

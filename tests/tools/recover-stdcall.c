@@ -28,10 +28,11 @@ typedef struct seen {
 	int oom;
 } seen;
 
-static void on_undecided(void *ctx, const dk_export *e, const char *why)
+static void on_undecided(void *ctx, const dk_export *e, bool plain_ret, const char *why)
 {
 	seen *s = ctx;
 	size_t i = (size_t)(e - s->m->exports);
+	(void)plain_ret; /* the reason says it too */
 	if (i < s->m->nexports && !s->why[i]) {
 		size_t n = strlen(why) + 1;
 		s->why[i] = malloc(n); /* strdup is not C11 */
@@ -93,7 +94,7 @@ int main(int argc, char **argv)
 		s.why = calloc(m.nexports + 1, sizeof *s.why);
 		if (!s.why)
 			return 1;
-		got = dk_image_recover_stdcall(&m, data, len, path, on_undecided, &s, &sink);
+		got = dk_image_recover_stdcall(&m, data, len, path, 0, on_undecided, &s, &sink);
 		if (got < 0 || s.oom) {
 			status = 1;
 		} else {

@@ -1044,8 +1044,9 @@ START_TEST(real_unsupported_statements_are_errors)
 	expect_error("/* c */\nEXPORTS\n a\n", "t.def:1:1: unknown statement \"/*\"");
 	reset();
 	/* An unprocessed template line: two names on one line. */
-	expect_error("EXPORTS\n@TEMPLATE@ f @1\n", "t.def:2:12: unexpected \"f\" after export name; expected @ordinal, "
-						   "NONAME, DATA, PRIVATE, CONSTANT, == name or EXPORTAS name");
+	expect_error("EXPORTS\n@TEMPLATE@ f @1\n",
+		     "t.def:2:12: unexpected \"f\" after export name \"@TEMPLATE@\" (one export per "
+		     "line); expected @ordinal, NONAME, DATA, PRIVATE, CONSTANT, == name or EXPORTAS name");
 }
 END_TEST
 
@@ -1130,11 +1131,12 @@ END_TEST
 START_TEST(error_unexpected_word_after_export)
 {
 	expect_error("EXPORTS\n foo bar\n",
-		     "t.def:2:6: unexpected \"bar\" after export name; expected @ordinal, NONAME, DATA, "
-		     "PRIVATE, CONSTANT, == name or EXPORTAS name");
+		     "t.def:2:6: unexpected \"bar\" after export name \"foo\" (one export per line); "
+		     "expected @ordinal, NONAME, DATA, PRIVATE, CONSTANT, == name or EXPORTAS name");
 	expect_error("EXPORTS\n foo \"bar\"\n",
-		     "t.def:2:6: unexpected quoted name \"bar\" after export name; expected @ordinal, "
-		     "NONAME, DATA, PRIVATE, CONSTANT, == name or EXPORTAS name");
+		     "t.def:2:6: unexpected quoted name \"bar\" after export name \"foo\" (one export "
+		     "per line); expected @ordinal, NONAME, DATA, PRIVATE, CONSTANT, == name or EXPORTAS "
+		     "name");
 	expect_error("EXPORTS\n foo @1 = bar\n",
 		     "t.def:2:9: unexpected '='; an export's '= internal name' comes right after its name");
 	expect_error("EXPORTS\n foo = bar = baz\n",

@@ -122,21 +122,24 @@ static void finish(image *im)
 
 typedef struct result {
 	char why[16][256];
+	bool plain[16];
 	const dk_module *m;
 	unsigned nundecided;
 } result;
 
-static void on_undecided(void *ctx, const dk_export *e, const char *why)
+static void on_undecided(void *ctx, const dk_export *e, bool plain_ret, const char *why)
 {
 	result *r = ctx;
 	size_t i = (size_t)(e - r->m->exports);
 	ck_assert_uint_lt(i, 16);
 	snprintf(r->why[i], sizeof r->why[i], "%s", why);
+	r->plain[i] = plain_ret;
 	r->nundecided++;
 }
 
-/* Read the image and recover; returns what dk_image_recover_stdcall returned. */
-static long run(image *im, dk_module *m, result *r)
+/* Read the image and recover with `flags`; returns what
+ * dk_image_recover_stdcall returned. */
+static long run_flags(image *im, dk_module *m, result *r, unsigned flags)
 {
 	unit_diags u = { { 0 }, { 0 }, 0 };
 	UNIT_SINK(s, u);
@@ -149,7 +152,12 @@ static long run(image *im, dk_module *m, result *r)
 	dk_image_free(&info);
 	memset(r, 0, sizeof *r);
 	r->m = m;
-	return dk_image_recover_stdcall(m, im->b, LEN, "t.dll", on_undecided, r, &s);
+	return dk_image_recover_stdcall(m, im->b, LEN, "t.dll", flags, on_undecided, r, &s);
+}
+
+static long run(image *im, dk_module *m, result *r)
+{
+	return run_flags(im, m, r, 0);
 }
 
 static const dk_export *find(const dk_module *m, const char *name)
@@ -240,6 +248,7 @@ START_TEST(fastcall)
 	decided(&m, "b_fast12", "@b_fast12@12");
 	decided(&m, "c_kill", "c_kill@4");
 	undecided(&m, &r, "d_ecx_only", "@d_ecx_only@4 or @d_ecx_only@8");
+	ck_assert(!r.plain[3]);
 	undecided(&m, &r, "e_ecx_stack", "@e_ecx_stack@8 or @e_ecx_stack@12");
 	undecided(&m, &r, "f_edx_only", "EDX but not ECX");
 	decided(&m, "g_setcc", "g_setcc@4");
@@ -259,6 +268,54 @@ START_TEST(cdecl_plain_ret)
 	code(&im, "cfunc", 0x00, CDECL, sizeof CDECL);
 	ck_assert_int_eq(run(&im, &m, &r), 0);
 	undecided(&m, &r, "cfunc", "plain ret: cdecl, or stdcall with no arguments (cfunc@0)");
+	ck_assert(r.plain[0]);
+	ck_assert_uint_eq(m.nexports, 1);
+	dk_module_free(&m);
+}
+END_TEST
+
+/* For an import library, each decoration the code leaves open and that is
+ * called the way the code behaves: `cfunc@0 == cfunc` beside a plain-ret
+ * function reading no register; `@ecx@4` and `@ecx@8` beside one reading
+ * ECX only; `parg@8` and `parg@4` beside a `ret 8` returning its first
+ * stack argument; nothing beside a decided one or one whose rets disagree. */
+START_TEST(recover_aliases)
+{
+	image im;
+	dk_module m;
+	result r;
+	static const unsigned char ecx_only[] = { 0x89, 0xc8, 0xc3 };
+	/* mov eax,[esp+4]; ret 8 */
+	static const unsigned char parg[] = { 0x8b, 0x44, 0x24, 0x04, 0xc2, 0x08, 0x00 };
+	/* cmp dword [esp+4],0; je +3; ret 4; ret 8 */
+	static const unsigned char disagree[] = { 0x83, 0x7c, 0x24, 0x04, 0x00, 0x74, 0x03,
+						  0xc2, 0x04, 0x00, 0xc2, 0x08, 0x00 };
+	init(&im);
+	code(&im, "cfunc", 0x00, CDECL, sizeof CDECL);
+	code(&im, "ecx", 0x10, ecx_only, sizeof ecx_only);
+	code(&im, "sfunc", 0x20, STD8, sizeof STD8);
+	code(&im, "parg", 0x30, parg, sizeof parg);
+	code(&im, "two", 0x40, disagree, sizeof disagree);
+	ck_assert_int_eq(run_flags(&im, &m, &r, DK_RECOVER_ALIASES), 1);
+	ck_assert_uint_eq(r.nundecided, 4);
+	ck_assert_uint_eq(m.nexports, 5 + 5);
+	static const char *const pairs[][2] = { { "cfunc@0", "cfunc" }, { "@ecx@4", "ecx" },
+						{ "@ecx@8", "ecx" },	 { "parg@8", "parg" },
+						{ "parg@4", "parg" } };
+	for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
+		const dk_export *a = find(&m, pairs[i][0]);
+		ck_assert_str_eq(a->import_name, pairs[i][1]);
+		ck_assert_ptr_null(a->internal);
+		ck_assert_uint_eq(a->ordinal, 0);
+	}
+	ck_assert_int_lt(dk_module_find(&m, "sfunc@0"), 0);
+	ck_assert_ptr_null(find(&m, "cfunc")->internal);
+	ck_assert_ptr_null(find(&m, "two")->internal);
+	decided(&m, "sfunc", "sfunc@8");
+	dk_module_free(&m);
+	/* Without the flag, nothing is added. */
+	ck_assert_int_eq(run(&im, &m, &r), 1);
+	ck_assert_uint_eq(m.nexports, 5);
 	dk_module_free(&m);
 }
 END_TEST
@@ -357,7 +414,7 @@ START_TEST(truncated_and_outside)
 	e->flags &= ~(unsigned)DK_EXPORT_DATA;
 	memset(&r, 0, sizeof r);
 	r.m = &m;
-	ck_assert_int_eq(dk_image_recover_stdcall(&m, im.b, LEN, "t.dll", on_undecided, &r, NULL), 0);
+	ck_assert_int_eq(dk_image_recover_stdcall(&m, im.b, LEN, "t.dll", 0, on_undecided, &r, NULL), 0);
 	undecided(&m, &r, "c_nowhere", "lies in no section");
 	dk_module_free(&m);
 }
@@ -387,7 +444,7 @@ START_TEST(decorated_names_untouched)
 	/* a second pass changes nothing: never double-decorated */
 	memset(&r, 0, sizeof r);
 	r.m = &m;
-	ck_assert_int_eq(dk_image_recover_stdcall(&m, im.b, LEN, "t.dll", on_undecided, &r, NULL), 0);
+	ck_assert_int_eq(dk_image_recover_stdcall(&m, im.b, LEN, "t.dll", 0, on_undecided, &r, NULL), 0);
 	decided(&m, "plain", "plain@8");
 	dk_module_free(&m);
 }
@@ -407,7 +464,7 @@ START_TEST(other_machines_and_bad_bytes)
 	finish(&im);
 	dk_module_init(&m);
 	if (dk_read_image_mem(&m, NULL, im.b, LEN, "t.dll", &s) == DK_OK) {
-		ck_assert_int_eq(dk_image_recover_stdcall(&m, im.b, LEN, "t.dll", NULL, NULL, &s), 0);
+		ck_assert_int_eq(dk_image_recover_stdcall(&m, im.b, LEN, "t.dll", 0, NULL, NULL, &s), 0);
 		ck_assert_ptr_null(m.exports[0].internal);
 	}
 	dk_module_free(&m);
@@ -418,10 +475,10 @@ START_TEST(other_machines_and_bad_bytes)
 	ck_assert_int_eq(run(&im, &m, &r), 1);
 	free(m.exports[0].internal);
 	m.exports[0].internal = NULL;
-	ck_assert_int_eq(dk_image_recover_stdcall(&m, "MZ", 2, "t.dll", NULL, NULL, &s), -1);
+	ck_assert_int_eq(dk_image_recover_stdcall(&m, "MZ", 2, "t.dll", 0, NULL, NULL, &s), -1);
 	ck_assert_uint_eq(s.errors, 1);
 	ck_assert_ptr_nonnull(strstr(u.last, "not the i386 PE image"));
-	ck_assert_int_eq(dk_image_recover_stdcall(&m, NULL, 0, "t.dll", NULL, NULL, &s), -1);
+	ck_assert_int_eq(dk_image_recover_stdcall(&m, NULL, 0, "t.dll", 0, NULL, NULL, &s), -1);
 	dk_module_free(&m);
 }
 END_TEST
@@ -466,6 +523,7 @@ static Suite *suite(void)
 	tcase_add_test(t, stdcall_ret8);
 	tcase_add_test(t, fastcall);
 	tcase_add_test(t, cdecl_plain_ret);
+	tcase_add_test(t, recover_aliases);
 	tcase_add_test(t, thunks);
 	tcase_add_test(t, rets_disagree);
 	tcase_add_test(t, truncated_and_outside);
