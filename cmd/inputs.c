@@ -227,7 +227,6 @@ int cli_load_image_recover(const char *path, bool explain, bool aliases, dk_modu
 	undecided u;
 	long got;
 	int rc = DK_FAIL;
-	dk_dialect was;
 	size_t before;
 
 	memset(&img, 0, sizeof img);
@@ -247,30 +246,11 @@ int cli_load_image_recover(const char *path, bool explain, bool aliases, dk_modu
 			  dk_machine_name(m->machine));
 		goto out;
 	}
-	was = dk_i386_guess_dialect(m);
 	before = m->nexports;
 	got = dk_image_recover_stdcall(m, data, len, path, aliases ? DK_RECOVER_ALIASES : 0,
 				       on_undecided, &u, s);
 	if (got < 0)
 		goto out;
-	/* Recovered names come in GNU naming (`f = f@8`, `f@0 == f`); a DLL
-	 * that also exports link.exe's `_g@4` keeps that naming for all. */
-	m->dialect = was ? was : DK_DIALECT_GNU;
-	for (size_t i = 0; was == DK_DIALECT_MSVC && i < m->nexports; i++) {
-		dk_export *e = &m->exports[i];
-		char **p = i >= before ? &e->name : &e->internal, *d;
-		if (!*p || dk_i386_classify(*p) != DK_CC_PLAIN || !strchr(*p, '@'))
-			continue;
-		d = malloc(strlen(*p) + 2);
-		if (!d) {
-			dk_report(s, DK_ERROR, NULL, "out of memory");
-			goto out;
-		}
-		d[0] = '_';
-		strcpy(d + 1, *p);
-		free(*p);
-		*p = d;
-	}
 	if (!u.n[0] && !u.n[1] && !got) {
 		dk_report(s, DK_NOTE, &loc,
 			  "no export needed its @N back: none is an undecorated i386 function");

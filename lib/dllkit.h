@@ -438,7 +438,9 @@ void dk_image_free(dk_image *info);
  * takes arguments in ECX/EDX.  A recovered export keeps the name the DLL
  * exports and gets the decorated symbol as its internal name, written as
  * a .def in GNU naming: `f = f@12`, `g = @g@8` (what `ld --kill-at
- * --output-def` writes; mkimplib -k imports it as `_f@12` -> "f").
+ * --output-def` writes; mkimplib -k imports it as `_f@12` -> "f") -- or
+ * in link.exe's (`f = _f@12`) when m->dialect says so, or, unset, the
+ * DLL's own names show it (dk_i386_guess_dialect; m->dialect is set).
  * Names that are already decorated, C++ names, data, forwarders and
  * NONAME exports are left alone.  Every export that looks like code but
  * whose decoration the code does not decide is passed to `undecided` (may

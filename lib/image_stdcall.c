@@ -1967,6 +1967,22 @@ static bool wants_decoration(const dk_export *e)
 	return !strchr(e->name, '@') && e->name[0] != '?';
 }
 
+/* link.exe's naming puts the C underscore on stdcall names (`_f@8`);
+ * fastcall's `@f@8` is the same in both.  Frees `sym`. */
+static char *in_dialect(char *sym, bool msvc)
+{
+	char *r;
+	if (!sym || !msvc || sym[0] == '@')
+		return sym;
+	r = malloc(strlen(sym) + 2);
+	if (r) {
+		r[0] = '_';
+		strcpy(r + 1, sym);
+	}
+	free(sym);
+	return r;
+}
+
 static int cmp_u32(const void *a, const void *b)
 {
 	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
@@ -1985,9 +2001,15 @@ long dk_image_recover_stdcall(dk_module *m, const void *data, size_t len, const 
 	} *more = NULL;
 	size_t nmore = 0;
 	dk_loc loc = dk_loc_file(name);
+	bool msvc;
 
 	if (m->machine != DK_MACHINE_I386)
 		return 0;
+	/* A DLL that exports link.exe's `_g@4` beside the undecorated names
+	 * gets the rest in that naming too. */
+	if (!m->dialect)
+		m->dialect = dk_i386_guess_dialect(m);
+	msvc = m->dialect == DK_DIALECT_MSVC;
 	memset(&im, 0, sizeof im);
 	im.d = data;
 	im.len = data ? len : 0;
@@ -2021,6 +2043,8 @@ long dk_image_recover_stdcall(dk_module *m, const void *data, size_t len, const 
 		why[0] = '\0';
 		memset(&a, 0, sizeof a);
 		sym = decide(&im, e->name, e->rva, why, sizeof why, &a);
+		if (sym && !(sym = in_dialect(sym, msvc)))
+			im.oom = true;
 		if (im.oom) {
 			free(sym);
 			goto oom;
@@ -2030,7 +2054,9 @@ long dk_image_recover_stdcall(dk_module *m, const void *data, size_t len, const 
 			done++;
 		} else {
 			for (unsigned k = 0; more && k < a.n; k++) {
-				if (!(more[nmore].sym = dk_strndup(a.sym[k], strlen(a.sym[k]))))
+				more[nmore].sym =
+					in_dialect(dk_strndup(a.sym[k], strlen(a.sym[k])), msvc);
+				if (!more[nmore].sym)
 					goto oom;
 				more[nmore++].export = i;
 			}

@@ -450,6 +450,28 @@ START_TEST(decorated_names_untouched)
 }
 END_TEST
 
+/* A DLL that also exports link.exe's `_g@4` gets link.exe's naming for
+ * what is recovered (`_s@8`; fastcall is `@f@8` in both), aliases too. */
+START_TEST(msvc_naming)
+{
+	image im;
+	dk_module m;
+	result r;
+	init(&im);
+	code(&im, "_g@8", 0x00, STD8, sizeof STD8);
+	code(&im, "cfunc", 0x10, CDECL, sizeof CDECL);
+	code(&im, "fast", 0x20, FAST8, sizeof FAST8);
+	code(&im, "s", 0x30, STD8, sizeof STD8);
+	ck_assert_int_eq(run_flags(&im, &m, &r, DK_RECOVER_ALIASES), 2);
+	ck_assert_int_eq(m.dialect, DK_DIALECT_MSVC);
+	decided(&m, "s", "_s@8");
+	decided(&m, "fast", "@fast@8");
+	ck_assert_ptr_null(find(&m, "_g@8")->internal);
+	ck_assert_str_eq(find(&m, "_cfunc@0")->import_name, "cfunc");
+	dk_module_free(&m);
+}
+END_TEST
+
 START_TEST(other_machines_and_bad_bytes)
 {
 	image im;
@@ -524,6 +546,7 @@ static Suite *suite(void)
 	tcase_add_test(t, fastcall);
 	tcase_add_test(t, cdecl_plain_ret);
 	tcase_add_test(t, recover_aliases);
+	tcase_add_test(t, msvc_naming);
 	tcase_add_test(t, thunks);
 	tcase_add_test(t, rets_disagree);
 	tcase_add_test(t, truncated_and_outside);
