@@ -5,7 +5,7 @@
  *
  * One tab-separated line per export it looked at (named code exports whose
  * names are not decorated):
- *   NAME <TAB> DECORATED <TAB> -        decided: `f@12`, `@g@8`
+ *   NAME <TAB> DECORATED <TAB> -        decided: `f@12`, `@g@8` (GNU naming)
  *   NAME <TAB> ?         <TAB> WHY      undecided, and why
  * With several files each line starts with FILE <TAB>.  Errors go to
  * stderr; the exit status is 1 when any file could not be read.
@@ -104,8 +104,13 @@ int main(int argc, char **argv)
 					continue;
 				if (argc > 2)
 					printf("%s\t", path);
+				/* GNU naming always: a DLL whose own names
+				 * are link.exe's gets `_f@12` for `f@12`. */
 				if (e->internal)
-					printf("%s\t%s\t-\n", e->name, e->internal);
+					printf("%s\t%s\t-\n", e->name,
+					       m.dialect == DK_DIALECT_MSVC && e->internal[0] == '_'
+						       ? e->internal + 1
+						       : e->internal);
 				else
 					printf("%s\t?\t%s\n", e->name, s.why[i]);
 			}
