@@ -1,10 +1,12 @@
 /* common.c - diagnostics, @file response files, output: shared by the tools. */
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include "common.h"
 
 const char *progname = "dllkit";
@@ -230,33 +232,173 @@ bool cli_split_list(const char *arg, char ***v, size_t *n)
 	return true;
 }
 
-bool cli_write_output(const char *path, const char *data, size_t len)
+/* ---- output ---- */
+
+/*
+ * The outputs being written, for the signal handler: SIGINT, SIGTERM,
+ * SIGHUP (and SIGPIPE, SIGXFSZ) in the middle of a write remove the
+ * temporary files (and put back what a commit already replaced), then end
+ * the process by the same signal, as it would have ended without us.
+ */
+static dk_output *pending;
+static volatile sig_atomic_t npending;
+
+static void on_fatal_signal(int sig)
+{
+	int e = errno;
+	if (pending)
+		dk_output_cleanup(pending, (size_t)npending);
+	errno = e;
+	/* SA_RESETHAND restored the default action; the signal is blocked
+	 * until this handler returns, and then ends the process. */
+	raise(sig);
+}
+
+static void catch_fatal_signals(void)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGPIPE, SIGXFSZ };
+	static bool done;
+	struct sigaction sa, old;
+
+	if (done)
+		return;
+	done = true;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_fatal_signal;
+	sa.sa_flags = SA_RESETHAND;
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++)
+		sigaddset(&sa.sa_mask, sigs[i]);
+	for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++) {
+		/* A signal ignored from the start (nohup, a background job)
+		 * stays ignored. */
+		if (sigaction(sigs[i], NULL, &old) == 0 && old.sa_handler == SIG_IGN)
+			continue;
+		sigaction(sigs[i], &sa, NULL);
+	}
+}
+
+/* Standard output: the first error seen, and whether it was reported. */
+static int stdout_errno;
+static bool stdout_reported;
+
+bool cli_flush_stdout(void)
+{
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		return true;
+	if (!stdout_errno)
+		stdout_errno = errno;
+	return false;
+}
+
+int cli_exit_status(int status, int write_error)
+{
+	if (cli_flush_stdout())
+		return status;
+	if (!stdout_reported) {
+		if (stdout_errno)
+			cli_error("cannot write to standard output: %s", strerror(stdout_errno));
+		else
+			cli_error("cannot write to standard output");
+	}
+	return write_error;
+}
+
+bool cli_write_outputs(const char *path, const char *data, size_t len, const char *depfile,
+		       const cli_deps *deps)
 {
 	dk_sink s = cli_sink();
+	dk_output out[2];
+	char *dep = NULL;
+	size_t deplen = 0;
+	bool ok = false;
 
 	if (!path || strcmp(path, "-") == 0) {
-		if (fwrite(data, 1, len, stdout) != len || fflush(stdout) != 0) {
-			cli_error("cannot write to standard output: %s", strerror(errno));
+		if (fwrite(data, 1, len, stdout) != len || !cli_flush_stdout()) {
+			if (!stdout_errno)
+				stdout_errno = errno;
+			cli_error("cannot write to standard output: %s", strerror(stdout_errno));
+			stdout_reported = true;
 			return false;
 		}
 		return true;
 	}
-	return dk_write_file(path, data, len, true, NULL, &s) == DK_OK;
-}
-
-bool cli_write_depfile(const char *depfile, const char *target, const cli_deps *deps)
-{
-	char *text;
-	size_t len;
-	bool ok;
-
-	if (dk_depfile_text(target, (const char *const *)deps->v, deps->n, &text, &len) != DK_OK) {
+	if (depfile && dk_depfile_text(path, (const char *const *)deps->v, deps->n, &dep,
+				       &deplen) != DK_OK) {
 		cli_error("out of memory");
 		return false;
 	}
-	ok = cli_write_output(depfile, text, len);
-	free(text);
+	memset(out, 0, sizeof out);
+	pending = out;
+	catch_fatal_signals();
+	npending = 1;
+	if (dk_output_prepare(&out[0], path, data, len, true, &s) != DK_OK)
+		goto done;
+	if (depfile) {
+		npending = 2;
+		if (dk_output_prepare(&out[1], depfile, dep, deplen, true, &s) != DK_OK)
+			goto done;
+	}
+	ok = dk_output_commit(out, (size_t)npending, &s) == DK_OK;
+done:
+	dk_output_free(out, (size_t)npending);
+	npending = 0;
+	pending = NULL;
+	free(dep);
 	return ok;
+}
+
+bool cli_write_output(const char *path, const char *data, size_t len)
+{
+	return cli_write_outputs(path, data, len, NULL, NULL);
+}
+
+/* A regular file's identity (device and inode), when `path` names one. */
+static bool regular_file(const char *path, struct stat *st)
+{
+	return path && strcmp(path, "-") != 0 && stat(path, st) == 0 && S_ISREG(st->st_mode);
+}
+
+/* Does `path` (a `what`) name the file `out` names?  Says so when it does. */
+static bool same_file(const char *path, const char *what, const struct stat *out,
+		      const char *opt, const char *outpath)
+{
+	struct stat st;
+	dk_sink s = cli_sink();
+	dk_loc loc = dk_loc_file(path);
+
+	if (!regular_file(path, &st) || st.st_dev != out->st_dev || st.st_ino != out->st_ino)
+		return false;
+	dk_report(&s, DK_ERROR, &loc, "%s is the same as %s (%s %s)", what,
+		  strcmp(opt, "-o") == 0 ? "output file" : "depfile", opt, outpath);
+	return true;
+}
+
+bool cli_check_outputs(const char *output, const char *depfile, char *const *inputs,
+		       size_t ninputs, const cli_deps *rsp, const char *merge)
+{
+	struct stat st;
+
+	if (regular_file(output, &st)) {
+		for (size_t i = 0; i < ninputs; i++)
+			if (same_file(inputs[i], "input file", &st, "-o", output))
+				return false;
+		for (size_t i = 0; rsp && i < rsp->n; i++)
+			if (same_file(rsp->v[i], "response file", &st, "-o", output))
+				return false;
+	}
+	if (regular_file(depfile, &st)) {
+		for (size_t i = 0; i < ninputs; i++)
+			if (same_file(inputs[i], "input file", &st, "-M", depfile))
+				return false;
+		for (size_t i = 0; rsp && i < rsp->n; i++)
+			if (same_file(rsp->v[i], "response file", &st, "-M", depfile))
+				return false;
+		if (same_file(merge, "--merge file", &st, "-M", depfile) ||
+		    same_file(output, "output file", &st, "-M", depfile))
+			return false;
+	}
+	return true;
 }
 
 int cli_read_option(cli_read *r, int c, const char *arg)

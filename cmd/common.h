@@ -124,9 +124,32 @@ int cli_load_image_recover(const char *path, bool explain, bool aliases, dk_modu
  * (`alias = first`, a new ordinal).  dumpexports shows them as they are. */
 int cli_image_aliases(dk_module *m, dk_sink *s);
 
-/* Write `data` to `path` ("-" or NULL: stdout), atomically and only if changed. */
+/*
+ * Write `data` to `path` ("-" or NULL: stdout), atomically and only if
+ * changed (see dk_write_file), and, when `depfile` is given, a make rule
+ * "path: deps..." to it: both land or neither.  A signal in the middle
+ * leaves no temporary file.  Errors are printed.
+ */
+bool cli_write_outputs(const char *path, const char *data, size_t len, const char *depfile,
+		       const struct cli_deps *deps);
 bool cli_write_output(const char *path, const char *data, size_t len);
 
-/* Write a make rule "target: deps..." to `depfile`. */
-bool cli_write_depfile(const char *depfile, const char *target, const struct cli_deps *deps);
+/*
+ * Refuse to write over an input, as gcc does: `output` (-o) must not be
+ * one of the inputs or response files (rsp), nor `depfile` (-M) one of
+ * those, the --merge file or the output; compared as files (device and
+ * inode), so that links and other spellings are caught.  `output` may be
+ * the --merge file (mkdef rewrites its old .def).  Prints one error.
+ */
+bool cli_check_outputs(const char *output, const char *depfile, char *const *inputs,
+		       size_t ninputs, const struct cli_deps *rsp, const char *merge);
+
+/* Flush standard output; false (the error kept) when a write failed. */
+bool cli_flush_stdout(void);
+/*
+ * What main returns: `status`, or `write_error` when something written to
+ * standard output (a listing, --help, --version) was lost; that is said
+ * once, on standard error.
+ */
+int cli_exit_status(int status, int write_error);
 #endif

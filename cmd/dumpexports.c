@@ -759,7 +759,7 @@ static int compare(const char *old_path, const char *new_path, bool check, const
 	}
 	if (o->all_ordinals)
 		n += dc.moved;
-	fflush(stdout);
+	cli_flush_stdout();
 	if (dc.moved && !o->all_ordinals)
 		fprintf(stderr,
 			"dumpexports: note: %ld export%s moved to other ordinals; clients importing by name do not notice (--ordinals lists them)\n",
@@ -867,7 +867,7 @@ int main(int argc, char **argv)
 	for (int i = optind; i < nargs; i++) {
 		input in;
 		cap.first[0] = '\0';
-		fflush(stdout); /* what was listed comes before this file's errors */
+		cli_flush_stdout(); /* what was listed comes before this file's errors */
 		bool ok = input_read(&in, args[i], &o, &sink) == DK_OK;
 		if (!ok)
 			any_error = true;
@@ -901,14 +901,12 @@ int main(int argc, char **argv)
 	}
 	if (o.format == F_JSON)
 		fputs("\n  ]}\n", stdout);
-	if (fflush(stdout) != 0) {
-		cli_error("cannot write to standard output: %s", strerror(errno));
-		any_error = true;
-	}
 	status = any_error ? 2 : 0;
 out:
 	cli_read_free(&o.in);
 	cli_deps_free(&files);
 	cli_free_argv(nargs, args);
-	return status;
+	/* A listing or a difference lost on the way out is trouble (2), not
+	 * "different" (1). */
+	return cli_exit_status(status, 2);
 }

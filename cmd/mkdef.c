@@ -163,6 +163,9 @@ int main(int argc, char **argv)
 		cli_usage_error("--depfile needs -o FILE to name the rule's target");
 		goto out;
 	}
+	if (!cli_check_outputs(o.output, o.depfile, args + optind, (size_t)(nargs - optind), &deps,
+			       o.merge))
+		goto out;
 	cli_read_finish(&o.in);
 	st.explain = o.explain;
 	o.in.read.on_skip = on_skip;
@@ -271,9 +274,7 @@ int main(int argc, char **argv)
 			"mkdef: warning: nothing exported: every input is a runtime library "
 			"(--keep-runtime-libs exports from it)\n");
 	}
-	if (!cli_write_output(o.output, text, textlen))
-		goto out;
-	if (o.depfile && !cli_write_depfile(o.depfile, o.output, &deps))
+	if (!cli_write_outputs(o.output, text, textlen, o.depfile, &deps))
 		goto out;
 	status = 0;
 	goto out;
@@ -285,5 +286,5 @@ out:
 	cli_read_free(&o.in);
 	cli_deps_free(&deps);
 	cli_free_argv(nargs, args);
-	return status;
+	return cli_exit_status(status, 1);
 }

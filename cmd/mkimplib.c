@@ -145,6 +145,8 @@ int main(int argc, char **argv)
 		cli_usage_error("give the import library to write with -o FILE");
 		goto out;
 	}
+	if (!cli_check_outputs(output, depfile, args + optind, (size_t)(nargs - optind), &deps, NULL))
+		goto out;
 	if (machine) {
 		io.machine = dk_machine_from_name(machine);
 		if (!io.machine) {
@@ -274,9 +276,7 @@ int main(int argc, char **argv)
 
 	if (dk_implib_write(&m, &io, &data, &len, &sink) != DK_OK)
 		goto out;
-	if (!cli_write_output(output, data, len))
-		goto out;
-	if (depfile && !cli_write_depfile(depfile, output, &deps))
+	if (!cli_write_outputs(output, data, len, depfile, &deps))
 		goto out;
 	status = 0;
 	goto out;
@@ -289,5 +289,5 @@ out:
 	cli_read_free(&in);
 	cli_deps_free(&deps);
 	cli_free_argv(nargs, args);
-	return status;
+	return cli_exit_status(status, 1);
 }

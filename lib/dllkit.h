@@ -9,6 +9,7 @@
 #ifndef DLLKIT_H
 #define DLLKIT_H
 
+#include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -591,9 +592,55 @@ int dk_implib_write(const dk_module *m, const dk_implib_opts *o, char **out, siz
  * renamed over `path` on success.  When `only_if_changed` and the file already
  * holds exactly these bytes, it is left untouched and *changed is false.
  * On failure nothing at `path` is created or changed.
+ *
+ * Nothing is destroyed on the way: a symbolic link is written through (the
+ * file it names is replaced, the link stays); a file that is not a regular
+ * one (a character device such as /dev/null, a FIFO) is opened and written
+ * in place, as a compiler does; a folder is an error.
  */
 int dk_write_file(const char *path, const void *data, size_t len, bool only_if_changed,
 		  bool *changed, dk_sink *s);
+
+/*
+ * The same in two steps, for a run that writes several files (an import
+ * library and its depfile) which must all land or none.
+ *
+ * dk_output_prepare() writes the data to a new temporary file beside the
+ * target (or notes that the target already holds it, or that it is a
+ * device or FIFO to be written in place: `data` must then stay valid until
+ * the commit).  dk_output_commit() writes the in-place targets, then
+ * renames the temporary files over their targets, in order; when one
+ * fails, the targets already replaced get their old files back (a second
+ * name kept for each until the end) and new ones are removed.
+ * dk_output_free() removes temporary files still there and frees the rest.
+ *
+ * dk_output_cleanup() undoes what an interrupted run leaves: it removes the
+ * temporary files and, when the commit has begun but not ended, puts back
+ * the files already replaced.  It calls only unlink, rename and access, so
+ * it is async-signal-safe: a program's SIGINT/SIGTERM handler may call it on
+ * the outputs of a run at any moment from before their dk_output_prepare
+ * (once they are zeroed) to dk_output_free.
+ */
+typedef struct dk_output {
+	const char *path;   /* as given (kept, not copied), for messages */
+	char *target;       /* the file written: the path with symbolic links followed */
+	char *tmp;          /* the temporary file beside it */
+	char *bak;          /* during a commit: a second name of the file replaced */
+	const void *data;   /* for a target written in place */
+	size_t len;
+	int how;            /* what the commit does (internal) */
+	bool existed;       /* the target existed before */
+	bool changed;       /* after a commit: the target was written */
+	/* Set around each step, for dk_output_cleanup: the temporary name may
+	 * exist, the second name may exist, the rename has been asked for. */
+	volatile sig_atomic_t tmp_live, bak_live, renaming;
+} dk_output;
+
+int dk_output_prepare(dk_output *o, const char *path, const void *data, size_t len,
+		      bool only_if_changed, dk_sink *s);
+int dk_output_commit(dk_output *v, size_t n, dk_sink *s);
+void dk_output_cleanup(dk_output *v, size_t n);
+void dk_output_free(dk_output *v, size_t n);
 
 /* Read a whole file into a malloc'd buffer (NUL-terminated for convenience). */
 int dk_read_file(const char *path, char **data, size_t *len, dk_sink *s);
