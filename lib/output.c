@@ -439,6 +439,10 @@ void dk_output_cleanup(dk_output *v, size_t n)
 void dk_output_free(dk_output *v, size_t n)
 {
 	dk_output_cleanup(v, n);
+	/* Nothing left for a signal handler to do, before anything is freed. */
+	for (size_t i = 0; i < n; i++)
+		v[i].renaming = 0;
+	atomic_signal_fence(memory_order_seq_cst);
 	for (size_t i = 0; i < n; i++) {
 		free(v[i].target);
 		free(v[i].tmp);

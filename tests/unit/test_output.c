@@ -1,4 +1,5 @@
-/* test_output.c - atomic, write-if-changed output; reading files; depfiles. */
+/* test_output.c - atomic, write-if-changed output that destroys nothing (devices,
+ * FIFOs, symlinks, several outputs committed together); reading files; depfiles. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -6,6 +7,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 #include "unit.h"
@@ -295,9 +297,9 @@ START_TEST(new_file_mode_follows_umask)
 	umask_calls = 0;
 	ck_assert_int_eq(dk_write_file(path_in(NULL, "b"), "y", 1, true, NULL, &s), DK_OK);
 	ck_assert_uint_eq(umask_calls, 0);
-	umask(old);
-	/* The library leaves the process's umask as it found it. */
-	ck_assert_int_eq(umask(old), old);
+	/* The library left the process's umask as the test set it last. */
+	ck_assert_int_eq(umask(old), 027);
+	ck_assert_uint_eq(umask_calls, 1); /* that call, the test's */
 }
 END_TEST
 
@@ -334,23 +336,43 @@ END_TEST
 
 START_TEST(unwritable_folder_fails_cleanly)
 {
-	unit_diags u = { "", { 0 }, 0 };
-	UNIT_SINK(s, u);
 	char sub[512];
 	const char *p = path_in("ro", "out.def");
 	const char *old = path_in("ro", "old.def");
+	pid_t pid;
+	int st;
 
-	if (geteuid() == 0)
-		return; /* root writes anywhere: nothing to test */
 	snprintf(sub, sizeof sub, "%s/ro", dir);
 	ck_assert_int_eq(mkdir(sub, 0700), 0);
 	put(old, "old", 0644);
-	ck_assert_int_eq(chmod(sub, 0500), 0);
-	ck_assert_int_eq(dk_write_file(p, "x", 1, true, NULL, &s), DK_FAIL);
+	ck_assert_int_eq(chmod(sub, 0555), 0);
+	ck_assert_int_eq(chmod(dir, 0755), 0);
+	/* Root writes anywhere (as CI runs): the writer is a child that has
+	 * become nobody, so that the folder's mode applies to it. */
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		unit_diags u = { "", { 0 }, 0 };
+		UNIT_SINK(s, u);
+		int bad = 0;
+		if (geteuid() == 0 && (setgid(65534) != 0 || setuid(65534) != 0))
+			_exit(100);
+		if (dk_write_file(p, "x", 1, true, NULL, &s) != DK_FAIL)
+			bad |= 1;
+		/* An existing file is not changed either. */
+		if (dk_write_file(old, "new", 3, true, NULL, &s) != DK_FAIL)
+			bad |= 2;
+		if (s.errors != 2)
+			bad |= 4;
+		if (!strstr(u.last, old) || !strstr(u.last, strerror(EACCES)))
+			bad |= 8;
+		_exit(bad);
+	}
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+		      "the writer: status 0x%x (exit 100: could not become nobody; bits 1, 2: a "
+		      "write succeeded; 4: not two errors; 8: the message)", st);
 	ck_assert_int_eq(access(p, F_OK), -1);
-	/* An existing file is not changed either. */
-	ck_assert_int_eq(dk_write_file(old, "new", 3, true, NULL, &s), DK_FAIL);
-	ck_assert_uint_eq(s.errors, 2);
 	ck_assert_int_eq(entries(sub), 1);
 	assert_contents(old, "old", 3);
 	ck_assert_int_eq(chmod(sub, 0700), 0);
@@ -377,6 +399,314 @@ START_TEST(no_sink_is_fine)
 	const char *p = path_in("nonexistent", "out.def");
 	ck_assert_int_eq(dk_write_file(p, "x", 1, true, NULL, NULL), DK_FAIL);
 	ck_assert_int_eq(dk_write_file(path_in(NULL, "ok"), "x", 1, true, NULL, NULL), DK_OK);
+}
+END_TEST
+
+/* Any ".dllkit-" temporary file in `folder`? */
+static bool temp_in(const char *folder)
+{
+	DIR *d = opendir(folder);
+	struct dirent *e;
+	bool found = false;
+
+	ck_assert_ptr_nonnull(d);
+	while ((e = readdir(d)) != NULL)
+		if (strncmp(e->d_name, ".dllkit-", 8) == 0)
+			found = true;
+	closedir(d);
+	return found;
+}
+
+START_TEST(device_is_written_in_place)
+{
+	/* /dev/null is opened and written like a file, never replaced. */
+	unit_diags u = { "", { 0 }, 0 };
+	UNIT_SINK(s, u);
+	struct stat before, after;
+	bool changed = false;
+
+	ck_assert_int_eq(stat("/dev/null", &before), 0);
+	ck_assert(S_ISCHR(before.st_mode));
+	ck_assert_int_eq(dk_write_file("/dev/null", "EXPORTS\n", 8, true, &changed, &s), DK_OK);
+	ck_assert(changed);
+	ck_assert_uint_eq(u.count, 0);
+	ck_assert_int_eq(stat("/dev/null", &after), 0);
+	ck_assert(S_ISCHR(after.st_mode));
+	ck_assert_int_eq(after.st_ino, before.st_ino);
+	ck_assert(!temp_in("/dev"));
+}
+END_TEST
+
+START_TEST(full_device_fails_cleanly)
+{
+	unit_diags u = { "", { 0 }, 0 };
+	UNIT_SINK(s, u);
+	struct stat st;
+
+	if (access("/dev/full", W_OK) != 0)
+		return; /* no /dev/full here */
+	ck_assert_int_eq(dk_write_file("/dev/full", "x", 1, true, NULL, &s), DK_FAIL);
+	ck_assert_uint_eq(s.errors, 1);
+	ck_assert_str_eq(u.last, "/dev/full:0:0: cannot write: No space left on device");
+	ck_assert_int_eq(stat("/dev/full", &st), 0);
+	ck_assert(S_ISCHR(st.st_mode));
+	ck_assert(!temp_in("/dev"));
+}
+END_TEST
+
+START_TEST(fifo_is_written_in_place)
+{
+	unit_diags u = { "", { 0 }, 0 };
+	UNIT_SINK(s, u);
+	const char *fifo = path_in(NULL, "out.fifo");
+	const char *got = path_in(NULL, "got");
+	struct stat st;
+	pid_t pid;
+	int status;
+
+	ck_assert_int_eq(mkfifo(fifo, 0644), 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		/* The reader: copies what comes through the FIFO into `got`. */
+		char buf[4096];
+		ssize_t n;
+		int in = open(fifo, O_RDONLY), out = open(got, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		if (in < 0 || out < 0)
+			_exit(1);
+		while ((n = read(in, buf, sizeof buf)) > 0)
+			if (write(out, buf, (size_t)n) != n)
+				_exit(1);
+		_exit(n == 0 && close(out) == 0 ? 0 : 1);
+	}
+	ck_assert_int_eq(dk_write_file(fifo, "EXPORTS\n  f\n", 12, true, NULL, &s), DK_OK);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	assert_contents(got, "EXPORTS\n  f\n", 12);
+	ck_assert_int_eq(lstat(fifo, &st), 0);
+	ck_assert(S_ISFIFO(st.st_mode));
+	ck_assert_int_eq(entries(dir), 2);
+}
+END_TEST
+
+START_TEST(symlink_is_written_through)
+{
+	unit_diags u = { "", { 0 }, 0 };
+	UNIT_SINK(s, u);
+	const char *real = path_in(NULL, "real.def");
+	const char *link = path_in(NULL, "link.def");
+	char text[64];
+	ssize_t n;
+	bool changed;
+
+	put(real, "old", 0640);
+	ck_assert_int_eq(symlink("real.def", link), 0);
+	ck_assert_int_eq(dk_write_file(link, "new", 3, true, &changed, &s), DK_OK);
+	ck_assert(changed);
+	n = readlink(link, text, sizeof text - 1);
+	ck_assert_int_eq(n, 8);
+	text[n] = '\0';
+	ck_assert_str_eq(text, "real.def");
+	assert_contents(real, "new", 3);
+	/* The file's mode is kept, as for a file named directly. */
+	struct stat st;
+	ck_assert_int_eq(stat(real, &st), 0);
+	ck_assert_int_eq(st.st_mode & 07777, 0640);
+	/* Unchanged through the link: left alone. */
+	ck_assert_int_eq(dk_write_file(link, "new", 3, true, &changed, &s), DK_OK);
+	ck_assert(!changed);
+	ck_assert_int_eq(entries(dir), 2);
+}
+END_TEST
+
+START_TEST(symlink_chain_and_dangling_symlink)
+{
+	unit_diags u = { "", { 0 }, 0 };
+	UNIT_SINK(s, u);
+	char sub[512];
+	struct stat st;
+
+	snprintf(sub, sizeof sub, "%s/sub", dir);
+	ck_assert_int_eq(mkdir(sub, 0700), 0);
+	/* top -> sub/mid -> ../target (relative to the folder of each link) */
+	ck_assert_int_eq(symlink("../target", path_in("sub", "mid")), 0);
+	ck_assert_int_eq(symlink("sub/mid", path_in(NULL, "top")), 0);
+	ck_assert_int_eq(dk_write_file(path_in(NULL, "top"), "abc", 3, true, NULL, &s), DK_OK);
+	assert_contents(path_in(NULL, "target"), "abc", 3);
+	ck_assert_int_eq(lstat(path_in(NULL, "top"), &st), 0);
+	ck_assert(S_ISLNK(st.st_mode));
+	ck_assert_int_eq(lstat(path_in("sub", "mid"), &st), 0);
+	ck_assert(S_ISLNK(st.st_mode));
+	ck_assert(!temp_in(dir) && !temp_in(sub));
+	unlink(path_in("sub", "mid"));
+}
+END_TEST
+
+START_TEST(symlink_loop_fails_cleanly)
+{
+	unit_diags u = { "", { 0 }, 0 };
+	UNIT_SINK(s, u);
+	const char *a = path_in(NULL, "a"), *b = path_in(NULL, "b");
+	struct stat st;
+
+	ck_assert_int_eq(symlink("b", a), 0);
+	ck_assert_int_eq(symlink("a", b), 0);
+	ck_assert_int_eq(dk_write_file(a, "x", 1, true, NULL, &s), DK_FAIL);
+	ck_assert_uint_eq(s.errors, 1);
+	ck_assert_ptr_nonnull(strstr(u.last, strerror(ELOOP)));
+	ck_assert_int_eq(lstat(a, &st), 0);
+	ck_assert(S_ISLNK(st.st_mode));
+	ck_assert_int_eq(entries(dir), 2);
+}
+END_TEST
+
+START_TEST(magic_link_to_a_deleted_file)
+{
+	/* /proc/self/fd/N of a file deleted since: its link text names no
+	 * file; the kernel's way through it is taken (written in place). */
+	unit_diags u = { "", { 0 }, 0 };
+	UNIT_SINK(s, u);
+	const char *p = path_in(NULL, "gone");
+	char fdpath[64], buf[16] = { 0 };
+	int fd;
+
+	put(p, "old contents", 0644);
+	fd = open(p, O_RDONLY);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(unlink(p), 0);
+	snprintf(fdpath, sizeof fdpath, "/proc/self/fd/%d", fd);
+	if (access(fdpath, F_OK) != 0) {
+		close(fd);
+		return; /* no /proc */
+	}
+	ck_assert_int_eq(dk_write_file(fdpath, "new", 3, true, NULL, &s), DK_OK);
+	ck_assert_int_eq(pread(fd, buf, sizeof buf - 1, 0), 3);
+	ck_assert_str_eq(buf, "new");
+	close(fd);
+	ck_assert_int_eq(entries(dir), 0);
+}
+END_TEST
+
+START_TEST(owner_is_kept)
+{
+	/* Root rewriting another user's file gives it back to that user. */
+	unit_diags u = { "", { 0 }, 0 };
+	UNIT_SINK(s, u);
+	const char *p = path_in(NULL, "theirs.def");
+	struct stat st;
+
+	if (geteuid() != 0)
+		return; /* only root can give a file away */
+	put(p, "old", 0644);
+	ck_assert_int_eq(chown(p, 65534, 65534), 0);
+	ck_assert_int_eq(dk_write_file(p, "new", 3, true, NULL, &s), DK_OK);
+	ck_assert_int_eq(stat(p, &st), 0);
+	ck_assert_int_eq(st.st_uid, 65534);
+	ck_assert_int_eq(st.st_gid, 65534);
+	ck_assert_int_eq(st.st_mode & 07777, 0644);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* dk_output_prepare / commit / cleanup                                 */
+/* ------------------------------------------------------------------ */
+
+START_TEST(commit_writes_all)
+{
+	unit_diags u = { "", { 0 }, 0 };
+	UNIT_SINK(s, u);
+	dk_output o[3];
+	struct stat before, after;
+
+	put(path_in(NULL, "same"), "same", 0644);
+	age(path_in(NULL, "same"));
+	ck_assert_int_eq(stat(path_in(NULL, "same"), &before), 0);
+	put(path_in(NULL, "old"), "old", 0644);
+	ck_assert_int_eq(dk_output_prepare(&o[0], path_in(NULL, "new"), "n", 1, true, &s), DK_OK);
+	ck_assert_int_eq(dk_output_prepare(&o[1], path_in(NULL, "same"), "same", 4, true, &s), DK_OK);
+	ck_assert_int_eq(dk_output_prepare(&o[2], path_in(NULL, "old"), "changed", 7, true, &s),
+			 DK_OK);
+	ck_assert_int_eq(entries(dir), 4); /* same, old, and two temporary files */
+	ck_assert_int_eq(dk_output_commit(o, 3, &s), DK_OK);
+	ck_assert(o[0].changed && !o[1].changed && o[2].changed);
+	dk_output_free(o, 3);
+	assert_contents(path_in(NULL, "new"), "n", 1);
+	assert_contents(path_in(NULL, "old"), "changed", 7);
+	ck_assert_int_eq(stat(path_in(NULL, "same"), &after), 0);
+	ck_assert_int_eq(after.st_mtim.tv_sec, before.st_mtim.tv_sec);
+	ck_assert_int_eq(entries(dir), 3);
+	ck_assert_uint_eq(u.count, 0);
+}
+END_TEST
+
+START_TEST(failed_commit_puts_everything_back)
+{
+	/* The second rename fails (its target became a folder): the first
+	 * file is back, the very file it was (same inode), and a first file
+	 * that did not exist before is gone again. */
+	unit_diags u = { "", { 0 }, 0 };
+	UNIT_SINK(s, u);
+	const char *a = path_in(NULL, "a.lib"), *fresh = path_in(NULL, "fresh.lib");
+	const char *b = path_in(NULL, "b.d");
+	dk_output o[3];
+	struct stat before, after;
+
+	put(a, "old library", 0644);
+	ck_assert_int_eq(stat(a, &before), 0);
+	put(b, "old depfile", 0644);
+	ck_assert_int_eq(dk_output_prepare(&o[0], a, "new library", 11, true, &s), DK_OK);
+	ck_assert_int_eq(dk_output_prepare(&o[1], fresh, "fresh", 5, true, &s), DK_OK);
+	ck_assert_int_eq(dk_output_prepare(&o[2], b, "new depfile", 11, true, &s), DK_OK);
+	ck_assert_int_eq(unlink(b), 0);
+	ck_assert_int_eq(mkdir(b, 0700), 0);
+	ck_assert_int_eq(dk_output_commit(o, 3, &s), DK_FAIL);
+	ck_assert_uint_eq(s.errors, 1);
+	ck_assert_ptr_nonnull(strstr(u.last, b));
+	dk_output_free(o, 3);
+	assert_contents(a, "old library", 11);
+	ck_assert_int_eq(stat(a, &after), 0);
+	ck_assert_int_eq(after.st_ino, before.st_ino);
+	ck_assert_int_eq(access(fresh, F_OK), -1);
+	ck_assert_int_eq(entries(dir), 2); /* a.lib and the folder b.d: nothing else */
+	rmdir(b);
+}
+END_TEST
+
+START_TEST(failed_prepare_leaves_nothing)
+{
+	unit_diags u = { "", { 0 }, 0 };
+	UNIT_SINK(s, u);
+	dk_output o[2];
+
+	put(path_in(NULL, "out"), "old", 0644);
+	ck_assert_int_eq(dk_output_prepare(&o[0], path_in(NULL, "out"), "new", 3, true, &s), DK_OK);
+	ck_assert_int_eq(dk_output_prepare(&o[1], path_in("nodir", "out.d"), "d", 1, true, &s),
+			 DK_FAIL);
+	dk_output_free(o, 2);
+	assert_contents(path_in(NULL, "out"), "old", 3);
+	ck_assert_int_eq(entries(dir), 1);
+}
+END_TEST
+
+START_TEST(cleanup_removes_the_temporary_files)
+{
+	/* What a signal handler calls: the temporary files go, the targets
+	 * stay as they were; dk_output_free afterwards is harmless. */
+	unit_diags u = { "", { 0 }, 0 };
+	UNIT_SINK(s, u);
+	dk_output o[2];
+
+	memset(o, 0, sizeof o);
+	dk_output_cleanup(o, 2); /* zeroed, not prepared yet: nothing to do */
+	put(path_in(NULL, "out"), "old", 0644);
+	ck_assert_int_eq(dk_output_prepare(&o[0], path_in(NULL, "out"), "new", 3, true, &s), DK_OK);
+	ck_assert_int_eq(dk_output_prepare(&o[1], path_in(NULL, "out.d"), "d", 1, true, &s), DK_OK);
+	ck_assert_int_eq(entries(dir), 3);
+	dk_output_cleanup(o, 2);
+	ck_assert_int_eq(entries(dir), 1);
+	assert_contents(path_in(NULL, "out"), "old", 3);
+	dk_output_free(o, 2);
+	ck_assert_int_eq(entries(dir), 1);
 }
 END_TEST
 
@@ -527,6 +857,22 @@ static Suite *suite(void)
 	tcase_add_test(t, unwritable_folder_fails_cleanly);
 	tcase_add_test(t, target_that_is_a_folder_fails_cleanly);
 	tcase_add_test(t, no_sink_is_fine);
+	tcase_add_test(t, device_is_written_in_place);
+	tcase_add_test(t, full_device_fails_cleanly);
+	tcase_add_test(t, fifo_is_written_in_place);
+	tcase_add_test(t, symlink_is_written_through);
+	tcase_add_test(t, symlink_chain_and_dangling_symlink);
+	tcase_add_test(t, symlink_loop_fails_cleanly);
+	tcase_add_test(t, magic_link_to_a_deleted_file);
+	tcase_add_test(t, owner_is_kept);
+	suite_add_tcase(s, t);
+
+	t = tcase_create("commit");
+	tcase_add_checked_fixture(t, make_dir, remove_dir);
+	tcase_add_test(t, commit_writes_all);
+	tcase_add_test(t, failed_commit_puts_everything_back);
+	tcase_add_test(t, failed_prepare_leaves_nothing);
+	tcase_add_test(t, cleanup_removes_the_temporary_files);
 	suite_add_tcase(s, t);
 
 	t = tcase_create("read");
