@@ -20,10 +20,10 @@ api=$FIX/mingw64/api.o
 
 no_temp() { ! ls -a "${1:-.}" | grep -q '^\.dllkit-'; }
 
-# run NAME CMD...: run it with a timeout (a FIFO nobody opens must not hang
-# the suite); status in $rc, standard error in run.err.
+# run CMD...: run it with a timeout (a FIFO nobody opens must not hang the
+# suite); status in $rc, standard error in run.err.
 run() {
-	timeout 120 "${@:2}" >run.out 2>run.err
+	timeout 120 "$@" >run.out 2>run.err
 	rc=$?
 }
 
@@ -40,13 +40,13 @@ nodes=no
 if mknod null c 1 3 2>/dev/null && mknod full c 1 7 2>/dev/null; then nodes=yes; fi
 dev_ok=no
 if [ $nodes = yes ]; then
-	run x "$MKDEF" -o null "$api"
+	run "$MKDEF" -o null "$api"
 	r1=$rc; c1=$([ -c null ] && echo c)
-	run x "$MKIMPLIB" -m x86-64 -o null api.def
+	run "$MKIMPLIB" -m x86-64 -o null api.def
 	if [ $r1 = 0 ] && [ "$c1" = c ] && [ $rc = 0 ] && [ -c null ] && no_temp; then
 		ok "-o a character device writes into it, the node stays (mkdef, mkimplib)"; dev_ok=yes
 	else fail "-o a character device writes into it" "exit $r1/$rc, now: $(ls -l null)"; fi
-	run x "$MKDEF" -o full "$api"
+	run "$MKDEF" -o full "$api"
 	if [ $rc = 1 ] && [ -c full ] && one_line "-o a full device" '^full: error: cannot write: No space left on device$' && no_temp; then
 		ok "-o a full device: exit 1, one message, the node stays"
 	elif [ $rc != 1 ] || [ ! -c full ]; then fail "-o a full device" "exit $rc, now: $(ls -l full)"; fi
@@ -54,12 +54,12 @@ else
 	skip "-o a character device" "mknod is not allowed here"
 fi
 if [ $dev_ok = yes ]; then
-	run x "$MKDEF" -o /dev/null "$api"; r1=$rc
-	run x "$MKIMPLIB" -m x86-64 -o /dev/null -M null.d api.def
+	run "$MKDEF" -o /dev/null "$api"; r1=$rc
+	run "$MKIMPLIB" -m x86-64 -o /dev/null -M null.d api.def
 	if [ $r1 = 0 ] && [ $rc = 0 ] && [ -c /dev/null ] && no_temp /dev && grep -q '^/dev/null: ' null.d; then
 		ok "-o /dev/null: /dev/null stays a character device (and the depfile lands)"
 	else fail "-o /dev/null" "exit $r1/$rc, $(ls -l /dev/null)"; fi
-	run x "$MKIMPLIB" -m x86-64 -o /dev/full api.def
+	run "$MKIMPLIB" -m x86-64 -o /dev/full api.def
 	[ $rc = 1 ] && [ -c /dev/full ] && one_line "-o /dev/full" '^/dev/full: error: cannot write: No space left on device$' &&
 		ok "-o /dev/full: exit 1 with one message, /dev/full stays"
 fi
@@ -72,7 +72,7 @@ fifo_case() {
 	mkfifo out.fifo
 	timeout 120 cat out.fifo >got &
 	local reader=$!
-	run x "$@"
+	run "$@"
 	if [ -p out.fifo ]; then wait $reader; else kill $reader 2>/dev/null; wait $reader 2>/dev/null; fi
 	if [ $rc = 0 ] && [ -p out.fifo ] && cmp -s got "$ref" && no_temp; then ok "$name"
 	else fail "$name" "exit $rc ($(head -1 run.err)), out.fifo: $(stat -c %F out.fifo), $(wc -c <got) bytes read"; fi
@@ -86,10 +86,10 @@ grep -q '^out.fifo: ' fifo.d 2>/dev/null && ok "-o a FIFO with -M: the depfile n
 # A pipe reached through /proc/self/fd: a link whose text is no path.  Only
 # once that works is /dev/stdout (a link to it) tried: a tool that renames
 # over the name would replace the system's /dev/stdout.
-run x bash -c "set -o pipefail; \"$MKDEF\" --library api.dll -o /proc/self/fd/1 \"$api\" | cat >got"
+run bash -c "set -o pipefail; \"$MKDEF\" --library api.dll -o /proc/self/fd/1 \"$api\" | cat >got"
 if [ $rc = 0 ] && cmp -s got api.ref; then
 	ok "-o /proc/self/fd/1 (a pipe) is written in place"
-	run x bash -c "set -o pipefail; \"$MKDEF\" --library api.dll -o /dev/stdout \"$api\" | cat >got"
+	run bash -c "set -o pipefail; \"$MKDEF\" --library api.dll -o /dev/stdout \"$api\" | cat >got"
 	[ $rc = 0 ] && cmp -s got api.ref && [ -L /dev/stdout ] && ok "-o /dev/stdout (a pipe) is written in place" ||
 		fail "-o /dev/stdout (a pipe) is written in place" "exit $rc: $(head -2 run.err)"
 else fail "-o /proc/self/fd/1 (a pipe) is written in place" "exit $rc: $(head -2 run.err)"; fi
@@ -98,12 +98,12 @@ else fail "-o /proc/self/fd/1 (a pipe) is written in place" "exit $rc: $(head -2
 
 printf 'old\n' >real.def
 ln -s real.def link.def
-run x "$MKDEF" --library api.dll -o link.def "$api"
+run "$MKDEF" --library api.dll -o link.def "$api"
 if [ $rc = 0 ] && [ -L link.def ] && [ "$(readlink link.def)" = real.def ] && cmp -s real.def api.ref; then
 	ok "-o a symlink: the link stays, the file it names gets the output"
 else fail "-o a symlink" "exit $rc, link.def: $(stat -c %F link.def), real.def: $(head -1 real.def)"; fi
 touch -d '2001-01-01 00:00:00' real.def
-run x "$MKDEF" --library api.dll -o link.def "$api"
+run "$MKDEF" --library api.dll -o link.def "$api"
 [ "$(stat -c %Y real.def)" = "$(date -d '2001-01-01 00:00:00' +%s)" ] && [ -L link.def ] &&
 	ok "-o a symlink to an unchanged file: nothing is touched" || fail "-o a symlink to an unchanged file" "rewritten"
 
@@ -111,24 +111,24 @@ mkdir -p sub/deeper
 printf 'old\n' >sub/deeper/lib.a
 ln -s deeper/lib.a sub/rel1      # relative to the link's own folder
 ln -s sub/rel1 rel2
-run x "$MKIMPLIB" -m x86-64 -o rel2 -M rel2.d api.def
+run "$MKIMPLIB" -m x86-64 -o rel2 -M rel2.d api.def
 if [ $rc = 0 ] && [ -L rel2 ] && [ -L sub/rel1 ] && cmp -s sub/deeper/lib.a api.ref.lib && no_temp sub/deeper && no_temp; then
 	ok "-o a chain of relative symlinks (mkimplib): written through to the last file"
 else fail "-o a chain of relative symlinks" "exit $rc $(head -1 run.err); rel2: $(stat -c %F rel2)"; fi
 
 ln -s newdir-file.def dangling.def
-run x "$MKDEF" --library api.dll -o dangling.def "$api"
+run "$MKDEF" --library api.dll -o dangling.def "$api"
 [ $rc = 0 ] && [ -L dangling.def ] && cmp -s newdir-file.def api.ref && ok "-o a dangling symlink creates the file it names" ||
 	fail "-o a dangling symlink creates the file it names" "exit $rc, $(stat -c %F dangling.def)"
 
 printf 'old dep\n' >real.d
 ln -s real.d link.d
-run x "$MKDEF" -o plain.def -M link.d "$api"
+run "$MKDEF" -o plain.def -M link.d "$api"
 [ $rc = 0 ] && [ -L link.d ] && grep -q '^plain.def: ' real.d && ok "-M a symlink: written through" ||
 	fail "-M a symlink: written through" "exit $rc, link.d: $(stat -c %F link.d)"
 
 ln -s loop.def loop.def
-run x "$MKDEF" -o loop.def "$api"
+run "$MKDEF" -o loop.def "$api"
 if [ $rc = 1 ] && [ -L loop.def ] && no_temp && one_line "-o a symlink loop" '^loop.def: error: cannot write: Too many levels of symbolic links$'; then
 	ok "-o a symlink loop: refused, the link stays"
 elif [ $rc != 1 ] || [ ! -L loop.def ]; then fail "-o a symlink loop" "exit $rc, loop.def: $(stat -c %F loop.def)"; fi
@@ -143,46 +143,46 @@ refused() {
 	elif [ $rc != 1 ] || ! cmp -s "$file" "$file.orig"; then fail "$name" "exit $rc, $file changed: $(cmp "$file" "$file.orig" 2>&1 | head -1)"; fi
 	cp "$file.orig" "$file"
 }
-run x "$MKDEF" -o in.o in.o
+run "$MKDEF" -o in.o in.o
 refused "mkdef -o a.o a.o: refused, the input kept" in.o '^in.o: error: input file is the same as output file \(-o in.o\)$'
-run x "$MKDEF" -o ./in.o "$T/in.o"
+run "$MKDEF" -o ./in.o "$T/in.o"
 refused "-o the input spelled otherwise: refused" in.o 'input file is the same as output file \(-o \./in\.o\)$'
 ln -s in.o in-link.o
-run x "$MKDEF" -o in-link.o in.o
+run "$MKDEF" -o in-link.o in.o
 refused "-o a symlink to the input: refused" in.o 'input file is the same as output file \(-o in-link\.o\)$'
 ln in.o in-hard.o
-run x "$MKDEF" -o in-hard.o in.o
+run "$MKDEF" -o in-hard.o in.o
 refused "-o a hard link of the input: refused" in.o 'input file is the same as output file \(-o in-hard\.o\)$'
 printf 'in.o\n' >in.rsp
 cp in.rsp in.rsp.orig
-run x "$MKDEF" -o in.o @in.rsp
+run "$MKDEF" -o in.o @in.rsp
 refused "-o an input named in a response file: refused" in.o '^in.o: error: input file is the same as output file'
-run x "$MKDEF" -o in.rsp @in.rsp
+run "$MKDEF" -o in.rsp @in.rsp
 refused "-o the response file itself: refused" in.rsp '^in.rsp: error: response file is the same as output file \(-o in.rsp\)$'
-run x "$MKDEF" -o x.def -M in.o in.o
+run "$MKDEF" -o x.def -M in.o in.o
 refused "-M the input: refused" in.o '^in.o: error: input file is the same as depfile \(-M in.o\)$'
 [ ! -e x.def ] && ok "-M the input: no output written either" || fail "-M the input: no output written either" "x.def exists"
 cp api.def old.def
 cp old.def old.def.orig
-run x "$MKDEF" --merge old.def -o new.def -M old.def "$api"
+run "$MKDEF" --merge old.def -o new.def -M old.def "$api"
 refused "-M the --merge file: refused" old.def '^old.def: error: --merge file is the same as depfile \(-M old.def\)$'
 cp api.def same.def
 cp same.def same.def.orig
-run x "$MKDEF" -o same.def -M same.def "$api"
+run "$MKDEF" -o same.def -M same.def "$api"
 refused "-M the output: refused" same.def '^same.def: error: output file is the same as depfile \(-M same.def\)$'
 cp api.def g.def
 cp g.def g.def.orig
-run x "$MKIMPLIB" -m x86-64 -o g.def g.def
+run "$MKIMPLIB" -m x86-64 -o g.def g.def
 refused "mkimplib -o X.def X.def: refused" g.def '^g.def: error: input file is the same as output file \(-o g.def\)$'
-run x "$MKIMPLIB" -m x86-64 -o g.lib -M g.def g.def
+run "$MKIMPLIB" -m x86-64 -o g.lib -M g.def g.def
 refused "mkimplib -M the input: refused" g.def '^g.def: error: input file is the same as depfile \(-M g.def\)$'
 cp api.ref.lib lib.lib
 cp lib.lib lib.lib.orig
-run x "$MKIMPLIB" -o lib.lib lib.lib
+run "$MKIMPLIB" -o lib.lib lib.lib
 refused "mkimplib -o L.lib L.lib (an import library as input): refused" lib.lib 'input file is the same as output file \(-o lib.lib\)$'
 # The documented exception: mkdef reads its old .def with --merge and rewrites it.
 cp api.def merge-self.def
-run x "$MKDEF" --merge merge-self.def -o merge-self.def -M merge-self.d "$api"
+run "$MKDEF" --merge merge-self.def -o merge-self.def -M merge-self.d "$api"
 [ $rc = 0 ] && grep -q '^EXPORTS' merge-self.def && ok "--merge X -o X stays allowed" ||
 	fail "--merge X -o X stays allowed" "exit $rc: $(cat run.err)"
 
@@ -192,11 +192,11 @@ depfile_case() {
 	local name=$1 out=$2 dep=$3; shift 3
 	printf 'keep me\n' >keep.txt
 	cp keep.txt "$out"
-	run x "$@" -o "$out" -M "$dep"
+	run "$@" -o "$out" -M "$dep"
 	if [ $rc = 1 ] && cmp -s keep.txt "$out" && no_temp && one_line "$name" "^$dep: error: "; then ok "$name"
 	elif [ $rc != 1 ] || ! cmp -s keep.txt "$out"; then fail "$name" "exit $rc, $out: $(head -c 40 "$out" | tr -c '[:print:]' '.')"; fi
 	rm -f "$out"
-	run x "$@" -o "$out" -M "$dep"
+	run "$@" -o "$out" -M "$dep"
 	[ $rc = 1 ] && [ ! -e "$out" ] && no_temp && ok "$name (no old output: none created)" ||
 		fail "$name (no old output: none created)" "exit $rc, $(ls -l "$out" 2>&1)"
 }
