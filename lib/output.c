@@ -85,8 +85,9 @@ static uint64_t mix(uint64_t x)
  * `make` creates it (O_EXCL or link(2)), so that a clash is a retry, never
  * a clobber.  Names differ by time, process and thread (a local's
  * address).  *live is set before the name can exist and cleared when the
- * attempt failed, so that a signal handler never misses the file nor
- * removes one that is not ours to remove (dk_output_cleanup).
+ * attempt failed, so that a signal handler (dk_output_cleanup) never
+ * misses the file; in the instant before make() it unlinks a name that
+ * does not exist yet (or, after a clash of 48 random bits, someone's).
  */
 static int name_beside(char *buf, size_t dirlen, volatile sig_atomic_t *live,
 		       int (*make)(const char *name, const void *arg), const void *arg)
