@@ -247,7 +247,8 @@ if [ -x "$SIGAT" ] && "$SIGAT" 15 write:.dllkit- true >/dev/null 2>&1; [ $? = 12
 	[ $rc = 0 ] && cmp -s nohup.def api.ref && no_temp && ok "an ignored SIGHUP (nohup) stays ignored" ||
 		fail "an ignored SIGHUP (nohup) stays ignored" "status $rc $(head -2 run.err)"
 else
-	fail "signals in the middle of a write" "tests/tools/signal-at cannot trace a command here (ptrace not allowed?): $("$SIGAT" 15 write:x true 2>&1 | head -2)"
+	# A container may forbid ptrace: that says nothing of dllkit.
+	skip "signals in the middle of a write" "tests/tools/signal-at cannot trace a command here (ptrace not allowed?): $("$SIGAT" 15 write:x true 2>&1 | head -2)"
 fi
 
 # ---- write errors on standard output ----
