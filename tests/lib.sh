@@ -22,7 +22,7 @@ on_ci() { [ "${CI:-}" = true ]; }
 
 # missing NAME WHY: NAME cannot run because a tool it needs is not
 # installed.  A FAIL on CI; elsewhere a skip marked "NOT INSTALLED", which
-# tests/run.sh lists again under its summary line.
+# tests/run.sh lists again above its summary line.
 missing() {
 	if on_ci; then fail "$1" "$2: not installed on CI (make deps installs it)"
 	else skip "$1" "NOT INSTALLED: $2 (make deps installs it; on CI this is a FAIL)"; fi
