@@ -16,6 +16,43 @@ ok() { echo "ok - $1"; }
 fail() { echo "FAIL - $1: $2"; }
 skip() { echo "skip - $1: $2"; }
 
+# on_ci: true on the CI machine, which must run every case: CI=true, as CI
+# services and .ci/run set it (tests/interop/lib/wine.sh asks the same).
+on_ci() { [ "${CI:-}" = true ]; }
+
+# missing NAME WHY: NAME cannot run because a tool it needs is not
+# installed.  A FAIL on CI; elsewhere a skip marked "NOT INSTALLED", which
+# tests/run.sh lists again above its summary line.
+missing() {
+	if on_ci; then fail "$1" "$2: not installed on CI (make deps installs it)"
+	else skip "$1" "NOT INSTALLED: $2 (make deps installs it; on CI this is a FAIL)"; fi
+}
+
+# need NAME TOOL...: every TOOL (a path, or a command looked up in PATH)
+# must be installed; a `missing` line for each that is not, and status 1.
+need() {
+	local name=$1 t rc=0
+	shift
+	for t in "$@"; do
+		case $t in
+		/*) [ -x "$t" ] ;;
+		*) command -v "$t" >/dev/null 2>&1 ;;
+		esac || { missing "$name" "$t"; rc=1; }
+	done
+	return $rc
+}
+
+# built NAME FILE...: every FILE dllkit's build makes must be there: a FAIL
+# (never a skip) for each that is not, and status 1.
+built() {
+	local name=$1 f rc=0
+	shift
+	for f in "$@"; do
+		[ -e "$f" ] || { fail "$name" "$f is not built (make all)"; rc=1; }
+	done
+	return $rc
+}
+
 # expect NAME CMD...: the command must succeed.
 expect() {
 	local name=$1; shift
@@ -23,9 +60,24 @@ expect() {
 	else fail "$name" "'$*' exited $?: $(head -c 600 "$T/.err")"; fi
 }
 
-# same NAME FILE1 FILE2: the files must be equal (shows a diff otherwise).
+# empty_of FILE...: "FILE is empty" or "FILE is missing" for each FILE that
+# has no bytes (nothing when every one has some).
+empty_of() {
+	local f
+	for f in "$@"; do
+		if [ ! -e "$f" ]; then printf '%s is missing; ' "$f"
+		elif [ ! -s "$f" ]; then printf '%s is empty; ' "$f"; fi
+	done
+}
+
+# same NAME FILE1 FILE2: the files must be equal (shows a diff otherwise),
+# and neither may be empty or missing: two empty listings agree on nothing
+# (a peer that failed, or a tool that wrote nothing, must not pass).
 same() {
-	if cmp -s "$2" "$3"; then ok "$1"
+	local e
+	e=$(empty_of "$2" "$3")
+	if [ -n "$e" ]; then fail "$1" "nothing to compare: $e"
+	elif cmp -s "$2" "$3"; then ok "$1"
 	else fail "$1" "$(diff "$2" "$3" | head -15 | tr '\n' '|')"; fi
 }
 

@@ -27,16 +27,9 @@ MKIMPLIB=$BIN/mkimplib
 cd "$T" || exit 1
 export LC_ALL=C
 
-if [ ! -x "$MKDEF" ] || [ ! -x "$MKIMPLIB" ]; then
-	skip "DLL round trip" "mkdef or mkimplib is not built"
-	exit 0
-fi
-for t in "$RO" "$NM" "$MC" "$LLD"; do
-	if [ ! -x "$t" ]; then
-		skip "DLL round trip" "$t is not installed (make deps)"
-		exit 0
-	fi
-done
+built "DLL round trip" "$MKDEF" "$MKIMPLIB" || exit 0
+need "DLL round trip" "$RO" "$NM" "$MC" "$LLD" "$LLVM/llvm-objcopy" clang python3 \
+	x86_64-w64-mingw32-gcc x86_64-w64-mingw32-objcopy i686-w64-mingw32-gcc i686-w64-mingw32-objcopy || exit 0
 OBJDUMP=objdump
 objdump -i 2>/dev/null | grep -q pei-i386 || OBJDUMP=x86_64-w64-mingw32-objdump
 
@@ -182,7 +175,7 @@ roundtrip() {
 	b=$T/rt/$(printf '%s' "$label" | tr -c 'A-Za-z0-9_.-' _)
 	mkdir -p "$b"
 	if [ ! -f "$dll" ]; then
-		skip "$label" "$dll is not here"
+		missing "$label" "$dll"
 		return
 	fi
 	exports "$dll" >"$b/exports"
@@ -199,6 +192,8 @@ roundtrip() {
 	local n=${1:-0} nn=${2:-0} nf=${3:-0} nd=${4:-0}
 	if [ -z "$counts" ] || [ "$(wc -l <"$b/defcheck")" -ne 1 ]; then
 		fail "$label: mkdef writes every export's ordinal, NONAME, forward target and DATA" "$(grep -v '^counts' "$b/defcheck" | head -6 | tr '\n' '|')"
+	elif [ "$n" -eq 0 ] || [ ! -s "$b/exports" ]; then
+		fail "$label: mkdef writes every export's ordinal, NONAME, forward target and DATA" "nothing to compare: $n exports in the .def, $(wc -l <"$b/exports") in llvm-readobj's listing"
 	else
 		ok "$label: mkdef gives all $n exports their ordinals ($nn NONAME kept, $nf forwarders as name = dll.func, $nd DATA), as llvm-readobj and the section flags say"
 	fi
@@ -229,7 +224,9 @@ roundtrip() {
 		fi
 		local what="mkimplib -m $m foo.lib foo.def"
 		[ $kind = direct ] && what="mkimplib direct.lib $(basename "$dll")"
-		if cmp -s "$b/want" "$b/$kind.imports"; then
+		if [ ! -s "$b/want" ]; then
+			fail "$label: $what: a client imports every export from $name" "no export to import"
+		elif cmp -s "$b/want" "$b/$kind.imports"; then
 			ok "$label: $what: an lld-link client of every __imp_ symbol imports all $(wc -l <"$b/want") exports ($nn by ordinal) from $name"
 		else
 			fail "$label: $what: a client imports every export from $name" \
@@ -252,7 +249,9 @@ roundtrip() {
 		local what="mkimplib -m $m foo.lib foo.def"
 		[ $kind = direct ] && what="mkimplib direct.lib $(basename "$dll")"
 		comm -23 "$b/c.syms" "$b/$kind.syms" >"$b/$kind.missing"
-		if [ -s "$b/$kind.missing" ]; then
+		if [ ! -s "$b/c.syms" ]; then
+			fail "$label: $what defines the symbols C callers link by" "no export, no symbol to look for"
+		elif [ -s "$b/$kind.missing" ]; then
 			fail "$label: $what defines the symbols C callers link by" \
 				"$(wc -l <"$b/$kind.missing") of $(wc -l <"$b/c.syms") missing: $(head -4 "$b/$kind.missing" | tr '\n' ' ')(it has: $(comm -13 "$b/c.syms" "$b/$kind.syms" | head -4 | tr '\n' ' '))"
 		else
@@ -278,13 +277,13 @@ roundtrip "Wine msvcrt.dll (x86-64: data)" "$W64/msvcrt.dll" x86-64
 roundtrip "libstdc++-6.dll (i686)" "$GCC32/libstdc++-6.dll" i386
 roundtrip "libgcc_s_dw2-1.dll" "$GCC32/libgcc_s_dw2-1.dll" i386
 roundtrip "zlib1.dll (i686)" /usr/i686-w64-mingw32/lib/zlib1.dll i386
-if [ -d "$W32" ]; then
+if [ -f "$W32/kernel32.dll" ]; then
 	roundtrip "Wine kernel32.dll (i386: NONAME, forwarders)" "$W32/kernel32.dll" i386
 	roundtrip "Wine shlwapi.dll (i386)" "$W32/shlwapi.dll" i386
 	roundtrip "Wine mapi32.dll (i386: f and f@N side by side)" "$W32/mapi32.dll" i386
 	roundtrip "Wine msvcrt.dll (i386: _names, data, MSVC C++)" "$W32/msvcrt.dll" i386
 else
-	skip "Wine i386 DLLs" "not unpacked (make deps runs tests/interop/lib/setup-wine32.sh)"
+	missing "Wine i386 DLLs" "$W32/*.dll (make deps unpacks them with tests/interop/lib/setup-wine32.sh)"
 fi
 
 # ------------------------------------------------------------------
@@ -364,7 +363,9 @@ int use(void)
 }
 EOF2
 
-strip_drectve() { "$1" -R .drectve "$2" 2>/dev/null || true; }
+# strip_drectve OBJCOPY OBJ: OBJ without its .drectve section (rt.c has no
+# dllexport, so there is none: a belt to the braces, but one that must hold).
+strip_drectve() { "$1" -R .drectve "$2" 2>>strip.err; }
 # link CONFIG DEF OUT: the DLL, by the linker CONFIG names
 link() {
 	case $1 in
@@ -380,10 +381,11 @@ if ! { x86_64-w64-mingw32-gcc -O2 -c -o rt64.o rt.c && i686-w64-mingw32-gcc -O2 
 	clang --target=i686-pc-windows-msvc -O2 -c -o rt32.obj rt.c; } 2>cc.err; then
 	fail "DLLs built here: compile rt.c" "$(head -3 cc.err | tr '\n' '|')"
 else
-	strip_drectve x86_64-w64-mingw32-objcopy rt64.o
-	strip_drectve i686-w64-mingw32-objcopy rt32.o
-	strip_drectve "$LLVM/llvm-objcopy" rt64.obj
-	strip_drectve "$LLVM/llvm-objcopy" rt32.obj
+	strip_drectve x86_64-w64-mingw32-objcopy rt64.o &&
+		strip_drectve i686-w64-mingw32-objcopy rt32.o &&
+		strip_drectve "$LLVM/llvm-objcopy" rt64.obj &&
+		strip_drectve "$LLVM/llvm-objcopy" rt32.obj ||
+		fail "DLLs built here: strip .drectve from rt.c's objects" "$(head -3 strip.err | tr '\n' '|')"
 	for c in "gnu-x86_64 gnu64.def x86-64" "gnu-i686 gnu32.def i386" "gnu-i686-kill-at gnu32.def i386" \
 		"gnu-i686-under gnu32u.def i386" \
 		"lld-x64 gnu64.def x86-64" "lld-x86 msvc32.def i386" \
@@ -433,7 +435,9 @@ else
 		fi
 		exports "$cfg/rt.dll" | cut -f1-3 >"$cfg/old.exports"
 		exports "$cfg/new.dll" | cut -f1-3 >"$cfg/new.exports"
-		if cmp -s "$cfg/old.exports" "$cfg/new.exports"; then
+		if [ ! -s "$cfg/old.exports" ]; then
+			fail "$cfg: the DLL relinked from mkdef's .def exports the same ordinals, names and forward targets" "llvm-readobj lists no export of $cfg/rt.dll"
+		elif cmp -s "$cfg/old.exports" "$cfg/new.exports"; then
 			ok "$cfg: the DLL relinked from mkdef's .def exports the same $(wc -l <"$cfg/old.exports") ordinals, names and forward targets (llvm-readobj)"
 		else
 			fail "$cfg: the DLL relinked from mkdef's .def exports the same ordinals, names and forward targets" \

@@ -28,14 +28,10 @@ MKIMPLIB=$BIN/mkimplib
 cd "$T" || exit 1
 export LC_ALL=C
 
-if [ ! -x "$DX" ]; then
-	skip "dumpexports" "$DX is not built"
-	exit 0
-fi
-if [ ! -x "$RO" ] || [ ! -x "$NM" ]; then
-	skip "dumpexports beside llvm-readobj and llvm-nm" "LLVM 22 is not installed (make deps)"
-	exit 0
-fi
+built "dumpexports" "$DX" "$MKIMPLIB" || exit 0
+need "dumpexports beside llvm-readobj, llvm-nm, objdump, dlltool and c++filt" "$RO" "$NM" "$MC" "$LLD" \
+	clang clang++ python3 objdump x86_64-w64-mingw32-gcc x86_64-w64-mingw32-ar x86_64-w64-mingw32-c++filt \
+	x86_64-w64-mingw32-dlltool i686-w64-mingw32-dlltool || exit 0
 OBJDUMP=objdump
 objdump -i 2>/dev/null | grep -q pei-i386 || OBJDUMP=x86_64-w64-mingw32-objdump
 
@@ -74,7 +70,9 @@ EOF
 # print them) and gives the tsv file's rows.
 json_same() {
 	local label=$1 j=$2 t=$3
-	if [ "$(wc -c <"$j")" -lt 1000000 ] && ! python3 -m json.tool "$j" >/dev/null 2>"$j.parse-err"; then
+	if [ ! -s "$t" ] || [ "$(wc -l <"$t")" -lt 2 ]; then
+		fail "$label" "nothing to compare: no row in $t"
+	elif [ "$(wc -c <"$j")" -lt 1000000 ] && ! python3 -m json.tool "$j" >/dev/null 2>"$j.parse-err"; then
 		fail "$label" "does not parse: $(head -c 300 "$j.parse-err")"
 	elif ! python3 json2tsv.py "$j" ${4:-} >"$j.tsv" 2>"$j.err"; then
 		fail "$label" "does not load or has an unexpected shape: $(tail -3 "$j.err" | tr '\n' '|')"
@@ -144,7 +142,7 @@ images() {
 	mapfile -t files <"$list"
 	n=${#files[@]}
 	if [ "$n" -eq 0 ]; then
-		skip "$label" "none on this machine"
+		missing "$label" "none on this machine"
 		return
 	fi
 	"$DX" --format tsv "${files[@]}" >"$d/ours.tsv" 2>"$d/ours.err"
@@ -194,8 +192,8 @@ images() {
 	nref=$(wc -l <"$d/refused")
 	nrows=$(($(wc -l <"$d/ours.tsv") - 1))
 	ncmp=$(($(wc -l <"$d/llvm.cmp") + $(wc -l <"$d/objdump.cmp")))
-	if [ "$ncmp" -eq 0 ] && [ "$nrows" -gt 0 ]; then
-		fail "$label: dumpexports --format tsv beside llvm-readobj" "nothing compared (see $d)"
+	if [ "$ncmp" -eq 0 ] || [ "$nrows" -le 0 ]; then
+		fail "$label: dumpexports --format tsv beside llvm-readobj" "nothing compared: $nrows rows, $ncmp from the peers (see $d)"
 	elif [ "$nbad" -eq 0 ]; then
 		local more=""
 		[ "$nref" -gt 0 ] && more="; the $nref llvm-readobj refuses (empty name table at RVA 0) agree with GNU objdump -p"
@@ -232,7 +230,7 @@ pe_files "$WINE32" >wine32.list
 if [ -s wine32.list ]; then
 	images "i386 Wine PE images" wine32.list
 else
-	skip "i386 Wine PE images" "not unpacked (make deps runs tests/interop/lib/setup-wine32.sh)"
+	missing "i386 Wine PE images" "$WINE32/*.dll (make deps unpacks them with tests/interop/lib/setup-wine32.sh)"
 fi
 
 # ------------------------------------------------------------------
@@ -246,7 +244,7 @@ sysroot() {
 	libs=("$dir"/lib*.a)
 	n=${#libs[@]}
 	if [ ! -e "${libs[0]}" ]; then
-		skip "$arch sysroot" "no $dir/lib*.a (mingw-w64 is not installed)"
+		missing "$arch sysroot" "$dir/lib*.a (mingw-w64)"
 		return
 	fi
 	"$DX" --format tsv "${libs[@]}" >"$d/ours.tsv" 2>"$d/ours.err"
@@ -295,7 +293,9 @@ sysroot() {
 		done < <(head -6 "$d/disagree")
 		fail "$arch sysroot: imports beside llvm-nm and dlltool -I" "$bad of $n libraries disagree:$why"
 	fi
-	if cmp -s "$d/nm.kinds" "$d/ours.kinds"; then
+	if [ ! -s "$d/nm.kinds" ] || [ ! -s "$d/ours.kinds" ]; then
+		fail "$arch sysroot: code/data/const beside llvm-nm" "nothing to compare: $(empty_of "$d/nm.kinds" "$d/ours.kinds")"
+	elif cmp -s "$d/nm.kinds" "$d/ours.kinds"; then
 		ok "$arch sysroot: code/data/const of every import as llvm-nm sees the members ($(grep -c '	data$' "$d/ours.kinds") data, $(grep -c '	const$' "$d/ours.kinds") const)"
 	else
 		fail "$arch sysroot: code/data/const beside llvm-nm" "$(diff "$d/nm.kinds" "$d/ours.kinds" | head -6 | tr '\n' '|')"
@@ -308,11 +308,15 @@ sysroot() {
 	cut -f1 "$d/nm.syms" | sort -u | comm -12 - "$d/plain" >"$d/plain-but-nm"
 	local np ndr
 	np=$(wc -l <"$d/plain")
-	xargs -d '\n' "$RO" --coff-directives <"$d/plain" 2>/dev/null | tr -d '\000' | grep -io -- '[-/]export:[^ ]*' >"$d/plain.directives"
+	xargs -d '\n' "$RO" --coff-directives <"$d/plain" >"$d/plain.readobj" 2>"$d/plain.readobj.err"
+	local rrc=$?
+	tr -d '\000' <"$d/plain.readobj" | grep -io -- '[-/]export:[^ ]*' >"$d/plain.directives"
 	ndr=$(wc -l <"$d/plain.directives")
 	local listed; listed=$(awk -F'\t' 'FILENAME == ARGV[1] { p[$0] = 1; next } FNR > 1 && ($1 in p)' "$d/plain" "$d/ours.tsv" | wc -l)
 	if [ "$np" -eq 0 ]; then
 		fail "$arch sysroot: plain static archives" "none found (libmingwex.a should be one)"
+	elif [ $rrc -ne 0 ] || [ "$(grep -c '^File: ' "$d/plain.readobj")" -lt "$np" ]; then
+		fail "$arch sysroot: plain static archives" "llvm-readobj --coff-directives exited $rrc: $(head -c 300 "$d/plain.readobj.err" | tr '\n' '|')"
 	elif [ -s "$d/plain-but-nm" ]; then
 		fail "$arch sysroot: plain static archives" "llvm-nm sees imports in $(head -3 "$d/plain-but-nm" | tr '\n' ' ')"
 	elif [ "$listed" -ne "$ndr" ]; then
@@ -388,7 +392,7 @@ table_check() {
 	local dll=$1 c=${2:-} b
 	b=fmt/$(basename "$dll" .dll)${c:+-C}-$(printf '%s' "$dll" | cksum | cut -d' ' -f1)
 	if [ ! -f "$dll" ]; then
-		skip "table of $dll" "not here"
+		missing "table of $dll" "$dll"
 		return
 	fi
 	"$DX" $c "$dll" >"$b.table" 2>"$b.err" && "$DX" $c --format tsv "$dll" >"$b.tsv" 2>>"$b.err" || {
@@ -557,7 +561,8 @@ PY
 	sort -u fmt/libapi.a.directives -o fmt/libapi.a.directives
 	bad=
 	for o in fmt/api.o fmt/more.obj fmt/libapi.a; do
-		cmp -s "$o.directives" "$o.listed" || bad="$bad $o: $(diff "$o.directives" "$o.listed" | tr '\n' ' ');"
+		if [ ! -s "$o.directives" ]; then bad="$bad $o: llvm-readobj shows no export directive;"
+		elif ! cmp -s "$o.directives" "$o.listed"; then bad="$bad $o: $(diff "$o.directives" "$o.listed" | tr '\n' ' ');"; fi
 	done
 	if [ -n "$bad" ]; then
 		fail "objects and archives list their dllexport directives (llvm-readobj --coff-directives)" "$bad"
@@ -603,7 +608,7 @@ def_roundtrip() {
 	local dll=$1 m=$2 b
 	b=fmt/rt-$(basename "$dll" .dll)-$m
 	if [ ! -f "$dll" ]; then
-		skip "--format def of $dll" "not here"
+		missing "--format def of $dll" "$dll"
 		return
 	fi
 	if ! "$DX" --format def "$dll" >"$b.def" 2>"$b.err" ||
@@ -647,7 +652,7 @@ def_roundtrip "$WINE32/kernel32.dll" i386
 
 # -C: Itanium names as c++filt writes them, in every format
 for dll in "$STDCXX64" "$STDCXX32"; do
-	[ -f "$dll" ] || continue
+	[ -f "$dll" ] || { missing "-C on $dll" "$dll (g++-mingw-w64)"; continue; }
 	b=fmt/dm-$(basename "$(dirname "$(dirname "$dll")")")
 	"$DX" --format tsv "$dll" | awk -F'\t' 'NR > 1 { print $6 }' >"$b.names"
 	"$DX" -C --format tsv "$dll" >"$b.tsv"
@@ -705,7 +710,7 @@ for e in json.load(open(sys.argv[1]))["files"][0]["exports"]:
 		ok "MSVC C++ names (clang++ + lld-link DLL, $(grep -c '^?' fmt/w.names) of them): kept as llvm-readobj shows them, marked [MSVC C++] by -C, \"mangling\": \"msvc\" and no demangled form in json"
 	fi
 else
-	skip "MSVC C++ names" "could not build the DLL: $(head -3 fmt/w.err | tr '\n' '|')"
+	fail "MSVC C++ names: build the DLL (clang++, lld-link)" "$(head -3 fmt/w.err | tr '\n' '|')"
 fi
 
 # Several names on one ordinal (the loader accepts it; GNU ld and lld-link
@@ -747,7 +752,7 @@ for e in json.load(sys.stdin)["files"][0]["exports"]:
 	printf '%s\n' '1	0	add' '1	1	bdd' '2	00001370	[NONAME]' '3	2	sub' >fmt/al.table-want
 	sed -i 's/\t00001[0-9A-F]*\t/\t00001370\t/' fmt/al.table
 	if ! grep -q '\[ *0\] bdd' fmt/al.objdump || ! grep -q '\[ *0\] add' fmt/al.objdump; then
-		skip "several names on one ordinal" "the patched DLL is not what was meant: $(tr '\n' '|' <fmt/al.objdump)"
+		fail "several names on one ordinal: patch the DLL" "the patched DLL is not what was meant: $(tr '\n' '|' <fmt/al.objdump)"
 	else
 		for f in tsv json table; do
 			w=fmt/al.want
@@ -912,7 +917,9 @@ if [ -n "$diff_ok" ]; then
 	done
 	# an import library naming several DLLs: --dll picks one
 	MINCORE=/usr/x86_64-w64-mingw32/lib/libmincore.a
-	if [ -f "$MINCORE" ]; then
+	if [ ! -f "$MINCORE" ]; then
+		missing "--diff libmincore.a (many DLLs)" "$MINCORE (mingw-w64)"
+	else
 		"$DX" --diff "$MINCORE" base.dll >out 2>err
 		rc=$?
 		if [ $rc -eq 2 ] && [ ! -s out ] && [ "$(wc -l <err)" -eq 1 ] && grep -q "^$MINCORE: error: .*--dll" err; then

@@ -21,14 +21,8 @@ DX=$BIN/dumpexports
 cd "$T" || exit 1
 export LC_ALL=C
 
-if [ ! -x "$DX" ]; then
-	skip "dumpexports breaks" "$DX is not built"
-	exit 0
-fi
-if ! command -v x86_64-w64-mingw32-gcc >/dev/null || ! command -v i686-w64-mingw32-gcc >/dev/null; then
-	skip "dumpexports breaks" "MinGW gcc is not installed (make deps)"
-	exit 0
-fi
+built "dumpexports breaks" "$DX" "$MKDEF" || exit 0
+need "dumpexports breaks" x86_64-w64-mingw32-gcc i686-w64-mingw32-gcc python3 || exit 0
 
 # run LABEL STATUS WANT-STDOUT WANT-STDERR ARGS...: exact stdout and stderr
 # ("*" for the stderr: anything), and the exit status.
@@ -75,7 +69,7 @@ if x86_64-w64-mingw32-gcc -O2 -shared -o v1.dll v1.c 2>build.err &&
 	run "--diff v2.dll v1.dll: '- date @4' and the note, exit 1" 1 "- date @4
 " "$note" --diff v2.dll v1.dll
 	# the .def mkdef reads off v1.dll pins every ordinal: the moves break it
-	"$MKDEF" -o v1.def v1.dll 2>>build.err
+	"$MKDEF" -o v1.def v1.dll 2>>build.err || fail "mkdef -o v1.def v1.dll" "$(tail -3 build.err | tr '\n' '|')"
 	run "--check v1.def v2.dll (mkdef of v1.dll pins the ordinals): the moves are breaks, exit 1" 1 \
 		"+ date @4
 ~ kiwi: ordinal 4 -> 5
@@ -86,7 +80,8 @@ if x86_64-w64-mingw32-gcc -O2 -shared -o v1.dll v1.c 2>build.err &&
 	# ... and mkdef --merge keeps them: only the addition is left
 	x86_64-w64-mingw32-gcc -O2 -c -o v2.o v2.c 2>>build.err &&
 		"$MKDEF" --merge v1.def --export-all -o v2.def v2.o 2>>build.err &&
-		x86_64-w64-mingw32-gcc -O2 -shared -o v2m.dll v2.o v2.def 2>>build.err
+		x86_64-w64-mingw32-gcc -O2 -shared -o v2m.dll v2.o v2.def 2>>build.err ||
+		fail "v2m.dll from mkdef --merge v1.def" "$(tail -3 build.err | tr '\n' '|')"
 	run "--diff v1.dll v2m.dll (linked from mkdef --merge): '+ date @7' only, exit 1" 1 "+ date @7
 " "" --diff v1.dll v2m.dll
 	run "--check v1.def v1.dll: exit 0" 0 "" "" --check v1.def v1.dll

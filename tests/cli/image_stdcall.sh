@@ -14,10 +14,8 @@
 #     entries: a handful of differences is allowed, each listed in the log).
 . "$(dirname "$0")/../lib.sh"
 LIBA=$BUILD/libdllkit.a
-if [ ! -f "$LIBA" ]; then
-	skip "recover stdcall" "$LIBA is not built"
-	exit 0
-fi
+built "recover stdcall" "$LIBA" || exit 0
+need "recover stdcall" llvm-nm lld-link clang i686-w64-mingw32-gcc x86_64-w64-mingw32-gcc || exit 0
 cd "$T" || exit 1
 
 DRV=$T/recover-stdcall
@@ -28,7 +26,6 @@ if ! cc -std=c11 -Wall -Wextra -I"$TOP/lib" $SANF -o "$DRV" "$TOP/tests/tools/re
 	fail "build tests/tools/recover-stdcall.c" "$(head -5 cc.err | tr '\n' '|')"
 	exit 1
 fi
-ok "build tests/tools/recover-stdcall.c"
 
 cat >cc.c <<'EOF'
 typedef struct big { int a[8]; } big;
@@ -117,7 +114,7 @@ judge() {
 	else ok "$label: $dec decided, all right; $und undecided"; fi
 }
 
-if command -v i686-w64-mingw32-gcc >/dev/null; then
+{
 	for o in O0 O2 Os; do
 		if i686-w64-mingw32-gcc -$o -c cc.c -o gcc-$o.o 2>cc.err &&
 		   i686-w64-mingw32-gcc -shared -Wl,--kill-at,--export-all-symbols -o gcc-$o.dll gcc-$o.o 2>>cc.err; then
@@ -126,11 +123,9 @@ if command -v i686-w64-mingw32-gcc >/dev/null; then
 			fail "gcc -$o --kill-at" "build: $(head -c 300 cc.err)"
 		fi
 	done
-else
-	skip "gcc --kill-at" "i686-w64-mingw32-gcc is not installed"
-fi
+}
 
-if command -v clang >/dev/null && command -v lld-link >/dev/null; then
+{
 	for o in O0 O1 O2 Os; do
 		if ! clang --target=i686-pc-windows-msvc -mstack-probe-size=100000 -$o -c cc.c -o clang-$o.o 2>cc.err; then
 			fail "clang -$o" "compile: $(head -c 300 cc.err)"
@@ -149,21 +144,28 @@ if command -v clang >/dev/null && command -v lld-link >/dev/null; then
 			fail "clang -$o, lld-link .def" "link: $(head -c 300 cc.err)"
 		fi
 	done
-else
-	skip "clang/lld-link" "clang or lld-link is not installed"
-fi
+}
 
 # The library's own arguments: nothing for x86-64, already decorated names left alone.
-if command -v x86_64-w64-mingw32-gcc >/dev/null &&
-   x86_64-w64-mingw32-gcc -O2 -shared -o x64.dll cc.c 2>/dev/null; then
+if x86_64-w64-mingw32-gcc -O2 -shared -o x64.dll cc.c 2>x64.cc.err; then
 	"$DRV" x64.dll >x64.out 2>x64.err
-	if [ -s x64.out ] || [ -s x64.err ]; then fail "x86-64 DLL untouched" "$(head -3 x64.out x64.err | tr '\n' '|')"
+	rc=$?
+	if [ $rc -ne 0 ] || [ -s x64.out ] || [ -s x64.err ]; then fail "x86-64 DLL untouched" "exit $rc: $(head -3 x64.out x64.err | tr '\n' '|')"
 	else ok "x86-64 DLL untouched"; fi
+else
+	fail "x86-64 DLL untouched: build x64.dll" "$(head -c 300 x64.cc.err)"
 fi
-if [ -f gcc-O2.o ] && i686-w64-mingw32-gcc -shared -o deco.dll gcc-O2.o 2>/dev/null; then
+# An i386 DLL that keeps its decorations (no --kill-at): only the names
+# without @N (cdecl, data) are looked at, and they stay as they are.
+if [ -f gcc-O2.o ] && i686-w64-mingw32-gcc -shared -o deco.dll gcc-O2.o 2>deco.cc.err; then
 	"$DRV" deco.dll >deco.out 2>deco.err
-	if grep -q '@.*	' deco.out; then fail "decorated names untouched" "$(grep -m3 '@.*	' deco.out | tr '\n' '|')"
+	rc=$?
+	if [ $rc -ne 0 ] || [ -s deco.err ]; then fail "decorated names untouched" "exit $rc: $(head -3 deco.err | tr '\n' '|')"
+	elif grep -q '@.*	' deco.out; then fail "decorated names untouched" "$(grep -m3 '@.*	' deco.out | tr '\n' '|')"
+	elif ! grep -q '^c0	' deco.out; then fail "decorated names untouched" "the cdecl c0 was not looked at: $(head -3 deco.out | tr '\n\t' '| ')"
 	else ok "decorated names untouched ($(wc -l <deco.out) undecorated looked at)"; fi
+else
+	fail "decorated names untouched: build deco.dll" "$(head -c 300 deco.cc.err 2>/dev/null)"
 fi
 
 # Wine's i386 PE DLLs beside mingw-w64's lib32 import libraries.
@@ -174,9 +176,9 @@ for d in /usr/lib/i386-linux-gnu/wine/i386-windows /usr/lib/wine/i386-windows \
 done
 SYSROOT=/usr/i686-w64-mingw32/lib
 if [ -z "$WINE32" ]; then
-	skip "Wine i386 DLLs" "none on this machine (make deps)"
+	missing "Wine i386 DLLs" "Wine's i386 PE DLLs (make deps unpacks them with tests/interop/lib/setup-wine32.sh)"
 elif [ ! -d "$SYSROOT" ]; then
-	skip "Wine i386 DLLs" "no mingw-w64 i686 sysroot"
+	missing "Wine i386 DLLs" "the mingw-w64 i686 sysroot $SYSROOT"
 else
 	ls "$WINE32"/*.dll >wine.list
 	xargs -d '\n' "$DRV" <wine.list >wine.out 2>wine.err

@@ -31,10 +31,9 @@ export LC_ALL=C
 # ------------------------------------------------------------------
 # The driver
 # ------------------------------------------------------------------
-if [ ! -f "$BUILD/libdllkit.a" ]; then
-	skip "dk_read_implib beside its peers" "$BUILD/libdllkit.a is not built"
-	exit 0
-fi
+built "dk_read_implib beside its peers" "$BUILD/libdllkit.a" "$MKIMPLIB" "$BIN/dumpexports" || exit 0
+need "dk_read_implib beside its peers" "$NM" "$RO" "$MC" "$LLD" "$LDLLTOOL" "$LLIB" \
+	x86_64-w64-mingw32-dlltool i686-w64-mingw32-dlltool x86_64-w64-mingw32-gcc i686-w64-mingw32-gcc || exit 0
 mkdir -p "$(dirname "$DUMP")"
 CC=${CC:-cc}
 built=
@@ -49,11 +48,6 @@ for bfd in -lbfd-multiarch -lbfd; do
 done
 if [ -z "$built" ]; then
 	fail "build tests/tools/implib-dump" "$(head -c 400 cc.err)"
-	exit 0
-fi
-ok "build tests/tools/implib-dump"
-if [ ! -x "$NM" ]; then
-	skip "dk_read_implib beside llvm-nm" "$NM is not installed (make deps)"
 	exit 0
 fi
 
@@ -97,8 +91,6 @@ our_imports() {
 		"$2" "$1" | sort -u
 }
 
-can_link() { [ -x "$MC" ] && [ -x "$LLD" ] && [ -x "$RO" ]; }
-
 # ------------------------------------------------------------------
 # The mingw-w64 sysroot
 # ------------------------------------------------------------------
@@ -111,11 +103,7 @@ sysroot() {
 	mkdir -p "$d"
 	libs=("$dir"/lib*.a)
 	if [ ! -e "${libs[0]}" ]; then
-		skip "$name" "no $dir/lib*.a (mingw-w64 not installed)"
-		return
-	fi
-	if ! command -v "$dlltool" >/dev/null; then
-		skip "$name" "$dlltool is not installed"
+		missing "$name" "$dir/lib*.a (mingw-w64)"
 		return
 	fi
 	"$DUMP" "${libs[@]}" >"$d/ours" 2>"$d/err"
@@ -159,7 +147,18 @@ sysroot() {
 		done < <(head -10 "$d/disagree")
 		fail "$arch sysroot: $((n - bad)) of $n libraries agree with llvm-nm and dlltool -I" "$why"
 	fi
-	ok "$arch sysroot: the $(wc -l <"$d/nm.notimports") __imp_ pointers of ordinary objects (llvm-nm: not in an import section) are not read as imports"
+	# ... and the __imp_ pointers of ordinary objects are not among ours
+	awk '{ f = $1; sub(/:.*/, "", f); print f "\t" substr($NF, 7) }' "$d/nm.notimports" | sort -u >"$d/notimports.syms"
+	comm -12 "$d/notimports.syms" "$d/ours.syms" >"$d/notimports.read"
+	local nni
+	nni=$(wc -l <"$d/notimports.syms")
+	if [ "$nni" -lt 100 ]; then
+		fail "$arch sysroot: __imp_ pointers of ordinary objects are not read as imports" "llvm-nm finds only $nni (libmingwex.a alone has some): $(head -c 300 "$d/nm.notimports" | tr '\n' '|')"
+	elif [ -s "$d/notimports.read" ]; then
+		fail "$arch sysroot: __imp_ pointers of ordinary objects are not read as imports" "$(wc -l <"$d/notimports.read") are: $(head -3 "$d/notimports.read" | tr '\n\t' '| ')"
+	else
+		ok "$arch sysroot: none of the $nni __imp_ pointers of ordinary objects (llvm-nm: defined outside an import section) is read as an import"
+	fi
 
 	# the plain static libraries: no imports, and dk_is_implib agrees
 	"$DUMP" -i "${libs[@]}" | awk -F'\t' '$3 == 0 { print $1 }' | sort >"$d/not-implib"
@@ -174,14 +173,10 @@ sysroot() {
 	fi
 
 	# loader names: a sample linked by lld-link
-	if ! can_link; then
-		skip "$arch sysroot: lld-link imports our loader names" "llvm-mc, lld-link or llvm-readobj 22 missing"
-		return
-	fi
 	local total=0 nlib=0 why="" lib s
 	for s in "$@"; do
 		lib=$dir/lib$s.a
-		[ -f "$lib" ] || continue
+		[ -f "$lib" ] || { why="$why lib$s.a is not in $dir;"; continue; }
 		grep -F "$lib	" "$d/ours" >"$d/$s.ours"
 		# symbols one member defines (a symbol two DLLs of one library
 		# both define is linked from one of them only)
@@ -191,7 +186,9 @@ sysroot() {
 			continue
 		fi
 		our_imports "$d/$s.ours" "$d/$s.syms" >"$d/$s.mine"
-		if ! cmp -s "$d/$s.theirs" "$d/$s.mine"; then
+		if [ ! -s "$d/$s.mine" ]; then
+			why="$why lib$s.a: no imports read;"
+		elif ! cmp -s "$d/$s.theirs" "$d/$s.mine"; then
 			why="$why lib$s.a: $(diff "$d/$s.theirs" "$d/$s.mine" | head -4 | tr '\n' ' ');"
 		fi
 		total=$((total + $(wc -l <"$d/$s.mine")))
@@ -237,11 +234,9 @@ peer() {
 	i386 | x86-64)
 		local tool=x86_64-w64-mingw32-dlltool
 		[ "$m" = i386 ] && tool=i686-w64-mingw32-dlltool
-		if command -v $tool >/dev/null; then
-			local said
-			said=$($tool -I "$lib" 2>/dev/null)
-			[ "$said" = "$dll" ] || why="$why dlltool -I says '$said';"
-		fi
+		local said
+		said=$($tool -I "$lib" 2>/dev/null)
+		[ "$said" = "$dll" ] || why="$why dlltool -I says '$said';"
 		;;
 	esac
 	# types and loader names: llvm-readobj for short members (the weak
@@ -272,22 +267,20 @@ peer() {
 			why="$why types beside llvm-nm: $(diff "$d/nm.types" "$d/ours.types" | head -4 | tr '\n' ' ');"
 	fi
 	# what an image linked against it imports
-	if can_link; then
-		sort -u "$d/ours.syms" >"$d/link.syms"
-		if ! link_imports "$lib" "$m" "$d/link" "$d/link.syms" >"$d/theirs"; then
-			why="$why lld-link: $(head -c 300 "$d/link.err" | tr '\n' ' ');"
-		else
-			our_imports "$d/ours" "$d/link.syms" >"$d/mine"
-			cmp -s "$d/theirs" "$d/mine" ||
-				why="$why lld-link imports: $(diff "$d/theirs" "$d/mine" | head -6 | tr '\n' ' ');"
-		fi
+	sort -u "$d/ours.syms" >"$d/link.syms"
+	if ! link_imports "$lib" "$m" "$d/link" "$d/link.syms" >"$d/theirs"; then
+		why="$why lld-link: $(head -c 300 "$d/link.err" | tr '\n' ' ');"
+	else
+		our_imports "$d/ours" "$d/link.syms" >"$d/mine"
+		cmp -s "$d/theirs" "$d/mine" ||
+			why="$why lld-link imports: $(diff "$d/theirs" "$d/mine" | head -6 | tr '\n' ' ');"
 	fi
 	if [ -n "$why" ]; then
 		fail "$name" "$why"
 	elif [ "$n" -lt "${MIN_IMPORTS:-1}" ]; then
 		fail "$name" "only $n imports read"
 	else
-		ok "$name: $n imports agree$(can_link && echo ', and with what an lld-link image imports')"
+		ok "$name: $n imports agree, and with what an lld-link image imports"
 	fi
 }
 
@@ -326,28 +319,20 @@ def_for() { [ "$1" = i386 ] && echo "$2-i386.def" || echo "$2.def"; }
 
 # llvm-dlltool 22 and llvm-lib 22
 for m in $MACHINES; do
-	if [ -x "$LDLLTOOL" ]; then
-		if "$LDLLTOOL" -m "$(llvm_m $m)" -d "$(def_for $m llvm)" -l "llvm-dlltool-$m.lib" 2>err.txt; then
-			peer "llvm-dlltool -m $(llvm_m $m) (EXPORTAS, NONAME, == aliases)" "llvm-dlltool-$m.lib" $m peer.dll
-		else
-			fail "llvm-dlltool -m $(llvm_m $m)" "$(head -c 300 err.txt)"
-		fi
+	if "$LDLLTOOL" -m "$(llvm_m $m)" -d "$(def_for $m llvm)" -l "llvm-dlltool-$m.lib" 2>err.txt; then
+		peer "llvm-dlltool -m $(llvm_m $m) (EXPORTAS, NONAME, == aliases)" "llvm-dlltool-$m.lib" $m peer.dll
 	else
-		skip "llvm-dlltool -m $(llvm_m $m)" "$LDLLTOOL is not installed"
+		fail "llvm-dlltool -m $(llvm_m $m)" "$(head -c 300 err.txt)"
 	fi
-	if [ -x "$LLIB" ]; then
-		if "$LLIB" -nologo /def:"$(def_for $m llvm)" /machine:"$(lib_m $m)" /out:"llvm-lib-$m.lib" >err.txt 2>&1; then
-			peer "llvm-lib /def: /machine:$(lib_m $m)" "llvm-lib-$m.lib" $m peer.dll
-		else
-			fail "llvm-lib /def: /machine:$(lib_m $m)" "$(head -c 300 err.txt)"
-		fi
+	if "$LLIB" -nologo /def:"$(def_for $m llvm)" /machine:"$(lib_m $m)" /out:"llvm-lib-$m.lib" >err.txt 2>&1; then
+		peer "llvm-lib /def: /machine:$(lib_m $m)" "llvm-lib-$m.lib" $m peer.dll
 	else
-		skip "llvm-lib /machine:$(lib_m $m)" "$LLIB is not installed"
+		fail "llvm-lib /def: /machine:$(lib_m $m)" "$(head -c 300 err.txt)"
 	fi
 done
 
 # mkimplib: short for every machine, long for all but arm64ec
-if [ -x "$MKIMPLIB" ]; then
+{
 	for m in $MACHINES; do
 		for f in short long; do
 			[ "$f" = long ] && [ "$m" = arm64ec ] && continue
@@ -367,9 +352,7 @@ if [ -x "$MKIMPLIB" ]; then
 			fail "mkimplib -m i386 -k --format $f" "$(head -c 300 err.txt)"
 		fi
 	done
-else
-	skip "mkimplib libraries" "$MKIMPLIB is not built"
-fi
+}
 
 # GNU dlltool
 for t in "x86_64-w64-mingw32-dlltool x86-64 gnu.def" "i686-w64-mingw32-dlltool i386 gnu-i386.def" \
@@ -377,10 +360,6 @@ for t in "x86_64-w64-mingw32-dlltool x86-64 gnu.def" "i686-w64-mingw32-dlltool i
 	set -- $t
 	tool=$1 m=$2 def=$3 k=${4:-}
 	name="GNU $tool${k:+ $k}"
-	if ! command -v "$tool" >/dev/null; then
-		skip "$name" "$tool is not installed"
-		continue
-	fi
 	out=gnu-$m$k.a
 	if "$tool" $k -d "$def" -l "$out" 2>err.txt; then
 		peer "$name" "$out" $m peer.dll
@@ -409,10 +388,6 @@ for t in "x86_64-w64-mingw32-gcc x86-64 ld.def" "i686-w64-mingw32-gcc i386 ld-i3
 	set -- $t
 	gcc=$1 m=$2 def=$3 k=${4:-}
 	name="ld --out-implib ($gcc${k:+ $k})"
-	if ! command -v "$gcc" >/dev/null; then
-		skip "$name" "$gcc is not installed"
-		continue
-	fi
 	out=libldpeer-$m${k:+-k}.dll.a
 	if "$gcc" -shared -o "ldpeer-$m${k:+-k}.dll" dll.c "$def" $k -Wl,--out-implib,"$out" 2>err.txt; then
 		peer "$name" "$out" $m ldpeer.dll
@@ -427,17 +402,14 @@ done
 # except that dlltool -y writes a stdcall name without its @N
 # (.idata$6 of its sfunc@8 member says "sfunc"): the reader shows that.
 D=$BUILD/bin/dumpexports
-if [ -x "$D" ]; then
-	printf 'LIBRARY dly.dll\nEXPORTS\n    add\n    counter DATA\n    byord @5 NONAME\n    fwd = other.f\n    sfunc@8\n' >"$T/dly.def"
-	for pre in x86_64-w64-mingw32 i686-w64-mingw32; do
-		(cd "$T" && "$pre-dlltool" -d dly.def -l "plain-$pre.a" && "$pre-dlltool" -d dly.def -y "delay-$pre.a") 2>/dev/null
-		"$D" -f tsv "$T/plain-$pre.a" | cut -f2- | sed 1d | sort >"$T/plain-$pre.txt"
-		"$D" -f tsv "$T/delay-$pre.a" | cut -f2- | sed 1d | sort >"$T/delay-$pre.txt"
-		sed -i 's/\tsfunc@8\tcode\t/\tsfunc\tcode\t/' "$T/plain-$pre.txt"
-		if [ -s "$T/delay-$pre.txt" ] && cmp -s "$T/plain-$pre.txt" "$T/delay-$pre.txt"; then
-			ok "$pre dlltool -y delay-load library: same imports as the ordinary one"
-		else
-			fail "$pre dlltool -y delay-load library" "$(diff "$T/plain-$pre.txt" "$T/delay-$pre.txt" | head -5 | tr '\n' '|')"
-		fi
-	done
-fi
+printf 'LIBRARY dly.dll\nEXPORTS\n    add\n    counter DATA\n    byord @5 NONAME\n    fwd = other.f\n    sfunc@8\n' >"$T/dly.def"
+for pre in x86_64-w64-mingw32 i686-w64-mingw32; do
+	if ! (cd "$T" && "$pre-dlltool" -d dly.def -l "plain-$pre.a" && "$pre-dlltool" -d dly.def -y "delay-$pre.a") 2>"$T/dly.err"; then
+		fail "$pre dlltool -y delay-load library" "$pre-dlltool: $(head -c 300 "$T/dly.err" | tr '\n' '|')"
+		continue
+	fi
+	"$D" -f tsv "$T/plain-$pre.a" | cut -f2- | sed 1d | sort >"$T/plain-$pre.txt"
+	"$D" -f tsv "$T/delay-$pre.a" | cut -f2- | sed 1d | sort >"$T/delay-$pre.txt"
+	sed -i 's/\tsfunc@8\tcode\t/\tsfunc\tcode\t/' "$T/plain-$pre.txt"
+	same "$pre dlltool -y delay-load library: same imports as the ordinary one" "$T/plain-$pre.txt" "$T/delay-$pre.txt"
+done

@@ -26,12 +26,8 @@ RO=$LLVM22/llvm-readobj
 LDLLD=$LLVM22/ld.lld
 DUMPEXPORTS=$BIN/dumpexports
 
-for t in "$MKDEF" "$DUMPEXPORTS" "$RO" "$LDLLD" "$(command -v $CC)" "$(command -v clang)"; do
-	if [ ! -x "$t" ]; then
-		skip "i386 kill-at --merge and --check" "${t:-a tool} is not built or installed (make all; make deps)"
-		exit 0
-	fi
-done
+built "i386 kill-at --merge and --check" "$MKDEF" "$DUMPEXPORTS" || exit 0
+need "i386 kill-at --merge and --check" "$RO" "$LDLLD" "$CC" clang || exit 0
 GCCLIB=$(dirname "$("$CC" -print-libgcc-file-name)")
 lld_cc() { clang --target=i686-w64-mingw32 -fuse-ld=lld --ld-path="$LDLLD" -L"$GCCLIB" "$@"; }
 gnu_cc() { "$CC" "$@"; }

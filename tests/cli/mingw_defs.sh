@@ -31,14 +31,8 @@ MKIMPLIB=${MKIMPLIB:-$BIN/mkimplib}
 DATA=$TOP/tests/data/mingw-w64
 DLLTOOL=/usr/lib/llvm-22/bin/llvm-dlltool
 command -v llvm-dlltool-22 >/dev/null 2>&1 && [ ! -x "$DLLTOOL" ] && DLLTOOL=$(command -v llvm-dlltool-22)
-if [ ! -x "$MKIMPLIB" ]; then
-	skip "mingw-w64 .def files" "$MKIMPLIB is not built"
-	exit 0
-fi
-if [ ! -x "$DLLTOOL" ]; then
-	skip "mingw-w64 .def files beside llvm-dlltool" "llvm-dlltool 22 is not installed (make deps)"
-	exit 0
-fi
+built "mingw-w64 .def files" "$MKIMPLIB" || exit 0
+need "mingw-w64 .def files beside llvm-dlltool" "$DLLTOOL" i686-w64-mingw32-gcc x86_64-w64-mingw32-gcc clang || exit 0
 cd "$T" || exit 1
 
 # cpp_for MACHINE: the preprocessor command of the CRT build for MACHINE
@@ -75,7 +69,9 @@ prep() {
 			sed -E 's/^([^ ]+)@[0-9]+( |\r?$)/\1\2/' >"$out"
 	else
 		$cpp -x c "$DATA/$rel" -Wp,-w -P -I"$DATA/def-include" >"$out" 2>"$out.err"
-	fi && grep -q '^EXPORTS' "$out"
+	fi && grep -q '^EXPORTS' "$out" &&
+		# and names under it: a .def the preprocessor emptied makes two empty, equal libraries
+		[ "$(awk '/^EXPORTS/ { e = 1; next } e && NF && $1 !~ /^;/' "$out" | wc -l)" -gt 0 ]
 }
 
 # imports LIB: one line per short import, sorted:
@@ -120,7 +116,7 @@ compare() {
 	elif ! "$MKIMPLIB" -m "$m" "$@" -o "$d/ours.a" "$def" >"$d/ours.err" 2>&1; then
 		fail "$name" "mkimplib failed: $(head -3 "$d/ours.err" | tr '\n' '|')"
 	elif cmp -s "$d/llvm.a" "$d/ours.a"; then
-		ok "$name"
+		ok "$name ($(awk '/^EXPORTS/ { e = 1; next } e && NF && $1 !~ /^;/' "$def" | wc -l) .def lines)"
 	else
 		imports "$d/llvm.a" >"$d/llvm.imports"
 		imports "$d/ours.a" >"$d/ours.imports"
@@ -138,7 +134,7 @@ for rel in $FILES; do
 	stem=$(basename "$rel"); stem=${stem%.in}; stem=${stem%.def}
 	for m in $machines; do
 		if [ -z "$(cpp_for "$m")" ] && [ "${rel%.in}" != "$rel" ]; then
-			skip "$rel $m" "no preprocessor for $m (a *-w64-mingw32 gcc or clang)"
+			missing "$rel $m" "a preprocessor for $m (a *-w64-mingw32 gcc, or clang that targets it)"
 			continue
 		fi
 		mkdir -p "$m"
@@ -153,7 +149,9 @@ for rel in $FILES; do
 done
 
 # msvcrt i386 -k, the name that shows how an i386 .def name is read.
-if [ -s i386/msvcrt.def ]; then
+if [ ! -s i386/msvcrt.def ]; then
+	fail "msvcrt.def.in i386 -k: _CxxThrowException@8" "no preprocessed i386/msvcrt.def (see above)"
+else
 	name="msvcrt.def.in i386 -k: _CxxThrowException@8 is __CxxThrowException@8, loader name _CxxThrowException"
 	if "$MKIMPLIB" -m i386 -k -o cxx.a i386/msvcrt.def 2>cxx.err; then
 		got=$(imports cxx.a | grep -E '^_+CxxThrowException@8 ')
@@ -168,7 +166,9 @@ fi
 
 # msvcr80d: ": mbrtowc ; replaced, ..." - refused, each error with
 # file:line:column; the first at the line the typo is on.
-if [ -n "$(cpp_for i386)" ] && prep i386 lib32/msvcr80d.def.in msvcr80d.def; then
+if [ -z "$(cpp_for i386)" ]; then
+	missing "msvcr80d.def.in i386" "a preprocessor for i386 (i686-w64-mingw32-gcc)"
+elif prep i386 lib32/msvcr80d.def.in msvcr80d.def; then
 	name="msvcr80d.def.in i386 -k: ': mbrtowc' (upstream typo for ';') refused with file:line:col"
 	line=$(grep -n '^: mbrtowc' msvcr80d.def | cut -d: -f1)
 	"$MKIMPLIB" -m i386 -k -o msvcr80d.a msvcr80d.def >/dev/null 2>msvcr80d.err; rc=$?
@@ -181,5 +181,5 @@ if [ -n "$(cpp_for i386)" ] && prep i386 lib32/msvcr80d.def.in msvcr80d.def; the
 		fail "$name" "a message without file:line:col: $(grep -v '^msvcr80d\.def:[0-9]*:[0-9]*: ' msvcr80d.err | head -1)"
 	else ok "$name"; fi
 else
-	skip "msvcr80d.def.in i386" "no preprocessor for i386"
+	fail "msvcr80d.def.in i386: preprocess" "$(head -c 300 msvcr80d.def.err)"
 fi

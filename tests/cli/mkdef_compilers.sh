@@ -5,6 +5,10 @@
 # checked DLL from mkdef's .def and the same objects with .drectve removed,
 # so only the .def can have told the linker what to export.
 . "$(dirname "$0")/../lib.sh"
+built "mkdef on every compiler's objects" "$MKDEF" || exit 0
+need "mkdef on every compiler's objects" llvm-objcopy lld-link clang clang++ x86_64-w64-mingw32-gcc \
+	x86_64-w64-mingw32-g++ x86_64-w64-mingw32-dlltool i686-w64-mingw32-gcc i686-w64-mingw32-g++ \
+	i686-w64-mingw32-dlltool || exit 0
 fixtures
 
 arm64=0
@@ -30,7 +34,7 @@ link_dll() {
 
 for cfg in mingw64 mingw32 clang-mingw64 clang-mingw32 msvc64 msvc32 msvcarm64; do
 	if [ $cfg = msvcarm64 ] && [ $arm64 = 0 ]; then
-		skip "$cfg" "this libbfd does not read ARM64 COFF"; continue
+		missing "$cfg" "a libbfd that reads ARM64 COFF (binutils-multiarch-dev; rebuild)"; continue
 	fi
 	for unit in api cls; do
 		lang=c; objs=("$FIX/$cfg/api.o")
@@ -45,7 +49,8 @@ for cfg in mingw64 mingw32 clang-mingw64 clang-mingw32 msvc64 msvc32 msvcarm64; 
 		fi
 		nod=()
 		for o in "${objs[@]}"; do
-			llvm-objcopy -R .drectve "$o" "$w/nod-$(basename "$o")"
+			llvm-objcopy -R .drectve "$o" "$w/nod-$(basename "$o")" 2>>"$w/strip.err" ||
+				fail "$name: strip .drectve" "llvm-objcopy failed on $o: $(head -c 300 "$w/strip.err")"
 			nod+=("$w/nod-$(basename "$o")")
 		done
 		if ! link_dll $cfg $lang "" "$w/ref.dll" "${objs[@]}" >"$w/ref.log" 2>&1; then
@@ -61,7 +66,10 @@ for cfg in mingw64 mingw32 clang-mingw64 clang-mingw32 msvc64 msvc32 msvcarm64; 
 		fi
 		same "$name: DLL from .def exports what dllexport exports" "$w/ref.txt" "$w/def.txt"
 		# The stripped objects really have no directives left.
-		if "$MKDEF" "${nod[@]}" | grep -q '^    '; then
+		"$MKDEF" "${nod[@]}" >"$w/nod.def" 2>"$w/nod.err"
+		if [ $? -ge 2 ] || ! grep -q '^EXPORTS' "$w/nod.def"; then
+			fail "$name: mkdef on the stripped objects" "$(head -3 "$w/nod.err" | tr '\n' '|')"
+		elif grep -q '^    ' "$w/nod.def"; then
 			fail "$name: stripped objects export nothing" "mkdef still sees exports"
 		fi
 		# Data exports carry DATA, functions do not.
@@ -93,18 +101,22 @@ for cfg in mingw64 mingw32; do
 	dt=$( [ $cfg = mingw64 ] && echo x86_64-w64-mingw32-dlltool || echo i686-w64-mingw32-dlltool)
 	for unit in api cls; do
 		objs=("$FIX/$cfg/api.o"); [ $unit = cls ] && objs=("$FIX/$cfg/cls.o" "$FIX/$cfg/cls2.o")
-		$dt -z "$T/dt-$cfg-$unit.def" "${objs[@]}" 2>/dev/null
+		$dt -z "$T/dt-$cfg-$unit.def" "${objs[@]}" 2>"$T/dt.err" ||
+			fail "$cfg $unit: $dt -z" "$(head -c 300 "$T/dt.err")"
 		awk '/^EXPORTS/{e=1;next} /^;/{next} e&&NF{n=$1; gsub(/"/,"",n); print n}' "$T/dt-$cfg-$unit.def" | LC_ALL=C sort -u >"$T/dt.txt"
 		def_names "$T/$cfg-$unit/x.def" >"$T/ours.txt"
 		same "$cfg $unit: same names as dlltool -z" "$T/dt.txt" "$T/ours.txt"
 	done
 done
 # ...and sees nothing in MSVC-dialect objects, where mkdef does.
-x86_64-w64-mingw32-dlltool -z "$T/dt-msvc.def" "$FIX/msvc64/api.o" 2>/dev/null
-if ! awk '/^EXPORTS/{e=1;next} /^;/{next} e&&NF' "$T/dt-msvc.def" | grep -q . && [ -s "$T/plain64.txt" ]; then
-	ok "msvc64: dlltool -z misses /EXPORT: directives that mkdef reads"
-else
+if ! x86_64-w64-mingw32-dlltool -z "$T/dt-msvc.def" "$FIX/msvc64/api.o" 2>"$T/dt.err" || ! grep -q '^EXPORTS' "$T/dt-msvc.def"; then
+	fail "msvc64: dlltool -z misses /EXPORT: directives that mkdef reads" "dlltool -z failed: $(head -c 300 "$T/dt.err")"
+elif awk '/^EXPORTS/{e=1;next} /^;/{next} e&&NF' "$T/dt-msvc.def" | grep -q .; then
 	fail "msvc64: dlltool -z misses /EXPORT: directives" "dlltool now reads them: revisit this test"
+elif ! cmp -s "$T/plain64.txt" "$T/msvc64.names"; then
+	fail "msvc64: dlltool -z misses /EXPORT: directives that mkdef reads" "mkdef does not read them either: $(tr '\n' ' ' <"$T/msvc64.names")"
+else
+	ok "msvc64: dlltool -z misses /EXPORT: directives that mkdef reads"
 fi
 
 # Big-object COFF reads like the ordinary kind.

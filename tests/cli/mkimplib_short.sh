@@ -19,17 +19,10 @@ MKIMPLIB=${MKIMPLIB:-$BIN/mkimplib}
 LLVM=/usr/lib/llvm-22/bin
 DLLTOOL=$LLVM/llvm-dlltool
 AR=$LLVM/llvm-ar
-[ -x "$AR" ] || AR=llvm-ar
 NM=$LLVM/llvm-nm
-[ -x "$NM" ] || NM=llvm-nm
-if [ ! -x "$MKIMPLIB" ]; then
-	skip "mkimplib --format short" "$MKIMPLIB is not built"
-	exit 0
-fi
-if [ ! -x "$DLLTOOL" ]; then
-	skip "mkimplib --format short beside llvm-dlltool" "$DLLTOOL is not installed (make deps)"
-	exit 0
-fi
+built "mkimplib --format short" "$MKIMPLIB" || exit 0
+need "mkimplib --format short beside llvm-dlltool, llvm-lib and lld-link" "$DLLTOOL" "$AR" "$NM" "$LLVM/llvm-lib" \
+	"$LLVM/llvm-mc" "$LLVM/lld-link" "$LLVM/llvm-readobj" clang x86_64-w64-mingw32-gcc x86_64-w64-mingw32-ld || exit 0
 cd "$T" || exit 1
 
 MACHINES="i386 x86-64 arm64 arm64ec arm"
@@ -292,14 +285,22 @@ names=$("$AR" t "$d/f.lib" | sort -u)
 [ "$names" = a_rather_long_library_name_for_tests.dll ] && ok "every member is named after the DLL" ||
 	fail "every member is named after the DLL" "$names"
 nm=$("$NM" --print-armap "$d/f.lib" 2>/dev/null | sed -n '/^Archive map/,/^$/p')
+listed=0
 for s in __IMPORT_DESCRIPTOR_a_rather_long_library_name_for_tests __NULL_IMPORT_DESCRIPTOR \
 	__imp_add add __imp_counter __imp_ea ea __imp_aliased aliased; do
 	echo "$nm" | grep -q "^$s in " || { fail "the archive index lists $s" "$(echo "$nm" | head -5 | tr '\n' '|')"; continue; }
+	listed=$((listed + 1))
 done
-echo "$nm" | grep -q "hidden" && fail "PRIVATE exports are left out" "hidden in the index" ||
-	ok "PRIVATE exports are left out"
-echo "$nm" | grep -q "^counter in" && fail "DATA imports have no thunk symbol" "counter in the index" ||
-	ok "DATA imports have no thunk symbol"
+# (what is left out is looked for in an index that lists the rest)
+if [ $listed -ne 9 ]; then
+	fail "PRIVATE exports are left out; DATA imports have no thunk symbol" "no archive index to look in"
+else
+	ok "the archive index lists the descriptors, each import's __imp_ symbol and each function's thunk"
+	echo "$nm" | grep -q "hidden" && fail "PRIVATE exports are left out" "hidden in the index" ||
+		ok "PRIVATE exports are left out"
+	echo "$nm" | grep -q "^counter in" && fail "DATA imports have no thunk symbol" "counter in the index" ||
+		ok "DATA imports have no thunk symbol"
+fi
 
 # An ARM64EC C++ name that is not one: both refuse it.
 printf 'LIBRARY x.dll\nEXPORTS\n    ?weird\n' >bad-cxx.def
@@ -318,7 +319,7 @@ fi
 # --dialect msvc beside llvm-lib /def (link.exe naming: `_sfunc@8` is the
 # symbol and the loader name)
 # ------------------------------------------------------------------
-if [ -x "$LLVM/llvm-lib" ]; then
+{
 	# llvm-lib imports a forwarder `fwd = other.func` as "_fwd" (NAME);
 	# link.exe exports it as "fwd", which we import: left out here.
 	grep -v ' = other\.' features.def | sed 's/^    sfunc@8$/    _sfunc@8/' >msvc.def
@@ -339,9 +340,7 @@ if [ -x "$LLVM/llvm-lib" ]; then
 	[ "$l" = "@ffunc@8 -> @ffunc@8 _add -> add _sfunc@8 -> _sfunc@8 " ] &&
 		ok "i386 --dialect msvc: _sfunc@8 imported as written, add as add" ||
 		fail "i386 --dialect msvc: _sfunc@8 imported as written, add as add" "$l"
-else
-	skip "--dialect msvc beside llvm-lib /def" "$LLVM/llvm-lib is not installed"
-fi
+}
 
 # ------------------------------------------------------------------
 # Determinism
@@ -353,12 +352,17 @@ for m in $MACHINES; do
 	"$MKIMPLIB" -m "$m" -o "$d/a/deeper/still/one.lib" big.def
 	(cd "$d/b" && "$MKIMPLIB" -m "$m" -o two.lib in.def)
 	"$MKIMPLIB" -m "$m" -o "$d/three.lib" "$d/b/in.def"
-	if cmp -s "$d/a/deeper/still/one.lib" "$d/b/two.lib" && cmp -s "$d/b/two.lib" "$d/three.lib"; then
+	e=$(empty_of "$d/a/deeper/still/one.lib" "$d/b/two.lib" "$d/three.lib")
+	if [ -n "$e" ]; then
+		fail "$m: same bytes whatever the output path and working folder" "mkimplib wrote nothing: $e"
+	elif cmp -s "$d/a/deeper/still/one.lib" "$d/b/two.lib" && cmp -s "$d/b/two.lib" "$d/three.lib"; then
 		ok "$m: same bytes whatever the output path and working folder"
 	else
 		fail "$m: same bytes whatever the output path and working folder" "outputs differ"
 	fi
-	if grep -aq -e deeper -e determinism -e "$TOP" "$d/a/deeper/still/one.lib"; then
+	if [ -n "$e" ]; then
+		fail "$m: nothing of the paths inside the library" "nothing to look in"
+	elif grep -aq -e deeper -e determinism -e "$TOP" "$d/a/deeper/still/one.lib"; then
 		fail "$m: nothing of the paths inside the library" "a path is in the bytes"
 	else
 		ok "$m: nothing of the paths inside the library"
@@ -369,7 +373,6 @@ done
 # lld-link: no-CRT clients linked against the libraries
 # ------------------------------------------------------------------
 LLD_LINK=$LLVM/lld-link
-[ -x "$LLD_LINK" ] || LLD_LINK=$(command -v lld-link-22 || command -v lld-link)
 
 cat >link.def <<'EOF'
 LIBRARY linkme.dll
@@ -416,10 +419,6 @@ for t in "arm64 aarch64-pc-windows-msvc arm64" "x86-64 x86_64-pc-windows-msvc x6
 	name="lld-link links a no-CRT $m client; its imports are the .def's (hint 7, ordinal 42, EXPORTAS and == names, the alias sharing add's slot)"
 	d=$T/link-$m
 	mkdir -p "$d"
-	if ! command -v clang >/dev/null || [ -z "$LLD_LINK" ]; then
-		skip "$name" "clang or lld-link missing"
-		continue
-	fi
 	if ! clang --target="$triple" -O1 -c -o "$d/client.obj" client.c 2>"$d/cc.err"; then
 		fail "$name" "clang: $(head -c 300 "$d/cc.err")"
 	elif ! "$MKIMPLIB" -m "$m" -o "$d/linkme.lib" link.def 2>"$d/mk.err"; then
@@ -438,9 +437,7 @@ done
 name="lld-link links an arm64ec image against an arm64ec library"
 d=$T/link-arm64ec
 mkdir -p "$d"
-if [ ! -x "$LLVM/llvm-mc" ] || [ ! -x "$LLVM/lld-link" ]; then
-	skip "$name" "llvm-mc or lld-link 22 missing"
-else
+{
 	cat >"$d/refs.s" <<'EOF'
 	.section .rdata,"dr"
 	.globl refs
@@ -471,18 +468,18 @@ EOF
 			'linkme.dll ea_real (0)' 'linkme.dll real_name (0)' | LC_ALL=C sort >"$d/expect"
 		same "$name" "$d/expect" "$d/imports"
 	fi
-fi
+}
 
 # GNU ld reads short libraries of both archive kinds (binutils 2.40 knows
 # no EXPORTAS name type, so this .def has none).
-if command -v x86_64-w64-mingw32-gcc >/dev/null; then
+{
 	d=$T/gnu-ld
 	mkdir -p "$d"
 	printf 'LIBRARY linkme.dll\nEXPORTS\n    add\n    counter DATA\n    by_ordinal @42 NONAME\n    hinted @7\n' >"$d/ld.def"
 	printf 'int add(int, int);\nint by_ordinal(void);\nint hinted(void);\n__declspec(dllimport) extern int counter;\nint start(void) { return add(1, 2) + by_ordinal() + hinted() + counter; }\n' >"$d/c.c"
 	printf '%s\n' 'linkme.dll  (42)' 'linkme.dll add (0)' 'linkme.dll counter (0)' 'linkme.dll hinted (7)' |
 		LC_ALL=C sort >"$d/expect"
-	x86_64-w64-mingw32-gcc -c -o "$d/c.o" "$d/c.c"
+	x86_64-w64-mingw32-gcc -c -o "$d/c.o" "$d/c.c" 2>"$d/cc.err" || fail "GNU ld links against short libraries: compile the client" "$(head -c 300 "$d/cc.err")"
 	for kind in coff gnu; do
 		name="GNU ld links against an x86-64 short library in a $kind archive"
 		if ! "$MKIMPLIB" -m x86-64 --archive "$kind" -o "$d/$kind.lib" "$d/ld.def" 2>"$d/mk.err"; then
@@ -494,6 +491,4 @@ if command -v x86_64-w64-mingw32-gcc >/dev/null; then
 			same "$name" "$d/expect" "$d/$kind.imports"
 		fi
 	done
-else
-	skip "GNU ld links against short libraries" "x86_64-w64-mingw32-gcc missing"
-fi
+}
