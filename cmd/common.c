@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <getopt.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include "common.h"
@@ -209,13 +210,31 @@ void cli_free_argv(int argc, char **argv)
 	free(argv);
 }
 
-bool cli_split_list(const char *arg, char ***v, size_t *n)
+/* Room for one more in a list that grows by doubling (one realloc per
+ * element is quadratic under ASan and valgrind, which copy every time). */
+static char **grow_list(char **v, size_t n, size_t *cap)
+{
+	size_t ncap;
+	char **p;
+
+	if (v && n < *cap)
+		return v;
+	ncap = v && *cap >= 8 ? *cap * 2 : 16;
+	if (ncap > SIZE_MAX / sizeof *v || ncap <= n)
+		return NULL;
+	p = realloc(v, ncap * sizeof *v);
+	if (p)
+		*cap = ncap;
+	return p;
+}
+
+bool cli_split_list(const char *arg, char ***v, size_t *n, size_t *cap)
 {
 	const char *p = arg;
 	while (*p) {
 		size_t len = strcspn(p, ",");
 		if (len) {
-			char **nv = realloc(*v, (*n + 1) * sizeof *nv);
+			char **nv = grow_list(*v, *n, cap);
 			if (!nv)
 				return false;
 			*v = nv;
@@ -266,13 +285,13 @@ int cli_read_option(cli_read *r, int c, const char *arg)
 		r->read.export_all = true;
 		return 1;
 	case CLI_OPT_EXCLUDE:
-		if (!cli_split_list(arg, &r->exclude, &r->nexclude)) {
+		if (!cli_split_list(arg, &r->exclude, &r->nexclude, &r->capexclude)) {
 			cli_error("out of memory");
 			return -1;
 		}
 		return 1;
 	case CLI_OPT_EXCLUDE_LIBS:
-		if (!cli_split_list(arg, &r->exclude_libs, &r->nexclude_libs)) {
+		if (!cli_split_list(arg, &r->exclude_libs, &r->nexclude_libs, &r->capexclude_libs)) {
 			cli_error("out of memory");
 			return -1;
 		}
@@ -332,7 +351,7 @@ bool cli_deps_add(cli_deps *d, const char *path, const char *output)
 	for (size_t i = 0; i < d->n; i++)
 		if (strcmp(d->v[i], path) == 0)
 			return true;
-	nv = realloc(d->v, (d->n + 1) * sizeof *nv);
+	nv = grow_list(d->v, d->n, &d->cap);
 	if (!nv)
 		return false;
 	d->v = nv;
@@ -346,7 +365,7 @@ void cli_deps_free(cli_deps *d)
 		free(d->v[i]);
 	free(d->v);
 	d->v = NULL;
-	d->n = 0;
+	d->n = d->cap = 0;
 }
 
 int cli_standard_option(int c, const char *usage, char **args)

@@ -28,8 +28,8 @@ bool cli_expand_argv(int argc, char **argv, int *out_argc, char ***out_argv,
 		     struct cli_deps *files);
 void cli_free_argv(int argc, char **argv);
 
-/* Split "a,b,c" into the list *v (appending). */
-bool cli_split_list(const char *arg, char ***v, size_t *n);
+/* Split "a,b,c" into the list *v of *n names (appending; *cap allocated). */
+bool cli_split_list(const char *arg, char ***v, size_t *n, size_t *cap);
 
 /*
  * The options that choose what objects and archives export, shared by
@@ -58,6 +58,7 @@ typedef struct cli_read {
 	dk_read_opts read;
 	char **exclude, **exclude_libs;
 	size_t nexclude, nexclude_libs;
+	size_t capexclude, capexclude_libs;
 } cli_read;
 
 /* 1: handled; 0: not a reader option; -1: bad (an error was printed). */
@@ -79,7 +80,7 @@ void cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)))
 /* The files a depfile lists: each once, never the output itself. */
 typedef struct cli_deps {
 	char **v;
-	size_t n;
+	size_t n, cap;
 } cli_deps;
 bool cli_deps_add(cli_deps *d, const char *path, const char *output);
 void cli_deps_free(cli_deps *d);

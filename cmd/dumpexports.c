@@ -792,7 +792,7 @@ int main(int argc, char **argv)
 	opts o;
 	dk_sink sink = cli_sink();
 	char **args = NULL;
-	cli_deps files = { NULL, 0 };
+	cli_deps files = { NULL, 0, 0 };
 	int nargs = 0, c, r, status = 2;
 	bool diff = false, check = false, any_error = false;
 

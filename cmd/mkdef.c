@@ -120,7 +120,7 @@ int main(int argc, char **argv)
 	dk_sink sink = cli_sink();
 	dk_module m;
 	char **args = NULL;
-	cli_deps deps = { NULL, 0 };
+	cli_deps deps = { NULL, 0, 0 };
 	int nargs = 0, c, r, status = 1;
 	char *text = NULL;
 	size_t textlen = 0;

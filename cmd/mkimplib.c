@@ -79,7 +79,7 @@ int main(int argc, char **argv)
 	dk_module m;
 	dk_implib_opts io;
 	cli_read in;
-	cli_deps deps = { NULL, 0 };
+	cli_deps deps = { NULL, 0, 0 };
 	char **args = NULL, *data = NULL, *dll = NULL;
 	const char *output = NULL, *depfile = NULL, *machine = NULL, *dllname = NULL;
 	const char *single = NULL, *dll_pick = NULL;
