@@ -107,15 +107,23 @@ const char *other_kind(const char *path)
  */
 int cli_image_aliases(dk_module *m, dk_sink *s)
 {
-	for (size_t i = 1; i < m->nexports; i++) {
-		dk_export *e = &m->exports[i], *first = NULL;
-		for (size_t k = i; k-- > 0 && m->exports[k].ordinal == e->ordinal;)
-			first = &m->exports[k];
-		if (!first || !e->ordinal)
+	/* The names of one ordinal are adjacent; each later one is made an
+	 * alias of the run's first (which keeps the ordinal), however many
+	 * there are: looking only at the export right before missed the third
+	 * name, whose neighbour had already lost its ordinal. */
+	size_t first = 0;
+	uint32_t run = 0;
+
+	for (size_t i = 0; i < m->nexports; i++) {
+		dk_export *e = &m->exports[i];
+		if (i == 0 || !e->ordinal || e->ordinal != run) {
+			first = i;
+			run = e->ordinal;
 			continue;
+		}
 		if (!e->forward) {
 			free(e->internal);
-			e->internal = strdup(first->name);
+			e->internal = strdup(m->exports[first].name);
 			if (!e->internal) {
 				dk_report(s, DK_ERROR, NULL, "out of memory");
 				return DK_FAIL;

@@ -80,3 +80,99 @@ else
 	awk -v n=$N 'BEGIN { for (i = 0; i < n / 100; i++) for (j = 0; j < 100; j++) printf "p/d%d/../d%d/../../one.o\n", i, j }' >paths.rsp
 	counted "depfile listing $N inputs" '[ "$(grep -c "^  p/.*one\.o" deps.d)" -eq $N ]' "$MKDEF" -o deps.def -M deps.d @paths.rsp
 fi
+
+# ------------------------------------------------------------------
+# 7. Three names on one function; empty names; a name listed twice
+# ------------------------------------------------------------------
+# names.py DLL NAME ORDINAL OUT: point NAME's entry in the export name
+# table at ORDINAL (GNU ld and lld-link never give one ordinal two names;
+# the loader does not mind).  names.py DLL NAME '' OUT: make NAME empty.
+cat >names.py <<'EOF2'
+import struct, sys
+src, want, ordinal, dst = sys.argv[1], sys.argv[2].encode(), sys.argv[3], sys.argv[4]
+d = bytearray(open(src, 'rb').read())
+pe = struct.unpack_from('<I', d, 0x3c)[0]
+nsec, optsize = struct.unpack_from('<H', d, pe + 6)[0], struct.unpack_from('<H', d, pe + 20)[0]
+dirs = pe + 24 + (112 if struct.unpack_from('<H', d, pe + 24)[0] == 0x20b else 96)
+sections = [struct.unpack_from('<IIII', d, pe + 24 + optsize + 40 * i + 8) for i in range(nsec)]
+def at(rva):
+    for vsize, va, rsize, raw in sections:
+        if va <= rva < va + max(vsize, rsize):
+            return raw + rva - va
+    raise SystemExit('RVA %#x is in no section' % rva)
+exp = at(struct.unpack_from('<I', d, dirs)[0])
+base, nfunc, nname, funcs, names, ords = struct.unpack_from('<6I', d, exp + 16)
+hit = 0
+for i in range(nname):
+    p = at(struct.unpack_from('<I', d, at(names) + 4 * i)[0])
+    if bytes(d[p:d.index(0, p)]) == want:
+        if ordinal:
+            struct.pack_into('<H', d, at(ords) + 2 * i, int(ordinal) - base)
+        else:
+            d[p] = 0
+        hit += 1
+if not hit:
+    raise SystemExit('no export named %s' % want.decode())
+open(dst, 'wb').write(d)
+EOF2
+printf 'int f(void) { return 1; }\n' >tri.c
+printf 'LIBRARY tri.dll\nEXPORTS\n  f @91\n  g = f @92\n  h = f @93\n  z = f @94\n' >tri.def
+if x86_64-w64-mingw32-gcc -shared -o tri0.dll tri.c tri.def 2>tri.err &&
+   python3 names.py tri0.dll g 91 tri1.dll 2>>tri.err && python3 names.py tri1.dll h 91 tri.dll 2>>tri.err; then
+	if [ "$("$DX" -f tsv tri.dll | awk -F'\t' '$3 == 91 { n++ } END { print n }')" != 3 ]; then
+		fail "three names on one function" "the patched DLL does not have f, g and h at ordinal 91: $("$DX" tri.dll | tr '\n' '|')"
+	else
+		"$MKDEF" -o tri-out.def tri.dll 2>tri-mkdef.err
+		printf '%s\n' 'LIBRARY "tri.dll"' EXPORTS '    f @91' '    g = f' '    h = f' \
+			'    ord_92 @92 NONAME' '    ord_93 @93 NONAME' '    z @94' >tri-want.def
+		same "three names on one function: mkdef makes the second and third aliases of the first" tri-want.def tri-out.def
+		if "$MKIMPLIB" -o libtri.a tri.dll 2>tri-mkimplib.err &&
+		   "$DX" -f tsv libtri.a | awk -F'\t' 'NR > 1 && $8 == "" { print $6 }' | LC_ALL=C sort | tr '\n' ' ' >tri-imports &&
+		   [ "$(cat tri-imports)" = "f g h z " ]; then
+			ok "three names on one function: mkimplib imports f, g and h by name"
+		else
+			fail "three names on one function: mkimplib imports f, g and h by name" "$(head -3 tri-mkimplib.err) imports: $(cat tri-imports 2>/dev/null)"
+		fi
+	fi
+	# A DLL export name that is empty: the DLL is refused, naming where.
+	if python3 names.py tri0.dll z '' emptyname.dll 2>>tri.err; then
+		one_error "an empty export name in a DLL: refused with file and offset" \
+			'^emptyname\.dll:0x[0-9a-f]+: error: export name 3 \(ordinal 94\) is empty$' "$MKDEF" emptyname.dll
+	else
+		fail "an empty export name in a DLL" "could not patch it: $(tail -2 tri.err)"
+	fi
+else
+	fail "three names on one function: build the DLL" "$(head -3 tri.err | tr '\n' '|')"
+fi
+
+# An empty name in a .def: refused with file:line:col, nothing written.
+printf 'LIBRARY e.dll\nEXPORTS\n  f\n  ""\n' >empty1.def
+printf 'LIBRARY e.dll\nEXPORTS\n  f == ""\n' >empty2.def
+printf 'LIBRARY e.dll\nEXPORTS\n  f = ""\n' >empty3.def
+printf 'LIBRARY e.dll\nEXPORTS\n  f EXPORTAS ""\n' >empty4.def
+refuse_with "$MKIMPLIB" libempty.a 'an empty export name in a .def: file:line:col' \
+	'^empty1\.def:4:3: error: the export name is empty$' -m x86-64 empty1.def
+refuse_with "$MKIMPLIB" libempty.a 'an empty == name in a .def: file:line:col' \
+	"^empty2\.def:3:8: error: the name after '==' is empty$" -m x86-64 empty2.def
+refuse_with "$MKDEF" out.def 'an empty internal name in a .def: file:line:col' \
+	"^empty3\.def:3:7: error: the name after '=' is empty$" empty3.def
+refuse_with "$MKIMPLIB" libempty.a 'an empty EXPORTAS name in a .def: file:line:col' \
+	'^empty4\.def:3:14: error: the name after EXPORTAS is empty$' -m x86-64 empty4.def
+# ... and in a .drectve directive: file and offset.
+printf '\t.section .drectve,"yn"\n\t.ascii " -export:f -export:\\"\\""\n' >emptyd.s
+if x86_64-w64-mingw32-as -o emptyd.o emptyd.s; then
+	refuse_with "$MKDEF" out.def 'an empty export name in a .drectve: file and offset' \
+		'^emptyd\.o:0x[0-9a-f]+: error: export directive """" has an empty name$' emptyd.o
+else
+	fail "an empty export name in a .drectve" "could not assemble it"
+fi
+
+# A .def that lists a name twice, checked against the library made from it.
+printf 'LIBRARY d.dll\nEXPORTS\n  f\n  g\n  f\n' >twice.def
+if "$MKIMPLIB" -m x86-64 -o libtwice.a twice.def 2>twice.err; then
+	"$DX" --check twice.def libtwice.a >twice.out 2>>twice.err; rc=$?
+	[ $rc -eq 0 ] && ok "--check: a .def listing a name twice against the library made from it: no difference" ||
+		fail "--check: a .def listing a name twice against the library made from it" "exit $rc: $(cat twice.out twice.err | tr '\n' '|')"
+else
+	fail "--check: a .def listing a name twice" "mkimplib failed: $(head -2 twice.err)"
+fi
