@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include "common.h"
 
 const char *progname = "dllkit";
@@ -50,45 +51,86 @@ void cli_error(const char *fmt, ...)
 
 /* ---- @file ---- */
 
+/*
+ * Limits: response files may name response files, and one named twice is
+ * read twice, so 25 small files that each name the next twice would give
+ * 2^24 arguments.  GNU tools (libiberty's expandargv) stop after 2,000
+ * response files; so does this, and at 32 levels of nesting, at a file that
+ * names itself, and at a million arguments or 256 MiB of them.
+ */
+enum {
+	RSP_MAX_DEPTH = 32,
+	RSP_MAX_FILES = 2000,
+	RSP_MAX_ARGS = 1000000,
+};
+#define RSP_MAX_BYTES ((size_t)256 << 20)
+
 typedef struct argv_vec {
 	char **v;
 	int n, cap;
+	size_t bytes;
 } argv_vec;
 
-static bool push_arg(argv_vec *a, char *s)
+/* The response files being expanded, outermost first, and the totals. */
+typedef struct expansion {
+	argv_vec *out;
+	cli_deps *files;
+	int nfiles;
+	int depth;
+	struct {
+		const char *path;
+		dev_t dev;
+		ino_t ino;
+	} open[RSP_MAX_DEPTH + 1];
+} expansion;
+
+/* `from`: the response file the argument comes from, NULL for the command line. */
+static bool push_arg(expansion *x, const char *arg, const char *from)
 {
-	if (!s)
+	argv_vec *a = x->out;
+	size_t len = strlen(arg);
+	char *s;
+
+	if (a->n >= RSP_MAX_ARGS || len > RSP_MAX_BYTES - a->bytes) {
+		cli_error("%s: more than %d arguments, or %zu MiB of them, after expanding "
+			  "response files", from ? from : "command line", RSP_MAX_ARGS,
+			  RSP_MAX_BYTES >> 20);
 		return false;
+	}
 	if (a->n + 1 >= a->cap) {
 		int cap = a->cap ? a->cap * 2 : 16;
 		char **p = realloc(a->v, (size_t)cap * sizeof *p);
-		if (!p) {
-			free(s);
-			return false;
-		}
+		if (!p)
+			goto nomem;
 		a->v = p;
 		a->cap = cap;
 	}
+	if (!(s = strdup(arg)))
+		goto nomem;
 	a->v[a->n++] = s;
 	a->v[a->n] = NULL;
+	a->bytes += len;
 	return true;
+nomem:
+	cli_error("%s: out of memory", from ? from : "command line");
+	return false;
 }
 
-static bool expand_one(const char *arg, argv_vec *out, int depth, cli_deps *files);
+static bool expand_one(expansion *x, const char *arg, const char *from);
 
 /* Split a response file's text the way GNU tools (libiberty's buildargv) do. */
-static bool split_response(const char *path, const char *text, argv_vec *out, int depth,
-			   cli_deps *files)
+static bool split_response(expansion *x, const char *path, const char *text)
 {
 	const char *p = text;
 	size_t cap = strlen(text) + 1;
 	char *word = malloc(cap);
 
-	if (!word)
+	if (!word) {
+		cli_error("%s: out of memory", path);
 		return false;
+	}
 	for (;;) {
 		size_t n = 0;
-		bool any = false;
 		char q = 0;
 		while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' || *p == '\f' || *p == '\v')
 			p++;
@@ -110,7 +152,6 @@ static bool split_response(const char *path, const char *text, argv_vec *out, in
 			if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' || *p == '\f' ||
 			    *p == '\v')
 				break;
-			any = true;
 			if (*p == '\'' || *p == '"') {
 				q = *p;
 			} else if (*p == '\\' && p[1]) {
@@ -124,9 +165,8 @@ static bool split_response(const char *path, const char *text, argv_vec *out, in
 			free(word);
 			return false;
 		}
-		(void)any;
 		word[n] = '\0';
-		if (!expand_one(word, out, depth + 1, files)) {
+		if (!expand_one(x, word, path)) {
 			free(word);
 			return false;
 		}
@@ -135,33 +175,70 @@ static bool split_response(const char *path, const char *text, argv_vec *out, in
 	return true;
 }
 
-static bool expand_one(const char *arg, argv_vec *out, int depth, cli_deps *files)
+/* "a.rsp -> b.rsp -> a.rsp": how a response file came to name itself. */
+static void say_loop(const expansion *x, int from, const char *path)
 {
+	char chain[512];
+	size_t at = 0;
+
+	chain[0] = '\0';
+	for (int i = from; i < x->depth && at < sizeof chain; i++)
+		at += (size_t)snprintf(chain + at, sizeof chain - at, "%s -> ", x->open[i].path);
+	if (at < sizeof chain)
+		snprintf(chain + at, sizeof chain - at, "%s", path);
+	cli_error("%s: a response file that names itself (%s)", path, chain);
+}
+
+static bool expand_one(expansion *x, const char *arg, const char *from)
+{
+	const char *path = arg + 1;
+	struct stat st;
 	FILE *f;
 	char *text = NULL;
 	size_t len = 0, cap = 0;
 	bool ok;
 
 	if (arg[0] != '@' || arg[1] == '\0')
-		return push_arg(out, strdup(arg));
-	if (depth > 32) {
-		cli_error("%s: response files nest too deeply (a loop?)", arg + 1);
+		return push_arg(x, arg, from);
+	if (x->depth >= RSP_MAX_DEPTH) {
+		cli_error("%s: response files nest more than %d deep", path, RSP_MAX_DEPTH);
 		return false;
 	}
-	f = fopen(arg + 1, "rb");
-	if (!f) {
-		cli_error("%s: cannot open response file: %s", arg + 1, strerror(errno));
+	if (++x->nfiles > RSP_MAX_FILES) {
+		cli_error("%s: more than %d response files read (%s names it; response files "
+			  "that name others more than once multiply)",
+			  path, RSP_MAX_FILES, from ? from : "the command line");
 		return false;
+	}
+	f = fopen(path, "rb");
+	if (!f) {
+		cli_error("%s: cannot open response file: %s", path, strerror(errno));
+		return false;
+	}
+	if (fstat(fileno(f), &st) == 0) {
+		for (int i = 0; i < x->depth; i++)
+			if (x->open[i].dev == st.st_dev && x->open[i].ino == st.st_ino &&
+			    S_ISREG(st.st_mode)) {
+				say_loop(x, i, path);
+				fclose(f);
+				return false;
+			}
+	} else {
+		memset(&st, 0, sizeof st);
 	}
 	for (;;) {
 		if (len + 4096 + 1 > cap) {
 			char *p;
 			cap = cap ? cap * 2 : 8192;
-			p = realloc(text, cap);
+			p = cap <= RSP_MAX_BYTES + 8192 ? realloc(text, cap) : NULL;
 			if (!p) {
 				free(text);
 				fclose(f);
-				cli_error("out of memory");
+				if (cap > RSP_MAX_BYTES + 8192)
+					cli_error("%s: response file larger than %zu MiB", path,
+						  RSP_MAX_BYTES >> 20);
+				else
+					cli_error("%s: out of memory reading the response file", path);
 				return false;
 			}
 			text = p;
@@ -174,25 +251,36 @@ static bool expand_one(const char *arg, argv_vec *out, int depth, cli_deps *file
 	fclose(f);
 	text[len] = '\0';
 	if (memchr(text, '\0', len)) {
-		cli_error("%s: response file contains a NUL byte", arg + 1);
+		cli_error("%s: response file contains a NUL byte", path);
 		free(text);
 		return false;
 	}
-	ok = cli_deps_add(files, arg + 1, NULL) &&
-	     split_response(arg + 1, text, out, depth, files);
+	x->open[x->depth].path = path;
+	x->open[x->depth].dev = st.st_dev;
+	x->open[x->depth].ino = st.st_ino;
+	x->depth++;
+	ok = cli_deps_add(x->files, path, NULL);
+	if (!ok)
+		cli_error("%s: out of memory", path);
+	ok = ok && split_response(x, path, text);
+	x->depth--;
 	free(text);
 	return ok;
 }
 
 bool cli_expand_argv(int argc, char **argv, int *out_argc, char ***out_argv, cli_deps *files)
 {
-	argv_vec a = { NULL, 0, 0 };
+	argv_vec a = { NULL, 0, 0, 0 };
+	expansion x;
 
-	if (!push_arg(&a, strdup(argv[0])))
+	memset(&x, 0, sizeof x);
+	x.out = &a;
+	x.files = files;
+	if (!push_arg(&x, argv[0], NULL))
 		goto fail;
 	for (int i = 1; i < argc; i++) {
 		/* After "--" an @name is still a response file, as in gcc. */
-		if (!expand_one(argv[i], &a, 0, files))
+		if (!expand_one(&x, argv[i], NULL))
 			goto fail;
 	}
 	*out_argc = a.n;

@@ -82,6 +82,38 @@ else
 fi
 
 # ------------------------------------------------------------------
+# 2. Response files
+# ------------------------------------------------------------------
+mkdir -p rsp
+# 25 small files, each naming the next twice: 2^24 expansions unchecked.
+for i in $(seq 0 24); do printf '@rsp/r%d.rsp @rsp/r%d.rsp\n' $((i + 1)) $((i + 1)) >rsp/r$i.rsp; done
+echo one.o >rsp/r25.rsp
+one_error "response files that fan out stop at 2000 files read, naming the file" \
+	'^mkdef: error: rsp/r[0-9]+\.rsp: more than 2000 response files read \(rsp/r[0-9]+\.rsp names it; ' \
+	timeout 20 "$MKDEF" @rsp/r0.rsp
+# Below the limit all is read: 10 levels of two (1,023 files, 512 arguments).
+for i in $(seq 0 8); do printf '@rsp/s%d.rsp @rsp/s%d.rsp\n' $((i + 1)) $((i + 1)) >rsp/s$i.rsp; done
+echo one.o >rsp/s9.rsp
+"$MKDEF" @rsp/s0.rsp >fan.def 2>fan.err && grep -qx '    one' fan.def &&
+	ok "1,023 response files, 512 arguments: read" ||
+	fail "1,023 response files, 512 arguments" "$(head -3 fan.err)"
+# A loop, through another file and another spelling of the path.
+echo '@rsp/b.rsp' >rsp/a.rsp
+echo '@rsp/../rsp/a.rsp' >rsp/b.rsp
+one_error "a response file that names itself: the chain is named" \
+	'^mkdef: error: rsp/\.\./rsp/a\.rsp: a response file that names itself \(rsp/a\.rsp -> rsp/b\.rsp -> rsp/\.\./rsp/a\.rsp\)$' \
+	timeout 20 "$MKDEF" @rsp/a.rsp
+for i in $(seq 0 40); do echo "@rsp/d$((i + 1)).rsp" >rsp/d$i.rsp; done
+one_error "response files nested 33 deep: refused, naming the file" \
+	'^mkdef: error: rsp/d32\.rsp: response files nest more than 32 deep$' "$MKDEF" @rsp/d0.rsp
+# A million arguments in all: two reads of a file of 600,000.
+awk 'BEGIN { for (i = 0; i < 600000; i++) print "a" }' >rsp/big.rsp
+printf '@rsp/big.rsp @rsp/big.rsp\n' >rsp/twice.rsp
+one_error "more than 1,000,000 arguments: refused, naming the file" \
+	'^mkdef: error: rsp/big\.rsp: more than 1000000 arguments, or 256 MiB of them, after expanding response files$' \
+	timeout 20 "$MKDEF" @rsp/twice.rsp
+
+# ------------------------------------------------------------------
 # 7. Three names on one function; empty names; a name listed twice
 # ------------------------------------------------------------------
 # names.py DLL NAME ORDINAL OUT: point NAME's entry in the export name
