@@ -11,13 +11,21 @@
 
 const char *progname = "dllkit";
 
+/* The file the library's diagnostics without a location are about. */
+static const char *subject;
+
+void cli_subject(const char *path)
+{
+	subject = path && strcmp(path, "-") != 0 ? path : NULL;
+}
+
 void cli_print_diag(void *ctx, const dk_diag *d)
 {
 	const char *sev = d->severity == DK_ERROR ? "error"
 			  : d->severity == DK_WARNING ? "warning" : "note";
 	(void)ctx;
 	if (!d->loc.file) {
-		fprintf(stderr, "%s: %s: %s\n", progname, sev, d->message);
+		fprintf(stderr, "%s: %s: %s\n", subject ? subject : progname, sev, d->message);
 		return;
 	}
 	fputs(d->loc.file, stderr);
@@ -358,7 +366,7 @@ bool cli_write_depfile(const char *depfile, const char *target, const cli_deps *
 	bool ok;
 
 	if (dk_depfile_text(target, (const char *const *)deps->v, deps->n, &text, &len) != DK_OK) {
-		cli_error("out of memory");
+		cli_error("%s: out of memory", depfile);
 		return false;
 	}
 	ok = cli_write_output(depfile, text, len);

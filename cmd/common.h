@@ -13,6 +13,10 @@ extern const char *progname;
 dk_sink cli_sink(void);
 /* Its printing function, for sinks that also do something else. */
 void cli_print_diag(void *ctx, const dk_diag *d);
+/* The file that diagnostics the library gives no location are about (the
+ * input being read, the output being written), printed in their place;
+ * NULL or "-": none, "TOOL: error: ..." as before. */
+void cli_subject(const char *path);
 
 /* Print an error not tied to a file ("mkdef: error: ..."). */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -112,6 +112,7 @@ static int input_read(input *in, const char *path, const opts *o, dk_sink *s)
 	memset(in, 0, sizeof *in);
 	dk_module_init(&in->m);
 	in->path = path;
+	cli_subject(path); /* what the library says without a location is about it */
 	in->kind = cli_classify(path);
 	if (in->kind == CLI_IMPLIB) {
 		if (dk_read_implib(&in->lib, path, s) != DK_OK)
@@ -746,15 +747,18 @@ static int compare(const char *old_path, const char *new_path, bool check, const
 	memset(&ia, 0, sizeof ia);
 	memset(&ib, 0, sizeof ib);
 	/* Both are read, so that both files' errors are reported. */
+	cli_subject(old_path);
 	int ra = cli_load_module(old_path, cli_classify(old_path), o->dll, &o->in.read, &a, &ia, s);
+	cli_subject(new_path);
 	int rb = cli_load_module(new_path, cli_classify(new_path), o->dll, &o->in.read, &b, &ib, s);
+	cli_subject(NULL);
 	if (ra != DK_OK || rb != DK_OK)
 		goto out;
 	/* The names the DLL exports are compared; internal names are the
 	 * DLL's business, not the interface's. */
 	n = dk_module_diff(&a, &b, o->ignore_kind, on_change, &dc);
 	if (n < 0) {
-		cli_error("out of memory");
+		cli_error("out of memory comparing %s with %s", old_path, new_path);
 		goto out;
 	}
 	if (o->all_ordinals)

@@ -175,10 +175,13 @@ int main(int argc, char **argv)
 	/* A DLL, an import library or a .def is read on its own; objects and
 	 * archives together, as one link. */
 	cli_kind single = CLI_OBJECT;
+	const char *single_path = NULL;
 	for (int i = optind; i < nargs; i++) {
 		cli_kind k = cli_classify(args[i]);
-		if (k == CLI_IMAGE || k == CLI_IMPLIB || k == CLI_DEF)
+		if (k == CLI_IMAGE || k == CLI_IMPLIB || k == CLI_DEF) {
 			single = k;
+			single_path = args[i];
+		}
 		else if (k == CLI_OTHER) {
 			dk_loc loc = dk_loc_file(args[i]);
 			dk_report(&sink, DK_ERROR, &loc, "%s", other_kind(args[i]));
@@ -192,7 +195,8 @@ int main(int argc, char **argv)
 	}
 	if (single != CLI_OBJECT) {
 		if (nargs - optind != 1) {
-			cli_usage_error("a %s is read on its own; give it alone", cli_kind_name(single));
+			cli_usage_error("%s is a %s, read on its own; give it alone", single_path,
+					cli_kind_name(single));
 			goto out;
 		}
 		if (o.in.read.export_all || o.in.nexclude || o.in.nexclude_libs ||
@@ -202,6 +206,8 @@ int main(int argc, char **argv)
 					cli_kind_name(single));
 			goto out;
 		}
+		/* What the library reports without a location is about it. */
+		cli_subject(args[optind]);
 		if (o.recover ? cli_load_image_recover(args[optind], o.explain, false, &m, &sink) != DK_OK
 			      : cli_load_module(args[optind], single, o.dll, &o.in.read, &m, NULL, &sink) !=
 					DK_OK)
@@ -235,6 +241,7 @@ int main(int argc, char **argv)
 		dk_module old;
 		int rc;
 		dk_module_init(&old);
+		cli_subject(o.merge);
 		rc = dk_def_parse_file(&old, o.merge, &sink);
 		if (rc == DK_OK)
 			rc = dk_module_merge_old(&m, &old, &sink);
@@ -251,8 +258,10 @@ int main(int argc, char **argv)
 		m.has_name_stmt = true;
 	}
 	dk_module_sort(&m);
+	cli_subject(single != CLI_OBJECT ? args[optind] : NULL);
 	if (dk_module_check(&m, &sink, NULL) != DK_OK)
 		goto out;
+	cli_subject(o.output);
 	if (dk_def_write(&m, &text, &textlen, &sink) != DK_OK)
 		goto out;
 

@@ -198,6 +198,9 @@ int main(int argc, char **argv)
 				"%s is not one", single ? single : args[optind]);
 		goto out;
 	}
+	/* What the library reports without a location is about the input
+	 * being read, then about the library being written. */
+	cli_subject(single);
 	if (recover) {
 		/* `f = f@8` becomes `f@8 == f`: the symbol _f@8 imports "f",
 		 * with or without -k. */
@@ -224,13 +227,16 @@ int main(int argc, char **argv)
 	if (!io.machine)
 		io.machine = m.machine;
 	else if (m.machine && m.machine != io.machine) {
-		cli_error("-m %s, but the input is for %s", dk_machine_name(io.machine),
-			  dk_machine_name(m.machine));
+		dk_loc loc = dk_loc_file(single ? single : args[optind]);
+		dk_report(&sink, DK_ERROR, &loc, "is for %s, but -m says %s",
+			  dk_machine_name(m.machine), dk_machine_name(io.machine));
 		goto out;
 	}
 	if (!io.machine) {
-		cli_usage_error("no machine: a .def file names none; give -m i386, x86-64, arm64, "
-				"arm64ec or arm");
+		dk_loc loc = dk_loc_file(single ? single : args[optind]);
+		dk_report(&sink, DK_ERROR, &loc, "%s; give -m i386, x86-64, arm64, arm64ec or arm",
+			  single_kind == CLI_DEF ? "a .def file names no machine"
+						 : "names no machine that dllkit knows");
 		goto out;
 	}
 	if (dllname)
@@ -272,6 +278,13 @@ int main(int argc, char **argv)
 			  "--dialect msvc if the .def is in link.exe's naming", ex, ex);
 	}
 
+	/* Ordinals and counts, with the input named (the writer checks again). */
+	{
+		dk_loc loc = dk_loc_file(single);
+		if (dk_module_check(&m, &sink, single ? &loc : NULL) != DK_OK)
+			goto out;
+	}
+	cli_subject(output);
 	if (dk_implib_write(&m, &io, &data, &len, &sink) != DK_OK)
 		goto out;
 	if (!cli_write_output(output, data, len))

@@ -114,6 +114,121 @@ one_error "more than 1,000,000 arguments: refused, naming the file" \
 	timeout 20 "$MKDEF" @rsp/twice.rsp
 
 # ------------------------------------------------------------------
+# 3. 65,531 to 65,535 exports: the COFF kind of archive holds 65,534 members
+# ------------------------------------------------------------------
+mkdir -p big
+bigdef() { awk -v n=$1 'BEGIN { print "LIBRARY big.dll\nEXPORTS"; for (i = 0; i < n; i++) printf "  f%d\n", i }' >big/e$1.def; }
+# ar_kind LIB: "coff" (two linker members), "gnu" (one), from the second header.
+ar_kind() {
+	local size; size=$(dd if="$1" bs=1 skip=56 count=10 2>/dev/null | tr -d ' ')
+	[ -n "$size" ] || { echo none; return; }
+	local next=$((68 + size + size % 2))
+	[ "$(dd if="$1" bs=1 skip=$next count=16 2>/dev/null | tr -d ' ')" = / ] && echo coff || echo gnu
+}
+if [ ! -x "$LLVM/llvm-dlltool" ]; then
+	fail "65,531 to 65,535 exports beside llvm-dlltool 22" "$LLVM/llvm-dlltool is not installed (make deps)"
+else
+	for n in 65531 65532 65533 65534 65535; do
+		bigdef $n
+		"$LLVM/llvm-dlltool" -m i386:x86-64 -d big/e$n.def -l big/llvm$n.lib 2>big/llvm$n.err
+		"$MKIMPLIB" -m x86-64 -o big/ours$n.lib big/e$n.def 2>big/ours$n.err
+		kind=$(ar_kind big/llvm$n.lib)
+		want_note=
+		[ $n -ge 65532 ] && want_note=yes
+		if [ ! -s big/llvm$n.lib ]; then
+			fail "$n exports: llvm-dlltool 22 wrote nothing" "$(head -2 big/llvm$n.err)"
+		elif ! cmp -s big/llvm$n.lib big/ours$n.lib; then
+			fail "$n exports: the same bytes as llvm-dlltool 22 ($kind kind)" "$(head -2 big/ours$n.err | tr '\n' '|')$(cmp big/llvm$n.lib big/ours$n.lib 2>&1)"
+		elif [ -n "$want_note" ] && ! grep -q "^big/ours$n\.lib: note: $((n + 3)) members are more than an archive of the COFF kind holds (65534): written as the GNU kind" big/ours$n.err; then
+			fail "$n exports: a note says the GNU kind is written" "stderr: $(cat big/ours$n.err)"
+		elif [ -z "$want_note" ] && [ -s big/ours$n.err ]; then
+			fail "$n exports: nothing said" "stderr: $(cat big/ours$n.err)"
+		else
+			ok "$n exports ($((n + 3)) members): the same bytes as llvm-dlltool 22, $kind kind${want_note:+, and a note says so}"
+		fi
+	done
+	# ARM64EC, whose symbols go to the EC map in the COFF kind only, and i386.
+	for m in arm64ec:arm64ec i386:i386; do
+		"$LLVM/llvm-dlltool" -m ${m%%:*} -d big/e65533.def -l big/llvm-${m#*:}.lib 2>/dev/null
+		"$MKIMPLIB" -m ${m#*:} -o big/ours-${m#*:}.lib big/e65533.def 2>/dev/null
+		[ -s big/llvm-${m#*:}.lib ] && cmp -s big/llvm-${m#*:}.lib big/ours-${m#*:}.lib &&
+			ok "65533 exports, ${m#*:}: the same bytes as llvm-dlltool 22 ($(ar_kind big/ours-${m#*:}.lib) kind)" ||
+			fail "65533 exports, ${m#*:}: the same bytes as llvm-dlltool 22" "$(cmp big/llvm-${m#*:}.lib big/ours-${m#*:}.lib 2>&1)"
+	done
+	refuse_with "$MKIMPLIB" big/x.lib "--archive coff with 65533 exports: refused, naming --archive gnu" \
+		'^big/x\.lib: error: 65536 members are more than an archive of the COFF kind holds \(65534\); --archive gnu writes the GNU kind' \
+		-m x86-64 --archive coff big/e65533.def
+	refuse_with "$MKIMPLIB" big/x.lib "--format long --archive coff with 65533 exports: refused" \
+		'^big/x\.lib: error: 65535 members are more than an archive of the COFF kind holds \(65534\); --archive gnu' \
+		-m x86-64 --format long --archive coff big/e65533.def
+	# The linkers take the GNU-kind library: the first and the last import.
+	printf 'int f0(void);\nint f65534(void);\nint main(void) { return f0() + f65534(); }\n' >big/client.c
+	if x86_64-w64-mingw32-gcc -o big/client.exe big/client.c big/ours65535.lib 2>big/link.err &&
+	   x86_64-w64-mingw32-objdump -p big/client.exe | grep -q 'f65534$'; then
+		ok "65535 exports, GNU kind: GNU ld links f0 and f65534 from it"
+	else
+		fail "65535 exports, GNU kind: GNU ld links a client" "$(head -3 big/link.err | tr '\n' '|')"
+	fi
+	if clang --target=x86_64-pc-windows-msvc -c -o big/client.obj big/client.c 2>big/link.err &&
+	   "$LLVM/lld-link" -nologo -out:big/client2.exe -entry:main -subsystem:console -nodefaultlib big/client.obj big/ours65535.lib 2>>big/link.err &&
+	   "$LLVM/llvm-readobj" --coff-imports big/client2.exe | grep -q 'f65534'; then
+		ok "65535 exports, GNU kind: lld-link links f0 and f65534 from it"
+	else
+		fail "65535 exports, GNU kind: lld-link links a client" "$(head -3 big/link.err | tr '\n' '|')"
+	fi
+fi
+
+# ------------------------------------------------------------------
+# 4. Every error about a file names it
+# ------------------------------------------------------------------
+mkdir -p msg
+printf 'int f(void) { return 1; }\n' >msg/f.c
+printf 'LIBRARY m.dll\nEXPORTS\n  f @5\n  g = f @5\n' >msg/twice5.def
+printf 'LIBRARY m.dll\nEXPORTS\n  f\n' >msg/nomach.def
+x86_64-w64-mingw32-gcc -shared -o msg/m.dll msg/f.c 2>msg/build.err
+# The same DLL with machine 0: a PE image of no machine dllkit knows.
+python3 -c '
+import struct, sys
+d = bytearray(open(sys.argv[1], "rb").read())
+struct.pack_into("<H", d, struct.unpack_from("<I", d, 0x3c)[0] + 4, 0)
+open(sys.argv[2], "wb").write(d)' msg/m.dll msg/m0.dll 2>>msg/build.err
+one_error "mkimplib: a .def without a machine: the .def is named" \
+	'^msg/nomach\.def: error: a \.def file names no machine; give -m i386, x86-64, arm64, arm64ec or arm$' \
+	"$MKIMPLIB" -o msg/x.lib msg/nomach.def
+one_error "mkimplib: a DLL of no known machine: the DLL is named (not called a .def)" \
+	'^msg/m0\.dll: error: names no machine that dllkit knows; give -m ' "$MKIMPLIB" -o msg/x.lib msg/m0.dll
+one_error "mkimplib: -m against the DLL's machine: the DLL is named" \
+	'^msg/m\.dll: error: is for x86-64, but -m says i386$' "$MKIMPLIB" -m i386 -o msg/x.lib msg/m.dll
+one_error "mkimplib: two exports on one ordinal in a .def: the .def is named" \
+	'^msg/twice5\.def: error: ordinal 5 is given to both "f" \(msg/twice5\.def:3\) and "g" \(msg/twice5\.def:4\)$' \
+	"$MKIMPLIB" -m x86-64 -o msg/x.lib msg/twice5.def
+implib=/usr/x86_64-w64-mingw32/lib/libkernel32.a
+if [ -f "$implib" ]; then
+	one_error "mkdef --dll naming a DLL the import library does not import from: the library is named" \
+		"^$implib: error: the library imports nothing from nosuch\\.dll$" "$MKDEF" --dll nosuch.dll "$implib"
+	one_error "dumpexports -f def --dll ...: the library is named" \
+		"^$implib: error: the library imports nothing from nosuch\\.dll$" "$DX" -f def --dll nosuch.dll "$implib"
+else
+	fail "import library errors name the library" "$implib is missing (mingw-w64)"
+fi
+# Out of memory: the file being written is named (not under ASan, whose
+# shadow memory needs more address space than the limit leaves).
+if nm "$MKIMPLIB" 2>/dev/null | grep -q __asan_init; then
+	skip "out of memory names the file" "an ASan build cannot run under ulimit -v"
+elif [ -f big/e65531.def ]; then
+	provoked=0 bad=
+	for v in 30000 45000 60000; do
+		(ulimit -v $v; "$MKIMPLIB" -m x86-64 -o big/oom.lib big/e65531.def) >/dev/null 2>msg/oom.err && continue
+		provoked=$((provoked + 1))
+		grep -Eq '^big/(oom\.lib|e65531\.def(:[0-9]+:[0-9]+)?): error: out of memory' msg/oom.err &&
+			[ "$(wc -l <msg/oom.err)" -eq 1 ] || bad="$bad [ulimit -v $v: $(tr '\n' '|' <msg/oom.err)]"
+	done
+	if [ "$provoked" -eq 0 ]; then fail "out of memory names the file" "no limit made mkimplib run out of memory"
+	elif [ -n "$bad" ]; then fail "out of memory names the file" "$bad"
+	else ok "out of memory names the file ($provoked limits of 3 ran out)"; fi
+fi
+
+# ------------------------------------------------------------------
 # 7. Three names on one function; empty names; a name listed twice
 # ------------------------------------------------------------------
 # names.py DLL NAME ORDINAL OUT: point NAME's entry in the export name
