@@ -464,7 +464,68 @@ void cli_deps_free(cli_deps *d)
 	d->n = d->cap = 0;
 }
 
-int cli_standard_option(int c, const char *usage, char **args)
+/* "--name" of a long option as typed, without any "=value". */
+static int typed_len(const char *arg)
+{
+	return (int)strcspn(arg, "=");
+}
+
+/*
+ * getopt_long returns '?' for an unknown option, an ambiguous prefix and a
+ * long option given a value it does not take: tell them apart from the
+ * option table (optopt is 0 for the first two, the option's value for the
+ * third and for an unknown short option).
+ */
+static void option_refused(char **args, const struct option *longopts)
+{
+	const char *arg = args[optind - 1];
+	bool is_long = strncmp(arg, "--", 2) == 0 && arg[2];
+
+	if (optopt == 0 && is_long) {
+		const char *name = arg + 2;
+		size_t len = strcspn(name, "="), shown = 0;
+		char list[600];
+		int n = 0, total = 0;
+
+		for (const struct option *o = longopts; o && o->name; o++)
+			total += strncmp(o->name, name, len) == 0;
+		list[0] = '\0';
+		for (const struct option *o = longopts; o && o->name; o++) {
+			if (strncmp(o->name, name, len) != 0)
+				continue;
+			n++;
+			if (shown < sizeof list)
+				shown += (size_t)snprintf(list + shown, sizeof list - shown, "%s--%s",
+							  n == 1 ? "" : n == total ? " or " : ", ",
+							  o->name);
+		}
+		if (n > 1)
+			cli_usage_error("option --%.*s is ambiguous: it could be %s", (int)len, name,
+					list);
+		else
+			cli_usage_error("unknown option --%.*s", (int)len, name);
+		return;
+	}
+	if (is_long && strchr(arg, '=')) {
+		/* --name=value where --name takes none (optopt: its value) */
+		const char *name = arg + 2;
+		size_t len = strcspn(name, "=");
+		for (const struct option *o = longopts; o && o->name; o++)
+			if (strncmp(o->name, name, len) == 0 && o->has_arg == no_argument &&
+			    !o->flag && o->val == optopt) {
+				cli_usage_error("option --%s takes no argument (given \"%s\")", o->name,
+						name + len + 1);
+				return;
+			}
+	}
+	/* An unknown short option: optind may still point at its cluster. */
+	if (optopt > 0 && optopt < 256)
+		cli_usage_error("unknown option -%c", optopt);
+	else
+		cli_usage_error("unknown option %.*s", typed_len(arg), arg);
+}
+
+int cli_standard_option(int c, const char *usage, char **args, const struct option *longopts)
 {
 	switch (c) {
 	case 'h':
@@ -475,11 +536,25 @@ int cli_standard_option(int c, const char *usage, char **args)
 		       dk_bfd_flavor(), dk_bfd_reads_arm64() ? "reads" : "does not read");
 		return 1;
 	case ':':
-		cli_usage_error("option %s needs an argument", args[optind - 1]);
+		/* The option is the last argument: a long one as typed, a short
+		 * one perhaps at the end of a cluster (-ko). */
+		if (strncmp(args[optind - 1], "--", 2) == 0) {
+			const char *typed = args[optind - 1] + 2;
+			const char *full = NULL;
+			for (const struct option *o = longopts; o && o->name; o++)
+				if (strcmp(o->name, typed) == 0 || (!full && strncmp(o->name, typed,
+										  strlen(typed)) == 0 &&
+								      !o->flag && o->val == optopt))
+					full = o->name;
+			if (full && strcmp(full, typed) != 0)
+				cli_usage_error("option --%s (--%s) needs an argument", typed, full);
+			else
+				cli_usage_error("option --%s needs an argument", typed);
+		} else
+			cli_usage_error("option -%c needs an argument", optopt);
 		return -1;
 	default:
-		cli_usage_error("unknown option %s", args[optind - 1]);
+		option_refused(args, longopts);
 		return -1;
 	}
 }
-

@@ -74,9 +74,12 @@ void cli_read_free(cli_read *r);
 /*
  * The options every tool has: 'h' prints `usage`, 'V' the version and the
  * libbfd in use (1: done, exit 0); ':' and anything else getopt refused is
- * a one-line usage error (-1).  `args` is the argv getopt ran on.
+ * a one-line usage error (-1): an unknown option, an ambiguous prefix (with
+ * the options it begins, from `longopts`), a value for an option that takes
+ * none.  `args` is the argv getopt ran on.
  */
-int cli_standard_option(int c, const char *usage, char **args);
+struct option;
+int cli_standard_option(int c, const char *usage, char **args, const struct option *longopts);
 
 /* Print a usage error as one line: "TOOL: error: MESSAGE (TOOL --help lists the options)". */
 void cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -843,7 +843,7 @@ int main(int argc, char **argv)
 		case OPT_IGNORE_KIND: o.ignore_kind = true; break;
 		case OPT_ORDINALS: o.all_ordinals = true; break;
 		default:
-			status = cli_standard_option(c, usage_text, args) > 0 ? 0 : 2;
+			status = cli_standard_option(c, usage_text, args, long_opts) > 0 ? 0 : 2;
 			goto out;
 		}
 	}

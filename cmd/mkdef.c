@@ -151,7 +151,7 @@ int main(int argc, char **argv)
 		case OPT_RECOVER: o.recover = true; break;
 		default:
 			/* -h, -V, and what getopt refused */
-			status = cli_standard_option(c, usage_text, args) > 0 ? 0 : 1;
+			status = cli_standard_option(c, usage_text, args, long_opts) > 0 ? 0 : 1;
 			goto out;
 		}
 	}

@@ -133,7 +133,7 @@ int main(int argc, char **argv)
 		case 'M': depfile = optarg; break;
 		default:
 			/* -h, -V, and what getopt refused */
-			status = cli_standard_option(c, usage_text, args) > 0 ? 0 : 1;
+			status = cli_standard_option(c, usage_text, args, long_opts) > 0 ? 0 : 1;
 			goto out;
 		}
 	}

@@ -229,6 +229,29 @@ elif [ -f big/e65531.def ]; then
 fi
 
 # ------------------------------------------------------------------
+# 5. Options: ambiguous prefixes, values where none is taken
+# ------------------------------------------------------------------
+one_error "mkdef --ex: ambiguous, with the options it could be" \
+	'^mkdef: error: option --ex is ambiguous: it could be --export-all, --export-all-symbols, --exclude, --exclude-symbols, --exclude-libs or --explain \(mkdef --help lists the options\)$' \
+	"$MKDEF" --ex one.o
+one_error "dumpexports --di: ambiguous between --diff and --dialect" \
+	'^dumpexports: error: option --di is ambiguous: it could be --diff or --dialect ' "$DX" --di one.o
+one_error "mkimplib --d=x: ambiguous, a value or not" \
+	'^mkimplib: error: option --d is ambiguous: it could be --dllname, --dll, --dialect or --depfile ' \
+	"$MKIMPLIB" --d=x -o x.lib one.o
+"$MKDEF" --export-a one.o >/dev/null 2>prefix.err && [ ! -s prefix.err ] &&
+	ok "mkdef --export-a: a prefix of two names of one option is that option" ||
+	fail "mkdef --export-a: a prefix of two names of one option" "$(cat prefix.err)"
+one_error "mkdef --explain=3: the option takes no argument" \
+	'^mkdef: error: option --explain takes no argument \(given "3"\)' "$MKDEF" --explain=3 one.o
+one_error "mkdef --frob: unknown" '^mkdef: error: unknown option --frob \(' "$MKDEF" --frob one.o
+one_error "mkdef --explain -xk: the unknown short option is -x (not --explain)" \
+	'^mkdef: error: unknown option -x \(' "$MKDEF" --explain -xk one.o
+one_error "mkdef one.o --l: the abbreviation and the option it stands for need an argument" \
+	'^mkdef: error: option --l \(--library\) needs an argument \(' "$MKDEF" one.o --l
+one_error "mkdef one.o -ko: -o needs an argument" '^mkdef: error: option -o needs an argument \(' "$MKDEF" one.o -ko
+
+# ------------------------------------------------------------------
 # 7. Three names on one function; empty names; a name listed twice
 # ------------------------------------------------------------------
 # names.py DLL NAME ORDINAL OUT: point NAME's entry in the export name
