@@ -19,26 +19,160 @@ void cli_subject(const char *path)
 	subject = path && strcmp(path, "-") != 0 ? path : NULL;
 }
 
+/* ---- escaping what untrusted files say ---- */
+
+int cli_utf8_seq(const char *s, unsigned long *cp)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	unsigned long v, min;
+	int n;
+
+	if (p[0] < 0x80) {
+		*cp = p[0];
+		return p[0] ? 1 : 0;
+	}
+	if (p[0] >= 0xc2 && p[0] <= 0xdf) {
+		n = 2, v = p[0] & 0x1f, min = 0x80;
+	} else if (p[0] >= 0xe0 && p[0] <= 0xef) {
+		n = 3, v = p[0] & 0x0f, min = 0x800;
+	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
+		n = 4, v = p[0] & 0x07, min = 0x10000;
+	} else {
+		return 0;
+	}
+	for (int i = 1; i < n; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0; /* also stops at the NUL */
+		v = v << 6 | (p[i] & 0x3f);
+	}
+	if (v < min || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff))
+		return 0;
+	*cp = v;
+	return n;
+}
+
+/*
+ * Write `s` to `f` with what a terminal would act on escaped: control
+ * characters (C0, DEL and the C1 range U+0080..U+009F, whose UTF-8 bytes
+ * are written out) and every byte that is not part of valid UTF-8 become
+ * \xNN, one per byte.  `tsv` also writes tab, newline and backslash as
+ * \t, \n and \\ (a TSV field), which makes the escaping reversible.
+ */
+static void put_escaped(FILE *f, const char *s, bool tsv)
+{
+	static const char hex[] = "0123456789abcdef";
+
+	while (*s) {
+		unsigned char c = (unsigned char)*s;
+		unsigned long cp;
+		int n;
+
+		if (c >= 0x20 && c < 0x7f) {
+			if (tsv && c == '\\')
+				fputs_unlocked("\\\\", f);
+			else
+				putc_unlocked(c, f);
+			s++;
+			continue;
+		}
+		if (tsv && (c == '\t' || c == '\n')) {
+			fputs_unlocked(c == '\t' ? "\\t" : "\\n", f);
+			s++;
+			continue;
+		}
+		n = c >= 0x80 ? cli_utf8_seq(s, &cp) : 0;
+		if (n > 0 && cp > 0x9f) {
+			fwrite_unlocked(s, 1, (size_t)n, f);
+			s += n;
+			continue;
+		}
+		for (int i = 0; i < (n > 0 ? n : 1); i++, s++) {
+			putc_unlocked('\\', f);
+			putc_unlocked('x', f);
+			putc_unlocked(hex[(unsigned char)*s >> 4], f);
+			putc_unlocked(hex[(unsigned char)*s & 15], f);
+		}
+	}
+}
+
+void cli_put_escaped(FILE *f, const char *s)
+{
+	if (s)
+		put_escaped(f, s, false);
+}
+
+void cli_put_tsv(FILE *f, const char *s)
+{
+	if (s)
+		put_escaped(f, s, true);
+}
+
+size_t cli_escaped_len(const char *s)
+{
+	size_t n = 0;
+
+	while (s && *s) {
+		unsigned char c = (unsigned char)*s;
+		unsigned long cp;
+		int k = c >= 0x80 ? cli_utf8_seq(s, &cp) : 0;
+		if (c >= 0x20 && c < 0x7f) {
+			n++, s++;
+		} else if (k > 0 && cp > 0x9f) {
+			n += (size_t)k, s += k;
+		} else {
+			k = k > 0 ? k : 1;
+			n += 4 * (size_t)k, s += k;
+		}
+	}
+	return n;
+}
+
+/* "FILE: SEVERITY: MESSAGE" (or "TOOL: ..."), escaped, on standard error:
+ * put together in memory and written at once (stderr is unbuffered).
+ * `tail` follows the message unescaped (the usage hint). */
+static void print_line(const char *file, const char *member, const dk_loc *loc, const char *sev,
+		       const char *msg, const char *tail)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&buf, &len);
+	FILE *f = m ? m : stderr;
+
+	cli_put_escaped(f, file ? file : progname);
+	if (member) {
+		fputc('(', f);
+		cli_put_escaped(f, member);
+		fputc(')', f);
+	}
+	if (loc && loc->line) {
+		fprintf(f, ":%u", loc->line);
+		if (loc->column)
+			fprintf(f, ":%u", loc->column);
+	} else if (loc && loc->offset >= 0) {
+		fprintf(f, ":0x%llx", (unsigned long long)loc->offset);
+	}
+	if (sev)
+		fprintf(f, ": %s: ", sev);
+	else
+		fputs(": ", f);
+	cli_put_escaped(f, msg);
+	if (tail)
+		fputs(tail, f);
+	fputc('\n', f);
+	if (m && fclose(m) == 0)
+		fwrite(buf, 1, len, stderr);
+	free(buf);
+}
+
 void cli_print_diag(void *ctx, const dk_diag *d)
 {
 	const char *sev = d->severity == DK_ERROR ? "error"
 			  : d->severity == DK_WARNING ? "warning" : "note";
 	(void)ctx;
-	if (!d->loc.file) {
-		fprintf(stderr, "%s: %s: %s\n", subject ? subject : progname, sev, d->message);
-		return;
-	}
-	fputs(d->loc.file, stderr);
-	if (d->loc.member)
-		fprintf(stderr, "(%s)", d->loc.member);
-	if (d->loc.line) {
-		fprintf(stderr, ":%u", d->loc.line);
-		if (d->loc.column)
-			fprintf(stderr, ":%u", d->loc.column);
-	} else if (d->loc.offset >= 0) {
-		fprintf(stderr, ":0x%llx", (unsigned long long)d->loc.offset);
-	}
-	fprintf(stderr, ": %s: %s\n", sev, d->message);
+	if (!d->loc.file)
+		print_line(subject, NULL, NULL, sev, d->message, NULL);
+	else
+		print_line(d->loc.file, d->loc.member, &d->loc, sev, d->message, NULL);
 }
 
 dk_sink cli_sink(void)
@@ -47,14 +181,42 @@ dk_sink cli_sink(void)
 	return s;
 }
 
+/* Format into a buffer of its own (messages can hold long names), then print. */
+static void vmessage(const char *file, const char *sev, const char *fmt, va_list ap,
+		     const char *tail)
+{
+	char small[512], *msg = small;
+	va_list ap2;
+	int n;
+
+	va_copy(ap2, ap);
+	n = vsnprintf(small, sizeof small, fmt, ap);
+	if (n >= (int)sizeof small && (msg = malloc((size_t)n + 1)) != NULL)
+		vsnprintf(msg, (size_t)n + 1, fmt, ap2);
+	else if (n >= (int)sizeof small)
+		msg = small; /* out of memory: the message cut short */
+	va_end(ap2);
+	if (n < 0)
+		snprintf(small, sizeof small, "%s", fmt);
+	print_line(file, NULL, NULL, sev, msg, tail);
+	if (msg != small)
+		free(msg);
+}
+
 void cli_error(const char *fmt, ...)
 {
 	va_list ap;
-	fprintf(stderr, "%s: error: ", progname);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vmessage(NULL, "error", fmt, ap, NULL);
 	va_end(ap);
-	fputc('\n', stderr);
+}
+
+void cli_message(const char *file, const char *severity, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vmessage(file, severity, fmt, ap, NULL);
+	va_end(ap);
 }
 
 /* ---- @file ---- */
@@ -430,12 +592,13 @@ void cli_read_free(cli_read *r)
 
 void cli_usage_error(const char *fmt, ...)
 {
+	char tail[64];
 	va_list ap;
-	fprintf(stderr, "%s: error: ", progname);
+
+	snprintf(tail, sizeof tail, " (%s --help lists the options)", progname);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vmessage(NULL, "error", fmt, ap, tail);
 	va_end(ap);
-	fprintf(stderr, " (%s --help lists the options)\n", progname);
 }
 
 bool cli_deps_add(cli_deps *d, const char *path, const char *output)

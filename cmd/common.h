@@ -4,6 +4,7 @@
 #define DK_CMD_COMMON_H
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 #include "dllkit.h"
 
 /* Set once at start-up; used as the prefix of messages without a location. */
@@ -20,6 +21,23 @@ void cli_subject(const char *path);
 
 /* Print an error not tied to a file ("mkdef: error: ..."). */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Print "FILE: SEVERITY: MESSAGE" ("TOOL: ..." when `file` is NULL; no
+ * "SEVERITY: " when it is NULL). */
+void cli_message(const char *file, const char *severity, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/*
+ * Names come from untrusted files: every message on standard error is
+ * written with control characters (C0, DEL, C1) and bytes that are not
+ * valid UTF-8 as \xNN, one per byte.  The listings use the same:
+ * cli_put_escaped (table), cli_put_tsv (also \t, \n and \\, reversible).
+ * cli_escaped_len: the length cli_put_escaped writes.  cli_utf8_seq: the
+ * length (1-4) of the valid UTF-8 sequence at `s` and its code point, or 0.
+ */
+void cli_put_escaped(FILE *f, const char *s);
+void cli_put_tsv(FILE *f, const char *s);
+size_t cli_escaped_len(const char *s);
+int cli_utf8_seq(const char *s, unsigned long *cp);
 
 /*
  * Expand @file arguments (GNU quoting: blanks separate, '...' and "..."

@@ -205,7 +205,7 @@ static void on_undecided(void *ctx, const dk_export *e, bool plain_ret, const ch
 	undecided *u = ctx;
 	int k = plain_ret ? 0 : 1;
 	if (u->explain)
-		fprintf(stderr, "%s: note: \"%s\" kept its name: %s\n", u->path, e->name, why);
+		cli_message(u->path, "note", "\"%s\" kept its name: %s", e->name, why);
 	else if (u->n[k] < sizeof u->first[k] / sizeof u->first[k][0])
 		u->first[k][u->n[k]] = strdup(e->name); /* NULL (out of memory) only shortens the note */
 	u->n[k]++;

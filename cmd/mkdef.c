@@ -80,7 +80,7 @@ static void on_skip(void *ctx, const char *symbol, const char *where, dk_skip_re
 	skip_stats *st = ctx;
 	st->count[why]++;
 	if (st->explain)
-		fprintf(stderr, "%s: note: left out %s \"%s\": %s\n", where,
+		cli_message(where, "note", "left out %s \"%s\": %s",
 			why == DK_SKIP_RUNTIME_LIB || why == DK_SKIP_RUNTIME_OBJ ||
 					why == DK_SKIP_USER_LIB || why == DK_SKIP_IMPORT_THUNK
 				? "member"

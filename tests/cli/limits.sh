@@ -33,6 +33,45 @@ one_error() {
 	else ok "$name"; fi
 }
 
+# names.py DLL NAME WHAT OUT: change the export NAME of DLL in its name
+# table: WHAT is an ordinal to point it at (GNU ld and lld-link never give
+# one ordinal two names; the loader does not mind), "empty", or "hex:..."
+# new bytes of the same length.
+cat >names.py <<'EOF2'
+import struct, sys
+src, want, what, dst = sys.argv[1], sys.argv[2].encode(), sys.argv[3], sys.argv[4]
+d = bytearray(open(src, 'rb').read())
+pe = struct.unpack_from('<I', d, 0x3c)[0]
+nsec, optsize = struct.unpack_from('<H', d, pe + 6)[0], struct.unpack_from('<H', d, pe + 20)[0]
+dirs = pe + 24 + (112 if struct.unpack_from('<H', d, pe + 24)[0] == 0x20b else 96)
+sections = [struct.unpack_from('<IIII', d, pe + 24 + optsize + 40 * i + 8) for i in range(nsec)]
+def at(rva):
+    for vsize, va, rsize, raw in sections:
+        if va <= rva < va + max(vsize, rsize):
+            return raw + rva - va
+    raise SystemExit('RVA %#x is in no section' % rva)
+exp = at(struct.unpack_from('<I', d, dirs)[0])
+base, nfunc, nname, funcs, names, ords = struct.unpack_from('<6I', d, exp + 16)
+hit = 0
+for i in range(nname):
+    p = at(struct.unpack_from('<I', d, at(names) + 4 * i)[0])
+    if bytes(d[p:d.index(0, p)]) != want:
+        continue
+    if what == 'empty':
+        d[p] = 0
+    elif what.startswith('hex:'):
+        new = bytes.fromhex(what[4:])
+        if len(new) != len(want):
+            raise SystemExit('the new name must be as long as the old')
+        d[p:p + len(new)] = new
+    else:
+        struct.pack_into('<H', d, at(ords) + 2 * i, int(what) - base)
+    hit += 1
+if not hit:
+    raise SystemExit('no export named %s' % want.decode())
+open(dst, 'wb').write(d)
+EOF2
+
 # ------------------------------------------------------------------
 # 1. Growth: reallocs per element
 # ------------------------------------------------------------------
@@ -252,39 +291,78 @@ one_error "mkdef one.o --l: the abbreviation and the option it stands for need a
 one_error "mkdef one.o -ko: -o needs an argument" '^mkdef: error: option -o needs an argument \(' "$MKDEF" one.o -ko
 
 # ------------------------------------------------------------------
+# 6. Names from untrusted files never reach the terminal raw
+# ------------------------------------------------------------------
+mkdir -p esc
+ESC=$(printf '\033')
+# no_raw NAME FILE: FILE holds no control byte but tab and newline, and no
+# byte that is not UTF-8.
+no_raw() {
+	if LC_ALL=C grep -q '[[:cntrl:]]' <(tr -d '\t\n' <"$2"); then
+		fail "$1" "a raw control byte (ESC, BEL...) in $2"
+	elif ! iconv -f UTF-8 -t UTF-8 "$2" >/dev/null 2>&1; then
+		fail "$1" "bytes that are not UTF-8 in $2"
+	else
+		return 0
+	fi
+	return 1
+}
+# A .def statement and a .drectve directive carrying an escape sequence.
+printf 'LIBRARY e.dll\n\033[2JBOGUS\nEXPORTS\n  f\n' >esc/stmt.def
+"$MKIMPLIB" -m x86-64 -o esc/x.lib esc/stmt.def 2>esc/stmt.err
+no_raw "a .def statement with ESC [2J: the message escapes it" esc/stmt.err &&
+	{ grep -q '^esc/stmt\.def:2:1: error: .*\\x1b\[2JBOGUS' esc/stmt.err &&
+		ok "a .def statement with ESC [2J: the message escapes it (\\x1b)" ||
+		fail "a .def statement with ESC [2J: the message shows \\x1b" "$(cat esc/stmt.err)"; }
+printf '\t.section .drectve,"yn"\n\t.ascii " -export:\\"a\\033]0;owned\\007b\\",bogus"\n' >esc/d.s
+if x86_64-w64-mingw32-as -o esc/d.o esc/d.s; then
+	"$MKDEF" esc/d.o 2>esc/d.err >/dev/null
+	no_raw "a .drectve export with OSC and BEL: the message escapes them" esc/d.err &&
+		{ grep -q 'a\\x1b\]0;owned\\x07b.*unknown attribute "bogus"' esc/d.err &&
+			ok "a .drectve export with OSC and BEL: the message escapes them (\\x1b, \\x07)" ||
+			fail "a .drectve export with OSC and BEL: escaped" "$(cat esc/d.err)"; }
+else
+	fail "a .drectve export with escape bytes" "could not assemble it"
+fi
+# A DLL exporting "z<ESC>[1m" and "z<0xFF><U+00FF>2" (patched over two
+# names of the same length, the table still sorted).
+printf 'int a1(void) { return 1; }\nint zesc1(void) { return 2; }\nint zff12(void) { return 3; }\n' >esc/e.c
+if x86_64-w64-mingw32-gcc -shared -o esc/e0.dll esc/e.c 2>esc/build.err &&
+   python3 names.py esc/e0.dll zesc1 hex:7a1b5b316d esc/e1.dll 2>>esc/build.err &&
+   python3 names.py esc/e1.dll zff12 hex:7affc3bf32 esc/e.dll 2>>esc/build.err; then
+	"$DX" esc/e.dll >esc/table.out 2>&1
+	no_raw "table listing of a DLL with ESC and 0xFF in names: escaped" esc/table.out &&
+		{ grep -q '  z\\x1b\[1m$' esc/table.out && grep -q '  z\\xffÿ2$' esc/table.out &&
+			ok "table listing: ESC and the byte 0xFF as \\x1b and \\xff, a real U+00FF kept" ||
+			fail "table listing: \\x1b and \\xff" "$(tail -3 esc/table.out | tr '\n' '|')"; }
+	"$DX" -f tsv esc/e.dll >esc/tsv.out 2>&1
+	no_raw "TSV listing of the same DLL: escaped" esc/tsv.out &&
+		{ [ "$(cut -f6 esc/tsv.out | tail -2 | tr '\n' ' ')" = 'z\x1b[1m z\xffÿ2 ' ] &&
+			ok "TSV listing: \\x1b and \\xff, a real U+00FF kept" ||
+			fail "TSV listing: \\x1b and \\xff" "$(cut -f6 esc/tsv.out | tr '\n' '|')"; }
+	"$DX" -f json esc/e.dll >esc/json.out 2>&1
+	if python3 -c '
+import json, sys
+names = [e["name"].encode("utf-8", "surrogateescape") for e in json.load(open(sys.argv[1]))["files"][0]["exports"]]
+want = [b"a1", b"z\x1b[1m", b"z\xff\xc3\xbf2"]
+sys.exit(0 if names == want else "got %r" % names)' esc/json.out 2>esc/json.err; then
+		grep -q '"z\\u001b\[1m"' esc/json.out && grep -q '"z\\udcffÿ2"' esc/json.out &&
+			ok "JSON: ESC as \\u001b, the byte 0xFF as \\udcff (surrogateescape), U+00FF kept: the bytes come back exactly" ||
+			fail "JSON: \\u001b and \\udcff" "$(grep -o '"name": "z[^"]*"' esc/json.out | tr '\n' '|')"
+	else
+		fail "JSON: the names decode back to their bytes" "$(cat esc/json.err)"
+	fi
+	"$DX" --diff esc/e0.dll esc/e.dll >esc/diff.out 2>&1
+	no_raw "--diff listing of the renamed exports: escaped" esc/diff.out &&
+		{ grep -q '^+ z\\x1b\[1m @2$' esc/diff.out && ok "--diff: + z\\x1b[1m" ||
+			fail "--diff shows + z\\x1b[1m" "$(tr '\n' '|' <esc/diff.out)"; }
+else
+	fail "a DLL with ESC and 0xFF in export names" "could not build it: $(head -3 esc/build.err)"
+fi
+
+# ------------------------------------------------------------------
 # 7. Three names on one function; empty names; a name listed twice
 # ------------------------------------------------------------------
-# names.py DLL NAME ORDINAL OUT: point NAME's entry in the export name
-# table at ORDINAL (GNU ld and lld-link never give one ordinal two names;
-# the loader does not mind).  names.py DLL NAME '' OUT: make NAME empty.
-cat >names.py <<'EOF2'
-import struct, sys
-src, want, ordinal, dst = sys.argv[1], sys.argv[2].encode(), sys.argv[3], sys.argv[4]
-d = bytearray(open(src, 'rb').read())
-pe = struct.unpack_from('<I', d, 0x3c)[0]
-nsec, optsize = struct.unpack_from('<H', d, pe + 6)[0], struct.unpack_from('<H', d, pe + 20)[0]
-dirs = pe + 24 + (112 if struct.unpack_from('<H', d, pe + 24)[0] == 0x20b else 96)
-sections = [struct.unpack_from('<IIII', d, pe + 24 + optsize + 40 * i + 8) for i in range(nsec)]
-def at(rva):
-    for vsize, va, rsize, raw in sections:
-        if va <= rva < va + max(vsize, rsize):
-            return raw + rva - va
-    raise SystemExit('RVA %#x is in no section' % rva)
-exp = at(struct.unpack_from('<I', d, dirs)[0])
-base, nfunc, nname, funcs, names, ords = struct.unpack_from('<6I', d, exp + 16)
-hit = 0
-for i in range(nname):
-    p = at(struct.unpack_from('<I', d, at(names) + 4 * i)[0])
-    if bytes(d[p:d.index(0, p)]) == want:
-        if ordinal:
-            struct.pack_into('<H', d, at(ords) + 2 * i, int(ordinal) - base)
-        else:
-            d[p] = 0
-        hit += 1
-if not hit:
-    raise SystemExit('no export named %s' % want.decode())
-open(dst, 'wb').write(d)
-EOF2
 printf 'int f(void) { return 1; }\n' >tri.c
 printf 'LIBRARY tri.dll\nEXPORTS\n  f @91\n  g = f @92\n  h = f @93\n  z = f @94\n' >tri.def
 if x86_64-w64-mingw32-gcc -shared -o tri0.dll tri.c tri.def 2>tri.err &&
@@ -305,7 +383,7 @@ if x86_64-w64-mingw32-gcc -shared -o tri0.dll tri.c tri.def 2>tri.err &&
 		fi
 	fi
 	# A DLL export name that is empty: the DLL is refused, naming where.
-	if python3 names.py tri0.dll z '' emptyname.dll 2>>tri.err; then
+	if python3 names.py tri0.dll z empty emptyname.dll 2>>tri.err; then
 		one_error "an empty export name in a DLL: refused with file and offset" \
 			'^emptyname\.dll:0x[0-9a-f]+: error: export name 3 \(ordinal 94\) is empty$' "$MKDEF" emptyname.dll
 	else
