@@ -999,6 +999,7 @@ int dk_implib_write_short(const dk_implib_opts *o, const dk_import_entry *entrie
 	size_t nkeys = 0, gnu_trouble = 0;
 	const dk_import_entry *first_trouble = NULL;
 	int rc = DK_FAIL;
+	bool again = false;
 
 	w.dll = dk_dll_basename(o->dll_name);
 	w.machine = (uint16_t)o->machine;
@@ -1098,12 +1099,11 @@ int dk_implib_write_short(const dk_implib_opts *o, const dk_import_entry *entrie
 		if (!w.ec && !gnu_trouble++)
 			first_trouble = x;
 	}
-	/* Too many members for the COFF kind (65,533 imports or more): the
-	 * GNU kind, built from the start, since which index a symbol goes to
-	 * depends on the kind (ARM64EC). */
+	/* Too many members for the COFF kind (65,532 imports or more): the
+	 * GNU kind, built again from the start once this one is freed, since
+	 * which index a symbol goes to depends on the kind (ARM64EC). */
 	if (!w.failed && w.coff && w.n > DK_AR_COFF_MAX_MEMBERS) {
-		if (dk_implib_coff_overflow(o, w.n, s))
-			rc = dk_implib_write_short(o, entries, n, DK_AR_GNU, out, s);
+		again = dk_implib_coff_overflow(o, w.n, s);
 		goto done;
 	}
 	/* GNU ld 2.40 refuses a whole library that holds an EXPORTAS member
@@ -1157,5 +1157,7 @@ done:
 	free(thunk);
 	free(w.stem);
 	members_free(&w);
+	if (again)
+		return dk_implib_write_short(o, entries, n, DK_AR_GNU, out, s);
 	return rc;
 }

@@ -90,6 +90,10 @@ else
 		REALLOC_COUNT=$T/count.txt LD_PRELOAD=$T/count.so "$@" >counted.out 2>counted.err
 		local c; c=$(cat count.txt 2>/dev/null)
 		if [ -z "$c" ]; then fail "$name" "no count written: $(head -3 counted.err | tr '\n' '|')"
+		elif [ "$c" -eq 0 ]; then
+			# Every case grows an array at least once: 0 means the tool's
+			# realloc is its own (clang links ASan statically), not ours.
+			skip "$name" "the counter saw no realloc: the tool's realloc cannot be interposed (a static sanitizer runtime?)"
 		elif ! eval "$check"; then fail "$name" "unexpected output: $(head -c 300 counted.err; head -3 counted.out | tr '\n' '|')"
 		elif [ "$c" -ge $((N / 10)) ]; then fail "$name" "$c reallocs for $N elements (one per element?)"
 		else ok "$name: $c reallocs for $N elements"; fi
