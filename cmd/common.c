@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <getopt.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -11,26 +12,168 @@
 
 const char *progname = "dllkit";
 
+/* The file the library's diagnostics without a location are about. */
+static const char *subject;
+
+void cli_subject(const char *path)
+{
+	subject = path && strcmp(path, "-") != 0 ? path : NULL;
+}
+
+/* ---- escaping what untrusted files say ---- */
+
+int cli_utf8_seq(const char *s, unsigned long *cp)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	unsigned long v, min;
+	int n;
+
+	if (p[0] < 0x80) {
+		*cp = p[0];
+		return p[0] ? 1 : 0;
+	}
+	if (p[0] >= 0xc2 && p[0] <= 0xdf) {
+		n = 2, v = p[0] & 0x1f, min = 0x80;
+	} else if (p[0] >= 0xe0 && p[0] <= 0xef) {
+		n = 3, v = p[0] & 0x0f, min = 0x800;
+	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
+		n = 4, v = p[0] & 0x07, min = 0x10000;
+	} else {
+		return 0;
+	}
+	for (int i = 1; i < n; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0; /* also stops at the NUL */
+		v = v << 6 | (p[i] & 0x3f);
+	}
+	if (v < min || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff))
+		return 0;
+	*cp = v;
+	return n;
+}
+
+/*
+ * Write `s` to `f` with what a terminal would act on escaped: control
+ * characters (C0, DEL and the C1 range U+0080..U+009F, whose UTF-8 bytes
+ * are written out) and every byte that is not part of valid UTF-8 become
+ * \xNN, one per byte.  `tsv` also writes tab, newline and backslash as
+ * \t, \n and \\ (a TSV field), which makes the escaping reversible.
+ */
+static void put_escaped(FILE *f, const char *s, bool tsv)
+{
+	static const char hex[] = "0123456789abcdef";
+
+	while (*s) {
+		unsigned char c = (unsigned char)*s;
+		unsigned long cp;
+		int n;
+
+		if (c >= 0x20 && c < 0x7f) {
+			if (tsv && c == '\\')
+				fputs_unlocked("\\\\", f);
+			else
+				putc_unlocked(c, f);
+			s++;
+			continue;
+		}
+		if (tsv && (c == '\t' || c == '\n')) {
+			fputs_unlocked(c == '\t' ? "\\t" : "\\n", f);
+			s++;
+			continue;
+		}
+		n = c >= 0x80 ? cli_utf8_seq(s, &cp) : 0;
+		if (n > 0 && cp > 0x9f) {
+			fwrite_unlocked(s, 1, (size_t)n, f);
+			s += n;
+			continue;
+		}
+		for (int i = 0; i < (n > 0 ? n : 1); i++, s++) {
+			putc_unlocked('\\', f);
+			putc_unlocked('x', f);
+			putc_unlocked(hex[(unsigned char)*s >> 4], f);
+			putc_unlocked(hex[(unsigned char)*s & 15], f);
+		}
+	}
+}
+
+void cli_put_escaped(FILE *f, const char *s)
+{
+	if (s)
+		put_escaped(f, s, false);
+}
+
+void cli_put_tsv(FILE *f, const char *s)
+{
+	if (s)
+		put_escaped(f, s, true);
+}
+
+size_t cli_escaped_len(const char *s)
+{
+	size_t n = 0;
+
+	while (s && *s) {
+		unsigned char c = (unsigned char)*s;
+		unsigned long cp;
+		int k = c >= 0x80 ? cli_utf8_seq(s, &cp) : 0;
+		if (c >= 0x20 && c < 0x7f) {
+			n++, s++;
+		} else if (k > 0 && cp > 0x9f) {
+			n += (size_t)k, s += k;
+		} else {
+			k = k > 0 ? k : 1;
+			n += 4 * (size_t)k, s += k;
+		}
+	}
+	return n;
+}
+
+/* "FILE: SEVERITY: MESSAGE" (or "TOOL: ..."), escaped, on standard error:
+ * put together in memory and written at once (stderr is unbuffered).
+ * `tail` follows the message unescaped (the usage hint). */
+static void print_line(const char *file, const char *member, const dk_loc *loc, const char *sev,
+		       const char *msg, const char *tail)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&buf, &len);
+	FILE *f = m ? m : stderr;
+
+	cli_put_escaped(f, file ? file : progname);
+	if (member) {
+		fputc('(', f);
+		cli_put_escaped(f, member);
+		fputc(')', f);
+	}
+	if (loc && loc->line) {
+		fprintf(f, ":%u", loc->line);
+		if (loc->column)
+			fprintf(f, ":%u", loc->column);
+	} else if (loc && loc->offset >= 0) {
+		fprintf(f, ":0x%llx", (unsigned long long)loc->offset);
+	}
+	if (sev)
+		fprintf(f, ": %s: ", sev);
+	else
+		fputs(": ", f);
+	cli_put_escaped(f, msg);
+	if (tail)
+		fputs(tail, f);
+	fputc('\n', f);
+	if (m && fclose(m) == 0)
+		fwrite(buf, 1, len, stderr);
+	free(buf);
+}
+
 void cli_print_diag(void *ctx, const dk_diag *d)
 {
 	const char *sev = d->severity == DK_ERROR ? "error"
 			  : d->severity == DK_WARNING ? "warning" : "note";
 	(void)ctx;
-	if (!d->loc.file) {
-		fprintf(stderr, "%s: %s: %s\n", progname, sev, d->message);
-		return;
-	}
-	fputs(d->loc.file, stderr);
-	if (d->loc.member)
-		fprintf(stderr, "(%s)", d->loc.member);
-	if (d->loc.line) {
-		fprintf(stderr, ":%u", d->loc.line);
-		if (d->loc.column)
-			fprintf(stderr, ":%u", d->loc.column);
-	} else if (d->loc.offset >= 0) {
-		fprintf(stderr, ":0x%llx", (unsigned long long)d->loc.offset);
-	}
-	fprintf(stderr, ": %s: %s\n", sev, d->message);
+	if (!d->loc.file)
+		print_line(subject, NULL, NULL, sev, d->message, NULL);
+	else
+		print_line(d->loc.file, d->loc.member, &d->loc, sev, d->message, NULL);
 }
 
 dk_sink cli_sink(void)
@@ -39,57 +182,126 @@ dk_sink cli_sink(void)
 	return s;
 }
 
+/* Format into a buffer of its own (messages can hold long names), then print. */
+static void vmessage(const char *file, const char *sev, const char *fmt, va_list ap,
+		     const char *tail)
+{
+	char small[512], *msg = small;
+	va_list ap2;
+	int n;
+
+	va_copy(ap2, ap);
+	n = vsnprintf(small, sizeof small, fmt, ap);
+	if (n >= (int)sizeof small && (msg = malloc((size_t)n + 1)) != NULL)
+		vsnprintf(msg, (size_t)n + 1, fmt, ap2);
+	else if (n >= (int)sizeof small)
+		msg = small; /* out of memory: the message cut short */
+	va_end(ap2);
+	if (n < 0)
+		snprintf(small, sizeof small, "%s", fmt);
+	print_line(file, NULL, NULL, sev, msg, tail);
+	if (msg != small)
+		free(msg);
+}
+
 void cli_error(const char *fmt, ...)
 {
 	va_list ap;
-	fprintf(stderr, "%s: error: ", progname);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vmessage(NULL, "error", fmt, ap, NULL);
 	va_end(ap);
-	fputc('\n', stderr);
+}
+
+void cli_message(const char *file, const char *severity, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vmessage(file, severity, fmt, ap, NULL);
+	va_end(ap);
 }
 
 /* ---- @file ---- */
 
+/*
+ * Limits: response files may name response files, and one named twice is
+ * read twice, so 25 small files that each name the next twice would give
+ * 2^24 arguments.  GNU tools (libiberty's expandargv) stop after 2,000
+ * response files; so does this, and at 32 levels of nesting, at a file that
+ * names itself, and at a million arguments or 256 MiB of them.
+ */
+enum {
+	RSP_MAX_DEPTH = 32,
+	RSP_MAX_FILES = 2000,
+	RSP_MAX_ARGS = 1000000,
+};
+#define RSP_MAX_BYTES ((size_t)256 << 20)
+
 typedef struct argv_vec {
 	char **v;
 	int n, cap;
+	size_t bytes;
 } argv_vec;
 
-static bool push_arg(argv_vec *a, char *s)
+/* The response files being expanded, outermost first, and the totals. */
+typedef struct expansion {
+	argv_vec *out;
+	cli_deps *files;
+	int nfiles;
+	int depth;
+	struct {
+		const char *path;
+		dev_t dev;
+		ino_t ino;
+	} open[RSP_MAX_DEPTH + 1];
+} expansion;
+
+/* `from`: the response file the argument comes from, NULL for the command line. */
+static bool push_arg(expansion *x, const char *arg, const char *from)
 {
-	if (!s)
+	argv_vec *a = x->out;
+	size_t len = strlen(arg);
+	char *s;
+
+	if (a->n >= RSP_MAX_ARGS || len > RSP_MAX_BYTES - a->bytes) {
+		cli_error("%s: more than %d arguments, or %zu MiB of them, after expanding "
+			  "response files", from ? from : "command line", RSP_MAX_ARGS,
+			  RSP_MAX_BYTES >> 20);
 		return false;
+	}
 	if (a->n + 1 >= a->cap) {
 		int cap = a->cap ? a->cap * 2 : 16;
 		char **p = realloc(a->v, (size_t)cap * sizeof *p);
-		if (!p) {
-			free(s);
-			return false;
-		}
+		if (!p)
+			goto nomem;
 		a->v = p;
 		a->cap = cap;
 	}
+	if (!(s = strdup(arg)))
+		goto nomem;
 	a->v[a->n++] = s;
 	a->v[a->n] = NULL;
+	a->bytes += len;
 	return true;
+nomem:
+	cli_error("%s: out of memory", from ? from : "command line");
+	return false;
 }
 
-static bool expand_one(const char *arg, argv_vec *out, int depth, cli_deps *files);
+static bool expand_one(expansion *x, const char *arg, const char *from);
 
 /* Split a response file's text the way GNU tools (libiberty's buildargv) do. */
-static bool split_response(const char *path, const char *text, argv_vec *out, int depth,
-			   cli_deps *files)
+static bool split_response(expansion *x, const char *path, const char *text)
 {
 	const char *p = text;
 	size_t cap = strlen(text) + 1;
 	char *word = malloc(cap);
 
-	if (!word)
+	if (!word) {
+		cli_error("%s: out of memory", path);
 		return false;
+	}
 	for (;;) {
 		size_t n = 0;
-		bool any = false;
 		char q = 0;
 		while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' || *p == '\f' || *p == '\v')
 			p++;
@@ -111,7 +323,6 @@ static bool split_response(const char *path, const char *text, argv_vec *out, in
 			if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' || *p == '\f' ||
 			    *p == '\v')
 				break;
-			any = true;
 			if (*p == '\'' || *p == '"') {
 				q = *p;
 			} else if (*p == '\\' && p[1]) {
@@ -125,9 +336,8 @@ static bool split_response(const char *path, const char *text, argv_vec *out, in
 			free(word);
 			return false;
 		}
-		(void)any;
 		word[n] = '\0';
-		if (!expand_one(word, out, depth + 1, files)) {
+		if (!expand_one(x, word, path)) {
 			free(word);
 			return false;
 		}
@@ -136,33 +346,70 @@ static bool split_response(const char *path, const char *text, argv_vec *out, in
 	return true;
 }
 
-static bool expand_one(const char *arg, argv_vec *out, int depth, cli_deps *files)
+/* "a.rsp -> b.rsp -> a.rsp": how a response file came to name itself. */
+static void say_loop(const expansion *x, int from, const char *path)
 {
+	char chain[512];
+	size_t at = 0;
+
+	chain[0] = '\0';
+	for (int i = from; i < x->depth && at < sizeof chain; i++)
+		at += (size_t)snprintf(chain + at, sizeof chain - at, "%s -> ", x->open[i].path);
+	if (at < sizeof chain)
+		snprintf(chain + at, sizeof chain - at, "%s", path);
+	cli_error("%s: a response file that names itself (%s)", path, chain);
+}
+
+static bool expand_one(expansion *x, const char *arg, const char *from)
+{
+	const char *path = arg + 1;
+	struct stat st;
 	FILE *f;
 	char *text = NULL;
 	size_t len = 0, cap = 0;
 	bool ok;
 
 	if (arg[0] != '@' || arg[1] == '\0')
-		return push_arg(out, strdup(arg));
-	if (depth > 32) {
-		cli_error("%s: response files nest too deeply (a loop?)", arg + 1);
+		return push_arg(x, arg, from);
+	if (x->depth >= RSP_MAX_DEPTH) {
+		cli_error("%s: response files nest more than %d deep", path, RSP_MAX_DEPTH);
 		return false;
 	}
-	f = fopen(arg + 1, "rb");
-	if (!f) {
-		cli_error("%s: cannot open response file: %s", arg + 1, strerror(errno));
+	if (++x->nfiles > RSP_MAX_FILES) {
+		cli_error("%s: more than %d response files read (%s names it; response files "
+			  "that name others more than once multiply)",
+			  path, RSP_MAX_FILES, from ? from : "the command line");
 		return false;
+	}
+	f = fopen(path, "rb");
+	if (!f) {
+		cli_error("%s: cannot open response file: %s", path, strerror(errno));
+		return false;
+	}
+	if (fstat(fileno(f), &st) == 0) {
+		for (int i = 0; i < x->depth; i++)
+			if (x->open[i].dev == st.st_dev && x->open[i].ino == st.st_ino &&
+			    S_ISREG(st.st_mode)) {
+				say_loop(x, i, path);
+				fclose(f);
+				return false;
+			}
+	} else {
+		memset(&st, 0, sizeof st);
 	}
 	for (;;) {
 		if (len + 4096 + 1 > cap) {
 			char *p;
 			cap = cap ? cap * 2 : 8192;
-			p = realloc(text, cap);
+			p = cap <= RSP_MAX_BYTES + 8192 ? realloc(text, cap) : NULL;
 			if (!p) {
 				free(text);
 				fclose(f);
-				cli_error("out of memory");
+				if (cap > RSP_MAX_BYTES + 8192)
+					cli_error("%s: response file larger than %zu MiB", path,
+						  RSP_MAX_BYTES >> 20);
+				else
+					cli_error("%s: out of memory reading the response file", path);
 				return false;
 			}
 			text = p;
@@ -175,25 +422,36 @@ static bool expand_one(const char *arg, argv_vec *out, int depth, cli_deps *file
 	fclose(f);
 	text[len] = '\0';
 	if (memchr(text, '\0', len)) {
-		cli_error("%s: response file contains a NUL byte", arg + 1);
+		cli_error("%s: response file contains a NUL byte", path);
 		free(text);
 		return false;
 	}
-	ok = cli_deps_add(files, arg + 1, NULL) &&
-	     split_response(arg + 1, text, out, depth, files);
+	x->open[x->depth].path = path;
+	x->open[x->depth].dev = st.st_dev;
+	x->open[x->depth].ino = st.st_ino;
+	x->depth++;
+	ok = cli_deps_add(x->files, path, NULL);
+	if (!ok)
+		cli_error("%s: out of memory", path);
+	ok = ok && split_response(x, path, text);
+	x->depth--;
 	free(text);
 	return ok;
 }
 
 bool cli_expand_argv(int argc, char **argv, int *out_argc, char ***out_argv, cli_deps *files)
 {
-	argv_vec a = { NULL, 0, 0 };
+	argv_vec a = { NULL, 0, 0, 0 };
+	expansion x;
 
-	if (!push_arg(&a, strdup(argv[0])))
+	memset(&x, 0, sizeof x);
+	x.out = &a;
+	x.files = files;
+	if (!push_arg(&x, argv[0], NULL))
 		goto fail;
 	for (int i = 1; i < argc; i++) {
 		/* After "--" an @name is still a response file, as in gcc. */
-		if (!expand_one(argv[i], &a, 0, files))
+		if (!expand_one(&x, argv[i], NULL))
 			goto fail;
 	}
 	*out_argc = a.n;
@@ -211,13 +469,31 @@ void cli_free_argv(int argc, char **argv)
 	free(argv);
 }
 
-bool cli_split_list(const char *arg, char ***v, size_t *n)
+/* Room for one more in a list that grows by doubling (one realloc per
+ * element is quadratic under ASan and valgrind, which copy every time). */
+static char **grow_list(char **v, size_t n, size_t *cap)
+{
+	size_t ncap;
+	char **p;
+
+	if (v && n < *cap)
+		return v;
+	ncap = v && *cap >= 8 ? *cap * 2 : 16;
+	if (ncap > SIZE_MAX / sizeof *v || ncap <= n)
+		return NULL;
+	p = realloc(v, ncap * sizeof *v);
+	if (p)
+		*cap = ncap;
+	return p;
+}
+
+bool cli_split_list(const char *arg, char ***v, size_t *n, size_t *cap)
 {
 	const char *p = arg;
 	while (*p) {
 		size_t len = strcspn(p, ",");
 		if (len) {
-			char **nv = realloc(*v, (*n + 1) * sizeof *nv);
+			char **nv = grow_list(*v, *n, cap);
 			if (!nv)
 				return false;
 			*v = nv;
@@ -325,7 +601,7 @@ bool cli_write_outputs(const char *path, const char *data, size_t len, const cha
 	}
 	if (depfile && dk_depfile_text(path, (const char *const *)deps->v, deps->n, &dep,
 				       &deplen) != DK_OK) {
-		cli_error("out of memory");
+		cli_error("%s: out of memory", depfile);
 		return false;
 	}
 	memset(out, 0, sizeof out);
@@ -408,13 +684,13 @@ int cli_read_option(cli_read *r, int c, const char *arg)
 		r->read.export_all = true;
 		return 1;
 	case CLI_OPT_EXCLUDE:
-		if (!cli_split_list(arg, &r->exclude, &r->nexclude)) {
+		if (!cli_split_list(arg, &r->exclude, &r->nexclude, &r->capexclude)) {
 			cli_error("out of memory");
 			return -1;
 		}
 		return 1;
 	case CLI_OPT_EXCLUDE_LIBS:
-		if (!cli_split_list(arg, &r->exclude_libs, &r->nexclude_libs)) {
+		if (!cli_split_list(arg, &r->exclude_libs, &r->nexclude_libs, &r->capexclude_libs)) {
 			cli_error("out of memory");
 			return -1;
 		}
@@ -457,12 +733,13 @@ void cli_read_free(cli_read *r)
 
 void cli_usage_error(const char *fmt, ...)
 {
+	char tail[64];
 	va_list ap;
-	fprintf(stderr, "%s: error: ", progname);
+
+	snprintf(tail, sizeof tail, " (%s --help lists the options)", progname);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vmessage(NULL, "error", fmt, ap, tail);
 	va_end(ap);
-	fprintf(stderr, " (%s --help lists the options)\n", progname);
 }
 
 bool cli_deps_add(cli_deps *d, const char *path, const char *output)
@@ -474,7 +751,7 @@ bool cli_deps_add(cli_deps *d, const char *path, const char *output)
 	for (size_t i = 0; i < d->n; i++)
 		if (strcmp(d->v[i], path) == 0)
 			return true;
-	nv = realloc(d->v, (d->n + 1) * sizeof *nv);
+	nv = grow_list(d->v, d->n, &d->cap);
 	if (!nv)
 		return false;
 	d->v = nv;
@@ -488,10 +765,71 @@ void cli_deps_free(cli_deps *d)
 		free(d->v[i]);
 	free(d->v);
 	d->v = NULL;
-	d->n = 0;
+	d->n = d->cap = 0;
 }
 
-int cli_standard_option(int c, const char *usage, char **args)
+/* "--name" of a long option as typed, without any "=value". */
+static int typed_len(const char *arg)
+{
+	return (int)strcspn(arg, "=");
+}
+
+/*
+ * getopt_long returns '?' for an unknown option, an ambiguous prefix and a
+ * long option given a value it does not take: tell them apart from the
+ * option table (optopt is 0 for the first two, the option's value for the
+ * third and for an unknown short option).
+ */
+static void option_refused(char **args, const struct option *longopts)
+{
+	const char *arg = args[optind - 1];
+	bool is_long = strncmp(arg, "--", 2) == 0 && arg[2];
+
+	if (optopt == 0 && is_long) {
+		const char *name = arg + 2;
+		size_t len = strcspn(name, "="), shown = 0;
+		char list[600];
+		int n = 0, total = 0;
+
+		for (const struct option *o = longopts; o && o->name; o++)
+			total += strncmp(o->name, name, len) == 0;
+		list[0] = '\0';
+		for (const struct option *o = longopts; o && o->name; o++) {
+			if (strncmp(o->name, name, len) != 0)
+				continue;
+			n++;
+			if (shown < sizeof list)
+				shown += (size_t)snprintf(list + shown, sizeof list - shown, "%s--%s",
+							  n == 1 ? "" : n == total ? " or " : ", ",
+							  o->name);
+		}
+		if (n > 1)
+			cli_usage_error("option --%.*s is ambiguous: it could be %s", (int)len, name,
+					list);
+		else
+			cli_usage_error("unknown option --%.*s", (int)len, name);
+		return;
+	}
+	if (is_long && strchr(arg, '=')) {
+		/* --name=value where --name takes none (optopt: its value) */
+		const char *name = arg + 2;
+		size_t len = strcspn(name, "=");
+		for (const struct option *o = longopts; o && o->name; o++)
+			if (strncmp(o->name, name, len) == 0 && o->has_arg == no_argument &&
+			    !o->flag && o->val == optopt) {
+				cli_usage_error("option --%s takes no argument (given \"%s\")", o->name,
+						name + len + 1);
+				return;
+			}
+	}
+	/* An unknown short option: optind may still point at its cluster. */
+	if (optopt > 0 && optopt < 256)
+		cli_usage_error("unknown option -%c", optopt);
+	else
+		cli_usage_error("unknown option %.*s", typed_len(arg), arg);
+}
+
+int cli_standard_option(int c, const char *usage, char **args, const struct option *longopts)
 {
 	switch (c) {
 	case 'h':
@@ -502,11 +840,25 @@ int cli_standard_option(int c, const char *usage, char **args)
 		       dk_bfd_flavor(), dk_bfd_reads_arm64() ? "reads" : "does not read");
 		return 1;
 	case ':':
-		cli_usage_error("option %s needs an argument", args[optind - 1]);
+		/* The option is the last argument: a long one as typed, a short
+		 * one perhaps at the end of a cluster (-ko). */
+		if (strncmp(args[optind - 1], "--", 2) == 0) {
+			const char *typed = args[optind - 1] + 2;
+			const char *full = NULL;
+			for (const struct option *o = longopts; o && o->name; o++)
+				if (strcmp(o->name, typed) == 0 || (!full && strncmp(o->name, typed,
+										  strlen(typed)) == 0 &&
+								      !o->flag && o->val == optopt))
+					full = o->name;
+			if (full && strcmp(full, typed) != 0)
+				cli_usage_error("option --%s (--%s) needs an argument", typed, full);
+			else
+				cli_usage_error("option --%s needs an argument", typed);
+		} else
+			cli_usage_error("option -%c needs an argument", optopt);
 		return -1;
 	default:
-		cli_usage_error("unknown option %s", args[optind - 1]);
+		option_refused(args, longopts);
 		return -1;
 	}
 }
-

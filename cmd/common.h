@@ -4,6 +4,7 @@
 #define DK_CMD_COMMON_H
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 #include "dllkit.h"
 
 /* Set once at start-up; used as the prefix of messages without a location. */
@@ -13,9 +14,30 @@ extern const char *progname;
 dk_sink cli_sink(void);
 /* Its printing function, for sinks that also do something else. */
 void cli_print_diag(void *ctx, const dk_diag *d);
+/* The file that diagnostics the library gives no location are about (the
+ * input being read, the output being written), printed in their place;
+ * NULL or "-": none, "TOOL: error: ..." as before. */
+void cli_subject(const char *path);
 
 /* Print an error not tied to a file ("mkdef: error: ..."). */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Print "FILE: SEVERITY: MESSAGE" ("TOOL: ..." when `file` is NULL; no
+ * "SEVERITY: " when it is NULL). */
+void cli_message(const char *file, const char *severity, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/*
+ * Names come from untrusted files: every message on standard error is
+ * written with control characters (C0, DEL, C1) and bytes that are not
+ * valid UTF-8 as \xNN, one per byte.  The listings use the same:
+ * cli_put_escaped (table), cli_put_tsv (also \t, \n and \\, reversible).
+ * cli_escaped_len: the length cli_put_escaped writes.  cli_utf8_seq: the
+ * length (1-4) of the valid UTF-8 sequence at `s` and its code point, or 0.
+ */
+void cli_put_escaped(FILE *f, const char *s);
+void cli_put_tsv(FILE *f, const char *s);
+size_t cli_escaped_len(const char *s);
+int cli_utf8_seq(const char *s, unsigned long *cp);
 
 /*
  * Expand @file arguments (GNU quoting: blanks separate, '...' and "..."
@@ -28,8 +50,8 @@ bool cli_expand_argv(int argc, char **argv, int *out_argc, char ***out_argv,
 		     struct cli_deps *files);
 void cli_free_argv(int argc, char **argv);
 
-/* Split "a,b,c" into the list *v (appending). */
-bool cli_split_list(const char *arg, char ***v, size_t *n);
+/* Split "a,b,c" into the list *v of *n names (appending; *cap allocated). */
+bool cli_split_list(const char *arg, char ***v, size_t *n, size_t *cap);
 
 /*
  * The options that choose what objects and archives export, shared by
@@ -58,6 +80,7 @@ typedef struct cli_read {
 	dk_read_opts read;
 	char **exclude, **exclude_libs;
 	size_t nexclude, nexclude_libs;
+	size_t capexclude, capexclude_libs;
 } cli_read;
 
 /* 1: handled; 0: not a reader option; -1: bad (an error was printed). */
@@ -69,9 +92,12 @@ void cli_read_free(cli_read *r);
 /*
  * The options every tool has: 'h' prints `usage`, 'V' the version and the
  * libbfd in use (1: done, exit 0); ':' and anything else getopt refused is
- * a one-line usage error (-1).  `args` is the argv getopt ran on.
+ * a one-line usage error (-1): an unknown option, an ambiguous prefix (with
+ * the options it begins, from `longopts`), a value for an option that takes
+ * none.  `args` is the argv getopt ran on.
  */
-int cli_standard_option(int c, const char *usage, char **args);
+struct option;
+int cli_standard_option(int c, const char *usage, char **args, const struct option *longopts);
 
 /* Print a usage error as one line: "TOOL: error: MESSAGE (TOOL --help lists the options)". */
 void cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -79,7 +105,7 @@ void cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)))
 /* The files a depfile lists: each once, never the output itself. */
 typedef struct cli_deps {
 	char **v;
-	size_t n;
+	size_t n, cap;
 } cli_deps;
 bool cli_deps_add(cli_deps *d, const char *path, const char *output);
 void cli_deps_free(cli_deps *d);

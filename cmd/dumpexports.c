@@ -112,6 +112,7 @@ static int input_read(input *in, const char *path, const opts *o, dk_sink *s)
 	memset(in, 0, sizeof *in);
 	dk_module_init(&in->m);
 	in->path = path;
+	cli_subject(path); /* what the library says without a location is about it */
 	in->kind = cli_classify(path);
 	if (in->kind == CLI_IMPLIB) {
 		if (dk_read_implib(&in->lib, path, s) != DK_OK)
@@ -174,6 +175,22 @@ static void out_pad(int n)
 {
 	while (n-- > 0)
 		putchar_unlocked(' ');
+}
+
+/* A name, path or other text from a file: control characters and bytes
+ * that are not UTF-8 as \xNN (see cli_put_escaped), padded to `width`
+ * columns (as many as it takes when 0 or fewer). */
+static void out_esc(const char *s, int width)
+{
+	cli_put_escaped(stdout, s ? s : "");
+	if (width > 0)
+		out_pad(width - (int)cli_escaped_len(s ? s : ""));
+}
+
+static int esc_width(const char *s)
+{
+	size_t n = cli_escaped_len(s ? s : "");
+	return n > 1000 ? 1000 : (int)n;
 }
 
 /* `v` in decimal, right-aligned in `width` (0: no padding). */
@@ -256,14 +273,17 @@ static void table_image(const input *in, const opts *o)
 		if (e->hint >= 0 && digits((uint64_t)e->hint) > hw)
 			hw = digits((uint64_t)e->hint);
 	}
-	printf("%s: PE image, %s (%s)%s\n", in->path,
+	out_esc(in->path, 0);
+	printf(": PE image, %s (%s)%s\n",
 	       dk_machine_name(g->machine) ? dk_machine_name(g->machine) : "unknown machine",
 	       g->pe32plus ? "PE32+" : "PE32", g->is_dll ? ", DLL" : "");
 	if (!g->has_exports) {
 		printf("  no export directory\n");
 		return;
 	}
-	printf("  name          %s\n", g->export_name ? g->export_name : "(none)");
+	fputs("  name          ", stdout);
+	out_esc(g->export_name ? g->export_name : "(none)", 0);
+	putchar('\n');
 	printf("  timestamp     0x%08" PRIx32 "\n", g->timestamp);
 	printf("  version       %u.%02u\n", g->export_major, g->export_minor);
 	printf("  ordinal base  %" PRIu32 "\n", g->ordinal_base);
@@ -294,10 +314,13 @@ static void table_image(const input *in, const opts *o)
 		else
 			out_hex(e->rva, 8, true);
 		out_pad(2);
-		out_str(e->flags & DK_EXPORT_NONAME ? "[NONAME]" : name ? name : e->name);
+		if (e->flags & DK_EXPORT_NONAME)
+			out_str("[NONAME]");
+		else
+			out_esc(name ? name : e->name, 0);
 		if (e->forward) {
 			out_str("  (forwarded to ");
-			out_str(e->forward);
+			out_esc(e->forward, 0);
 			putchar_unlocked(')');
 		} else if (e->flags & DK_EXPORT_DATA) {
 			out_str("  DATA");
@@ -326,15 +349,16 @@ static void table_implib(const input *in, const opts *o)
 		if (!x->by_ordinal && digits(x->ordinal) > hw)
 			hw = digits(x->ordinal);
 		char *n = shown_name(x->name ? x->name : "[NONAME]", o);
-		if (n && (int)strlen(n) > nw)
-			nw = (int)strlen(n);
+		if (n && esc_width(n) > nw)
+			nw = esc_width(n);
 		free(n);
 		if ((int)strlen(name_type_word(x)) > tw)
 			tw = (int)strlen(name_type_word(x));
 	}
 	if (nw > 60)
 		nw = 60;
-	printf("%s: import library, %s, %zu imports from %zu DLL%s, %s format\n", in->path,
+	out_esc(in->path, 0);
+	printf(": import library, %s, %zu imports from %zu DLL%s, %s format\n",
 	       dk_machine_name(l->machine) ? dk_machine_name(l->machine) : "unknown machine", l->n,
 	       ndll, ndll == 1 ? "" : "s",
 	       nshort == l->n ? "short" : nshort == 0 ? "long" : "mixed short and long");
@@ -343,15 +367,21 @@ static void table_implib(const input *in, const opts *o)
 		const dk_implib_entry *x = &l->v[i];
 		char ord[16] = "", hint[16] = "";
 		if (!prev || strcmp(prev, x->dll) != 0) {
-			printf("\n  %s\n", x->dll);
+			fputs("\n  ", stdout);
+			out_esc(x->dll, 0);
+			putchar('\n');
 			printf("  %*s  %*s  %-5s  %-*s  %-*s  %s\n", ow, "ordinal", hw, "hint", "type", tw,
 			       "by", nw, "name", "symbol");
 			prev = x->dll;
 		}
 		snprintf(x->by_ordinal ? ord : hint, 16, "%u", x->ordinal);
 		char *name = x->name ? shown_name(x->name, o) : strdup("[NONAME]");
-		printf("  %*s  %*s  %-5s  %-*s  %-*s  %s\n", ow, ord, hw, hint, type_word(x->type), tw,
-		       name_type_word(x), nw, name ? name : "", x->symbol);
+		printf("  %*s  %*s  %-5s  %-*s  ", ow, ord, hw, hint, type_word(x->type), tw,
+		       name_type_word(x));
+		out_esc(name, nw);
+		fputs("  ", stdout);
+		out_esc(x->symbol, 0);
+		putchar('\n');
 		free(name);
 	}
 }
@@ -366,18 +396,22 @@ static void table_module(const input *in, const opts *o)
 		if (e->ordinal && digits(e->ordinal) > ow)
 			ow = digits(e->ordinal);
 		char *n = shown_name(e->name, o);
-		if (n && (int)strlen(n) > nw)
-			nw = (int)strlen(n);
+		if (n && esc_width(n) > nw)
+			nw = esc_width(n);
 		free(n);
 	}
 	if (nw > 60)
 		nw = 60;
-	printf("%s: %s", in->path, cli_kind_name(in->kind));
+	out_esc(in->path, 0);
+	printf(": %s", cli_kind_name(in->kind));
 	if (dk_machine_name(m->machine))
 		printf(", %s", dk_machine_name(m->machine));
 	printf(", %zu export%s\n", m->nexports, m->nexports == 1 ? "" : "s");
-	if (m->name)
-		printf("  %s  %s\n", m->is_exe ? "name   " : "library", m->name);
+	if (m->name) {
+		printf("  %s  ", m->is_exe ? "name   " : "library");
+		out_esc(m->name, 0);
+		putchar('\n');
+	}
 	printf("\n  %*s  %-*s  %s\n", ow, "ordinal", nw, "name", "attributes");
 	for (size_t i = 0; i < m->nexports; i++) {
 		const dk_export *e = &m->exports[i];
@@ -388,14 +422,19 @@ static void table_module(const input *in, const opts *o)
 		bool attrs = e->internal || e->forward || e->import_name || e->export_as ||
 			     (e->flags & (DK_EXPORT_NONAME | DK_EXPORT_DATA | DK_EXPORT_CONSTANT |
 					  DK_EXPORT_PRIVATE));
+		printf("  %*s  ", ow, ord);
+		out_esc(name, attrs ? nw : 0);
 		if (attrs)
-			printf("  %*s  %-*s ", ow, ord, nw, name ? name : "");
-		else
-			printf("  %*s  %s", ow, ord, name ? name : "");
-		if (e->internal)
-			printf(" = %s", e->internal);
-		if (e->forward)
-			printf(" (forwarded to %s)", e->forward);
+			putchar(' ');
+		if (e->internal) {
+			fputs(" = ", stdout);
+			out_esc(e->internal, 0);
+		}
+		if (e->forward) {
+			fputs(" (forwarded to ", stdout);
+			out_esc(e->forward, 0);
+			putchar(')');
+		}
 		if (e->flags & DK_EXPORT_NONAME)
 			printf(" NONAME");
 		if (e->flags & DK_EXPORT_DATA)
@@ -404,10 +443,14 @@ static void table_module(const input *in, const opts *o)
 			printf(" CONSTANT");
 		if (e->flags & DK_EXPORT_PRIVATE)
 			printf(" PRIVATE");
-		if (e->import_name)
-			printf(" == %s", e->import_name);
-		if (e->export_as)
-			printf(" EXPORTAS %s", e->export_as);
+		if (e->import_name) {
+			fputs(" == ", stdout);
+			out_esc(e->import_name, 0);
+		}
+		if (e->export_as) {
+			fputs(" EXPORTAS ", stdout);
+			out_esc(e->export_as, 0);
+		}
 		putchar('\n');
 		free(name);
 	}
@@ -415,39 +458,48 @@ static void table_module(const input *in, const opts *o)
 
 /* ---- JSON ---- */
 
-/* A JSON string; bytes that are not valid UTF-8 are escaped as \u00XX. */
+/*
+ * A JSON string.  Valid UTF-8 is kept, with the control characters (C0,
+ * DEL, C1) as \u00XX escapes of themselves; a byte that is not part of
+ * valid UTF-8 becomes the lone surrogate \udcXX (U+DC80..U+DCFF, byte
+ * 0x80..0xFF), as Python's "surrogateescape" error handler decodes it, so
+ * the bytes come back exactly (name.encode("utf-8", "surrogateescape")) and
+ * byte 0xFF is no longer written like a real U+00FF ("\u00ff").
+ */
 static void json_str(const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
+	static const char hex[] = "0123456789abcdef";
 
 	if (!s) {
-		fputs("null", stdout);
+		fputs_unlocked("null", stdout);
 		return;
 	}
-	putchar('"');
-	while (*p) {
-		unsigned c = *p;
-		int len = c < 0x80 ? 1 : (c & 0xe0) == 0xc0 ? 2 : (c & 0xf0) == 0xe0 ? 3
-				     : (c & 0xf8) == 0xf0 ? 4 : 0;
-		bool valid = len > 0;
-		for (int k = 1; k < len && valid; k++)
-			valid = (p[k] & 0xc0) == 0x80;
+	putchar_unlocked('"');
+	while (*s) {
+		unsigned char c = (unsigned char)*s;
+		unsigned long cp;
+		int n = cli_utf8_seq(s, &cp);
+
 		if (c == '"' || c == '\\') {
-			printf("\\%c", c);
-		} else if (c < 0x20) {
-			printf("\\u%04x", c);
-		} else if (c < 0x80) {
-			putchar((int)c);
-		} else if (valid && len > 1) {
-			fwrite(p, 1, (size_t)len, stdout);
-			p += len;
-			continue;
+			putchar_unlocked('\\');
+			putchar_unlocked(c);
+			s++;
+		} else if (n == 0) {
+			fputs_unlocked("\\udc", stdout);
+			putchar_unlocked(hex[c >> 4]);
+			putchar_unlocked(hex[c & 15]);
+			s++;
+		} else if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f)) {
+			fputs_unlocked("\\u00", stdout);
+			putchar_unlocked(hex[cp >> 4]);
+			putchar_unlocked(hex[cp & 15]);
+			s += n;
 		} else {
-			printf("\\u%04x", c);
+			fwrite_unlocked(s, 1, (size_t)n, stdout);
+			s += n;
 		}
-		p++;
 	}
-	putchar('"');
+	putchar_unlocked('"');
 }
 
 static void json_opt_uint(const char *key, bool has, uint64_t v)
@@ -551,18 +603,11 @@ static void json_input(const input *in, const char *error, const opts *o, bool f
 
 /* ---- TSV ---- */
 
+/* A TSV field: tab, newline and backslash as \t, \n and \\, control
+ * characters and bytes that are not UTF-8 as \xNN (cli_put_tsv). */
 static void tsv_field(const char *s)
 {
-	for (; s && *s; s++) {
-		if (*s == '\t')
-			out_str("\\t");
-		else if (*s == '\n')
-			out_str("\\n");
-		else if (*s == '\\')
-			out_str("\\\\");
-		else
-			putchar_unlocked(*s);
-	}
+	cli_put_tsv(stdout, s);
 }
 
 static void tsv_row(const char *path, const char *dll, uint32_t ord, int64_t hint, bool has_rva,
@@ -698,31 +743,33 @@ static void on_change(void *ctx, dk_change what, const dk_export *a, const dk_ex
 			return;
 	}
 	name = shown_name(diff_name(e, buf, sizeof buf), o);
+	fputs(what == DK_CHANGE_ADDED ? "+ " : what == DK_CHANGE_REMOVED ? "- " : "~ ", stdout);
+	out_esc(name, 0);
 	switch (what) {
 	case DK_CHANGE_ADDED:
-		printf("+ %s", name);
 		if (b->ordinal && !(b->flags & DK_EXPORT_NONAME))
 			printf(" @%u", b->ordinal);
 		break;
 	case DK_CHANGE_REMOVED:
-		printf("- %s", name);
 		if (a->ordinal && !(a->flags & DK_EXPORT_NONAME))
 			printf(" @%u", a->ordinal);
 		break;
 	case DK_CHANGE_ORDINAL:
 	case DK_CHANGE_ORDINAL_MOVED:
-		printf("~ %s: ordinal %u -> %u", name, a->ordinal, b->ordinal);
+		printf(": ordinal %u -> %u", a->ordinal, b->ordinal);
 		break;
 	case DK_CHANGE_NONAME:
-		printf("~ %s: %s -> %s", name, a->flags & DK_EXPORT_NONAME ? "NONAME" : "named",
+		printf(": %s -> %s", a->flags & DK_EXPORT_NONAME ? "NONAME" : "named",
 		       b->flags & DK_EXPORT_NONAME ? "NONAME" : "named");
 		break;
 	case DK_CHANGE_KIND:
-		printf("~ %s: %s -> %s", name, kind_word(a->flags), kind_word(b->flags));
+		printf(": %s -> %s", kind_word(a->flags), kind_word(b->flags));
 		break;
 	case DK_CHANGE_FORWARD:
-		printf("~ %s: forward %s -> %s", name, a->forward ? a->forward : "(none)",
-		       b->forward ? b->forward : "(none)");
+		fputs(": forward ", stdout);
+		out_esc(a->forward ? a->forward : "(none)", 0);
+		fputs(" -> ", stdout);
+		out_esc(b->forward ? b->forward : "(none)", 0);
 		break;
 	}
 	(void)change_word;
@@ -746,15 +793,18 @@ static int compare(const char *old_path, const char *new_path, bool check, const
 	memset(&ia, 0, sizeof ia);
 	memset(&ib, 0, sizeof ib);
 	/* Both are read, so that both files' errors are reported. */
+	cli_subject(old_path);
 	int ra = cli_load_module(old_path, cli_classify(old_path), o->dll, &o->in.read, &a, &ia, s);
+	cli_subject(new_path);
 	int rb = cli_load_module(new_path, cli_classify(new_path), o->dll, &o->in.read, &b, &ib, s);
+	cli_subject(NULL);
 	if (ra != DK_OK || rb != DK_OK)
 		goto out;
 	/* The names the DLL exports are compared; internal names are the
 	 * DLL's business, not the interface's. */
 	n = dk_module_diff(&a, &b, o->ignore_kind, on_change, &dc);
 	if (n < 0) {
-		cli_error("out of memory");
+		cli_error("out of memory comparing %s with %s", old_path, new_path);
 		goto out;
 	}
 	if (o->all_ordinals)
@@ -768,15 +818,15 @@ static int compare(const char *old_path, const char *new_path, bool check, const
 	 * export, by name, what its .def says, whatever the names are. */
 	if (check && (ib.names_out_of_order || ib.names_repeated)) {
 		unsearchable = true;
-		fprintf(stderr,
-			"dumpexports: %s does not export what %s says: its export name table %s, so the loader (GetProcAddress, imports by name) may not find some names\n",
+		cli_message(NULL, NULL,
+			"%s does not export what %s says: its export name table %s, so the loader (GetProcAddress, imports by name) may not find some names",
 			new_path, old_path,
 			ib.names_out_of_order && ib.names_repeated ? "is not sorted and repeats names"
 			: ib.names_out_of_order			   ? "is not sorted"
 								   : "repeats names");
 	}
 	if (check && n)
-		fprintf(stderr, "dumpexports: %s does not export what %s says (%ld difference%s)\n",
+		cli_message(NULL, NULL, "%s does not export what %s says (%ld difference%s)",
 			new_path, old_path, n, n == 1 ? "" : "s");
 	rc = n || unsearchable ? 1 : 0;
 out:
@@ -792,7 +842,7 @@ int main(int argc, char **argv)
 	opts o;
 	dk_sink sink = cli_sink();
 	char **args = NULL;
-	cli_deps files = { NULL, 0 };
+	cli_deps files = { NULL, 0, 0 };
 	int nargs = 0, c, r, status = 2;
 	bool diff = false, check = false, any_error = false;
 
@@ -839,7 +889,7 @@ int main(int argc, char **argv)
 		case OPT_IGNORE_KIND: o.ignore_kind = true; break;
 		case OPT_ORDINALS: o.all_ordinals = true; break;
 		default:
-			status = cli_standard_option(c, usage_text, args) > 0 ? 0 : 2;
+			status = cli_standard_option(c, usage_text, args, long_opts) > 0 ? 0 : 2;
 			goto out;
 		}
 	}

@@ -107,15 +107,23 @@ const char *other_kind(const char *path)
  */
 int cli_image_aliases(dk_module *m, dk_sink *s)
 {
-	for (size_t i = 1; i < m->nexports; i++) {
-		dk_export *e = &m->exports[i], *first = NULL;
-		for (size_t k = i; k-- > 0 && m->exports[k].ordinal == e->ordinal;)
-			first = &m->exports[k];
-		if (!first || !e->ordinal)
+	/* The names of one ordinal are adjacent; each later one is made an
+	 * alias of the run's first (which keeps the ordinal), however many
+	 * there are: looking only at the export right before missed the third
+	 * name, whose neighbour had already lost its ordinal. */
+	size_t first = 0;
+	uint32_t run = 0;
+
+	for (size_t i = 0; i < m->nexports; i++) {
+		dk_export *e = &m->exports[i];
+		if (i == 0 || !e->ordinal || e->ordinal != run) {
+			first = i;
+			run = e->ordinal;
 			continue;
+		}
 		if (!e->forward) {
 			free(e->internal);
-			e->internal = strdup(first->name);
+			e->internal = strdup(m->exports[first].name);
 			if (!e->internal) {
 				dk_report(s, DK_ERROR, NULL, "out of memory");
 				return DK_FAIL;
@@ -197,7 +205,7 @@ static void on_undecided(void *ctx, const dk_export *e, bool plain_ret, const ch
 	undecided *u = ctx;
 	int k = plain_ret ? 0 : 1;
 	if (u->explain)
-		fprintf(stderr, "%s: note: \"%s\" kept its name: %s\n", u->path, e->name, why);
+		cli_message(u->path, "note", "\"%s\" kept its name: %s", e->name, why);
 	else if (u->n[k] < sizeof u->first[k] / sizeof u->first[k][0])
 		u->first[k][u->n[k]] = strdup(e->name); /* NULL (out of memory) only shortens the note */
 	u->n[k]++;

@@ -80,7 +80,7 @@ static void on_skip(void *ctx, const char *symbol, const char *where, dk_skip_re
 	skip_stats *st = ctx;
 	st->count[why]++;
 	if (st->explain)
-		fprintf(stderr, "%s: note: left out %s \"%s\": %s\n", where,
+		cli_message(where, "note", "left out %s \"%s\": %s",
 			why == DK_SKIP_RUNTIME_LIB || why == DK_SKIP_RUNTIME_OBJ ||
 					why == DK_SKIP_USER_LIB || why == DK_SKIP_IMPORT_THUNK
 				? "member"
@@ -120,7 +120,7 @@ int main(int argc, char **argv)
 	dk_sink sink = cli_sink();
 	dk_module m;
 	char **args = NULL;
-	cli_deps deps = { NULL, 0 };
+	cli_deps deps = { NULL, 0, 0 };
 	int nargs = 0, c, r, status = 1;
 	char *text = NULL;
 	size_t textlen = 0;
@@ -151,7 +151,7 @@ int main(int argc, char **argv)
 		case OPT_RECOVER: o.recover = true; break;
 		default:
 			/* -h, -V, and what getopt refused */
-			status = cli_standard_option(c, usage_text, args) > 0 ? 0 : 1;
+			status = cli_standard_option(c, usage_text, args, long_opts) > 0 ? 0 : 1;
 			goto out;
 		}
 	}
@@ -178,10 +178,13 @@ int main(int argc, char **argv)
 	/* A DLL, an import library or a .def is read on its own; objects and
 	 * archives together, as one link. */
 	cli_kind single = CLI_OBJECT;
+	const char *single_path = NULL;
 	for (int i = optind; i < nargs; i++) {
 		cli_kind k = cli_classify(args[i]);
-		if (k == CLI_IMAGE || k == CLI_IMPLIB || k == CLI_DEF)
+		if (k == CLI_IMAGE || k == CLI_IMPLIB || k == CLI_DEF) {
 			single = k;
+			single_path = args[i];
+		}
 		else if (k == CLI_OTHER) {
 			dk_loc loc = dk_loc_file(args[i]);
 			dk_report(&sink, DK_ERROR, &loc, "%s", other_kind(args[i]));
@@ -195,7 +198,8 @@ int main(int argc, char **argv)
 	}
 	if (single != CLI_OBJECT) {
 		if (nargs - optind != 1) {
-			cli_usage_error("a %s is read on its own; give it alone", cli_kind_name(single));
+			cli_usage_error("%s is a %s, read on its own; give it alone", single_path,
+					cli_kind_name(single));
 			goto out;
 		}
 		if (o.in.read.export_all || o.in.nexclude || o.in.nexclude_libs ||
@@ -205,6 +209,8 @@ int main(int argc, char **argv)
 					cli_kind_name(single));
 			goto out;
 		}
+		/* What the library reports without a location is about it. */
+		cli_subject(args[optind]);
 		if (o.recover ? cli_load_image_recover(args[optind], o.explain, false, &m, &sink) != DK_OK
 			      : cli_load_module(args[optind], single, o.dll, &o.in.read, &m, NULL, &sink) !=
 					DK_OK)
@@ -238,6 +244,7 @@ int main(int argc, char **argv)
 		dk_module old;
 		int rc;
 		dk_module_init(&old);
+		cli_subject(o.merge);
 		rc = dk_def_parse_file(&old, o.merge, &sink);
 		if (rc == DK_OK)
 			rc = dk_module_merge_old(&m, &old, &sink);
@@ -254,8 +261,10 @@ int main(int argc, char **argv)
 		m.has_name_stmt = true;
 	}
 	dk_module_sort(&m);
+	cli_subject(single != CLI_OBJECT ? args[optind] : NULL);
 	if (dk_module_check(&m, &sink, NULL) != DK_OK)
 		goto out;
+	cli_subject(o.output);
 	if (dk_def_write(&m, &text, &textlen, &sink) != DK_OK)
 		goto out;
 

@@ -79,7 +79,7 @@ int main(int argc, char **argv)
 	dk_module m;
 	dk_implib_opts io;
 	cli_read in;
-	cli_deps deps = { NULL, 0 };
+	cli_deps deps = { NULL, 0, 0 };
 	char **args = NULL, *data = NULL, *dll = NULL;
 	const char *output = NULL, *depfile = NULL, *machine = NULL, *dllname = NULL;
 	const char *single = NULL, *dll_pick = NULL;
@@ -133,7 +133,7 @@ int main(int argc, char **argv)
 		case 'M': depfile = optarg; break;
 		default:
 			/* -h, -V, and what getopt refused */
-			status = cli_standard_option(c, usage_text, args) > 0 ? 0 : 1;
+			status = cli_standard_option(c, usage_text, args, long_opts) > 0 ? 0 : 1;
 			goto out;
 		}
 	}
@@ -200,6 +200,9 @@ int main(int argc, char **argv)
 				"%s is not one", single ? single : args[optind]);
 		goto out;
 	}
+	/* What the library reports without a location is about the input
+	 * being read, then about the library being written. */
+	cli_subject(single);
 	if (recover) {
 		/* `f = f@8` becomes `f@8 == f`: the symbol _f@8 imports "f",
 		 * with or without -k. */
@@ -226,13 +229,16 @@ int main(int argc, char **argv)
 	if (!io.machine)
 		io.machine = m.machine;
 	else if (m.machine && m.machine != io.machine) {
-		cli_error("-m %s, but the input is for %s", dk_machine_name(io.machine),
-			  dk_machine_name(m.machine));
+		dk_loc loc = dk_loc_file(single ? single : args[optind]);
+		dk_report(&sink, DK_ERROR, &loc, "is for %s, but -m says %s",
+			  dk_machine_name(m.machine), dk_machine_name(io.machine));
 		goto out;
 	}
 	if (!io.machine) {
-		cli_usage_error("no machine: a .def file names none; give -m i386, x86-64, arm64, "
-				"arm64ec or arm");
+		dk_loc loc = dk_loc_file(single ? single : args[optind]);
+		dk_report(&sink, DK_ERROR, &loc, "%s; give -m i386, x86-64, arm64, arm64ec or arm",
+			  single_kind == CLI_DEF ? "a .def file names no machine"
+						 : "names no machine that dllkit knows");
 		goto out;
 	}
 	if (dllname)
@@ -274,6 +280,13 @@ int main(int argc, char **argv)
 			  "--dialect msvc if the .def is in link.exe's naming", ex, ex);
 	}
 
+	/* Ordinals and counts, with the input named (the writer checks again). */
+	{
+		dk_loc loc = dk_loc_file(single);
+		if (dk_module_check(&m, &sink, single ? &loc : NULL) != DK_OK)
+			goto out;
+	}
+	cli_subject(output);
 	if (dk_implib_write(&m, &io, &data, &len, &sink) != DK_OK)
 		goto out;
 	if (!cli_write_outputs(output, data, len, depfile, &deps))

@@ -192,7 +192,7 @@ int dk_archive_write(dk_buf *out, dk_ar_kind kind, const dk_ar_member *m, size_t
 	bool coff = kind == DK_AR_COFF, any_ec = false;
 	int rc = DK_FAIL;
 
-	if (coff && n > 65535)
+	if (coff && n > DK_AR_COFF_MAX_MEMBERS)
 		return DK_FAIL; /* member indexes are 16 bits */
 	dk_buf_init(&longnames);
 	offset = calloc(n + 1, sizeof *offset);

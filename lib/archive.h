@@ -23,6 +23,10 @@
 
 typedef enum dk_ar_kind { DK_AR_GNU, DK_AR_COFF } dk_ar_kind;
 
+/* The most members the COFF kind holds: its member indexes are 16 bits, and
+ * llvm-lib and llvm-dlltool write the GNU kind above 65,534 (0xfffe). */
+#define DK_AR_COFF_MAX_MEMBERS 65534
+
 typedef struct dk_ar_member {
 	const char *name;                   /* member name, without the '/' terminator */
 	const void *data;

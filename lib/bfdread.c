@@ -303,7 +303,8 @@ static int keep_excludes(reader *r, dk_directives *d)
 
 	if (!d->nexclude || !r->excl)
 		return DK_OK;
-	p = realloc(r->excl->exclude, (r->excl->nexclude + d->nexclude) * sizeof *p);
+	p = dk_reserve(r->excl->exclude, &r->excl->capexclude, r->excl->nexclude + d->nexclude,
+		       sizeof *p);
 	if (!p)
 		return DK_FAIL;
 	r->excl->exclude = p;

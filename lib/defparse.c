@@ -96,6 +96,7 @@ typedef struct parser {
 	bool oom;
 	section_state state;
 	unsigned name_line; /* line of the LIBRARY/NAME statement seen in this text */
+	size_t capimports, capsections; /* allocated in m (0: not known, grown on the next add) */
 	tok *toks;
 	size_t ntoks, tokcap;
 } parser;
@@ -304,6 +305,12 @@ static bool want_name(parser *p, size_t i, const char *after)
 
 	if (i >= p->ntoks) {
 		perr(p, end_col(p), "expected a name after %s", after);
+		return false;
+	}
+	if (is_name_tok(&p->toks[i]) && p->toks[i].n == 0) {
+		/* `""`: no linker or loader can use an empty name, and an
+		 * import library holding one is refused by every reader. */
+		perr(p, p->toks[i].col, "the name after %s is empty", after);
 		return false;
 	}
 	if (is_name_tok(&p->toks[i]))
@@ -738,6 +745,10 @@ static void entry_export(parser *p, size_t i)
 		perr(p, t->col, "expected an export name, found %s", d);
 		return;
 	}
+	if (t->n == 0) {
+		perr(p, t->col, "the export name is empty");
+		return;
+	}
 	if (!(e.name = tok_dup(p, t)))
 		return;
 	i++;
@@ -851,6 +862,10 @@ static void entry_import(parser *p, size_t i)
 		perr(p, p->toks[i].col, "expected [internal=]module.entry, found %s", d);
 		return;
 	}
+	if (p->toks[i].n == 0) {
+		perr(p, p->toks[i].col, "the import's name is empty");
+		return;
+	}
 	first = target = &p->toks[i++];
 	if (i < p->ntoks && p->toks[i].kind == T_EQ) {
 		i++;
@@ -876,7 +891,7 @@ static void entry_import(parser *p, size_t i)
 		return;
 	im.module = dk_strndup(target->s, (size_t)(dot - target->s));
 	im.entry = dk_strndup(dot + 1, target->n - (size_t)(dot - target->s) - 1);
-	arr = realloc(p->m->imports, (p->m->nimports + 1) * sizeof *arr);
+	arr = dk_reserve(p->m->imports, &p->capimports, p->m->nimports + 1, sizeof *arr);
 	if (!im.module || !im.entry || !arr) {
 		if (arr)
 			p->m->imports = arr;
@@ -934,7 +949,7 @@ static void entry_section(parser *p, size_t i, const char *fixed_name)
 	}
 	sa.attrs = dk_buf_take(&b, NULL);
 	sa.name = fixed_name ? dk_strdup(fixed_name) : dk_strndup(p->toks[i - 1].s, p->toks[i - 1].n);
-	arr = realloc(p->m->sections, (p->m->nsections + 1) * sizeof *arr);
+	arr = dk_reserve(p->m->sections, &p->capsections, p->m->nsections + 1, sizeof *arr);
 	if (!sa.attrs || !sa.name || !arr) {
 		if (arr)
 			p->m->sections = arr;

@@ -105,6 +105,32 @@ static bool push(change **v, size_t *n, size_t *cap, dk_change what, const dk_ex
 	return true;
 }
 
+/* The differences between two exports of one name. */
+static bool compare_pair(change **v, size_t *n, size_t *cap, const dk_module *om,
+			 const dk_export *x, const dk_export *y, bool ignore_kind)
+{
+	bool ok = true;
+
+	if (x->ordinal && y->ordinal && x->ordinal != y->ordinal) {
+		bool pinned = !om->ordinals_assigned || ((x->flags | y->flags) & DK_EXPORT_NONAME);
+		ok = push(v, n, cap, pinned ? DK_CHANGE_ORDINAL : DK_CHANGE_ORDINAL_MOVED, x, y);
+	}
+	if ((x->flags ^ y->flags) & DK_EXPORT_NONAME)
+		ok = ok && push(v, n, cap, DK_CHANGE_NONAME, x, y);
+	if (!ignore_kind && is_data(x) != is_data(y) && !x->forward && !y->forward)
+		ok = ok && push(v, n, cap, DK_CHANGE_KIND, x, y);
+	if (!dk_streq(x->forward, y->forward))
+		ok = ok && push(v, n, cap, DK_CHANGE_FORWARD, x, y);
+	return ok;
+}
+
+/* Two entries of one name on one side that say the same thing. */
+static bool same_entry(const dk_export *x, const dk_export *y)
+{
+	return x->ordinal == y->ordinal && !((x->flags ^ y->flags) & DK_EXPORT_NONAME) &&
+	       is_data(x) == is_data(y) && dk_streq(x->forward, y->forward);
+}
+
 long dk_module_diff(const dk_module *om, const dk_module *nm, bool ignore_kind, dk_change_fn fn,
 		    void *ctx)
 {
@@ -115,31 +141,37 @@ long dk_module_diff(const dk_module *om, const dk_module *nm, bool ignore_kind, 
 	long count = -1;
 	bool ok = a && b;
 
+	/* A name listed twice on one side (a .def may say `f` twice; the
+	 * import library made from it, or the DLL, has it once) is one
+	 * export: the names are walked in runs of one key, and a repeat is
+	 * compared only when it says something its run's first did not. */
 	while (ok && (i < om->nexports || j < nm->nexports)) {
 		int c = i >= om->nexports   ? 1
 			: j >= nm->nexports ? -1
 					    : strcmp(a[i].name, b[j].name);
+		const char *key = c <= 0 ? a[i].name : b[j].name;
+		size_t ie = i, je = j;
+		if (c <= 0)
+			while (ie < om->nexports && strcmp(a[ie].name, key) == 0)
+				ie++;
+		if (c >= 0)
+			while (je < nm->nexports && strcmp(b[je].name, key) == 0)
+				je++;
 		if (c < 0) {
-			ok = push(&v, &n, &cap, DK_CHANGE_REMOVED, a[i++].e, NULL);
-			continue;
+			ok = push(&v, &n, &cap, DK_CHANGE_REMOVED, a[i].e, NULL);
+		} else if (c > 0) {
+			ok = push(&v, &n, &cap, DK_CHANGE_ADDED, NULL, b[j].e);
+		} else {
+			ok = compare_pair(&v, &n, &cap, om, a[i].e, b[j].e, ignore_kind);
+			for (size_t k = i + 1; ok && k < ie; k++)
+				if (!same_entry(a[k].e, a[k - 1].e))
+					ok = compare_pair(&v, &n, &cap, om, a[k].e, b[j].e, ignore_kind);
+			for (size_t k = j + 1; ok && k < je; k++)
+				if (!same_entry(b[k].e, b[k - 1].e))
+					ok = compare_pair(&v, &n, &cap, om, a[i].e, b[k].e, ignore_kind);
 		}
-		if (c > 0) {
-			ok = push(&v, &n, &cap, DK_CHANGE_ADDED, NULL, b[j++].e);
-			continue;
-		}
-		const dk_export *x = a[i++].e, *y = b[j++].e;
-		if (x->ordinal && y->ordinal && x->ordinal != y->ordinal) {
-			bool pinned = !om->ordinals_assigned ||
-				      ((x->flags | y->flags) & DK_EXPORT_NONAME);
-			ok = ok && push(&v, &n, &cap,
-					pinned ? DK_CHANGE_ORDINAL : DK_CHANGE_ORDINAL_MOVED, x, y);
-		}
-		if ((x->flags ^ y->flags) & DK_EXPORT_NONAME)
-			ok = ok && push(&v, &n, &cap, DK_CHANGE_NONAME, x, y);
-		if (!ignore_kind && is_data(x) != is_data(y) && !x->forward && !y->forward)
-			ok = ok && push(&v, &n, &cap, DK_CHANGE_KIND, x, y);
-		if (!dk_streq(x->forward, y->forward))
-			ok = ok && push(&v, &n, &cap, DK_CHANGE_FORWARD, x, y);
+		i = ie;
+		j = je;
 	}
 	/* A named export that became NONAME on the same ordinal (or the other
 	 * way round) shows up as one removed and one added: it is one change.

@@ -239,6 +239,7 @@ typedef struct dk_directives {
 	char **exclude;       /* -exclude-symbols: names */
 	size_t nexclude;
 	dk_dialect dialect;   /* dialect seen (GNU/MSVC), AUTO if no export/option seen */
+	size_t capexports, capexclude; /* allocated; the parser's business */
 } dk_directives;
 
 /*

@@ -82,6 +82,22 @@ nomem:
 	return DK_FAIL;
 }
 
+bool dk_implib_coff_overflow(const dk_implib_opts *o, size_t nmembers, dk_sink *s)
+{
+	if (o->archive == DK_ARCHIVE_COFF) {
+		dk_report(s, DK_ERROR, NULL,
+			  "%zu members are more than an archive of the COFF kind holds (%d); "
+			  "--archive gnu writes the GNU kind, which GNU ld and lld read",
+			  nmembers, DK_AR_COFF_MAX_MEMBERS);
+		return false;
+	}
+	dk_report(s, DK_NOTE, NULL,
+		  "%zu members are more than an archive of the COFF kind holds (%d): written "
+		  "as the GNU kind, as llvm-dlltool does (GNU ld and lld read it)",
+		  nmembers, DK_AR_COFF_MAX_MEMBERS);
+	return true;
+}
+
 int dk_implib_write(const dk_module *m, const dk_implib_opts *o, char **out, size_t *len,
 		    dk_sink *s)
 {

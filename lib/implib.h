@@ -39,6 +39,14 @@ const char *dk_dll_basename(const char *dll_name);
  * (llvm::sys::path::stem of the base name: ".dll" -> ""). */
 char *dk_dll_stem(const char *dll_name);
 
+/*
+ * A library of `nmembers` members is more than the COFF kind holds: with
+ * --archive coff (o->archive) an error saying what to do instead (false);
+ * else a note that it is written as the GNU kind, as llvm-dlltool does
+ * (true: the caller writes the GNU kind).
+ */
+bool dk_implib_coff_overflow(const dk_implib_opts *o, size_t nmembers, dk_sink *s);
+
 /* The writers.  `entries` come from dk_import_entries; each appends the
  * finished archive to `out`. */
 int dk_implib_write_short(const dk_implib_opts *o, const dk_import_entry *entries, size_t n,

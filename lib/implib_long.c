@@ -393,6 +393,11 @@ int dk_implib_write_long(const dk_implib_opts *o, const dk_import_entry *entries
 		dk_report(s, DK_ERROR, NULL, "%zu imports; a DLL exports at most 65535", n);
 		return DK_FAIL;
 	}
+	if (kind == DK_AR_COFF && nmembers > DK_AR_COFF_MAX_MEMBERS) {
+		if (!dk_implib_coff_overflow(o, nmembers, s))
+			return DK_FAIL;
+		kind = DK_AR_GNU;
+	}
 	if (!*dll_base(o->dll_name)) {
 		dk_report(s, DK_ERROR, NULL, "DLL name \"%s\" names no file", o->dll_name);
 		return DK_FAIL;
@@ -423,7 +428,8 @@ int dk_implib_write_long(const dk_implib_opts *o, const dk_import_entry *entries
 		am[i].nsymbols = mb[i].nsymbols;
 	}
 	if (dk_archive_write(out, kind, am, nmembers) != DK_OK) {
-		dk_report(s, DK_ERROR, NULL, "import library too large for an archive, or out of memory");
+		dk_report(s, DK_ERROR, NULL, "out of memory (writing an archive of %zu members)",
+			  nmembers);
 		goto done;
 	}
 	rc = DK_OK;

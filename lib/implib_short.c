@@ -999,6 +999,7 @@ int dk_implib_write_short(const dk_implib_opts *o, const dk_import_entry *entrie
 	size_t nkeys = 0, gnu_trouble = 0;
 	const dk_import_entry *first_trouble = NULL;
 	int rc = DK_FAIL;
+	bool again = false;
 
 	w.dll = dk_dll_basename(o->dll_name);
 	w.machine = (uint16_t)o->machine;
@@ -1098,6 +1099,13 @@ int dk_implib_write_short(const dk_implib_opts *o, const dk_import_entry *entrie
 		if (!w.ec && !gnu_trouble++)
 			first_trouble = x;
 	}
+	/* Too many members for the COFF kind (65,532 imports or more): the
+	 * GNU kind, built again from the start once this one is freed, since
+	 * which index a symbol goes to depends on the kind (ARM64EC). */
+	if (!w.failed && w.coff && w.n > DK_AR_COFF_MAX_MEMBERS) {
+		again = dk_implib_coff_overflow(o, w.n, s);
+		goto done;
+	}
 	/* GNU ld 2.40 refuses a whole library that holds an EXPORTAS member
 	 * ("file format not recognized") and does not resolve the weak
 	 * aliases; lld-link 14 imports an empty name for EXPORTAS.  Both are
@@ -1126,8 +1134,10 @@ int dk_implib_write_short(const dk_implib_opts *o, const dk_import_entry *entrie
 		am[i].nec_symbols = w.m[i].necsyms;
 	}
 	if (dk_archive_write(out, kind, am, w.n) != DK_OK) {
-		dk_report(s, DK_ERROR, NULL,
-			  "the import library is too large for an archive (%zu members)", w.n);
+		/* The member count is checked above and no import member
+		 * comes near the ten digits of a size: memory ran out. */
+		dk_report(s, DK_ERROR, NULL, "out of memory (writing an archive of %zu members)",
+			  w.n);
 		goto done;
 	}
 	rc = DK_OK;
@@ -1147,5 +1157,7 @@ done:
 	free(thunk);
 	free(w.stem);
 	members_free(&w);
+	if (again)
+		return dk_implib_write_short(o, entries, n, DK_AR_GNU, out, s);
 	return rc;
 }

@@ -24,6 +24,13 @@ void dk_buf_printf(dk_buf *b, const char *fmt, ...) __attribute__((format(printf
 /* Hand the NUL-terminated contents to the caller; the buffer is reset. NULL if failed. */
 char *dk_buf_take(dk_buf *b, size_t *len);
 
+/* Room for `need` elements in an array that grows by doubling, so that
+ * appending N elements one by one costs O(N) copying, not O(N^2): returns
+ * the array, moved or not, or NULL when out of memory (`v` is then
+ * untouched).  `*cap` is the number allocated; an array that is NULL has
+ * none, whatever `*cap` says. */
+void *dk_reserve(void *v, size_t *cap, size_t need, size_t size);
+
 char *dk_strdup(const char *s);               /* NULL in -> NULL out */
 char *dk_strndup(const char *s, size_t n);
 bool dk_streq(const char *a, const char *b);  /* NULL-safe */

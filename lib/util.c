@@ -109,6 +109,27 @@ char *dk_buf_take(dk_buf *b, size_t *len)
 	return p;
 }
 
+void *dk_reserve(void *v, size_t *cap, size_t need, size_t size)
+{
+	size_t ncap;
+	void *p;
+
+	if (v && need <= *cap)
+		return v;
+	ncap = v && *cap > 8 ? *cap : 8;
+	while (ncap < need) {
+		if (ncap > (size_t)-1 / 2)
+			return NULL;
+		ncap *= 2;
+	}
+	if (ncap > (size_t)-1 / size)
+		return NULL;
+	p = realloc(v, ncap * size);
+	if (p)
+		*cap = ncap;
+	return p;
+}
+
 char *dk_strdup(const char *s)
 {
 	return s ? dk_strndup(s, strlen(s)) : NULL;

@@ -27,10 +27,10 @@ refuse "archive with an ELF member names the member" '^elf\.a\(elf\.o\): error: 
 refuse "truncated object (header only)" '^short\.o: error: truncated or corrupt COFF object' short.o
 refuse "truncated object (tail cut)" '^cut\.o: error: truncated or corrupt COFF object' cut.o
 refuse "truncated archive names the member" '^cut\.a\(plain\.o\): error: ' cut.a
-refuse "a DLL among objects" '^mkdef: error: a PE image is read on its own; give it alone' some.dll "$api"
+refuse "a DLL among objects" '^mkdef: error: some\.dll is a PE image, read on its own; give it alone' some.dll "$api"
 refuse "objects for two machines" "api\.o: error: is for i386, but earlier inputs are for x86-64" "$api" "$FIX/mingw32/api.o"
 refuse "--recover-stdcall with objects" '^mkdef: error: --recover-stdcall reads the code of one i386 DLL given alone; .*api\.o is not one' --recover-stdcall "$api"
-refuse "--recover-stdcall with a DLL and objects" '^mkdef: error: a PE image is read on its own; give it alone' --recover-stdcall some.dll "$api"
+refuse "--recover-stdcall with a DLL and objects" '^mkdef: error: some\.dll is a PE image, read on its own; give it alone' --recover-stdcall some.dll "$api"
 refuse "--recover-stdcall on an x86-64 DLL" '^some\.dll: error: --recover-stdcall reads i386 code; this image is for x86-64' --recover-stdcall some.dll
 refuse "unknown option" "^mkdef: error: unknown option --frobnicate" --frobnicate "$api"
 refuse "option without its argument" "^mkdef: error: option --library needs an argument" "$api" --library

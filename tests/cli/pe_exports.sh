@@ -122,11 +122,46 @@ compare "MinGW runtime DLLs" mingw.list
 	LC_ALL=C sort >zlib.list
 compare "zlib1.dll (MinGW, Wine)" zlib.list
 
-# Wine's folders hold PE images only (DLLs, EXEs, drivers, 16-bit thunks);
-# anything that is not one would show up as our error.
+# Wine's folders hold PE images (DLLs, EXEs, drivers, 16-bit thunks, type
+# libraries), and with libwine-dev or wine64-tools also import libraries
+# (230 lib*.a in x86_64-windows): the images are picked by their bytes, an
+# MZ header whose e_lfanew points at a PE signature, whatever their names.
 pe_files() {
-	[ -d "$1" ] && find "$1" -maxdepth 1 -type f | LC_ALL=C sort
+	[ -d "$1" ] || return 0
+	find "$1" -maxdepth 1 -type f -print0 | python3 -c '
+import struct, sys
+for path in sys.stdin.buffer.read().split(b"\0"):
+    if not path:
+        continue
+    try:
+        with open(path, "rb") as f:
+            head = f.read(64)
+            if len(head) < 64 or head[:2] != b"MZ":
+                continue
+            f.seek(struct.unpack_from("<I", head, 0x3c)[0])
+            if f.read(4) == b"PE\0\0":
+                sys.stdout.buffer.write(path + b"\n")
+    except OSError:
+        pass' | LC_ALL=C sort
 }
+# ... shown on a folder of every kind: only the DLL and the type library
+# (a PE image) are picked; the import library, an MZ stub without a PE
+# header, a text file and an empty file are not.
+mkdir -p pick
+cp "$(command -v x86_64-w64-mingw32-gcc >/dev/null && find /usr/lib/gcc/x86_64-w64-mingw32 /usr/x86_64-w64-mingw32 -name '*.dll' 2>/dev/null | head -1)" pick/a.dll 2>/dev/null
+cp pick/a.dll pick/stdole.tlb 2>/dev/null
+cp /usr/x86_64-w64-mingw32/lib/libkernel32.a pick/libkernel32.a 2>/dev/null
+{ printf 'MZ'; head -c 126 /dev/zero; } >pick/stub.exe # e_lfanew 0: no PE header
+printf 'not a PE image\n' >pick/readme.txt
+: >pick/empty.dll
+if [ -s pick/a.dll ] && [ -s pick/libkernel32.a ]; then
+	got=$(pe_files pick | sed 's|.*/||' | tr '\n' ' ')
+	[ "$got" = "a.dll stdole.tlb " ] &&
+		ok "PE images are picked by their bytes (not lib*.a, an MZ stub, text, an empty file)" ||
+		fail "PE images are picked by their bytes" "picked: $got"
+else
+	fail "PE images are picked by their bytes" "no MinGW DLL or libkernel32.a to try it on"
+fi
 pe_files /usr/lib/x86_64-linux-gnu/wine/x86_64-windows >wine64.list
 compare "x86_64 Wine PE images" wine64.list
 pe_files /var/cache/dllkit/wine32/usr/lib/i386-linux-gnu/wine/i386-windows >wine32.list

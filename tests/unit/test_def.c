@@ -759,7 +759,6 @@ START_TEST(export_quoted_names)
 		 " \"1st\" = \"EXPORTS\"\n"
 		 " 'a\"b'\n"
 		 " \"c'd\"\n"
-		 " \"\"\n"
 		 " \"eq=and,comma\"\n");
 	check_export("with space", NULL, NULL, 0, 0, NULL, NULL);
 	check_export("semi;colon", NULL, NULL, 2, 0, NULL, NULL);
@@ -769,8 +768,22 @@ START_TEST(export_quoted_names)
 	check_export("1st", "EXPORTS", NULL, 0, 0, NULL, NULL);
 	check_export("a\"b", NULL, NULL, 0, 0, NULL, NULL);
 	check_export("c'd", NULL, NULL, 0, 0, NULL, NULL);
-	check_export("", NULL, NULL, 0, 0, NULL, NULL);
 	check_export("eq=and,comma", NULL, NULL, 0, 0, NULL, NULL);
+}
+END_TEST
+
+/* `""` names nothing a linker or loader can use; import libraries holding
+ * an empty name were written and then refused by every reader. */
+START_TEST(export_empty_names_refused)
+{
+	expect_error("EXPORTS\n  \"\"\n", "t.def:2:3: the export name is empty");
+	expect_error("EXPORTS\n  ''\n", "t.def:2:3: the export name is empty");
+	expect_error("EXPORTS\n  f = \"\"\n", "t.def:2:7: the name after '=' is empty");
+	expect_error("EXPORTS\n  f == \"\"\n", "t.def:2:8: the name after '==' is empty");
+	expect_error("EXPORTS\n  f EXPORTAS \"\"\n", "t.def:2:14: the name after EXPORTAS is empty");
+	expect_error("EXPORTS\n  \"\" = f @3\n", "t.def:2:3: the export name is empty");
+	expect_error("IMPORTS\n  \"\" = m.e\n", "t.def:2:3: the import's name is empty");
+	expect_error("IMPORTS\n  i = \"\"\n", "t.def:2:7: the name after '=' is empty");
 }
 END_TEST
 
@@ -1515,7 +1528,6 @@ START_TEST(write_quotes_what_needs_quoting)
 		{ "EXPORTAS", "\"EXPORTAS\"" },
 		{ "BASE", "\"BASE\"" },
 		{ "STUB:x", "\"STUB:x\"" },
-		{ "", "\"\"" },
 		{ "1st", "\"1st\"" },
 		{ "@5", "\"@5\"" },
 		{ "@", "\"@\"" },
@@ -1737,6 +1749,9 @@ START_TEST(round_trip_hostile_names_in_every_position)
 
 	for (size_t i = 0; i < nh; i++) {
 		const char *h = hostile[i];
+		/* An export's names cannot be empty (the parser refuses `""`
+		 * there); the module's statements and sections can. */
+		const char *x = h[0] ? h : "x";
 		dk_module m;
 		char ctx[100];
 		char *fwd;
@@ -1749,15 +1764,15 @@ START_TEST(round_trip_hostile_names_in_every_position)
 		m.stub = strdup(h);
 		add_section(&m, h, "READ");
 		add_import(&m, h[0] && !strchr(h, '.') ? h : "m", "mod", h[0] && !strchr(h, '.') ? h : "e");
-		add(&m, h, NULL, NULL, 0, 0, NULL, NULL);
+		add(&m, x, NULL, NULL, 0, 0, NULL, NULL);
 		/* as internal name (unless it would read as a forwarder) */
 		if (!(h[0] && h[0] != '.' && strchr(h, '.')))
-			add(&m, "int", h, NULL, 0, 0, NULL, NULL);
+			add(&m, "int", x, NULL, 0, 0, NULL, NULL);
 		fwd = malloc(strlen(h) + 8);
 		sprintf(fwd, "mod.%s", h);
 		add(&m, "fwd", NULL, fwd, 1, 0, NULL, NULL);
-		add(&m, "imp", NULL, NULL, 0, DK_EXPORT_DATA, h, h);
-		add(&m, "both", h, NULL, 2, DK_EXPORT_NONAME, h, h);
+		add(&m, "imp", NULL, NULL, 0, DK_EXPORT_DATA, x, x);
+		add(&m, "both", x, NULL, 2, DK_EXPORT_NONAME, x, x);
 		if (m.exports[m.nexports - 1].internal && strchr(h, '.') && h[0] != '.') {
 			free(m.exports[m.nexports - 1].internal);
 			m.exports[m.nexports - 1].internal = NULL;
@@ -1944,7 +1959,7 @@ static void rnd_module(dk_module *m)
 		free(name);
 	}
 	for (uint32_t n = rnd(4) ? 0 : rnd(4), i = 0; i < n; i++) {
-		char *in = rnd(2) ? rnd_name(DOTS_ANY, false) : NULL;
+		char *in = rnd(2) ? rnd_name(DOTS_ANY, true) : NULL;
 		char *mod = rnd_name(DOTS_ANY, true);
 		char *ent = rnd_name(DOTS_NONE, true);
 		/* module.entry is written as one name: one kind of quote in all */
@@ -1960,10 +1975,10 @@ static void rnd_module(dk_module *m)
 	for (uint32_t n = rnd(30), i = 0; i < n; i++) {
 		dk_export e;
 		memset(&e, 0, sizeof e);
-		e.name = rnd_name(DOTS_ANY, false);
+		e.name = rnd_name(DOTS_ANY, true);
 		switch (rnd(6)) {
 		case 0:
-			e.internal = rnd_name(DOTS_LEADING, false);
+			e.internal = rnd_name(DOTS_LEADING, true);
 			break;
 		case 1: {
 			char *mod = rnd_name(DOTS_LEADING, true), *fn = rnd(4) ? rnd_name(DOTS_ANY, false) : strdup("#7");
@@ -1986,9 +2001,9 @@ static void rnd_module(dk_module *m)
 			e.ordinal = 1 + rnd(65535);
 		e.flags = rnd(3) ? 0 : rnd(16);
 		if (rnd(5) == 0)
-			e.import_name = rnd_name(DOTS_ANY, false);
+			e.import_name = rnd_name(DOTS_ANY, true);
 		if (rnd(6) == 0)
-			e.export_as = rnd_name(DOTS_ANY, false);
+			e.export_as = rnd_name(DOTS_ANY, true);
 		ck_assert_ptr_nonnull(dk_module_add(m, &e));
 		free(e.name);
 		free(e.internal);
@@ -2116,6 +2131,7 @@ static Suite *def_suite(void)
 	tcase_add_test(t, export_equals_spacing);
 	tcase_add_test(t, export_gnu_import_name_and_exportas);
 	tcase_add_test(t, export_quoted_names);
+	tcase_add_test(t, export_empty_names_refused);
 	tcase_add_test(t, export_quote_inside_word_is_part_of_name);
 	tcase_add_test(t, export_on_exports_line);
 	tcase_add_test(t, export_names_starting_with_digit_and_utf8);

@@ -144,6 +144,41 @@ START_TEST(moved_sorts_as_ordinal)
 }
 END_TEST
 
+/* A name a .def lists twice is one export: the import library made from
+ * the .def (or the DLL) has it once, and that is no difference.  A repeat
+ * that says something else is still compared. */
+START_TEST(name_listed_twice_is_one_export)
+{
+	dk_module def, lib, def2;
+	seen s;
+
+	dk_module_init(&def);
+	dk_module_init(&lib);
+	dk_module_init(&def2);
+	add(&def, "f", NULL, NULL, 0, 0);
+	add(&def, "g", NULL, NULL, 0, 0);
+	add(&def, "f", NULL, NULL, 0, 0);
+	add(&lib, "f", NULL, NULL, 0, 0);
+	add(&lib, "g", NULL, NULL, 0, 0);
+	ck_assert_int_eq(diff(&def, &lib, &s), 0);
+	ck_assert_str_eq(s.text, "");
+	ck_assert_int_eq(diff(&lib, &def, &s), 0);
+	ck_assert_int_eq(diff(&def, &def, &s), 0);
+	/* gone from the new side: one removal, not two */
+	ck_assert_int_eq(diff(&def, &def2, &s), 2);
+	ck_assert_str_eq(s.text, "removed f;removed g;");
+	/* `f @1` and `f DATA`: the repeat's DATA is a difference */
+	add(&def2, "f", NULL, NULL, 1, 0);
+	add(&def2, "f", NULL, NULL, 1, DK_EXPORT_DATA);
+	add(&def2, "g", NULL, NULL, 0, 0);
+	ck_assert_int_eq(diff(&def2, &lib, &s), 1);
+	ck_assert_str_eq(s.text, "kind f;");
+	dk_module_free(&def);
+	dk_module_free(&lib);
+	dk_module_free(&def2);
+}
+END_TEST
+
 static Suite *diff_suite(void)
 {
 	Suite *s = suite_create("diff");
@@ -152,6 +187,7 @@ static Suite *diff_suite(void)
 	tcase_add_test(t, linker_numbering_moves_not_counted);
 	tcase_add_test(t, noname_moves_are_breaks);
 	tcase_add_test(t, moved_sorts_as_ordinal);
+	tcase_add_test(t, name_listed_twice_is_one_export);
 	suite_add_tcase(s, t);
 	return s;
 }
