@@ -134,11 +134,22 @@ static bool split_response(const char *path, const char *text, argv_vec *out, in
 	return true;
 }
 
+/* A response file's read error, said as one: "X: cannot open response
+ * file: ...", "X: response file is a directory". */
+static void response_diag(void *ctx, const dk_diag *d)
+{
+	const char *msg = d->message;
+	if (strncmp(msg, "cannot open: ", 13) == 0)
+		cli_error("%s: cannot open response file: %s", (const char *)ctx, msg + 13);
+	else
+		cli_error("%s: response file %s", (const char *)ctx, msg);
+}
+
 static bool expand_one(const char *arg, argv_vec *out, int depth, cli_deps *files)
 {
-	FILE *f;
+	dk_sink rs = { response_diag, (void *)(arg + 1), 0, 0 };
 	char *text = NULL;
-	size_t len = 0, cap = 0;
+	size_t len = 0;
 	bool ok;
 
 	if (arg[0] != '@' || arg[1] == '\0')
@@ -147,30 +158,9 @@ static bool expand_one(const char *arg, argv_vec *out, int depth, cli_deps *file
 		cli_error("%s: response files nest too deeply (a loop?)", arg + 1);
 		return false;
 	}
-	f = fopen(arg + 1, "rb");
-	if (!f) {
-		cli_error("%s: cannot open response file: %s", arg + 1, strerror(errno));
+	/* A directory is refused, not read as an empty file. */
+	if (dk_read_file(arg + 1, &text, &len, &rs) != DK_OK)
 		return false;
-	}
-	for (;;) {
-		if (len + 4096 + 1 > cap) {
-			char *p;
-			cap = cap ? cap * 2 : 8192;
-			p = realloc(text, cap);
-			if (!p) {
-				free(text);
-				fclose(f);
-				cli_error("out of memory");
-				return false;
-			}
-			text = p;
-		}
-		size_t n = fread(text + len, 1, 4096, f);
-		len += n;
-		if (n < 4096)
-			break;
-	}
-	fclose(f);
 	text[len] = '\0';
 	if (memchr(text, '\0', len)) {
 		cli_error("%s: response file contains a NUL byte", arg + 1);
