@@ -796,8 +796,9 @@ static obj_kind kind_of(const unsigned char *p, size_t len)
 		return OBJ_ARCHIVE;
 	if (len >= 6 && le16(p) == 0 && le16(p + 2) == 0xffff)
 		return le16(p + 4) == 0 ? OBJ_SHORT_IMPORT : le16(p + 4) == 1 ? OBJ_ANON
-		       : machine_of(p, len) ? OBJ_COFF : OBJ_OTHER;
-	return machine_of(p, len) ? OBJ_COFF : OBJ_OTHER;
+		       : len >= 8 && known_machine(le16(p + 6)) ? OBJ_COFF : OBJ_OTHER;
+	/* (A header cut short is the pre-check's to say.) */
+	return len >= 2 && known_machine(le16(p)) ? OBJ_COFF : OBJ_OTHER;
 }
 
 /* Section flags (IMAGE_SCN_*) the checks below look at. */
