@@ -231,9 +231,14 @@ int main(int argc, char **argv)
 				  "import nothing; none written", m.nexports ? " but PRIVATE names" : "");
 		} else {
 			cli_name_inputs(names, sizeof names, &ins);
-			cli_error("nothing to import: %s ha%s no __declspec(dllexport) directive "
-				  "(--export-all exports every external symbol %s); no library written",
-				  names, ins.n == 1 ? "s" : "ve", ins.n == 1 ? "it defines" : "they define");
+			if (in.read.export_all)
+				cli_error("nothing to import: %s define%s no symbol --export-all "
+					  "exports; no library written", names, ins.n == 1 ? "s" : "");
+			else
+				cli_error("nothing to import: %s ha%s no __declspec(dllexport) "
+					  "directive (--export-all exports every external symbol %s); "
+					  "no library written", names, ins.n == 1 ? "s" : "ve",
+					  ins.n == 1 ? "it defines" : "they define");
 		}
 		goto out;
 	}
