@@ -387,6 +387,12 @@ static bool expand_one(expansion *x, const char *arg, const char *from)
 		return false;
 	}
 	if (fstat(fileno(f), &st) == 0) {
+		/* A directory is refused, not read as an empty file. */
+		if (S_ISDIR(st.st_mode)) {
+			cli_error("%s: response file is a directory", path);
+			fclose(f);
+			return false;
+		}
 		for (int i = 0; i < x->depth; i++)
 			if (x->open[i].dev == st.st_dev && x->open[i].ino == st.st_ino &&
 			    S_ISREG(st.st_mode)) {

@@ -65,10 +65,12 @@ typedef struct input {
 	dk_module m;   /* image, objects, .def */
 	dk_image img;  /* image */
 	dk_implib lib; /* import library */
+	dk_input bytes;
 } input;
 
 static void input_free(input *in)
 {
+	dk_input_free(&in->bytes);
 	dk_module_free(&in->m);
 	dk_image_free(&in->img);
 	dk_implib_free(&in->lib);
@@ -113,16 +115,16 @@ static int input_read(input *in, const char *path, const opts *o, dk_sink *s)
 	dk_module_init(&in->m);
 	in->path = path;
 	cli_subject(path); /* what the library says without a location is about it */
-	in->kind = cli_classify(path);
+	in->kind = cli_input_read(&in->bytes, path, s); /* read once */
 	if (in->kind == CLI_IMPLIB) {
-		if (dk_read_implib(&in->lib, path, s) != DK_OK)
+		if (dk_read_implib_mem(&in->lib, in->bytes.data, in->bytes.len, path, s) != DK_OK)
 			return DK_FAIL;
 		/* Listed by DLL and name, whatever order the archive has. */
 		if (in->lib.n > 1)
 			qsort(in->lib.v, in->lib.n, sizeof *in->lib.v, cmp_entry);
 		return DK_OK;
 	}
-	if (cli_load_module(path, in->kind, o->dll, &o->in.read, &in->m, &in->img, s) != DK_OK)
+	if (cli_load_module(&in->bytes, in->kind, o->dll, &o->in.read, &in->m, &in->img, s) != DK_OK)
 		return DK_FAIL;
 	if (in->kind == CLI_OBJECT)
 		dk_module_sort(&in->m); /* as mkdef writes them; a .def keeps its order */
@@ -783,6 +785,7 @@ static int compare(const char *old_path, const char *new_path, bool check, const
 {
 	dk_module a, b;
 	dk_image ia, ib;
+	dk_input fa, fb;
 	diff_ctx dc = { o, 0 };
 	long n = -1;
 	int rc = 2;
@@ -793,10 +796,13 @@ static int compare(const char *old_path, const char *new_path, bool check, const
 	memset(&ia, 0, sizeof ia);
 	memset(&ib, 0, sizeof ib);
 	/* Both are read, so that both files' errors are reported. */
+	/* Each read once: --diff <(cat a.def) a.def compares a.def with itself. */
 	cli_subject(old_path);
-	int ra = cli_load_module(old_path, cli_classify(old_path), o->dll, &o->in.read, &a, &ia, s);
+	cli_kind ka = cli_input_read(&fa, old_path, s);
+	int ra = cli_load_module(&fa, ka, o->dll, &o->in.read, &a, &ia, s);
 	cli_subject(new_path);
-	int rb = cli_load_module(new_path, cli_classify(new_path), o->dll, &o->in.read, &b, &ib, s);
+	cli_kind kb = cli_input_read(&fb, new_path, s);
+	int rb = cli_load_module(&fb, kb, o->dll, &o->in.read, &b, &ib, s);
 	cli_subject(NULL);
 	if (ra != DK_OK || rb != DK_OK)
 		goto out;
@@ -834,6 +840,8 @@ out:
 	dk_image_free(&ib);
 	dk_module_free(&a);
 	dk_module_free(&b);
+	dk_input_free(&fa);
+	dk_input_free(&fb);
 	return rc;
 }
 

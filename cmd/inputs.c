@@ -1,5 +1,6 @@
 /* inputs.c - inputs of any kind (.def, objects, import libraries, PE
- * images) for the tools that take them all. */
+ * images) for the tools that take them all: each read once, its kind told
+ * from the bytes read, and those bytes handed to the reader. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,18 +37,15 @@ static bool looks_like_def(const unsigned char *p, size_t n)
 	return i == n; /* blank or comments only: an empty .def */
 }
 
-cli_kind cli_classify(const char *path)
+cli_kind cli_classify(const char *path, const unsigned char *h, size_t len)
 {
-	unsigned char h[512];
-	size_t n, len = strlen(path);
-	FILE *f = fopen(path, "rb");
+	/* The text heuristics look at the first 512 bytes. */
+	size_t n = len < 512 ? len : 512, plen = strlen(path);
 
-	if (!f)
-		return CLI_UNREADABLE;
-	n = fread(h, 1, sizeof h, f);
-	fclose(f);
 	if (n >= 8 && memcmp(h, "!<arch>\n", 8) == 0)
-		return dk_is_implib(path) ? CLI_IMPLIB : CLI_OBJECT;
+		return dk_is_implib_mem(h, len) ? CLI_IMPLIB : CLI_OBJECT;
+	if (n >= 8 && memcmp(h, "!<thin>\n", 8) == 0)
+		return CLI_OBJECT; /* refused by the reader, in its words */
 	if (n >= 2 && h[0] == 'M' && h[1] == 'Z')
 		return CLI_IMAGE;
 	if (n >= 4) {
@@ -59,9 +57,65 @@ cli_kind cli_classify(const char *path)
 	}
 	if (n == 0 || memchr(h, '\0', n))
 		return CLI_OTHER;
-	if (len > 4 && strcasecmp(path + len - 4, ".def") == 0)
+	if (plen > 4 && strcasecmp(path + plen - 4, ".def") == 0)
 		return CLI_DEF;
 	return looks_like_def(h, n) ? CLI_DEF : CLI_OTHER;
+}
+
+cli_kind cli_input_read(dk_input *in, const char *path, dk_sink *s)
+{
+	if (dk_input_read(in, path, s) != DK_OK)
+		return CLI_UNREADABLE;
+	return cli_classify(path, in->data, in->len);
+}
+
+bool cli_inputs_read(cli_inputs *ins, char *const *paths, size_t n, dk_sink *s)
+{
+	bool ok = true;
+
+	memset(ins, 0, sizeof *ins);
+	ins->v = calloc(n ? n : 1, sizeof *ins->v);
+	ins->kind = calloc(n ? n : 1, sizeof *ins->kind);
+	if (!ins->v || !ins->kind) {
+		dk_report(s, DK_ERROR, NULL, "out of memory");
+		return false;
+	}
+	ins->n = n;
+	for (size_t i = 0; i < n; i++) {
+		ins->kind[i] = cli_input_read(&ins->v[i], paths[i], s);
+		ins->v[i].name = paths[i];
+		if (ins->kind[i] == CLI_UNREADABLE) {
+			ok = false;
+		} else if (ins->kind[i] == CLI_OTHER) {
+			dk_loc loc = dk_loc_file(paths[i]);
+			dk_report(s, DK_ERROR, &loc, "%s", other_kind(ins->v[i].data, ins->v[i].len));
+			ok = false;
+		}
+	}
+	return ok;
+}
+
+void cli_inputs_free(cli_inputs *ins)
+{
+	for (size_t i = 0; i < ins->n; i++)
+		dk_input_free(&ins->v[i]);
+	free(ins->v);
+	free(ins->kind);
+	memset(ins, 0, sizeof *ins);
+}
+
+void cli_name_inputs(char *buf, size_t size, const cli_inputs *ins)
+{
+	size_t at = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < ins->n && at < size; i++) {
+		if (i == 3 && ins->n > 4) {
+			snprintf(buf + at, size - at, " and %zu more", ins->n - 3);
+			return;
+		}
+		at += (size_t)snprintf(buf + at, size - at, "%s%s", i ? ", " : "", ins->v[i].name);
+	}
 }
 
 const char *cli_kind_name(cli_kind k)
@@ -77,23 +131,15 @@ const char *cli_kind_name(cli_kind k)
 }
 
 /* Why a file is none of the kinds the tools read. */
-const char *other_kind(const char *path)
+const char *other_kind(const unsigned char *h, size_t n)
 {
-	unsigned char h[4] = { 0 };
-	size_t n;
-	FILE *f = fopen(path, "rb");
-
-	if (!f)
-		return "cannot open";
-	n = fread(h, 1, sizeof h, f);
-	fclose(f);
 	if (n == 0)
 		return "empty file, not a COFF object, archive, PE image or .def file";
 	if (n >= 2 && ((h[0] == 0xff && h[1] == 0xfe) || (h[0] == 0xfe && h[1] == 0xff)))
 		return "UTF-16 text: save a .def file as UTF-8 (or ASCII) for dllkit to read it";
-	if (n == 4 && memcmp(h, "\x7f" "ELF", 4) == 0)
+	if (n >= 4 && memcmp(h, "\x7f" "ELF", 4) == 0)
 		return "an ELF file, not a COFF object, archive, PE image or .def file";
-	if (n == 4 && (memcmp(h, "BC\xc0\xde", 4) == 0 || memcmp(h, "\xde\xc0\x17\x0b", 4) == 0))
+	if (n >= 4 && (memcmp(h, "BC\xc0\xde", 4) == 0 || memcmp(h, "\xde\xc0\x17\x0b", 4) == 0))
 		return "LLVM bitcode (clang -flto): what it exports is decided only when it is "
 		       "linked; compile the DLL's objects without -flto for dllkit to read them";
 	return "not a COFF object, archive, PE image or .def file";
@@ -135,28 +181,27 @@ int cli_image_aliases(dk_module *m, dk_sink *s)
 	return DK_OK;
 }
 
-int cli_load_module(const char *path, cli_kind kind, const char *dll, const dk_read_opts *ro,
+int cli_load_module(const dk_input *in, cli_kind kind, const char *dll, const dk_read_opts *ro,
 		    dk_module *m, dk_image *img, dk_sink *s)
 {
-	dk_loc loc = dk_loc_file(path);
+	dk_loc loc = dk_loc_file(in->name);
 	int rc = DK_FAIL;
 
 	switch (kind) {
 	case CLI_UNREADABLE:
-		dk_report(s, DK_ERROR, &loc, "cannot open: %s", strerror(errno));
-		return DK_FAIL;
+		return DK_FAIL; /* reported when it was read */
 	case CLI_OTHER:
-		dk_report(s, DK_ERROR, &loc, "%s", other_kind(path));
+		dk_report(s, DK_ERROR, &loc, "%s", other_kind(in->data, in->len));
 		return DK_FAIL;
 	case CLI_DEF:
-		return dk_def_parse_file(m, path, s);
+		return dk_def_parse(m, (const char *)in->data, in->len, in->name, s);
 	case CLI_OBJECT:
-		if (dk_read_inputs(m, &path, 1, ro, s) != DK_OK)
+		if (dk_read_inputs_mem(m, in, 1, ro, s) != DK_OK)
 			return DK_FAIL;
 		return dk_module_dedupe(m, s, NULL);
 	case CLI_IMAGE: {
 		dk_image tmp;
-		rc = dk_read_image(m, img ? img : &tmp, path, s);
+		rc = dk_read_image_mem(m, img ? img : &tmp, in->data, in->len, in->name, s);
 		if (!img)
 			dk_image_free(&tmp);
 		if (rc == DK_OK && m->name)
@@ -170,7 +215,7 @@ int cli_load_module(const char *path, cli_kind kind, const char *dll, const dk_r
 	case CLI_IMPLIB: {
 		dk_implib lib;
 		memset(&lib, 0, sizeof lib);
-		if (dk_read_implib(&lib, path, s) == DK_OK) {
+		if (dk_read_implib_mem(&lib, in->data, in->len, in->name, s) == DK_OK) {
 			/* Say which file names several DLLs, and how to pick one. */
 			const char *first = lib.n ? lib.v[0].dll : NULL, *other = NULL;
 			for (size_t i = 1; i < lib.n && !other; i++)
@@ -225,12 +270,13 @@ static void name_list(char *buf, size_t size, char *const *first, size_t n)
 		snprintf(buf + at, size - at, "%s...", shown ? ", " : "");
 }
 
-int cli_load_image_recover(const char *path, bool explain, bool aliases, dk_module *m,
+int cli_load_image_recover(const dk_input *in, bool explain, bool aliases, dk_module *m,
 			   dk_sink *s)
 {
+	const char *path = in->name;
 	dk_loc loc = dk_loc_file(path);
-	char *data = NULL;
-	size_t len = 0;
+	const void *data = in->data;
+	size_t len = in->len;
 	dk_image img;
 	undecided u;
 	long got;
@@ -241,8 +287,6 @@ int cli_load_image_recover(const char *path, bool explain, bool aliases, dk_modu
 	memset(&u, 0, sizeof u);
 	u.explain = explain;
 	u.path = path;
-	if (dk_read_file(path, &data, &len, s) != DK_OK)
-		return DK_FAIL;
 	if (dk_read_image_mem(m, &img, data, len, path, s) != DK_OK)
 		goto out;
 	if (m->name)
@@ -304,6 +348,5 @@ out:
 		free(u.first[1][i]);
 	}
 	dk_image_free(&img);
-	free(data);
 	return rc;
 }

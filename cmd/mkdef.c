@@ -124,6 +124,7 @@ int main(int argc, char **argv)
 	int nargs = 0, c, r, status = 1;
 	char *text = NULL;
 	size_t textlen = 0;
+	cli_inputs ins = { NULL, NULL, 0 };
 
 	progname = "mkdef";
 	memset(&o, 0, sizeof o);
@@ -176,21 +177,16 @@ int main(int argc, char **argv)
 		if (!cli_deps_add(&deps, args[i], o.output))
 			goto nomem;
 	/* A DLL, an import library or a .def is read on its own; objects and
-	 * archives together, as one link. */
+	 * archives together, as one link.  Each is read once. */
+	if (!cli_inputs_read(&ins, args + optind, (size_t)(nargs - optind), &sink))
+		goto out;
 	cli_kind single = CLI_OBJECT;
 	const char *single_path = NULL;
-	for (int i = optind; i < nargs; i++) {
-		cli_kind k = cli_classify(args[i]);
-		if (k == CLI_IMAGE || k == CLI_IMPLIB || k == CLI_DEF) {
-			single = k;
-			single_path = args[i];
+	for (size_t i = 0; i < ins.n; i++)
+		if (ins.kind[i] == CLI_IMAGE || ins.kind[i] == CLI_IMPLIB || ins.kind[i] == CLI_DEF) {
+			single = ins.kind[i];
+			single_path = args[optind + (int)i];
 		}
-		else if (k == CLI_OTHER) {
-			dk_loc loc = dk_loc_file(args[i]);
-			dk_report(&sink, DK_ERROR, &loc, "%s", other_kind(args[i]));
-			goto out;
-		}
-	}
 	if (o.recover && single != CLI_IMAGE) {
 		cli_usage_error("--recover-stdcall reads the code of one i386 DLL given alone; "
 				"%s is not one", args[optind]);
@@ -211,15 +207,32 @@ int main(int argc, char **argv)
 		}
 		/* What the library reports without a location is about it. */
 		cli_subject(args[optind]);
-		if (o.recover ? cli_load_image_recover(args[optind], o.explain, false, &m, &sink) != DK_OK
-			      : cli_load_module(args[optind], single, o.dll, &o.in.read, &m, NULL, &sink) !=
+		if (o.recover ? cli_load_image_recover(&ins.v[0], o.explain, false, &m, &sink) != DK_OK
+			      : cli_load_module(&ins.v[0], single, o.dll, &o.in.read, &m, NULL, &sink) !=
 					DK_OK)
 			goto out;
 		if (single == CLI_IMAGE && cli_image_aliases(&m, &sink) != DK_OK)
 			goto out;
-	} else if (dk_read_inputs(&m, (const char *const *)args + optind,
-				  (size_t)(nargs - optind), &o.in.read, &sink) != DK_OK) {
+		if (single == CLI_IMAGE && m.nexports == 0) {
+			dk_loc loc = dk_loc_file(args[optind]);
+			dk_report(&sink, DK_WARNING, &loc, "exports nothing: the .def lists no export");
+		}
+	} else if (dk_read_inputs_mem(&m, ins.v, ins.n, &o.in.read, &sink) != DK_OK) {
 		goto out;
+	} else if (m.nexports == 0 && !st.count[DK_SKIP_USER_EXCLUDE] && !st.count[DK_SKIP_USER_LIB] &&
+		   !st.count[DK_SKIP_RUNTIME_LIB]) {
+		/* Said once, naming the inputs: an empty EXPORTS links a DLL
+		 * that exports nothing, where ld without a .def exports all. */
+		char names[300];
+		cli_name_inputs(names, sizeof names, &ins);
+		if (o.in.read.export_all)
+			fprintf(stderr, "mkdef: warning: nothing exported: %s define%s no external "
+					"symbol --export-all exports\n", names, ins.n == 1 ? "s" : "");
+		else
+			fprintf(stderr, "mkdef: warning: nothing exported: %s ha%s no "
+					"__declspec(dllexport) directive; --export-all exports every "
+					"external symbol %s\n", names, ins.n == 1 ? "s" : "ve",
+				ins.n == 1 ? "it defines" : "they define");
 	}
 	if (m.machine == DK_MACHINE_I386 && o.in.read.export_all && !m.dialect &&
 	    has_stdcall_name(&m))
@@ -292,6 +305,7 @@ nomem:
 out:
 	free(text);
 	dk_module_free(&m);
+	cli_inputs_free(&ins);
 	cli_read_free(&o.in);
 	cli_deps_free(&deps);
 	cli_free_argv(nargs, args);

@@ -84,6 +84,8 @@ int main(int argc, char **argv)
 	const char *output = NULL, *depfile = NULL, *machine = NULL, *dllname = NULL;
 	const char *single = NULL, *dll_pick = NULL;
 	cli_kind single_kind = CLI_UNREADABLE;
+	cli_inputs ins = { NULL, NULL, 0 };
+	const dk_input *single_in = NULL;
 	int nargs = 0, c, r, status = 1, nobjects = 0;
 	bool recover = false;
 	size_t len = 0;
@@ -156,18 +158,13 @@ int main(int argc, char **argv)
 		}
 	}
 
-	/* One .def file, DLL or import library; or objects and archives. */
+	/* One .def file, DLL or import library; or objects and archives.
+	 * Each is read once. */
+	if (!cli_inputs_read(&ins, args + optind, (size_t)(nargs - optind), &sink))
+		goto out;
 	for (int i = optind; i < nargs; i++) {
 		dk_loc loc = dk_loc_file(args[i]);
-		cli_kind k = cli_classify(args[i]);
-		if (k == CLI_UNREADABLE) {
-			dk_report(&sink, DK_ERROR, &loc, "cannot open: %s", strerror(errno));
-			goto out;
-		}
-		if (k == CLI_OTHER) {
-			dk_report(&sink, DK_ERROR, &loc, "%s", other_kind(args[i]));
-			goto out;
-		}
+		cli_kind k = ins.kind[i - optind];
 		if (k == CLI_OBJECT) {
 			nobjects++;
 		} else if (single) {
@@ -177,6 +174,7 @@ int main(int argc, char **argv)
 		} else {
 			single = args[i];
 			single_kind = k;
+			single_in = &ins.v[i - optind];
 		}
 		if (!cli_deps_add(&deps, args[i], output))
 			goto nomem;
@@ -206,26 +204,49 @@ int main(int argc, char **argv)
 	if (recover) {
 		/* `f = f@8` becomes `f@8 == f`: the symbol _f@8 imports "f",
 		 * with or without -k. */
-		if (cli_load_image_recover(single, false, true, &m, &sink) != DK_OK ||
+		if (cli_load_image_recover(single_in, false, true, &m, &sink) != DK_OK ||
 		    dk_module_kill_at_to_import_names(&m) != DK_OK)
 			goto out;
 		if (cli_image_aliases(&m, &sink) != DK_OK)
 			goto out;
 	} else if (single) {
-		if (cli_load_module(single, single_kind, dll_pick, NULL, &m, NULL, &sink) != DK_OK)
+		if (cli_load_module(single_in, single_kind, dll_pick, NULL, &m, NULL, &sink) != DK_OK)
 			goto out;
 		if (single_kind == CLI_IMAGE && cli_image_aliases(&m, &sink) != DK_OK)
 			goto out;
 	} else {
 		cli_read_finish(&in);
-		if (dk_read_inputs(&m, (const char *const *)args + optind, (size_t)(nargs - optind),
-				   &in.read, &sink) != DK_OK)
+		if (dk_read_inputs_mem(&m, ins.v, ins.n, &in.read, &sink) != DK_OK)
 			goto out;
 		if (dk_module_dedupe(&m, &sink, NULL) != DK_OK)
 			goto out;
 		dk_module_sort(&m);
 	}
 
+	/* A library that imports nothing is refused: no client can want it,
+	 * and the link that uses it would fail later, far from the cause. */
+	size_t imports = 0;
+	for (size_t i = 0; i < m.nexports; i++)
+		imports += !(m.exports[i].flags & DK_EXPORT_PRIVATE);
+	if (imports == 0) {
+		char names[300];
+		dk_loc loc = dk_loc_file(single);
+		if (single) {
+			dk_report(&sink, DK_ERROR, &loc, "exports nothing%s: the import library would "
+				  "import nothing; none written", m.nexports ? " but PRIVATE names" : "");
+		} else {
+			cli_name_inputs(names, sizeof names, &ins);
+			if (in.read.export_all)
+				cli_error("nothing to import: %s define%s no symbol --export-all "
+					  "exports; no library written", names, ins.n == 1 ? "s" : "");
+			else
+				cli_error("nothing to import: %s ha%s no __declspec(dllexport) "
+					  "directive (--export-all exports every external symbol %s); "
+					  "no library written", names, ins.n == 1 ? "s" : "ve",
+					  ins.n == 1 ? "it defines" : "they define");
+		}
+		goto out;
+	}
 	if (!io.machine)
 		io.machine = m.machine;
 	else if (m.machine && m.machine != io.machine) {
@@ -299,6 +320,7 @@ out:
 	free(data);
 	free(dll);
 	dk_module_free(&m);
+	cli_inputs_free(&ins);
 	cli_read_free(&in);
 	cli_deps_free(&deps);
 	cli_free_argv(nargs, args);

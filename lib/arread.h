@@ -15,7 +15,9 @@
  * (lib.exe, llvm-lib); BSD "#1/N" names (the name in the first N bytes of
  * the data).  A missing final pad byte is accepted (GNU ar and LLVM do).
  * Every size and offset is checked against the buffer: a damaged archive
- * is an error with the offset of the damage, never a read outside it.
+ * is an error with the offset of the damage, never a read outside it.  The
+ * offsets a symbol index gives must be member headers inside the file, so
+ * an archive cut short between two members is refused too.
  * Thin archives ("!<thin>\n") hold no member data and are refused.
  */
 #ifndef DK_ARREAD_H
@@ -30,6 +32,7 @@ typedef struct dk_ar_reader {
 	const char *longnames;  /* the "//" member's data, or NULL */
 	size_t longlen;
 	size_t index;           /* regular members returned so far */
+	size_t nindex;          /* "/" symbol indexes seen (Microsoft's second is little-endian) */
 } dk_ar_reader;
 
 /* One regular member.  `name` points into the archive or the long-name
@@ -48,7 +51,13 @@ typedef struct dk_ar_entry {
 typedef struct dk_ar_error {
 	const char *message;    /* static text: "member size runs past the end of the file" */
 	size_t offset;          /* file offset the problem is at */
+	const char *member;     /* the damaged member's name when its header tells it, else
+				 * NULL; not NUL-terminated: membername */
+	size_t membername;
 } dk_ar_error;
+
+/* The damaged member's name as a malloc'd string, NULL when none is known. */
+char *dk_ar_error_member(const dk_ar_error *err);
 
 /* True when the bytes begin with the archive magic "!<arch>\n". */
 bool dk_ar_is_archive(const void *data, size_t len);

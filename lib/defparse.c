@@ -1077,29 +1077,15 @@ int dk_def_parse(dk_module *m, const char *text, size_t len, const char *filenam
 
 int dk_def_parse_file(dk_module *m, const char *path, dk_sink *s)
 {
-	dk_loc loc = dk_loc_file(path);
-	dk_buf b;
-	char chunk[65536];
-	size_t n;
-	FILE *f;
-	int rc, err;
+	char *text;
+	size_t len;
+	int rc;
 
-	f = fopen(path, "rb");
-	if (!f) {
-		dk_report(s, DK_ERROR, &loc, "cannot open: %s", strerror(errno));
+	/* dk_read_file refuses a directory and stops at DK_READ_MAX bytes or
+	 * at the first allocation that fails (--merge /dev/zero). */
+	if (dk_read_file(path, &text, &len, s) != DK_OK)
 		return DK_FAIL;
-	}
-	dk_buf_init(&b);
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		dk_buf_add(&b, chunk, n);
-	err = ferror(f) ? errno : 0;
-	fclose(f);
-	if (err || b.failed) {
-		dk_report(s, DK_ERROR, &loc, "cannot read: %s", err ? strerror(err) : "out of memory");
-		dk_buf_free(&b);
-		return DK_FAIL;
-	}
-	rc = dk_def_parse(m, b.data ? b.data : "", b.len, path, s);
-	dk_buf_free(&b);
+	rc = dk_def_parse(m, text, len, path, s);
+	free(text);
 	return rc;
 }

@@ -386,6 +386,38 @@ int dk_read_input(dk_module *m, const char *path, const dk_read_opts *o, dk_sink
  */
 dk_dialect dk_input_dialect(const char *path);
 
+/*
+ * The bytes of one input, read once: what it is (see the *_mem readers)
+ * is told from the same bytes the reader reads, so a pipe or a FIFO works
+ * as a file does.  A regular file is mapped; anything else (a pipe, a
+ * device) is read into memory, at most DK_READ_MAX bytes.  A directory is
+ * an error.  On failure (reported) `in` is left empty.
+ */
+typedef struct dk_input {
+	const char *name;          /* the path as given (not copied): names it in diagnostics */
+	const unsigned char *data; /* its bytes */
+	size_t len;
+	void *owned_;              /* private: what dk_input_free releases */
+	size_t mapped_;
+} dk_input;
+
+#define DK_READ_MAX ((size_t)1 << 30)
+
+int dk_input_read(dk_input *in, const char *path, dk_sink *s);
+void dk_input_free(dk_input *in);
+
+/*
+ * dk_read_inputs on inputs already in memory (name, data, len of each).
+ * Archives are walked by dllkit's own bounds-checked reader, and every
+ * object is checked against its bytes before libbfd is handed it; libbfd's
+ * own complaints come to `s` as errors or warnings naming the file and
+ * member (an error fails the input).
+ */
+int dk_read_inputs_mem(dk_module *m, const dk_input *in, size_t n, const dk_read_opts *o,
+		       dk_sink *s);
+/* dk_input_dialect on bytes in memory. */
+dk_dialect dk_input_dialect_mem(const void *data, size_t len);
+
 /* Which libbfd the library was built on, and whether it reads ARM64 COFF. */
 const char *dk_bfd_flavor(void);
 bool dk_bfd_reads_arm64(void);
@@ -500,7 +532,12 @@ typedef struct dk_implib {
  */
 int dk_read_implib(dk_implib *lib, const char *path, dk_sink *s);
 void dk_implib_free(dk_implib *lib);
-/* True when `path` is an archive holding at least one import member. */
+/*
+ * True when `path` is an archive holding at least one import member and no
+ * ordinary object whose directives export something: an archive that
+ * bundles an import library with a DLL's own objects is that DLL's static
+ * library, read with dk_read_inputs (which skips the import members).
+ */
 bool dk_is_implib(const char *path);
 /* dk_read_implib on bytes already in memory; `name` names them in diagnostics. */
 int dk_read_implib_mem(dk_implib *lib, const void *data, size_t len, const char *name,
@@ -643,7 +680,11 @@ int dk_output_commit(dk_output *v, size_t n, dk_sink *s);
 void dk_output_cleanup(dk_output *v, size_t n);
 void dk_output_free(dk_output *v, size_t n);
 
-/* Read a whole file into a malloc'd buffer (NUL-terminated for convenience). */
+/*
+ * Read a whole file into a malloc'd buffer (NUL-terminated for convenience).
+ * A directory is an error ("is a directory"); so is more than DK_READ_MAX
+ * bytes, and reading stops at the first allocation that fails.
+ */
 int dk_read_file(const char *path, char **data, size_t *len, dk_sink *s);
 
 /*

@@ -1250,7 +1250,10 @@ static bool collect(reader *r, const void *data, size_t len)
 		r->nm++;
 	}
 	if (rc < 0) {
-		report(r, NULL, err.offset, "damaged archive: %s", err.message);
+		member named = { 0 };
+		named.name = dk_ar_error_member(&err);
+		report(r, named.name ? &named : NULL, err.offset, "damaged archive: %s", err.message);
+		free(named.name);
 		return false;
 	}
 	return true;
@@ -1351,17 +1354,50 @@ int dk_read_implib(dk_implib *lib, const char *path, dk_sink *s)
 	return rc;
 }
 
+/* An ordinary object whose .drectve exports something: the archive is a
+ * DLL's static library (which may bundle an import library), not an
+ * import library. */
+static bool exports_something(const dk_ar_entry *e)
+{
+	dk_sink quiet = { NULL, NULL, 0, 0 };
+	coff c;
+	coff_sec sec;
+	why w;
+
+	if (!coff_header_ok(e->data, e->size) || !coff_open(&c, e->data, e->size, &w))
+		return false;
+	for (uint32_t i = 1; i <= c.nsec; i++) {
+		dk_directives d;
+		bool yes;
+		if (!coff_section(&c, i, &sec, &w) || !sec.data || sec.name.n != 8 ||
+		    memcmp(sec.name.p, ".drectve", 8) != 0)
+			continue;
+		memset(&d, 0, sizeof d);
+		dk_directives_parse(&d, (const char *)sec.data, sec.size, (dk_machine)c.machine,
+				    NULL, &quiet);
+		yes = d.nexports > 0;
+		dk_directives_free(&d);
+		if (yes)
+			return true;
+	}
+	return false;
+}
+
 bool dk_is_implib_mem(const void *data, size_t len)
 {
 	dk_ar_reader ar;
 	dk_ar_entry e;
+	bool imports = false;
 
 	if (!dk_ar_open(&ar, data, len, NULL))
 		return false;
-	while (dk_ar_next(&ar, &e, NULL) == 1)
+	while (dk_ar_next(&ar, &e, NULL) == 1) {
 		if (is_short_import(&e) || has_idata(e.data, e.size))
-			return true;
-	return false;
+			imports = true;
+		else if (exports_something(&e))
+			return false;
+	}
+	return imports;
 }
 
 bool dk_is_implib(const char *path)

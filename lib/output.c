@@ -11,42 +11,6 @@
 #include <unistd.h>
 #include "internal.h"
 
-int dk_read_file(const char *path, char **data, size_t *len, dk_sink *s)
-{
-	dk_loc loc = dk_loc_file(path);
-	dk_buf b;
-	char chunk[65536];
-	FILE *f = fopen(path, "rb");
-
-	*data = NULL;
-	*len = 0;
-	if (!f) {
-		dk_report(s, DK_ERROR, &loc, "cannot open: %s", strerror(errno));
-		return DK_FAIL;
-	}
-	dk_buf_init(&b);
-	for (;;) {
-		size_t n = fread(chunk, 1, sizeof chunk, f);
-		dk_buf_add(&b, chunk, n);
-		if (n < sizeof chunk)
-			break;
-	}
-	if (ferror(f)) {
-		dk_report(s, DK_ERROR, &loc, "cannot read: %s", strerror(errno));
-		fclose(f);
-		dk_buf_free(&b);
-		return DK_FAIL;
-	}
-	fclose(f);
-	dk_buf_add(&b, "", 0); /* an empty file still gets a buffer */
-	*data = dk_buf_take(&b, len);
-	if (!*data) {
-		dk_report(s, DK_ERROR, &loc, "out of memory");
-		return DK_FAIL;
-	}
-	return DK_OK;
-}
-
 /* True when `path` holds exactly `data`. */
 static bool same_contents(const char *path, const void *data, size_t len)
 {

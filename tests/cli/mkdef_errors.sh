@@ -26,7 +26,7 @@ refuse "ELF object" '^elf\.o: error: an ELF file, not a COFF object' elf.o
 refuse "archive with an ELF member names the member" '^elf\.a\(elf\.o\): error: not a COFF object' elf.a
 refuse "truncated object (header only)" '^short\.o: error: truncated or corrupt COFF object' short.o
 refuse "truncated object (tail cut)" '^cut\.o: error: truncated or corrupt COFF object' cut.o
-refuse "truncated archive names the member" '^cut\.a\(plain\.o\): error: ' cut.a
+refuse "truncated archive names the member" '^cut\.a\(plain\.o\):0x[0-9a-f]+: error: damaged archive: a member size that runs past the end of the file$' cut.a
 refuse "a DLL among objects" '^mkdef: error: some\.dll is a PE image, read on its own; give it alone' some.dll "$api"
 refuse "objects for two machines" "api\.o: error: is for i386, but earlier inputs are for x86-64" "$api" "$FIX/mingw32/api.o"
 refuse "--recover-stdcall with objects" '^mkdef: error: --recover-stdcall reads the code of one i386 DLL given alone; .*api\.o is not one' --recover-stdcall "$api"

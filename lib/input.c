@@ -1,0 +1,171 @@
+/* input.c - files in: every input is opened once and its bytes kept, so
+ * that telling what it is and reading it see the same bytes (a pipe or a
+ * FIFO can be read only once).
+ *
+ * A regular file is mapped (only the pages a reader touches are read: a
+ * DLL's headers and export tables, not its code); anything else (a pipe,
+ * a FIFO, a device, /proc) is read into memory, at most DK_READ_MAX bytes,
+ * and reading stops at the first allocation that fails.  A directory is
+ * refused by name rather than read as an empty file. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "internal.h"
+
+/* A pipe or device that gives more than an input can be. */
+static void too_large(const dk_loc *loc, dk_sink *s)
+{
+	dk_report(s, DK_ERROR, loc,
+		  "more than %zu MiB: dllkit reads at most that much from a pipe or device",
+		  (size_t)(DK_READ_MAX >> 20));
+}
+
+/* Read what `fd` holds into a malloc'd buffer, NUL-terminated.  `hint`:
+ * the size fstat gave (0 when unknown). */
+static int read_fd(int fd, size_t hint, const dk_loc *loc, unsigned char **out, size_t *outlen,
+		   dk_sink *s)
+{
+	size_t cap = hint && hint < DK_READ_MAX ? hint + 1 : 65536, len = 0;
+	unsigned char *buf = malloc(cap);
+
+	*out = NULL;
+	*outlen = 0;
+	if (!buf) {
+		dk_report(s, DK_ERROR, loc, "out of memory");
+		return DK_FAIL;
+	}
+	for (;;) {
+		unsigned char extra;
+		bool full = len + 1 >= cap;
+		/* When the buffer is full, one byte more tells whether it
+		 * must grow: a regular file's size fills it exactly. */
+		ssize_t n = full ? read(fd, &extra, 1) : read(fd, buf + len, cap - 1 - len);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			dk_report(s, DK_ERROR, loc, "cannot read: %s", strerror(errno));
+			free(buf);
+			return DK_FAIL;
+		}
+		if (n == 0)
+			break;
+		if (!full) {
+			len += (size_t)n;
+			continue;
+		}
+		if (len >= DK_READ_MAX) {
+			too_large(loc, s);
+			free(buf);
+			return DK_FAIL;
+		}
+		size_t ncap = cap < DK_READ_MAX / 2 ? cap * 2 : DK_READ_MAX + 1;
+		unsigned char *p = realloc(buf, ncap);
+		if (!p) {
+			/* Stop here: reading on would only fail again. */
+			dk_report(s, DK_ERROR, loc, "out of memory after reading %zu bytes", len);
+			free(buf);
+			return DK_FAIL;
+		}
+		buf = p;
+		cap = ncap;
+		buf[len++] = extra;
+	}
+	buf[len] = '\0';
+	*out = buf;
+	*outlen = len;
+	return DK_OK;
+}
+
+/* Open `path` for reading and refuse what is no file to read. */
+static int open_input(const char *path, const dk_loc *loc, struct stat *st, dk_sink *s)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0) {
+		dk_report(s, DK_ERROR, loc, "cannot open: %s", strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, st) != 0) {
+		dk_report(s, DK_ERROR, loc, "cannot read: %s", strerror(errno));
+		close(fd);
+		return -1;
+	}
+	if (S_ISDIR(st->st_mode)) {
+		dk_report(s, DK_ERROR, loc, "is a directory");
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+int dk_input_read(dk_input *in, const char *path, dk_sink *s)
+{
+	dk_loc loc = dk_loc_file(path);
+	struct stat st;
+	unsigned char *buf;
+	size_t len;
+	int fd, rc;
+
+	memset(in, 0, sizeof *in);
+	in->name = path;
+	fd = open_input(path, &loc, &st, s);
+	if (fd < 0)
+		return DK_FAIL;
+	if (S_ISREG(st.st_mode) && st.st_size > 0 && (uint64_t)st.st_size < SIZE_MAX) {
+		void *map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+		if (map != MAP_FAILED) {
+			close(fd);
+			in->data = map;
+			in->len = (size_t)st.st_size;
+			in->mapped_ = in->len;
+			return DK_OK;
+		}
+	}
+	rc = read_fd(fd, S_ISREG(st.st_mode) ? (size_t)st.st_size : 0, &loc, &buf, &len, s);
+	close(fd);
+	if (rc != DK_OK)
+		return DK_FAIL;
+	in->data = buf;
+	in->len = len;
+	in->owned_ = buf;
+	return DK_OK;
+}
+
+void dk_input_free(dk_input *in)
+{
+	if (!in)
+		return;
+	if (in->mapped_)
+		munmap((void *)in->data, in->mapped_);
+	free(in->owned_);
+	memset(in, 0, sizeof *in);
+}
+
+int dk_read_file(const char *path, char **data, size_t *len, dk_sink *s)
+{
+	dk_loc loc = dk_loc_file(path);
+	struct stat st;
+	unsigned char *buf;
+	int fd, rc;
+
+	*data = NULL;
+	*len = 0;
+	fd = open_input(path, &loc, &st, s);
+	if (fd < 0)
+		return DK_FAIL;
+	if (S_ISREG(st.st_mode) && (uint64_t)st.st_size > DK_READ_MAX) {
+		dk_report(s, DK_ERROR, &loc, "%llu bytes: larger than dllkit reads into memory (%zu MiB)",
+			  (unsigned long long)st.st_size, (size_t)(DK_READ_MAX >> 20));
+		close(fd);
+		return DK_FAIL;
+	}
+	rc = read_fd(fd, S_ISREG(st.st_mode) ? (size_t)st.st_size : 0, &loc, &buf, len, s);
+	close(fd);
+	*data = (char *)buf;
+	return rc;
+}

@@ -1,0 +1,446 @@
+/* test_input.c - inputs read once (dk_input_read, dk_read_file), archives
+ * whose symbol index or member sizes run past the end (arread), objects
+ * checked against their bytes before libbfd reads them, and archives that
+ * bundle import members with a DLL's objects (dk_is_implib_mem). */
+#include <fcntl.h>
+#include <stdint.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "unit.h"
+#include "arread.h"
+
+/* ------------------------------------------------------------------ */
+/* Bytes built here                                                     */
+/* ------------------------------------------------------------------ */
+
+typedef struct bytes {
+	unsigned char *p;
+	size_t len, cap;
+} bytes;
+
+static void put(bytes *b, const void *p, size_t n)
+{
+	if (b->len + n > b->cap) {
+		b->cap = (b->len + n) * 2 + 64;
+		b->p = realloc(b->p, b->cap);
+		ck_assert_ptr_nonnull(b->p);
+	}
+	memcpy(b->p + b->len, p, n);
+	b->len += n;
+}
+
+static void put16(bytes *b, unsigned v)
+{
+	unsigned char x[2] = { (unsigned char)v, (unsigned char)(v >> 8) };
+	put(b, x, 2);
+}
+
+static void put32(bytes *b, uint32_t v)
+{
+	unsigned char x[4] = { (unsigned char)v, (unsigned char)(v >> 8), (unsigned char)(v >> 16),
+			       (unsigned char)(v >> 24) };
+	put(b, x, 4);
+}
+
+static void put32be(bytes *b, uint32_t v)
+{
+	unsigned char x[4] = { (unsigned char)(v >> 24), (unsigned char)(v >> 16),
+			       (unsigned char)(v >> 8), (unsigned char)v };
+	put(b, x, 4);
+}
+
+/* An x86-64 COFF object with one .drectve section holding `text`, and a
+ * symbol table of one static section symbol.  `size`/`ptr`: the section
+ * header's SizeOfRawData and PointerToRawData (0: the real ones). */
+static bytes object(const char *text, uint32_t size, uint32_t ptr, bool real_ptr)
+{
+	bytes b = { NULL, 0, 0 };
+	uint32_t n = (uint32_t)strlen(text), data = 20 + 40, sym = data + n;
+
+	put16(&b, DK_MACHINE_AMD64);
+	put16(&b, 1);       /* sections */
+	put32(&b, 0);       /* time */
+	put32(&b, sym);     /* symbol table */
+	put32(&b, 1);       /* symbols */
+	put16(&b, 0);       /* optional header */
+	put16(&b, 0);       /* characteristics */
+	put(&b, ".drectve", 8);
+	put32(&b, 0);
+	put32(&b, 0);
+	put32(&b, size ? size : n);
+	put32(&b, real_ptr ? data : ptr);
+	put32(&b, 0);       /* relocations */
+	put32(&b, 0);       /* line numbers */
+	put16(&b, 0);
+	put16(&b, 0);
+	put32(&b, 0x00100a00); /* LNK_INFO | LNK_REMOVE | ALIGN_1BYTES */
+	put(&b, text, n);
+	put(&b, ".drectve", 8);
+	put32(&b, 0);       /* value */
+	put16(&b, 1);       /* section */
+	put16(&b, 0);       /* type */
+	unsigned char cls[2] = { 3, 0 }; /* static, no aux */
+	put(&b, cls, 2);
+	put32(&b, 4);       /* an empty string table */
+	return b;
+}
+
+/* A GNU archive member: 60-byte header, data, pad. */
+static void member(bytes *b, const char *name, const void *data, size_t n)
+{
+	char h[61];
+	snprintf(h, sizeof h, "%-16s%-12s%-6s%-6s%-8s%-10zu`\n", name, "0", "0", "0", "644", n);
+	put(b, h, 60);
+	put(b, data, n);
+	if (n & 1)
+		put(b, "\n", 1);
+}
+
+/* A GNU archive of `n` members (names m0/, m1/...), with a "/" symbol
+ * index naming each member's header once when `index`. */
+static bytes archive(const bytes *m, size_t n, bool index)
+{
+	bytes b = { NULL, 0, 0 }, ix = { NULL, 0, 0 };
+	size_t at = 8 + (index ? 60 + 4 + 4 * n + 2 * n + ((4 + 4 * n + 2 * n) & 1) : 0);
+
+	put(&b, "!<arch>\n", 8);
+	if (index) {
+		put32be(&ix, (uint32_t)n);
+		for (size_t i = 0; i < n; i++) {
+			put32be(&ix, (uint32_t)at);
+			at += 60 + m[i].len + (m[i].len & 1);
+		}
+		for (size_t i = 0; i < n; i++)
+			put(&ix, "s\0", 2); /* one symbol name per member */
+		member(&b, "/", ix.p, ix.len);
+		free(ix.p);
+	}
+	for (size_t i = 0; i < n; i++) {
+		char name[32];
+		snprintf(name, sizeof name, "m%u/", (unsigned)(i % 1000));
+		member(&b, name, m[i].p, m[i].len);
+	}
+	return b;
+}
+
+/* ------------------------------------------------------------------ */
+/* Reading files once                                                   */
+/* ------------------------------------------------------------------ */
+
+static char dir[64];
+
+static void setup(void)
+{
+	snprintf(dir, sizeof dir, "/tmp/dk-input-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+}
+
+static void teardown(void)
+{
+	char cmd[128];
+	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+static void write_file(const char *path, const void *p, size_t n)
+{
+	FILE *f = fopen(path, "wb");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(fwrite(p, 1, n, f), n);
+	ck_assert_int_eq(fclose(f), 0);
+}
+
+START_TEST(regular_empty_missing_directory)
+{
+	char path[128];
+	unit_diags u = { "", { 0 }, 0 };
+	UNIT_SINK(s, u);
+	dk_input in;
+
+	snprintf(path, sizeof path, "%s/a.def", dir);
+	write_file(path, "EXPORTS\n f\n", 11);
+	ck_assert_int_eq(dk_input_read(&in, path, &s), DK_OK);
+	ck_assert_uint_eq(in.len, 11);
+	ck_assert_int_eq(memcmp(in.data, "EXPORTS\n f\n", 11), 0);
+	ck_assert_str_eq(in.name, path);
+	dk_input_free(&in);
+
+	snprintf(path, sizeof path, "%s/empty", dir);
+	write_file(path, "", 0);
+	ck_assert_int_eq(dk_input_read(&in, path, &s), DK_OK);
+	ck_assert_uint_eq(in.len, 0);
+	dk_input_free(&in);
+	ck_assert_uint_eq(s.errors, 0);
+
+	ck_assert_int_eq(dk_input_read(&in, dir, &s), DK_FAIL);
+	ck_assert_ptr_nonnull(strstr(u.last, ": is a directory"));
+	ck_assert_ptr_null(in.data);
+	dk_input_free(&in);
+
+	snprintf(path, sizeof path, "%s/missing", dir);
+	ck_assert_int_eq(dk_input_read(&in, path, &s), DK_FAIL);
+	ck_assert_ptr_nonnull(strstr(u.last, ": cannot open: No such file or directory"));
+	ck_assert_uint_eq(s.errors, 2);
+
+	char *data;
+	size_t len;
+	ck_assert_int_eq(dk_read_file(dir, &data, &len, &s), DK_FAIL);
+	ck_assert_ptr_nonnull(strstr(u.last, ": is a directory"));
+	ck_assert_ptr_null(data);
+}
+END_TEST
+
+/* A pipe of 300 KB (more than the first buffer, not a multiple of it),
+ * read once through its /dev/fd name, as a shell's <(...) gives it. */
+START_TEST(pipe_read_once)
+{
+	enum { N = 300001 };
+	int fd[2];
+	pid_t pid;
+	char path[32];
+	dk_input in;
+	dk_sink s = { NULL, NULL, 0, 0 };
+
+	ck_assert_int_eq(pipe(fd), 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		close(fd[0]);
+		for (size_t i = 0; i < N; i++) {
+			unsigned char c = (unsigned char)(i * 7);
+			if (write(fd[1], &c, 1) != 1)
+				_exit(1);
+		}
+		_exit(0);
+	}
+	close(fd[1]);
+	snprintf(path, sizeof path, "/dev/fd/%d", fd[0]);
+	ck_assert_int_eq(dk_input_read(&in, path, &s), DK_OK);
+	close(fd[0]);
+	waitpid(pid, NULL, 0);
+	ck_assert_uint_eq(in.len, N);
+	for (size_t i = 0; i < N; i++)
+		if (in.data[i] != (unsigned char)(i * 7))
+			ck_abort_msg("byte %zu differs", i);
+	dk_input_free(&in);
+
+	/* A character device that ends at once. */
+	ck_assert_int_eq(dk_input_read(&in, "/dev/null", &s), DK_OK);
+	ck_assert_uint_eq(in.len, 0);
+	dk_input_free(&in);
+	ck_assert_uint_eq(s.errors, 0);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* Archives: symbol indexes and member sizes                            */
+/* ------------------------------------------------------------------ */
+
+/* Walk `b` to its end: 0, or -1 with `err`. */
+static int walk(const bytes *b, dk_ar_error *err)
+{
+	dk_ar_reader r;
+	dk_ar_entry e;
+	int rc;
+
+	ck_assert(dk_ar_open(&r, b->p, b->len, err));
+	while ((rc = dk_ar_next(&r, &e, err)) == 1)
+		;
+	return rc;
+}
+
+START_TEST(index_past_the_end)
+{
+	bytes m[2] = { { (unsigned char *)"first member", 12, 0 }, { (unsigned char *)"second", 6, 0 } };
+	bytes a = archive(m, 2, true), cut;
+	dk_ar_error err;
+	size_t second;
+
+	ck_assert_int_eq(walk(&a, &err), 0);
+	/* Cut where the second member's header starts: every header that
+	 * is left is whole, only the index tells. */
+	second = a.len - (60 + 6);
+	cut = a;
+	cut.len = second;
+	ck_assert_int_eq(walk(&cut, &err), -1);
+	ck_assert_str_eq(err.message,
+			 "a symbol index that points past the end of the file (the archive is cut short)");
+	ck_assert_uint_eq(err.offset, 8 + 60 + 4 + 4); /* the second offset in the index */
+
+	/* An index offset that is inside the file but no header. */
+	a.p[8 + 60 + 4 + 3] += 2;
+	ck_assert_int_eq(walk(&a, &err), -1);
+	ck_assert_str_eq(err.message, "a symbol index that points where no member header is");
+	a.p[8 + 60 + 4 + 3] -= 2;
+
+	/* A count larger than the index member holds. */
+	a.p[8 + 60 + 3] = 200;
+	ck_assert_int_eq(walk(&a, &err), -1);
+	ck_assert_str_eq(err.message, "a symbol index whose count runs past its member");
+	free(a.p);
+}
+END_TEST
+
+START_TEST(member_size_names_the_member)
+{
+	bytes m[2] = { { (unsigned char *)"first member", 12, 0 }, { (unsigned char *)"second", 6, 0 } };
+	bytes a = archive(m, 2, false);
+	dk_ar_error err;
+	char *name;
+
+	/* The second member's size field: 6 -> 9, past the end. */
+	a.p[a.len - 6 - 60 + 48] = '9';
+	ck_assert_int_eq(walk(&a, &err), -1);
+	ck_assert_str_eq(err.message, "a member size that runs past the end of the file");
+	name = dk_ar_error_member(&err);
+	ck_assert_str_eq(name, "m1");
+	free(name);
+	free(a.p);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* Objects and archives through the readers                             */
+/* ------------------------------------------------------------------ */
+
+static int read_mem(const bytes *b, const char *name, dk_module *m, unit_diags *u)
+{
+	UNIT_SINK(s, *u);
+	dk_input in = { name, b->p, b->len, NULL, 0 };
+	dk_module_init(m);
+	return dk_read_inputs_mem(m, &in, 1, NULL, &s);
+}
+
+START_TEST(object_from_memory)
+{
+	bytes o = object(" -export:\"f\" -export:\"g\",data", 0, 0, true);
+	unit_diags u = { "", { 0 }, 0 };
+	dk_module m;
+
+	ck_assert_int_eq(read_mem(&o, "o.o", &m, &u), DK_OK);
+	ck_assert_uint_eq(m.nexports, 2);
+	ck_assert_str_eq(m.exports[0].name, "f");
+	ck_assert_uint_eq(m.exports[1].flags, DK_EXPORT_DATA);
+	ck_assert_uint_eq(u.count, 0);
+	dk_module_free(&m);
+	free(o.p);
+}
+END_TEST
+
+/* A .drectve header that claims 2 GiB and has no data: refused before
+ * anything is allocated for it, and by the --export-all dialect probe
+ * too (which must not read it either). */
+START_TEST(drectve_claims_more_than_the_file)
+{
+	bytes o = object(" -export:\"f\"", 0x80000000u, 0, false);
+	unit_diags u = { "", { 0 }, 0 };
+	dk_module m;
+
+	ck_assert_int_eq(read_mem(&o, "o.o", &m, &u), DK_FAIL);
+	ck_assert_str_eq(u.last, "o.o:0:0: truncated or corrupt COFF object: section 1 (.drectve) "
+				 "claims 2147483648 bytes but has no data in the file");
+	ck_assert_uint_eq(u.count, 1);
+	dk_module_free(&m);
+	ck_assert_int_eq(dk_input_dialect_mem(o.p, o.len), DK_DIALECT_AUTO);
+	free(o.p);
+
+	o = object(" -export:\"f\"", 0x1000, 0, true); /* data, but not that much */
+	ck_assert_int_eq(read_mem(&o, "o.o", &m, &u), DK_FAIL);
+	ck_assert_ptr_nonnull(strstr(u.last, "runs past the end of the file"));
+	dk_module_free(&m);
+	free(o.p);
+}
+END_TEST
+
+START_TEST(damaged_archive_one_line)
+{
+	bytes m[2] = { object(" -export:\"f\"", 0, 0, true), object(" -export:\"g\"", 0, 0, true) };
+	bytes a = archive(m, 2, true);
+	unit_diags u = { "", { 0 }, 0 };
+	dk_module mod;
+
+	ck_assert_int_eq(read_mem(&a, "a.a", &mod, &u), DK_OK);
+	ck_assert_uint_eq(mod.nexports, 2);
+	dk_module_free(&mod);
+
+	a.len -= m[1].len + 60; /* the second member gone */
+	ck_assert_int_eq(read_mem(&a, "a.a", &mod, &u), DK_FAIL);
+	ck_assert_uint_eq(u.count, 1); /* one line, and no member read */
+	ck_assert_uint_eq(mod.nexports, 0);
+	ck_assert_ptr_nonnull(strstr(u.last, "damaged archive: a symbol index that points past"));
+	dk_module_free(&mod);
+	free(a.p);
+	free(m[0].p);
+	free(m[1].p);
+}
+END_TEST
+
+/* A short import member (IMPORT_OBJECT_HEADER) for `sym` in dll.dll. */
+static bytes short_import(const char *sym)
+{
+	bytes b = { NULL, 0, 0 };
+	size_t n = strlen(sym) + 1 + 8;
+
+	put16(&b, 0);
+	put16(&b, 0xffff);
+	put16(&b, 0);
+	put16(&b, DK_MACHINE_AMD64);
+	put32(&b, 0);
+	put32(&b, (uint32_t)n);
+	put16(&b, 0);
+	put16(&b, 1 << 2); /* code, name type NAME */
+	put(&b, sym, strlen(sym) + 1);
+	put(&b, "dll.dll", 8);
+	return b;
+}
+
+/* An archive that bundles import members with the DLL's own objects is
+ * that DLL's static library: the objects' exports, not the imports; with
+ * objects that export nothing (libmsvcrt.a) it is an import library. */
+START_TEST(import_members_beside_objects)
+{
+	bytes m[2] = { short_import("imported"), object(" -export:\"mine\"", 0, 0, true) };
+	bytes a = archive(m, 2, false), plain;
+	unit_diags u = { "", { 0 }, 0 };
+	dk_module mod;
+
+	ck_assert(!dk_is_implib_mem(a.p, a.len));
+	ck_assert_int_eq(read_mem(&a, "mixed.a", &mod, &u), DK_OK);
+	ck_assert_uint_eq(mod.nexports, 1);
+	ck_assert_str_eq(mod.exports[0].name, "mine");
+	dk_module_free(&mod);
+	free(a.p);
+	free(m[1].p);
+
+	m[1] = object(" -defaultlib:libcmt", 0, 0, true);
+	plain = archive(m, 2, false);
+	ck_assert(dk_is_implib_mem(plain.p, plain.len));
+	free(plain.p);
+	free(m[0].p);
+	free(m[1].p);
+}
+END_TEST
+
+static Suite *suite(void)
+{
+	Suite *s = suite_create("input");
+	TCase *t = tcase_create("files");
+	tcase_add_checked_fixture(t, setup, teardown);
+	tcase_add_test(t, regular_empty_missing_directory);
+	tcase_add_test(t, pipe_read_once);
+	suite_add_tcase(s, t);
+	t = tcase_create("archives");
+	tcase_add_test(t, index_past_the_end);
+	tcase_add_test(t, member_size_names_the_member);
+	suite_add_tcase(s, t);
+	t = tcase_create("readers");
+	tcase_add_test(t, object_from_memory);
+	tcase_add_test(t, drectve_claims_more_than_the_file);
+	tcase_add_test(t, damaged_archive_one_line);
+	tcase_add_test(t, import_members_beside_objects);
+	suite_add_tcase(s, t);
+	return s;
+}
+
+DK_UNIT_MAIN(suite)
