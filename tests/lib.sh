@@ -103,19 +103,75 @@ fixtures() {
 	bash "$TOP/tests/fixtures.sh" "$FIX" || { echo "FAIL - fixtures: could not build fixtures"; exit 1; }
 }
 
-# refuse TOOL OUT NAME PATTERN ARGS...: `TOOL -o OUT ARGS` must fail with
-# exactly one stderr line matching PATTERN, not crash, and leave neither OUT
-# nor a temporary file behind (run it in the folder OUT would be written to).
+# error_status CMD...: the status the dllkit tool CMD runs (perhaps through
+# timeout or env) exits with on an error, as its man page's EXIT STATUS
+# says: 2 for dumpexports (whose 1 means "the two differ"), 1 for mkdef and
+# mkimplib.
+error_status() {
+	local a
+	for a in "$@"; do
+		case ${a##*/} in
+		dumpexports) echo 2; return ;;
+		mkdef|mkimplib) echo 1; return ;;
+		esac
+	done
+	echo 1
+}
+
+# crash_of RC ERRFILE [CMD...]: how a run that ended with status RC, its
+# standard error in ERRFILE, crashed: killed by a signal (status 128 + N),
+# stopped by a sanitizer (its report, whatever the status: ASan and UBSan
+# exit 1 unless told to abort, LeakSanitizer 23), or still running when
+# timeout (CMD's first word) stopped it (124).  Nothing when it ended on its
+# own with no sanitizer's word.
+crash_of() {
+	local rc=$1 err=$2 sig
+	shift 2
+	if grep -Eq 'ERROR: [A-Za-z]*Sanitizer|^SUMMARY: [A-Za-z]*Sanitizer|: runtime error: ' "$err" 2>/dev/null; then
+		echo "crashed: a sanitizer report (status $rc): $(grep -Em3 'Sanitizer|runtime error' "$err" | tr '\n' '|')"
+	elif [ "$rc" -ge 128 ]; then
+		sig=$(kill -l $((rc - 128)) 2>/dev/null) || sig=$((rc - 128))
+		echo "crashed: killed by SIG$sig (status $rc): $(head -3 "$err" 2>/dev/null | tr '\n' '|')"
+	elif [ "$rc" -eq 124 ] && [ "${1:-}" = timeout ]; then
+		echo "did not end: stopped by timeout (status 124)"
+	fi
+}
+
+# error_ok NAME PATTERN RC ERRFILE CMD...: CMD, which had to be refused,
+# ended with status RC and standard error ERRFILE: no crash (crash_of), the
+# tool's error status exactly (error_status; a crash or an exit(2) of
+# mkdef is no clean refusal), and exactly one stderr line, matching
+# PATTERN.  Silent with status 0 when so; one FAIL line and status 1 when
+# not.
+error_ok() {
+	local name=$1 pat=$2 rc=$3 err=$4 want crash lines
+	shift 4
+	want=$(error_status "$@")
+	crash=$(crash_of "$rc" "$err" "$@")
+	lines=$(wc -l <"$err")
+	if [ -n "$crash" ]; then fail "$name" "$crash"
+	elif [ "$rc" -eq 0 ]; then fail "$name" "exit status 0"
+	elif [ "$rc" -ne "$want" ]; then fail "$name" "exit status $rc, not $want (the tool's error status): $(head -3 "$err" | tr '\n' '|')"
+	elif [ "$lines" -ne 1 ]; then fail "$name" "$lines lines on stderr: $(head -3 "$err" | tr '\n' '|')"
+	elif ! grep -Eq -- "$pat" "$err"; then fail "$name" "message '$(cat "$err")' does not match /$pat/"
+	else return 0; fi
+	return 1
+}
+
+# refuse_with TOOL OUT NAME PATTERN ARGS...: `TOOL -o OUT ARGS` must be
+# refused as error_ok says (no crash, the tool's error status, one stderr
+# line matching PATTERN) and leave neither OUT nor a temporary file behind
+# (run it in the folder OUT would be written to).
 refuse_with() {
 	local tool=$1 out=$2 name=$3 pat=$4; shift 4
 	rm -f "$out"
 	"$tool" -o "$out" "$@" >stdout.txt 2>stderr.txt; local rc=$?
-	local lines; lines=$(wc -l <stderr.txt)
-	if [ $rc -eq 0 ]; then fail "$name" "exit status 0"
-	elif [ $rc -ge 128 ]; then fail "$name" "crashed (status $rc): $(head -3 stderr.txt)"
-	elif [ "$lines" -ne 1 ]; then fail "$name" "$lines lines on stderr: $(head -3 stderr.txt | tr '\n' '|')"
-	elif ! grep -Eq -- "$pat" stderr.txt; then fail "$name" "message '$(cat stderr.txt)' does not match /$pat/"
+	if ! error_ok "$name" "$pat" $rc stderr.txt "$tool"; then :
 	elif [ -e "$out" ]; then fail "$name" "$out was created"
 	elif ls -a | grep -q '^\.dllkit-'; then fail "$name" "a temporary file was left behind"
 	else ok "$name"; fi
 }
+
+# same_bytes A B: A and B both hold bytes, and the same ones (cmp -s alone
+# holds for two empty files: a tool that wrote nothing twice).
+same_bytes() { [ -s "$1" ] && [ -s "$2" ] && cmp -s "$1" "$2"; }

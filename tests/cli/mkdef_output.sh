@@ -14,24 +14,34 @@ api=$FIX/mingw64/api.o
 	ok "LIBRARY named after the output file" || fail "LIBRARY named after the output file" "$(head -1 libfoo.def)"
 "$MKDEF" --library bar.dll -o libfoo.def "$api"
 grep -q '^LIBRARY "*bar.dll"*$' libfoo.def && ok "--library names it" || fail "--library names it" "$(head -1 libfoo.def)"
-"$MKDEF" "$api" >stdout.def
-grep -q '^LIBRARY' stdout.def && fail "no LIBRARY on stdout without --library" "$(head -1 stdout.def)" ||
-	ok "no LIBRARY on stdout without --library"
-"$MKDEF" -o - "$api" | cmp -s - stdout.def && ok "-o - is standard output" || fail "-o - is standard output" "differs"
+# (The .def on stdout must be there for its missing LIBRARY to mean anything.)
+"$MKDEF" "$api" >stdout.def 2>stdout.err; rc=$?
+if [ $rc -ne 0 ] || ! grep -q '^EXPORTS$' stdout.def || ! grep -qx '    add' stdout.def; then
+	fail "no LIBRARY on stdout without --library" "exit $rc, no .def with add on stdout: $(head -c 300 stdout.err)"
+elif grep -q '^LIBRARY' stdout.def; then fail "no LIBRARY on stdout without --library" "$(head -1 stdout.def)"
+else ok "no LIBRARY on stdout without --library"; fi
+"$MKDEF" -o - "$api" >dash.def
+same "-o - is standard output" stdout.def dash.def
 
 # Write-if-changed: a second identical run leaves the file (and its time) alone.
 "$MKDEF" -o same.def "$api"
 touch -d '2001-01-01 00:00:00' same.def
 ino=$(stat -c %i same.def)
-"$MKDEF" -o same.def "$api"
-if [ "$(stat -c %Y same.def)" = "$(date -d '2001-01-01 00:00:00' +%s)" ] && [ "$(stat -c %i same.def)" = "$ino" ]; then
+"$MKDEF" -o same.def "$api"; rc=$?
+if [ $rc -ne 0 ] || ! grep -qx '    add' same.def; then fail "unchanged output is left untouched" "exit $rc, or no .def"
+elif [ "$(stat -c %Y same.def)" = "$(date -d '2001-01-01 00:00:00' +%s)" ] && [ "$(stat -c %i same.def)" = "$ino" ]; then
 	ok "unchanged output is left untouched (make does not rebuild)"
 else fail "unchanged output is left untouched" "mtime or inode changed"; fi
 "$MKDEF" -o same.def "$api" "$FIX/mingw64/plain.o" --export-all 2>/dev/null
-[ "$(stat -c %Y same.def)" != "$(date -d '2001-01-01 00:00:00' +%s)" ] && ok "changed output is rewritten" ||
-	fail "changed output is rewritten" "mtime unchanged"
-chmod 640 same.def; "$MKDEF" -o same.def "$api"
-[ "$(stat -c %a same.def)" = 640 ] && ok "rewriting keeps the file's mode" || fail "rewriting keeps the file's mode" "$(stat -c %a same.def)"
+if ! grep -qx '    plain_greeting' same.def; then fail "changed output is rewritten" "no plain_greeting: $(tr '\n' '|' <same.def)"
+elif [ "$(stat -c %Y same.def)" != "$(date -d '2001-01-01 00:00:00' +%s)" ]; then ok "changed output is rewritten"
+else fail "changed output is rewritten" "mtime unchanged"; fi
+# (rewritten once more: the --export-all .def becomes the plain one again)
+chmod 640 same.def; "$MKDEF" -o same.def "$api"; rc=$?
+"$MKDEF" --library same.dll -o same-want.def "$api"
+if [ $rc -ne 0 ] || ! same_bytes same.def same-want.def; then fail "rewriting keeps the file's mode" "exit $rc, or not rewritten"
+elif [ "$(stat -c %a same.def)" = 640 ]; then ok "rewriting keeps the file's mode"
+else fail "rewriting keeps the file's mode" "$(stat -c %a same.def)"; fi
 "$MKDEF" -o fresh.def "$api"
 [ "$(stat -c %a fresh.def)" = "$(printf '%o' $((0666 & ~$(umask))))" ] && ok "a new file gets 0666 less umask" ||
 	fail "a new file gets 0666 less umask" "$(stat -c %a fresh.def)"
@@ -59,7 +69,9 @@ EOD
 same "depfile lists the inputs and the response file, escaped" expect.d dep.d
 printf 'all: dep.def\ndep.def:\n\t@true\ninclude dep.d\n' >Makefile.test
 make -s -f Makefile.test >/dev/null 2>&1 && ok "make reads the depfile" || fail "make reads the depfile" "make failed"
-"$MKDEF" -M x.d "$api" 2>err.txt && fail "-M without -o is refused" "exit 0" || ok "-M without -o is refused"
+"$MKDEF" -M x.d "$api" >x.out 2>err.txt; rc=$?
+error_ok "-M without -o is refused" '^mkdef: error: --depfile needs -o FILE to name the rule.s target' $rc err.txt "$MKDEF" &&
+	{ [ ! -e x.d ] && ok "-M without -o is refused" || fail "-M without -o is refused" "x.d was written"; }
 
 # Response files: GNU quoting, nesting, options inside.
 printf -- "--library 'q lib.dll'\n@in2.rsp\n" >outer.rsp
@@ -75,8 +87,9 @@ same "Microsoft-kind archive (llvm-lib)" objs.def mslib.def
 llvm-ar --format=gnu rcs gnu.a "$FIX/msvc64/api.o" "$FIX/msvc64/cls.o"
 "$MKDEF" gnu.a >gnulib.def
 same "GNU-kind archive (ar)" objs.def gnulib.def
-x86_64-w64-mingw32-ar rcs thin.a "$api" && "$MKDEF" thin.a >/dev/null && ok "MinGW ar archive" ||
-	fail "MinGW ar archive" "failed"
+x86_64-w64-mingw32-ar rcs thin.a "$api"
+"$MKDEF" thin.a >thin.def
+same "MinGW ar archive: the object's .def" stdout.def thin.def
 # Import-library members in a static library (one that bundles an import
 # library beside the DLL's objects) are skipped, never exported; the
 # objects' exports are all there.
@@ -104,7 +117,11 @@ EOD
 for want in '    add @1' '    counter @3 DATA' '    sfunc @7 NONAME' '    api_name @8' '    cfunc @9' '    ffunc @10' '    scale @11' '    table @12 DATA'; do
 	grep -qxF "$want" merged.def && ok "--merge: '${want#    }'" || fail "--merge: '${want#    }'" "$(tr '\n' '|' <merged.def)"
 done
-grep -q '@2' merged.def && fail "--merge: retired ordinal 2 is not reused" "reused" || ok "--merge: retired ordinal 2 is not reused"
+# (on the eight exports of the merged .def: an empty one reuses nothing)
+if [ "$(def_names merged.def | wc -l)" -ne 8 ]; then
+	fail "--merge: retired ordinal 2 is not reused" "the merged .def does not list 8 exports: $(tr '\n' '|' <merged.def)"
+elif grep -q '@2\b' merged.def; then fail "--merge: retired ordinal 2 is not reused" "reused: $(grep '@2\b' merged.def)"
+else ok "--merge: retired ordinal 2 is not reused"; fi
 grep -q '^LIBRARY "*api.dll' merged.def && ok "--merge keeps the old LIBRARY" || fail "--merge keeps the old LIBRARY" "$(head -1 merged.def)"
 x86_64-w64-mingw32-gcc -shared -o merged.dll merged.def "$(llvm-objcopy -R .drectve "$api" nod.o && echo nod.o)"
 llvm-readobj --coff-exports merged.dll | grep -A1 'Ordinal: 3$' | grep -q 'Name: counter' &&
