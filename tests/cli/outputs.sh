@@ -17,6 +17,10 @@ api=$FIX/mingw64/api.o
 "$MKDEF" --library api.dll -o api.def "$api"
 "$MKDEF" --library api.dll "$api" >api.ref
 "$MKIMPLIB" -m x86-64 -o api.ref.lib api.def
+# The references every written output is compared with: a tool that wrote
+# nothing twice must not pass.
+[ "$(def_names api.ref | wc -l)" -eq 8 ] && [ -s api.ref.lib ] ||
+	fail "the reference outputs (api.ref, api.ref.lib)" "not written: $(empty_of api.ref api.ref.lib)"
 
 no_temp() { ! ls -a "${1:-.}" | grep -q '^\.dllkit-'; }
 
@@ -43,13 +47,15 @@ if [ $nodes = yes ]; then
 	run "$MKDEF" -o null "$api"
 	r1=$rc; c1=$([ -c null ] && echo c)
 	run "$MKIMPLIB" -m x86-64 -o null api.def
+	# (that the bytes go into the device, the full one below shows)
 	if [ $r1 = 0 ] && [ "$c1" = c ] && [ $rc = 0 ] && [ -c null ] && no_temp; then
-		ok "-o a character device writes into it, the node stays (mkdef, mkimplib)"; dev_ok=yes
-	else fail "-o a character device writes into it" "exit $r1/$rc, now: $(ls -l null)"; fi
+		ok "-o a null device: exit 0, the node stays (mkdef, mkimplib)"; dev_ok=yes
+	else fail "-o a null device: exit 0, the node stays" "exit $r1/$rc, now: $(ls -l null)"; fi
 	run "$MKDEF" -o full "$api"
-	if [ $rc = 1 ] && [ -c full ] && one_line "-o a full device" '^full: error: cannot write: No space left on device$' && no_temp; then
-		ok "-o a full device: exit 1, one message, the node stays"
-	elif [ $rc != 1 ] || [ ! -c full ]; then fail "-o a full device" "exit $rc, now: $(ls -l full)"; fi
+	if [ $rc != 1 ] || [ ! -c full ]; then fail "-o a full device" "exit $rc, now: $(ls -l full)"
+	elif ! no_temp; then fail "-o a full device" "a temporary file was left behind"
+	elif one_line "-o a full device" '^full: error: cannot write: No space left on device$'; then
+		ok "-o a full device: exit 1, one message, the node stays"; fi
 else
 	skip "-o a character device" "mknod is not allowed here"
 fi
@@ -60,8 +66,9 @@ if [ $dev_ok = yes ]; then
 		ok "-o /dev/null: /dev/null stays a character device (and the depfile lands)"
 	else fail "-o /dev/null" "exit $r1/$rc, $(ls -l /dev/null)"; fi
 	run "$MKIMPLIB" -m x86-64 -o /dev/full api.def
-	[ $rc = 1 ] && [ -c /dev/full ] && one_line "-o /dev/full" '^/dev/full: error: cannot write: No space left on device$' &&
-		ok "-o /dev/full: exit 1 with one message, /dev/full stays"
+	if [ $rc != 1 ] || [ ! -c /dev/full ]; then fail "-o /dev/full" "exit $rc, now: $(ls -l /dev/full)"
+	elif one_line "-o /dev/full" '^/dev/full: error: cannot write: No space left on device$'; then
+		ok "-o /dev/full: exit 1 with one message, /dev/full stays"; fi
 fi
 
 # A FIFO: the reader gets the bytes, the FIFO stays.  (A tool that renames
@@ -74,7 +81,7 @@ fifo_case() {
 	local reader=$!
 	run "$@"
 	if [ -p out.fifo ]; then wait $reader; else kill $reader 2>/dev/null; wait $reader 2>/dev/null; fi
-	if [ $rc = 0 ] && [ -p out.fifo ] && cmp -s got "$ref" && no_temp; then ok "$name"
+	if [ $rc = 0 ] && [ -p out.fifo ] && same_bytes got "$ref" && no_temp; then ok "$name"
 	else fail "$name" "exit $rc ($(head -1 run.err)), out.fifo: $(stat -c %F out.fifo), $(wc -c <got) bytes read"; fi
 }
 fifo_case "-o a FIFO: mkdef writes into it, the FIFO stays" api.ref "$MKDEF" --library api.dll -o out.fifo "$api"
@@ -87,10 +94,10 @@ grep -q '^out.fifo: ' fifo.d 2>/dev/null && ok "-o a FIFO with -M: the depfile n
 # once that works is /dev/stdout (a link to it) tried: a tool that renames
 # over the name would replace the system's /dev/stdout.
 run bash -c "set -o pipefail; \"$MKDEF\" --library api.dll -o /proc/self/fd/1 \"$api\" | cat >got"
-if [ $rc = 0 ] && cmp -s got api.ref; then
+if [ $rc = 0 ] && same_bytes got api.ref; then
 	ok "-o /proc/self/fd/1 (a pipe) is written in place"
 	run bash -c "set -o pipefail; \"$MKDEF\" --library api.dll -o /dev/stdout \"$api\" | cat >got"
-	[ $rc = 0 ] && cmp -s got api.ref && [ -L /dev/stdout ] && ok "-o /dev/stdout (a pipe) is written in place" ||
+	[ $rc = 0 ] && same_bytes got api.ref && [ -L /dev/stdout ] && ok "-o /dev/stdout (a pipe) is written in place" ||
 		fail "-o /dev/stdout (a pipe) is written in place" "exit $rc: $(head -2 run.err)"
 else fail "-o /proc/self/fd/1 (a pipe) is written in place" "exit $rc: $(head -2 run.err)"; fi
 
@@ -99,26 +106,26 @@ else fail "-o /proc/self/fd/1 (a pipe) is written in place" "exit $rc: $(head -2
 printf 'old\n' >real.def
 ln -s real.def link.def
 run "$MKDEF" --library api.dll -o link.def "$api"
-if [ $rc = 0 ] && [ -L link.def ] && [ "$(readlink link.def)" = real.def ] && cmp -s real.def api.ref; then
+if [ $rc = 0 ] && [ -L link.def ] && [ "$(readlink link.def)" = real.def ] && same_bytes real.def api.ref; then
 	ok "-o a symlink: the link stays, the file it names gets the output"
 else fail "-o a symlink" "exit $rc, link.def: $(stat -c %F link.def), real.def: $(head -1 real.def)"; fi
 touch -d '2001-01-01 00:00:00' real.def
 run "$MKDEF" --library api.dll -o link.def "$api"
-[ "$(stat -c %Y real.def)" = "$(date -d '2001-01-01 00:00:00' +%s)" ] && [ -L link.def ] &&
-	ok "-o a symlink to an unchanged file: nothing is touched" || fail "-o a symlink to an unchanged file" "rewritten"
+[ $rc = 0 ] && same_bytes real.def api.ref && [ "$(stat -c %Y real.def)" = "$(date -d '2001-01-01 00:00:00' +%s)" ] && [ -L link.def ] &&
+	ok "-o a symlink to an unchanged file: nothing is touched" || fail "-o a symlink to an unchanged file" "exit $rc, or rewritten"
 
 mkdir -p sub/deeper
 printf 'old\n' >sub/deeper/lib.a
 ln -s deeper/lib.a sub/rel1      # relative to the link's own folder
 ln -s sub/rel1 rel2
 run "$MKIMPLIB" -m x86-64 -o rel2 -M rel2.d api.def
-if [ $rc = 0 ] && [ -L rel2 ] && [ -L sub/rel1 ] && cmp -s sub/deeper/lib.a api.ref.lib && no_temp sub/deeper && no_temp; then
+if [ $rc = 0 ] && [ -L rel2 ] && [ -L sub/rel1 ] && same_bytes sub/deeper/lib.a api.ref.lib && no_temp sub/deeper && no_temp; then
 	ok "-o a chain of relative symlinks (mkimplib): written through to the last file"
 else fail "-o a chain of relative symlinks" "exit $rc $(head -1 run.err); rel2: $(stat -c %F rel2)"; fi
 
 ln -s newdir-file.def dangling.def
 run "$MKDEF" --library api.dll -o dangling.def "$api"
-[ $rc = 0 ] && [ -L dangling.def ] && cmp -s newdir-file.def api.ref && ok "-o a dangling symlink creates the file it names" ||
+[ $rc = 0 ] && [ -L dangling.def ] && same_bytes newdir-file.def api.ref && ok "-o a dangling symlink creates the file it names" ||
 	fail "-o a dangling symlink creates the file it names" "exit $rc, $(stat -c %F dangling.def)"
 
 printf 'old dep\n' >real.d
@@ -129,9 +136,10 @@ run "$MKDEF" -o plain.def -M link.d "$api"
 
 ln -s loop.def loop.def
 run "$MKDEF" -o loop.def "$api"
-if [ $rc = 1 ] && [ -L loop.def ] && no_temp && one_line "-o a symlink loop" '^loop.def: error: cannot write: Too many levels of symbolic links$'; then
-	ok "-o a symlink loop: refused, the link stays"
-elif [ $rc != 1 ] || [ ! -L loop.def ]; then fail "-o a symlink loop" "exit $rc, loop.def: $(stat -c %F loop.def)"; fi
+if [ $rc != 1 ] || [ ! -L loop.def ]; then fail "-o a symlink loop" "exit $rc, loop.def: $(stat -c %F loop.def)"
+elif ! no_temp; then fail "-o a symlink loop" "a temporary file was left behind"
+elif one_line "-o a symlink loop" '^loop.def: error: cannot write: Too many levels of symbolic links$'; then
+	ok "-o a symlink loop: refused, the link stays"; fi
 
 # ---- an output that is an input: refused ----
 
@@ -139,8 +147,9 @@ cp "$api" in.o
 cp in.o in.o.orig
 refused() {
 	local name=$1 file=$2 pat=$3
-	if [ $rc = 1 ] && cmp -s "$file" "$file.orig" && no_temp && one_line "$name" "$pat"; then ok "$name"
-	elif [ $rc != 1 ] || ! cmp -s "$file" "$file.orig"; then fail "$name" "exit $rc, $file changed: $(cmp "$file" "$file.orig" 2>&1 | head -1)"; fi
+	if [ $rc != 1 ] || ! cmp -s "$file" "$file.orig"; then fail "$name" "exit $rc, $file changed: $(cmp "$file" "$file.orig" 2>&1 | head -1)"
+	elif ! no_temp; then fail "$name" "a temporary file was left behind"
+	elif one_line "$name" "$pat"; then ok "$name"; fi
 	cp "$file.orig" "$file"
 }
 run "$MKDEF" -o in.o in.o
@@ -160,8 +169,10 @@ refused "-o an input named in a response file: refused" in.o '^in.o: error: inpu
 run "$MKDEF" -o in.rsp @in.rsp
 refused "-o the response file itself: refused" in.rsp '^in.rsp: error: response file is the same as output file \(-o in.rsp\)$'
 run "$MKDEF" -o x.def -M in.o in.o
+r=$rc
 refused "-M the input: refused" in.o '^in.o: error: input file is the same as depfile \(-M in.o\)$'
-[ ! -e x.def ] && ok "-M the input: no output written either" || fail "-M the input: no output written either" "x.def exists"
+[ $r = 1 ] && [ ! -e x.def ] && ok "-M the input: no output written either" ||
+	fail "-M the input: no output written either" "exit $r, x.def: $(ls x.def 2>&1)"
 cp api.def old.def
 cp old.def old.def.orig
 run "$MKDEF" --merge old.def -o new.def -M old.def "$api"
@@ -193,8 +204,9 @@ depfile_case() {
 	printf 'keep me\n' >keep.txt
 	cp keep.txt "$out"
 	run "$@" -o "$out" -M "$dep"
-	if [ $rc = 1 ] && cmp -s keep.txt "$out" && no_temp && one_line "$name" "^$dep: error: "; then ok "$name"
-	elif [ $rc != 1 ] || ! cmp -s keep.txt "$out"; then fail "$name" "exit $rc, $out: $(head -c 40 "$out" | tr -c '[:print:]' '.')"; fi
+	if [ $rc != 1 ] || ! cmp -s keep.txt "$out"; then fail "$name" "exit $rc, $out: $(head -c 40 "$out" | tr -c '[:print:]' '.')"
+	elif ! no_temp; then fail "$name" "a temporary file was left behind"
+	elif one_line "$name" "^$dep: error: "; then ok "$name"; fi
 	rm -f "$out"
 	run "$@" -o "$out" -M "$dep"
 	[ $rc = 1 ] && [ ! -e "$out" ] && no_temp && ok "$name (no old output: none created)" ||
@@ -209,9 +221,9 @@ depfile_case "mkdef: a depfile that is a folder leaves the old output" dd.def de
 
 SIGAT=$BUILD/tests/tools/signal-at
 mkdir -p "$BUILD/tests/tools"
-if cc -std=c11 -Wall -Wextra -O1 -o "$SIGAT" "$TOP/tests/tools/signal-at.c" 2>cc.err; then
-	ok "build tests/tools/signal-at.c"
-else fail "build tests/tools/signal-at.c" "$(head -3 cc.err | tr '\n' '|')"; fi
+# (building the tool is no pass of dllkit: a FAIL when it fails, else silent)
+cc -std=c11 -Wall -Wextra -O1 -o "$SIGAT" "$TOP/tests/tools/signal-at.c" 2>cc.err ||
+	fail "build tests/tools/signal-at.c" "$(head -3 cc.err | tr '\n' '|')"
 sh "$TOP/bench/gen_def.sh" 60000 >big.def
 if [ -x "$SIGAT" ] && "$SIGAT" 15 write:.dllkit- true >/dev/null 2>&1; [ $? = 125 ]; then
 	for sig in TERM INT HUP; do
@@ -244,7 +256,7 @@ if [ -x "$SIGAT" ] && "$SIGAT" 15 write:.dllkit- true >/dev/null 2>&1; [ $? = 12
 	# A signal the caller ignores (nohup) stays ignored: the run completes.
 	(trap '' HUP; "$SIGAT" -k 1 write:.dllkit- "$MKDEF" --library api.dll -o nohup.def "$api") >caught.txt 2>run.err
 	rc=$?
-	[ $rc = 0 ] && cmp -s nohup.def api.ref && no_temp && ok "an ignored SIGHUP (nohup) stays ignored" ||
+	[ $rc = 0 ] && same_bytes nohup.def api.ref && no_temp && ok "an ignored SIGHUP (nohup) stays ignored" ||
 		fail "an ignored SIGHUP (nohup) stays ignored" "status $rc $(head -2 run.err)"
 else
 	# A container may forbid ptrace: that says nothing of dllkit.
@@ -282,10 +294,12 @@ if [ -w /dev/full ] && [ -c /dev/full ]; then
 	full "mkdef -V > /dev/full: exit 1" 1 "$msg" "$MKDEF" -V
 	full "mkimplib --help > /dev/full: exit 1" 1 "$msg" "$MKIMPLIB" --help
 	full "mkimplib -V > /dev/full: exit 1" 1 "$msg" "$MKIMPLIB" -V
-	# Nothing to write, nothing lost: the same two files still compare equal.
+	# Nothing to write, nothing lost: the same two files still compare equal
+	# (where two that differ do not).
+	"$DUMP" --diff a.def b.def >/dev/null 2>&1; rc_ab=$?
 	"$DUMP" --diff a.def a.def >/dev/full 2>run.err; rc=$?
-	[ $rc = 0 ] && [ ! -s run.err ] && ok "dumpexports --diff of equal files > /dev/full: exit 0 (nothing was lost)" ||
-		fail "dumpexports --diff of equal files > /dev/full" "exit $rc: $(cat run.err)"
+	[ $rc = 0 ] && [ $rc_ab = 1 ] && [ ! -s run.err ] && ok "dumpexports --diff of equal files > /dev/full: exit 0 (nothing was lost)" ||
+		fail "dumpexports --diff of equal files > /dev/full" "exit $rc (a.def against b.def: $rc_ab, not 1): $(cat run.err)"
 	# A closed standard output is a failed write too.
 	"$DUMP" a.def >&- 2>run.err; rc=$?
 	[ $rc = 2 ] && grep -q 'cannot write to standard output' run.err && ok "dumpexports >&-: exit 2 with the message" ||
