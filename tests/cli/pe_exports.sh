@@ -18,14 +18,9 @@
 LLVM=/usr/lib/llvm-22/bin
 RO=$LLVM/llvm-readobj
 LIBA=$BUILD/libdllkit.a
-if [ ! -f "$LIBA" ]; then
-	skip "PE export reader" "$LIBA is not built"
-	exit 0
-fi
-if [ ! -x "$RO" ]; then
-	skip "PE export reader beside llvm-readobj" "$RO is not installed (make deps): older ones do not show forwarders"
-	exit 0
-fi
+# (llvm-readobj 22: older ones do not show forwarders)
+built "PE export reader" "$LIBA" || exit 0
+need "PE export reader beside llvm-readobj 22" "$RO" cc python3 || exit 0
 cd "$T" || exit 1
 
 # The driver, built against the library as it is (sanitized when it is).
@@ -45,14 +40,17 @@ objdump -i 2>/dev/null | grep -q pei-aarch64 || OBJDUMP=x86_64-w64-mingw32-objdu
 # llvm-readobj and objdump listings are turned into comparable lines by
 # tests/awk/readobj_exports.awk and tests/awk/objdump_exports.awk.
 
-# compare LABEL LIST: pe-dump and llvm-readobj over the images in LIST.
+# compare LABEL LIST [PACKAGE]: pe-dump and llvm-readobj over the images in
+# LIST.  An empty LIST is a skip, or, when PACKAGE (which make deps
+# installs) should have put images there, `missing` (a FAIL on CI).
 compare() {
-	local label=$1 list=$2 d
+	local label=$1 list=$2 pkg=${3:-} d
 	d=$T/cmp-$(printf '%s' "$1" | tr -c 'A-Za-z0-9' _)
 	mkdir -p "$d"
 	local n; n=$(wc -l <"$list")
 	if [ "$n" -eq 0 ]; then
-		skip "$label" "none on this machine"
+		if [ -n "$pkg" ]; then missing "$label" "$pkg"
+		else skip "$label" "none on this machine"; fi
 		return
 	fi
 	xargs -d '\n' "$PEDUMP" -l <"$list" >"$d/ours.all" 2>"$d/ours.err"
@@ -116,7 +114,7 @@ compare() {
 
 find /usr/lib/gcc/*-w64-mingw32 /usr/*-w64-mingw32 -name '*.dll' ! -name zlib1.dll 2>/dev/null |
 	LC_ALL=C sort >mingw.list
-compare "MinGW runtime DLLs" mingw.list
+compare "MinGW runtime DLLs" mingw.list "gcc-mingw-w64 (its runtime DLLs)"
 
 { find /usr/*-w64-mingw32 -name zlib1.dll 2>/dev/null; ls /usr/lib/x86_64-linux-gnu/wine/i386-windows/zlib1.dll 2>/dev/null; } |
 	LC_ALL=C sort >zlib.list
@@ -163,13 +161,10 @@ else
 	fail "PE images are picked by their bytes" "no MinGW DLL or libkernel32.a to try it on"
 fi
 pe_files /usr/lib/x86_64-linux-gnu/wine/x86_64-windows >wine64.list
-compare "x86_64 Wine PE images" wine64.list
+compare "x86_64 Wine PE images" wine64.list "wine64 (its PE DLLs in /usr/lib/x86_64-linux-gnu/wine/x86_64-windows)"
 pe_files /var/cache/dllkit/wine32/usr/lib/i386-linux-gnu/wine/i386-windows >wine32.list
-if [ -s wine32.list ]; then
-	compare "i386 Wine PE images" wine32.list
-else
-	skip "i386 Wine PE images" "not unpacked (make deps runs tests/interop/lib/setup-wine32.sh)"
-fi
+compare "i386 Wine PE images" wine32.list \
+	"libwine:i386, unpacked into /var/cache/dllkit/wine32 by tests/interop/lib/setup-wine32.sh"
 
 # ------------------------------------------------------------------
 # DLLs built here: every field
@@ -197,16 +192,18 @@ EXPORTS
 EOF
 
 LLD=$LLVM/lld-link
-[ -x "$LLD" ] || LLD=lld-link
 : >built.list
-# build NAME CMD...: build NAME/pet.dll (the command runs in NAME/).
+# build NAME CMD...: build NAME/pet.dll (the command runs in NAME/), the
+# fixture of NAME's cells below.  A compiler that is installed and cannot
+# build it is a FAIL (its cells are not run: they must not pass quietly by
+# their absence); one that is not installed is `need`'s line, before.
 build() {
 	local name=$1; shift
 	mkdir -p "$name"
 	if (cd "$name" && "$@") >"$name/build.log" 2>&1 && [ -f "$name/pet.dll" ]; then
 		echo "$T/$name/pet.dll" >>built.list
 	else
-		skip "$name: pet.dll" "could not build it: $(head -3 "$name/build.log" | tr '\n' '|')"
+		fail "$name: build pet.dll (its cells are not run)" "$(head -3 "$name/build.log" | tr '\n' '|')"
 	fi
 }
 gnu() { "$1" -O2 -shared -o pet.dll ../pet.c ../pet.def; }
@@ -214,14 +211,15 @@ lld() {
 	clang --target="$1" -O2 -c -o pet.obj ../pet.c &&
 		"$LLD" -nologo -dll -noentry -nodefaultlib -machine:"$2" -def:../pet.def -out:pet.dll pet.obj
 }
-command -v x86_64-w64-mingw32-gcc >/dev/null && build gnu-x86_64 gnu x86_64-w64-mingw32-gcc
-command -v i686-w64-mingw32-gcc >/dev/null && build gnu-i686 gnu i686-w64-mingw32-gcc
-if command -v clang >/dev/null; then
-	build lld-x64 lld x86_64-pc-windows-msvc x64
-	build lld-x86 lld i686-pc-windows-msvc x86
-	build lld-arm64 lld aarch64-pc-windows-msvc arm64
-	build lld-arm lld armv7-pc-windows-msvc arm
-fi
+for cell in "gnu-x86_64 x86_64-w64-mingw32-gcc" "gnu-i686 i686-w64-mingw32-gcc"; do
+	set -- $cell
+	need "$1: pet.dll and its cells" "$2" && build "$1" gnu "$2"
+done
+for cell in "lld-x64 x86_64-pc-windows-msvc x64" "lld-x86 i686-pc-windows-msvc x86" \
+	"lld-arm64 aarch64-pc-windows-msvc arm64" "lld-arm armv7-pc-windows-msvc arm"; do
+	set -- $cell
+	need "$1: pet.dll and its cells" clang "$LLD" && build "$1" lld "$2" "$3"
+done
 
 # An ARM64EC DLL: its COFF header says AMD64; the CHPE metadata pointer in
 # its load configuration says what it is.  (No clang here compiles C for
@@ -258,15 +256,11 @@ __chpe_metadata:
 	.fill 0x80, 1, 0
 EOF
 printf 'LIBRARY pet.dll\nEXPORTS\n    add @2\n    counter @3 DATA\n    fwd = kernel32.GetTickCount @4\n' >ec.def
-if [ -x "$LLVM/llvm-mc" ]; then
-	mkdir -p lld-arm64ec
-	if "$LLVM/llvm-mc" -triple=arm64ec-pc-windows-msvc -filetype=obj -o lld-arm64ec/ec.obj ec.s >lld-arm64ec/build.log 2>&1 &&
-	   "$LLD" -nologo -dll -noentry -nodefaultlib -machine:arm64ec -def:ec.def -out:lld-arm64ec/pet.dll lld-arm64ec/ec.obj >>lld-arm64ec/build.log 2>&1; then
-		echo "$T/lld-arm64ec/pet.dll" >>built.list
-	else
-		skip "lld-arm64ec: pet.dll" "could not build it: $(head -3 lld-arm64ec/build.log | tr '\n' '|')"
-	fi
-fi
+ec() {
+	"$LLVM/llvm-mc" -triple=arm64ec-pc-windows-msvc -filetype=obj -o ec.obj ../ec.s &&
+		"$LLD" -nologo -dll -noentry -nodefaultlib -machine:arm64ec -def:../ec.def -out:pet.dll ec.obj
+}
+need "lld-arm64ec: pet.dll and its cells" "$LLVM/llvm-mc" "$LLD" && build lld-arm64ec ec
 
 # The expected listing, RVAs and time stamps aside (pe-dump prints them;
 # llvm-readobj checks the RVAs below, objdump the time stamps).
@@ -334,24 +328,31 @@ while read -r dll; do
 		fail "$name: time stamp and versions beside objdump" "objdump '$want', pe-dump '$got'"
 	fi
 done <built.list
-compare "DLLs built here (RVAs, names, forwarders)" built.list
+# (a DLL that was not built has its FAIL or NOT INSTALLED line above)
+[ -s built.list ] && compare "DLLs built here (RVAs, names, forwarders)" built.list
 
 # ------------------------------------------------------------------
 # Not PE images
 # ------------------------------------------------------------------
 
-# not_pe NAME FILE PATTERN: one error line matching PATTERN, exit 1, no crash.
+# not_pe NAME FILE PATTERN: one error line matching PATTERN, exit 1, no
+# crash (error_ok in tests/lib.sh).
 not_pe() {
 	"$PEDUMP" "$2" >np.out 2>np.err; local rc=$?
-	if [ $rc -ne 1 ]; then fail "$1" "exit status $rc: $(head -3 np.err | tr '\n' '|')"
-	elif [ "$(wc -l <np.err)" -ne 1 ]; then fail "$1" "$(wc -l <np.err) lines: $(head -3 np.err | tr '\n' '|')"
-	elif ! grep -Eq -- "$3" np.err; then fail "$1" "message '$(cat np.err)' does not match /$3/"
-	else ok "$1"; fi
+	error_ok "$1" "$3" $rc np.err "$PEDUMP" && ok "$1"
 }
-obj=$(ls lld-x64/pet.obj 2>/dev/null)
-[ -n "$obj" ] && not_pe "a COFF object is refused" "$obj" '^.*pet\.obj: error: not a PE image \(a COFF object file\)$'
-implib=$(ls /usr/x86_64-w64-mingw32/lib/libkernel32.a 2>/dev/null)
-[ -n "$implib" ] && not_pe "an import library is refused" "$implib" 'error: not a PE image \(an ar archive: a static or import library\)$'
+# (each case runs, or says why not: none drops out)
+if [ -f lld-x64/pet.obj ]; then
+	not_pe "a COFF object is refused" lld-x64/pet.obj '^.*pet\.obj: error: not a PE image \(a COFF object file\)$'
+elif need "a COFF object is refused" clang "$LLD"; then
+	fail "a COFF object is refused" "no COFF object: lld-x64/pet.obj was not built"
+fi
+implib=/usr/x86_64-w64-mingw32/lib/libkernel32.a
+if [ -f "$implib" ]; then
+	not_pe "an import library is refused" "$implib" 'error: not a PE image \(an ar archive: a static or import library\)$'
+else
+	missing "an import library is refused" "$implib (mingw-w64-x86-64-dev)"
+fi
 not_pe "a .def file is refused" pet.def '^pet\.def: error: not a PE image \(a text file\)$'
 not_pe "an ELF file is refused" "$PEDUMP" 'error: not a PE image \(an ELF file\)$'
 not_pe "a missing file is refused" nothere.dll '^nothere\.dll: error: cannot open: No such file or directory$'
@@ -361,5 +362,7 @@ if [ -n "$first" ]; then
 	not_pe "a truncated DLL: one error with its offset" trunc.dll '^trunc\.dll:0x[0-9a-f]+: error: '
 	head -c 100 "$first" >trunc2.dll
 	not_pe "a DLL cut inside its headers" trunc2.dll '^trunc2\.dll:0x3c: error: not a PE image \(an MS-DOS program: no PE signature at offset 0x[0-9a-f]+\)$'
+else
+	fail "truncated DLLs are refused" "no DLL was built to cut (see the lines above)"
 fi
 exit 0
