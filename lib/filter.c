@@ -1,7 +1,7 @@
 /* filter.c - what --export-all leaves out, and why.
  *
- * The lists follow what GNU ld's --export-all-symbols and CMake's
- * WINDOWS_EXPORT_ALL_SYMBOLS leave out, so that a .def made here exports
+ * The lists follow what GNU ld's --export-all-symbols leaves out, with the
+ * names MSVC-style compilers make added, so that a .def made here exports
  * what a user's own code defines and nothing the tools made:
  *   - import-library plumbing (__imp_, _head_, _iname, ..._NULL_THUNK_DATA);
  *   - MinGW's .refptr. indirections;
@@ -11,6 +11,14 @@
  *   - symbols of runtime archives (libgcc, libstdc++, the MinGW CRT) and
  *     start-up objects (crt2.o, dllcrt2.o, crtbegin.o).
  * A user's own `extern const` variables are ordinary data and are kept.
+ *
+ * This is not CMake's WINDOWS_EXPORT_ALL_SYMBOLS (`cmake -E __create_def`),
+ * which chooses otherwise: it keeps the deleting destructors and DllMain,
+ * and takes data only from writable sections of initialized data, so it
+ * leaves out constant, zero-initialized and common data, vftables (??_7)
+ * and RTTI descriptors but the type descriptor (??_R1 to ??_R4).  mkdef(1)
+ * says so under FILTERS; tests/cli/mkdef_export_all.sh runs CMake on the
+ * same objects and pins each name the two disagree on.
  */
 #include <ctype.h>
 #include <fnmatch.h>
