@@ -10,7 +10,7 @@
 #
 # Each cell has its own folder under $BUILD/test-work/implib_run/.  The
 # import libraries come from make_implib (tests/interop/lib/harness.sh):
-# mkimplib once it is built, the dlltool / llvm-dlltool stand-ins until then.
+# mkimplib, always.
 . "$(dirname "$0")/lib/harness.sh"
 cd "$T" || exit 1
 
@@ -43,14 +43,9 @@ for arch in x86-64 i386; do
 	fi
 
 	for format in short long; do
-		CUR_TOOL=$(implib_tool "$format" "$arch")
-		tag="$arch $(implib_label "$format" "$arch")"
+		tag="$arch $(implib_label "$format")"
 		lib=$T/$arch/$format
 		mkdir -p "$lib"
-		if [ "$CUR_TOOL" = none ]; then
-			skip "$tag" "no stand-in writes $format import libraries for $arch"
-			continue
-		fi
 		if make_implib "$format" "$arch" "$def" "$lib/interop.lib" >"$lib/implib.log" 2>&1 &&
 		   make_implib "$format" "$arch" "$(k32def_of "$arch")" "$lib/kernel32.lib" -k >>"$lib/implib.log" 2>&1; then
 			ok "$tag: import libraries from $(basename "$def") and $(basename "$(k32def_of "$arch")")"
@@ -67,15 +62,7 @@ for arch in x86-64 i386; do
 			shift 3
 			mkdir -p "$dir"
 			cp "$dlls/interop.dll" "$dlls/interop2.dll" "$dir/"
-			link_step "$name: links" "$dir" "$@"
-			case $? in
-			0) ;;
-			2)	# a stand-in's known defect: prove the rest with lld-link's workaround
-				name="$name, relinked with /safeseh:no"
-				(cd "$dir" && "$@" -safeseh:no) >"$dir/link.log" 2>&1 ||
-					{ fail "$name: links" "$(head -c 700 "$dir/link.log" | tr '\n' '|')"; return; } ;;
-			*) return ;;
-			esac
+			link_step "$name: links" "$dir" "$@" || return
 			check_imports "$name: imports by name, by_ordinal by ordinal 42" "$dir/c.exe" "$arch" "$kind"
 			run_step "$name: runs under Wine" "$arch" "$dir" c.exe
 		}

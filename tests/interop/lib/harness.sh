@@ -11,13 +11,14 @@
 # ---------------------------------------------------------------------------
 # make_implib FORMAT ARCH DEF OUT [-k]
 #
-# The one place an import library is made.  When $BIN/mkimplib exists it is
-# used; until then the stand-ins are: GNU dlltool for the long format
-# (x86-64 and i386 only) and LLVM's llvm-dlltool for the short format.
-# DLLKIT_IMPLIB=standin forces the stand-ins; implib_tool names the writer,
-# and every test name carries it.
+# The one place an import library is made: by $BIN/mkimplib, always (each
+# script asks for it with `built`), so that every pass here is a pass of
+# mkimplib.  Before mkimplib existed GNU dlltool and llvm-dlltool stood in
+# for it, and DLLKIT_IMPLIB=standin could force them back: a run that tested
+# the peers and counted their passes as dllkit's.  Nothing needs that any
+# more, and it is gone; to see what a peer's library does in a case, make
+# one by hand in the case's folder and link it with the command in link.log.
 LLVM_BIN=/usr/lib/llvm-22/bin
-[ -x "$LLVM_BIN/llvm-dlltool" ] || LLVM_BIN=$(dirname "$(command -v llvm-dlltool || echo /usr/bin/llvm-dlltool)")
 MKIMPLIB=$BIN/mkimplib
 READOBJ=$LLVM_BIN/llvm-readobj
 [ -x "$READOBJ" ] || READOBJ=llvm-readobj
@@ -26,56 +27,11 @@ make_implib() {
 	local format=$1 arch=$2 def=$3 out=$4
 	shift 4
 	case $def in /*) ;; *) def=$PWD/$def ;; esac
-	case $(implib_tool "$format" "$arch") in
-	mkimplib)
-		"$MKIMPLIB" --format "$format" -m "$arch" "$@" -o "$out" "$def" ;;
-	dlltool)
-		# dlltool writes temporary files into the current folder and names
-		# symbols after the output file: run it beside the output.
-		(cd "$(dirname "$out")" &&
-			"$(gnu_dlltool "$arch")" -m "$(gnu_machine "$arch")" "$@" -d "$def" -l "$(basename "$out")") ;;
-	llvm-dlltool)
-		"$LLVM_BIN/llvm-dlltool" -m "$(llvm_machine "$arch")" "$@" -d "$def" -l "$out" ;;
-	*)
-		echo "make_implib: nothing writes $format import libraries for $arch" >&2
-		return 1 ;;
-	esac
+	"$MKIMPLIB" --format "$format" -m "$arch" "$@" -o "$out" "$def"
 }
 
-implib_tool() {
-	if [ -x "$MKIMPLIB" ] && [ "${DLLKIT_IMPLIB:-}" != standin ]; then
-		echo mkimplib
-	elif [ "$1" = short ]; then
-		echo llvm-dlltool
-	elif [ "$1" = long ] && [ -n "$(gnu_dlltool "$2")" ]; then
-		echo dlltool
-	else
-		echo none
-	fi
-}
-
-# "short, mkimplib" / "long, dlltool stand-in"
-implib_label() {
-	local t
-	t=$(implib_tool "$1" "$2")
-	case $t in
-	mkimplib) echo "$1, mkimplib" ;;
-	none) echo "$1, no writer" ;;
-	*) echo "$1, $t stand-in" ;;
-	esac
-}
-
-gnu_dlltool() {
-	local t=
-	case $1 in
-	x86-64) t=x86_64-w64-mingw32-dlltool ;;
-	i386) t=i686-w64-mingw32-dlltool ;;
-	esac
-	[ -n "$t" ] && command -v "$t" 2>/dev/null
-	return 0
-}
-gnu_machine() { case $1 in x86-64) echo i386:x86-64 ;; *) echo "$1" ;; esac; }
-llvm_machine() { case $1 in x86-64) echo i386:x86-64 ;; *) echo "$1" ;; esac; }
+# implib_label FORMAT: "short, mkimplib": the writer, in every test name.
+implib_label() { echo "$1, mkimplib"; }
 
 # ---------------------------------------------------------------------------
 # Toolchains, per architecture.
@@ -235,8 +191,7 @@ check_imports() {
 }
 
 # link_step NAME DIR CMD...: run the link in DIR (log in DIR/link.log).
-# "ok - NAME" and 0 on success.  A known defect of a stand-in (never of
-# mkimplib) is a skip naming it, and returns 2; anything else is a FAIL (1).
+# "ok - NAME" and 0 on success; a FAIL and 1 otherwise.
 link_step() {
 	local name=$1 dir=$2
 	shift 2
@@ -244,10 +199,6 @@ link_step() {
 	if (cd "$dir" && "$@") >"$dir/link.log" 2>&1; then
 		ok "$name"
 		return 0
-	fi
-	if [ "${CUR_TOOL:-}" = dlltool ] && grep -q 'is not compatible with SEH' "$dir/link.log"; then
-		skip "$name" "GNU dlltool's i386 members carry no @feat.00 (SafeSEH), so lld-link refuses them without /safeseh:no; mkimplib must mark its long-format i386 members"
-		return 2
 	fi
 	fail "$name" "$(head -c 700 "$dir/link.log" | tr '\n' '|')"
 	return 1
