@@ -6,6 +6,10 @@
 #     nothing;
 #   - need() is a FAIL on CI (CI=true) and a marked skip elsewhere when a
 #     tool is not installed; built() is a FAIL for a missing build product;
+#   - refuse_with/error_ok call a refusal a crash when the tool was killed
+#     by a signal or a sanitizer reported, and a FAIL when its status is not
+#     the tool's error status (1; 2 for dumpexports); same_bytes holds for
+#     no two empty files;
 #   - tests/run.sh counts a script that prints no result line as a failure,
 #     a script whose tools are missing as a failure on CI, and exits non-zero.
 # The helpers run in subshells whose output is captured: their FAIL lines
@@ -51,6 +55,61 @@ expect_line "need: an absolute path not installed is a FAIL on CI" "^FAIL - x: /
 	ok "need: a missing tool returns non-zero"
 expect_line "built: a missing build product is a FAIL, on CI or not" "^FAIL - x: $T/nothere is not built" \
 	"$(CI= built x "$T/nothere")"
+
+# error_ok, refuse_with, crash_of: a refusal is judged by how the tool
+# ended, not only by its message.  Stand-ins named mkdef and dumpexports
+# print the expected message, then end as MODE says.
+mkdir -p fake
+cat >fake/mkdef <<'EOT'
+#!/bin/bash
+out=
+[ "${1:-}" = -o ] && out=$2
+case $MODE in
+asan) echo '==4711==ERROR: AddressSanitizer: heap-buffer-overflow on address 0x602000000011' >&2 ;;
+ubsan) echo 'lib/x.c:12:5: runtime error: signed integer overflow' >&2; exit 1 ;;
+esac
+echo 'x.o: error: the message' >&2
+case $MODE in
+clean) exit 1 ;;
+segv) kill -SEGV $$ ;;
+abort) kill -ABRT $$ ;;
+status2) exit 2 ;;
+asan) exit 1 ;;
+leak) echo 'SUMMARY: LeakSanitizer: 24 byte(s) leaked in 1 allocation(s).' >&2; exit 23 ;;
+written) : >"$out"; exit 1 ;;
+esac
+EOT
+chmod +x fake/mkdef
+cp fake/mkdef fake/dumpexports
+judged() { # MODE TOOL: the line refuse_with prints
+	(MODE=$1 refuse_with "fake/$2" out.x x '^x\.o: error: the message$' x.o)
+}
+expect_line "refuse_with: a clean refusal (exit 1, one line) is ok" '^ok - x$' "$(judged clean mkdef)"
+expect_line "refuse_with: killed by SIGSEGV after the message is a crash" '^FAIL - x: crashed: killed by SIGSEGV \(status 139\)' \
+	"$(judged segv mkdef)"
+expect_line "refuse_with: SIGABRT (a sanitizer with abort_on_error) is a crash" '^FAIL - x: crashed: killed by SIGABRT' \
+	"$(judged abort mkdef)"
+expect_line "refuse_with: an AddressSanitizer report with exit 1 is a crash" '^FAIL - x: crashed: a sanitizer report \(status 1\)' \
+	"$(judged asan mkdef)"
+expect_line "refuse_with: a UBSan runtime error with exit 1 is a crash" '^FAIL - x: crashed: a sanitizer report \(status 1\)' \
+	"$(judged ubsan mkdef)"
+expect_line "refuse_with: a LeakSanitizer report (exit 23) is a crash" '^FAIL - x: crashed: a sanitizer report \(status 23\)' \
+	"$(judged leak mkdef)"
+expect_line "refuse_with: mkdef exiting 2 is not its error status (1)" '^FAIL - x: exit status 2, not 1' \
+	"$(judged status2 mkdef)"
+expect_line "refuse_with: dumpexports exiting 2 is its error status" '^ok - x$' "$(judged status2 dumpexports)"
+expect_line "refuse_with: dumpexports exiting 1 (different) is no refusal" '^FAIL - x: exit status 1, not 2' \
+	"$(judged clean dumpexports)"
+expect_line "refuse_with: an output left behind is a FAIL" '^FAIL - x: out\.x was created' "$(judged written mkdef)"
+timeout 1 sleep 5 2>err.x; rc=$?
+expect_line "crash_of: a command timeout stopped did not end" '^did not end: stopped by timeout' \
+	"$(crash_of $rc err.x timeout 1 sleep 5)"
+: >err.x
+[ -z "$(crash_of 1 err.x "$MKDEF")" ] && ok "crash_of: exit 1 with nothing from a sanitizer is no crash" ||
+	fail "crash_of: exit 1 with nothing from a sanitizer is no crash" "$(crash_of 1 err.x "$MKDEF")"
+same_bytes empty empty-too && fail "same_bytes: two empty files are not the same bytes" "it held" ||
+	ok "same_bytes: two empty files are not the same bytes"
+same_bytes one one-again && ok "same_bytes: two equal files are" || fail "same_bytes: two equal files are" "it did not hold"
 
 # tests/run.sh on a suite of three scripts: one silent, one that finds a
 # tool missing, one that passes.
