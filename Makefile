@@ -96,7 +96,7 @@ fuzz:
 	@for f in $(FUZZ_SRC); do \
 	  n=$$(basename $$f .c); \
 	  clang -g -O1 -fsanitize=fuzzer,address,undefined $(CPPFLAGS) -o build-fuzz/$$n $$f \
-	    $(filter-out lib/bfdread.c,$(LIB_SRC)) || exit 1; \
+	    $(filter-out lib/read_objects.c,$(LIB_SRC)) || exit 1; \
 	  mkdir -p build-fuzz/$$n-corpus; \
 	  echo "fuzzing $$n for $(FUZZ_SECONDS)s"; \
 	  (cd build-fuzz && ./$$n -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 $$n-corpus 2>&1 | tail -3) || exit 1; \

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
-#include "internal.h"
+#include "dllkit_private.h"
 
 /* The key an export is matched by: its name, or "#ordinal" for NONAME.
  * The "#N" texts live in their own array, so sorting the keys does not

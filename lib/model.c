@@ -1,7 +1,7 @@
 /* model.c - the export set: add, sort, dedupe, check, merge with an old .def. */
 #include <stdlib.h>
 #include <string.h>
-#include "internal.h"
+#include "dllkit_private.h"
 
 bool dk_is_forward_target(const char *s, size_t n)
 {

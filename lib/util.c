@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "internal.h"
+#include "dllkit_private.h"
 
 void dk_buf_init(dk_buf *b)
 {

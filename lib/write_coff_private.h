@@ -1,4 +1,4 @@
-/* coff.h - a small emitter of COFF objects (internal to libdllkit).
+/* write_coff_private.h - a small emitter of COFF objects (internal to libdllkit).
  *
  * Enough to write the members of import libraries and, later, .exp
  * objects: sections with data and relocations, symbols with optional
@@ -11,7 +11,7 @@
 #ifndef DK_COFF_H
 #define DK_COFF_H
 #include <stdint.h>
-#include "internal.h"
+#include "dllkit_private.h"
 
 /* Section characteristics (PE/COFF specification, 3.1). */
 enum {

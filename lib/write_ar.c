@@ -1,9 +1,9 @@
-/* archive.c - writing GNU and Microsoft (COFF) static archives; see archive.h. */
+/* write_ar.c - writing GNU and Microsoft (COFF) static archives; see write_ar_private.h. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "archive.h"
-#include "coff.h"
+#include "write_ar_private.h"
+#include "write_coff_private.h"
 
 /* One 60-byte member header.  `mode` NULL: the long-name member, whose
  * date, owner, group and mode fields are blank (GNU ar, llvm-lib). */

@@ -1,5 +1,5 @@
 /*
- * defparse.c - the module-definition (.def) file parser.
+ * read_def.c - the module-definition (.def) file parser.
  *
  * The grammar is Microsoft's (LIBRARY, NAME, EXPORTS, DESCRIPTION, VERSION,
  * HEAPSIZE, STACKSIZE, STUB, SECTIONS/SEGMENTS, and the old IMPORTS, CODE
@@ -27,7 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "internal.h"
+#include "dllkit_private.h"
 
 /* Statements start a line.  The first five take a list of entries. */
 static const char *const statement_words[] = {

@@ -1,4 +1,4 @@
-/* archive.h - writing static archives (internal to libdllkit).
+/* write_ar_private.h - writing static archives (internal to libdllkit).
  *
  * Two kinds:
  *   GNU  - "!<arch>", a "/" symbol index (big-endian offsets, every
@@ -19,7 +19,7 @@
  */
 #ifndef DK_ARCHIVE_H
 #define DK_ARCHIVE_H
-#include "internal.h"
+#include "dllkit_private.h"
 
 typedef enum dk_ar_kind { DK_AR_GNU, DK_AR_COFF } dk_ar_kind;
 

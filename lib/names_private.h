@@ -1,7 +1,7 @@
-/* decorate.h - the naming rules inside libdllkit (internal).
+/* names_private.h - the naming rules inside libdllkit (internal).
  *
  * Everything that decides what a name becomes on its way through dllkit
- * lives in decorate.c: i386 decoration (cdecl, stdcall, fastcall,
+ * lives in names.c: i386 decoration (cdecl, stdcall, fastcall,
  * vectorcall, C++), the GNU and link.exe ways of writing it in a .def,
  * kill-at and stdcall aliases, the short-import name types, and ARM64EC
  * mangling.  The public part is in dllkit.h; this is what the readers and
@@ -9,7 +9,7 @@
  */
 #ifndef DK_DECORATE_H
 #define DK_DECORATE_H
-#include "internal.h"
+#include "dllkit_private.h"
 
 /* Short-import name types (IMPORT_OBJECT_NAME_TYPE, PE/COFF spec 7.1). */
 enum {

@@ -1,4 +1,4 @@
-/* implib.h - what both import-library writers share (internal).
+/* write_implib_private.h - what both import-library writers share (internal).
  *
  * dk_import_entries turns the export set into the list of imports: for
  * each, the symbol callers reference, the name the loader will look up, and
@@ -7,11 +7,11 @@
  */
 #ifndef DK_IMPLIB_H
 #define DK_IMPLIB_H
-#include "archive.h"
-#include "coff.h"
-#include "decorate.h"
+#include "write_ar_private.h"
+#include "write_coff_private.h"
+#include "names_private.h"
 
-/* IMPORT_OBJECT_HEADER Type values (PE/COFF spec, 7.1); name types are in decorate.h. */
+/* IMPORT_OBJECT_HEADER Type values (PE/COFF spec, 7.1); name types are in names_private.h. */
 enum { DK_IMPORT_CODE = 0, DK_IMPORT_DATA = 1, DK_IMPORT_CONST = 2 };
 
 typedef struct dk_import_entry {

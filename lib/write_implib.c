@@ -1,8 +1,8 @@
-/* implib.c - import libraries: from the export set to the list of imports,
+/* write_implib.c - import libraries: from the export set to the list of imports,
  * and the entry point that picks the writer. */
 #include <stdlib.h>
 #include <string.h>
-#include "implib.h"
+#include "write_implib_private.h"
 
 const char *dk_dll_basename(const char *dll_name)
 {
@@ -35,7 +35,7 @@ void dk_import_entries_free(dk_import_entry *v, size_t n)
 	free(v);
 }
 
-/* One import: its type and ordinal here, its names by the rules in decorate.c. */
+/* One import: its type and ordinal here, its names by the rules in names.c. */
 static int import_one(const dk_export *e, const dk_implib_opts *o, dk_dialect dialect,
 		      dk_import_entry *x)
 {

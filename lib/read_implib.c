@@ -1,7 +1,7 @@
-/* implibread.c - reading import libraries: what a library imports, from
+/* read_implib.c - reading import libraries: what a library imports, from
  * which DLL, under which name.
  *
- * Our own reader on the raw bytes (arread.c), not libbfd: libbfd 2.40
+ * Our own reader on the raw bytes (read_ar.c), not libbfd: libbfd 2.40
  * refuses short-import members of name type EXPORTAS and knows no ARM64EC,
  * and every member kind of every machine must be read.  Three kinds of
  * member carry imports:
@@ -39,8 +39,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include "arread.h"
-#include "implib.h"
+#include "read_ar_private.h"
+#include "write_implib_private.h"
 
 /* ------------------------------------------------------------------ */
 /* Little helpers                                                       */

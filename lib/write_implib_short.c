@@ -1,4 +1,4 @@
-/* implib_short.c - the Microsoft/LLVM short import library.
+/* write_implib_short.c - the Microsoft/LLVM short import library.
  *
  * One archive of:
  *   - the import descriptor (`__IMPORT_DESCRIPTOR_<stem>`: .idata$2 with
@@ -22,7 +22,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include "implib.h"
+#include "write_implib_private.h"
 
 /* ------------------------------------------------------------------ */
 /* ARM64EC mangling of C++ names                                        */

@@ -1,4 +1,4 @@
-/* internal.h - helpers shared inside libdllkit; not part of the public API. */
+/* dllkit_private.h - helpers shared inside libdllkit; not part of the public API. */
 #ifndef DK_INTERNAL_H
 #define DK_INTERNAL_H
 #include <stdbool.h>

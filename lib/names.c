@@ -1,4 +1,4 @@
-/* decorate.c - i386 name decoration, all in one place.
+/* names.c - i386 name decoration, all in one place.
  *
  *   cdecl       _f          stdcall   _f@8
  *   fastcall    @f@8        vectorcall f@@8
@@ -11,7 +11,7 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
-#include "decorate.h"
+#include "names_private.h"
 
 /* True when s[at..] is '@' followed by one or more digits to the end. */
 static bool at_digits_tail(const char *s, size_t at)

@@ -1,4 +1,4 @@
-/* pe.c - the export directory of a PE image (DLL or EXE), read from its bytes.
+/* read_image.c - the export directory of a PE image (DLL or EXE), read from its bytes.
  *
  * Not through libbfd: libbfd has no interface to the export table, and the
  * plain Debian libbfd cannot open ARM64 images at all.  The format is small
@@ -21,7 +21,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include "internal.h"
+#include "dllkit_private.h"
 
 /* A NONAME export has no name in the image, but the model needs one (it
  * sorts, finds and writes exports by name): "ord_7" for ordinal 7.  It is a

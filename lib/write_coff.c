@@ -1,7 +1,7 @@
-/* coff.c - a small emitter of COFF objects; see coff.h. */
+/* write_coff.c - a small emitter of COFF objects; see write_coff_private.h. */
 #include <stdlib.h>
 #include <string.h>
-#include "coff.h"
+#include "write_coff_private.h"
 
 void dk_put16(unsigned char *p, uint16_t v)
 {
