@@ -41,4 +41,9 @@ bool dk_ends_with(const char *s, const char *suffix);
  * (`dll.func`, `dll.#7`) when it has a '.' that is not its first character;
  * internal names never hold one.  (n: length of s.) */
 bool dk_is_forward_target(const char *s, size_t n);
+
+/* Little-endian values appended to a buffer (pecoff_private.h has loads and stores). */
+void dk_buf_add16(dk_buf *b, uint16_t v);
+void dk_buf_add32(dk_buf *b, uint32_t v);
+void dk_buf_add64(dk_buf *b, uint64_t v);
 #endif

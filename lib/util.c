@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "dllkit_private.h"
+#include "pecoff_private.h"
 
 void dk_buf_init(dk_buf *b)
 {
@@ -161,4 +162,26 @@ bool dk_ends_with(const char *s, const char *suffix)
 {
 	size_t a = strlen(s), b = strlen(suffix);
 	return a >= b && memcmp(s + a - b, suffix, b) == 0;
+}
+
+/* Little-endian stores appended to a buffer (pecoff_private.h has the loads). */
+void dk_buf_add16(dk_buf *b, uint16_t v)
+{
+	unsigned char p[2];
+	dk_put16(p, v);
+	dk_buf_add(b, p, 2);
+}
+
+void dk_buf_add32(dk_buf *b, uint32_t v)
+{
+	unsigned char p[4];
+	dk_put32(p, v);
+	dk_buf_add(b, p, 4);
+}
+
+void dk_buf_add64(dk_buf *b, uint64_t v)
+{
+	unsigned char p[8];
+	dk_put64(p, v);
+	dk_buf_add(b, p, 8);
 }

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "write_ar_private.h"
-#include "write_coff_private.h"
+#include "pecoff_private.h"
 
 /* One 60-byte member header.  `mode` NULL: the long-name member, whose
  * date, owner, group and mode fields are blank (GNU ar, llvm-lib). */
@@ -323,4 +323,20 @@ done:
 	index_free(&ecx);
 	dk_buf_free(&longnames);
 	return rc;
+}
+
+bool dk_implib_coff_overflow(const dk_implib_opts *o, size_t nmembers, dk_sink *s)
+{
+	if (o->archive == DK_ARCHIVE_COFF) {
+		dk_report(s, DK_ERROR, NULL,
+			  "%zu members are more than an archive of the COFF kind holds (%d); "
+			  "--archive gnu writes the GNU kind, which GNU ld and lld read",
+			  nmembers, DK_AR_COFF_MAX_MEMBERS);
+		return false;
+	}
+	dk_report(s, DK_NOTE, NULL,
+		  "%zu members are more than an archive of the COFF kind holds (%d): written "
+		  "as the GNU kind, as llvm-dlltool does (GNU ld and lld read it)",
+		  nmembers, DK_AR_COFF_MAX_MEMBERS);
+	return true;
 }

@@ -3,45 +3,6 @@
 #include <string.h>
 #include "write_coff_private.h"
 
-void dk_put16(unsigned char *p, uint16_t v)
-{
-	p[0] = (unsigned char)v;
-	p[1] = (unsigned char)(v >> 8);
-}
-
-void dk_put32(unsigned char *p, uint32_t v)
-{
-	dk_put16(p, (uint16_t)v);
-	dk_put16(p + 2, (uint16_t)(v >> 16));
-}
-
-void dk_put64(unsigned char *p, uint64_t v)
-{
-	dk_put32(p, (uint32_t)v);
-	dk_put32(p + 4, (uint32_t)(v >> 32));
-}
-
-void dk_buf_add16(dk_buf *b, uint16_t v)
-{
-	unsigned char p[2];
-	dk_put16(p, v);
-	dk_buf_add(b, p, 2);
-}
-
-void dk_buf_add32(dk_buf *b, uint32_t v)
-{
-	unsigned char p[4];
-	dk_put32(p, v);
-	dk_buf_add(b, p, 4);
-}
-
-void dk_buf_add64(dk_buf *b, uint64_t v)
-{
-	unsigned char p[8];
-	dk_put64(p, v);
-	dk_buf_add(b, p, 8);
-}
-
 void dk_coff_init(dk_coff *c, uint16_t machine)
 {
 	memset(c, 0, sizeof *c);
