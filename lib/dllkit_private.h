@@ -31,6 +31,11 @@ char *dk_buf_take(dk_buf *b, size_t *len);
  * none, whatever `*cap` says. */
 void *dk_reserve(void *v, size_t *cap, size_t need, size_t size);
 
+/* The library's one sort order for names: by name (strcmp), ties by
+ * position, so that qsort gives a stable, deterministic order.  Each
+ * qsort comparator over named things calls this. */
+int dk_cmp_name_pos(const char *a, size_t apos, const char *b, size_t bpos);
+
 char *dk_strdup(const char *s);               /* NULL in -> NULL out */
 char *dk_strndup(const char *s, size_t n);
 bool dk_streq(const char *a, const char *b);  /* NULL-safe */

@@ -162,16 +162,12 @@ static bool is_digit(char c)
 
 static bool push_tok(parser *p, const tok *t)
 {
-	if (p->ntoks == p->tokcap) {
-		size_t cap = p->tokcap ? p->tokcap * 2 : 16;
-		tok *nt = realloc(p->toks, cap * sizeof *nt);
-		if (!nt) {
-			oom(p);
-			return false;
-		}
-		p->toks = nt;
-		p->tokcap = cap;
+	tok *nt = dk_reserve(p->toks, &p->tokcap, p->ntoks + 1, sizeof *nt);
+	if (!nt) {
+		oom(p);
+		return false;
 	}
+	p->toks = nt;
 	p->toks[p->ntoks++] = *t;
 	return true;
 }

@@ -1294,16 +1294,12 @@ static bool visit(walk *w, uint32_t rva, uint64_t st)
 
 static void push_work(walk *w, uint32_t rva, uint64_t state)
 {
-	if (w->nwork == w->capwork) {
-		size_t cap = w->capwork ? w->capwork * 2 : 64;
-		item *n = realloc(w->work, cap * sizeof *n);
-		if (!n) {
-			w->im->oom = true;
-			return;
-		}
-		w->work = n;
-		w->capwork = cap;
+	item *n = dk_reserve(w->work, &w->capwork, w->nwork + 1, sizeof *n);
+	if (!n) {
+		w->im->oom = true;
+		return;
 	}
+	w->work = n;
 	w->work[w->nwork++] = (item){ rva, state };
 }
 

@@ -387,16 +387,12 @@ static void out_of_memory(reader *r)
 
 static bool grow(reader *r, void **v, size_t *cap, size_t n, size_t size)
 {
-	if (n < *cap)
-		return true;
-	size_t c = *cap ? *cap * 2 : 64;
-	void *p = c <= SIZE_MAX / size ? realloc(*v, c * size) : NULL;
+	void *p = dk_reserve(*v, cap, n + 1, size);
 	if (!p) {
 		out_of_memory(r);
 		return false;
 	}
 	*v = p;
-	*cap = c;
 	return true;
 }
 
@@ -1411,10 +1407,7 @@ typedef struct named {
 static int cmp_named(const void *a, const void *b)
 {
 	const named *x = a, *y = b;
-	int c = strcmp(x->name, y->name);
-	if (c)
-		return c;
-	return (x->pos > y->pos) - (x->pos < y->pos);
+	return dk_cmp_name_pos(x->name, x->pos, y->name, y->pos);
 }
 
 /* The name a .def gives an import: its symbol in GNU naming (`_f@4` ->

@@ -131,6 +131,14 @@ void *dk_reserve(void *v, size_t *cap, size_t need, size_t size)
 	return p;
 }
 
+int dk_cmp_name_pos(const char *a, size_t apos, const char *b, size_t bpos)
+{
+	int c = strcmp(a, b);
+	if (c)
+		return c;
+	return (apos > bpos) - (apos < bpos);
+}
+
 char *dk_strdup(const char *s)
 {
 	return s ? dk_strndup(s, strlen(s)) : NULL;

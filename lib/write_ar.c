@@ -51,10 +51,7 @@ typedef struct sym_ref {
 static int cmp_name_seq(const void *a, const void *b)
 {
 	const sym_ref *x = a, *y = b;
-	int c = strcmp(x->name, y->name);
-	if (c)
-		return c;
-	return (x->seq > y->seq) - (x->seq < y->seq);
+	return dk_cmp_name_pos(x->name, x->seq, y->name, y->seq);
 }
 
 /* An index: the symbols in member order and, for the COFF kind, sorted. */

@@ -22,20 +22,10 @@ void dk_coff_free(dk_coff *c)
 	memset(c, 0, sizeof *c);
 }
 
-/* Make room for one more element of an array that grows by doubling:
- * returns the (possibly moved) array, or NULL when out of memory. */
+/* Room for one more element (dk_reserve: the array grows by doubling). */
 static void *grow(void *v, size_t *cap, size_t n, size_t size)
 {
-	void *p;
-	size_t ncap;
-
-	if (n < *cap)
-		return v;
-	ncap = *cap ? *cap * 2 : 8;
-	p = realloc(v, ncap * size);
-	if (p)
-		*cap = ncap;
-	return p;
+	return dk_reserve(v, cap, n + 1, size);
 }
 
 int dk_coff_section_add(dk_coff *c, const char *name, uint32_t flags)
