@@ -66,16 +66,7 @@ enum {
  * the first relocation. */
 enum { DK_SCN_LNK_NRELOC_OVFL = 0x01000000, DK_SYM_CLASS_WEAK_EXTERNAL = 105 };
 
-/* IMPORT_OBJECT_HEADER Type values (PE/COFF spec, 7.1); name types are in names_private.h. */
-enum { DK_IMPORT_CODE = 0, DK_IMPORT_DATA = 1, DK_IMPORT_CONST = 2 };
-/* Short-import name types (IMPORT_OBJECT_NAME_TYPE, PE/COFF spec 7.1). */
-enum {
-	DK_NAME_ORDINAL = 0,
-	DK_NAME_NAME = 1,
-	DK_NAME_NOPREFIX = 2,
-	DK_NAME_UNDECORATE = 3,
-	DK_NAME_EXPORTAS = 4,
-};
+/* Import and name types (dk_import_type, dk_name_type) are public: dllkit.h. */
 
 /* Little-endian loads; `p` points at enough bytes (the caller checked). */
 static inline uint16_t dk_le16(const unsigned char *p)

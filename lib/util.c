@@ -1,10 +1,20 @@
-/* util.c - strings and growable buffers. */
+/* util.c - the library's version, its free(), strings and growable buffers. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "dllkit_private.h"
 #include "pecoff_private.h"
+
+const char *dk_version(void)
+{
+	return DK_VERSION;
+}
+
+void dk_free(void *p)
+{
+	free(p);
+}
 
 void dk_buf_init(dk_buf *b)
 {
