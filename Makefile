@@ -4,7 +4,8 @@
 #   make check      build everything and run every test (unit, cli, interop)
 #   make deps       install build and test dependencies (Debian, apt-get; idempotent)
 #   make samples    build the sample DLL with mkdef
-#   make install    install tools and man pages (PREFIX, DESTDIR)
+#   make install    install the tools, man pages, libdllkit.a, dllkit.h and
+#                   dllkit.pc (PREFIX, DESTDIR); make uninstall removes them
 #   make clean
 #
 # Knobs: BUILD=dir  WERROR=1  SAN=address,undefined  CC=clang
@@ -13,6 +14,10 @@ BUILD    ?= build
 PREFIX   ?= /usr/local
 BINDIR   ?= $(PREFIX)/bin
 MANDIR   ?= $(PREFIX)/share/man
+LIBDIR   ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+OBJCOPY  ?= objcopy
 CC       ?= cc
 CFLAGS   ?= -O2 -g
 WARN     := -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
@@ -40,7 +45,15 @@ LDLIBS_ALL = $(BFD_LIBS)
 
 LIB_SRC := $(sort $(wildcard lib/*.c))
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
+# Two archives of the same objects: libdllkit.a, the product (tools and
+# installs), one relocatable object in which only the functions dllkit.h
+# declares stay global (the library's internal dk_ helpers are local, so a
+# program linking it can neither call nor collide with them); and
+# libdllkit-internal.a, every object as built, for the unit tests.
 LIB_A   := $(BUILD)/libdllkit.a
+LIB_INT := $(BUILD)/libdllkit-internal.a
+LIB_SYMS := $(BUILD)/dllkit.syms
+DK_VERSION := $(shell sed -n 's/^\#define DK_VERSION "\(.*\)"/\1/p' lib/dllkit.h)
 
 CMD_COMMON := cmd/common.c cmd/inputs.c
 TOOLS      := mkdef mkimplib dumpexports
@@ -54,16 +67,40 @@ CHECK_LIBS   := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck)
 
 DEPS := $(LIB_OBJ:.o=.d) $(CMD_OBJ:.o=.d)
 
-.PHONY: all check unit cli deps samples install clean lint fuzz bench
-all: $(TOOL_BINS)
+.PHONY: FORCE all check unit cli deps samples install uninstall clean lint fuzz bench
+all: $(TOOL_BINS) $(LIB_A) $(BUILD)/dllkit.pc
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
 
-$(LIB_A): $(LIB_OBJ)
+$(LIB_INT): $(LIB_OBJ)
 	@rm -f $@
 	$(AR) rcs $@ $^
+
+# The public functions: every dk_name( that dllkit.h declares.
+$(LIB_SYMS): lib/dllkit.h
+	@mkdir -p $(@D)
+	grep -oE '\bdk_[a-z0-9_]+[[:space:]]*\(' $< | sed 's/[[:space:]]*($$//' | sort -u >$@
+
+$(LIB_A): $(LIB_OBJ) $(LIB_SYMS)
+	@rm -f $@
+	$(LD) -r -o $(BUILD)/dllkit-all.o $(LIB_OBJ)
+	$(OBJCOPY) --keep-global-symbols=$(LIB_SYMS) $(BUILD)/dllkit-all.o $(BUILD)/dllkit.o
+	$(AR) rcs $@ $(BUILD)/dllkit.o
+
+# pkg-config: only the static library is installed, so the libbfd flavour
+# it was built with goes in Libs (Libs.private would be left out of a plain
+# `pkg-config --libs`).
+# Remade on every run (PREFIX may differ from the last), rewritten only when it changes.
+$(BUILD)/dllkit.pc: FORCE
+	@mkdir -p $(@D)
+	printf '%s\n' 'prefix=$(PREFIX)' 'libdir=$(LIBDIR)' 'includedir=$(INCLUDEDIR)' '' \
+	  'Name: dllkit' \
+	  'Description: read and write Windows DLL exports: .def files, objects, PE images, import libraries' \
+	  'Version: $(DK_VERSION)' \
+	  'Libs: -L$${libdir} -ldllkit $(BFD_LIBS)' 'Cflags: -I$${includedir}' >$@.new
+	@cmp -s $@.new $@ && rm -f $@.new || mv -f $@.new $@
 
 $(BUILD)/bin/%: $(BUILD)/cmd/%.o $(BUILD)/cmd/common.o $(BUILD)/cmd/inputs.o $(LIB_A)
 	@mkdir -p $(@D)
@@ -72,9 +109,9 @@ $(BUILD)/bin/%: $(BUILD)/cmd/%.o $(BUILD)/cmd/common.o $(BUILD)/cmd/inputs.o $(L
 # dumpexports demangles C++ names with libiberty's demangler.
 $(BUILD)/bin/dumpexports: LDLIBS_ALL += -liberty
 
-$(BUILD)/tests/unit/%: tests/unit/%.c tests/unit/unit.h $(LIB_A)
+$(BUILD)/tests/unit/%: tests/unit/%.c tests/unit/unit.h $(LIB_INT)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CHECK_CFLAGS) $(ALL_CFLAGS) -o $@ $< $(LIB_A) $(LDLIBS_ALL) $(CHECK_LIBS)
+	$(CC) $(CPPFLAGS) $(CHECK_CFLAGS) $(ALL_CFLAGS) -o $@ $< $(LIB_INT) $(LDLIBS_ALL) $(CHECK_LIBS)
 
 # The whole suite: unit tests (check), then the tools on real inputs.  The
 # runner prints one summary line: "N passed, N failed".
@@ -96,7 +133,7 @@ fuzz:
 	@for f in $(FUZZ_SRC); do \
 	  n=$$(basename $$f .c); \
 	  clang -g -O1 -fsanitize=fuzzer,address,undefined $(CPPFLAGS) -o build-fuzz/$$n $$f \
-	    $(filter-out lib/bfdread.c,$(LIB_SRC)) || exit 1; \
+	    $(filter-out lib/read_objects.c,$(LIB_SRC)) || exit 1; \
 	  mkdir -p build-fuzz/$$n-corpus; \
 	  echo "fuzzing $$n for $(FUZZ_SECONDS)s"; \
 	  (cd build-fuzz && ./$$n -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 $$n-corpus 2>&1 | tail -3) || exit 1; \
@@ -125,15 +162,32 @@ bench: $(TOOL_BINS)
 samples: $(TOOL_BINS)
 	$(MAKE) -C samples DLLKIT_BIN=$(abspath $(BUILD)/bin)
 
-install: $(TOOL_BINS)
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
+MAN1 := $(wildcard man/*.1)
+MAN3 := $(wildcard man/*.3)
+MAN5 := $(wildcard man/*.5)
+install: $(TOOL_BINS) $(LIB_A) $(BUILD)/dllkit.pc
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man3 \
+	  $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(PKGCONFIGDIR)
 	install -m 755 $(TOOL_BINS) $(DESTDIR)$(BINDIR)/
-	install -m 644 man/*.1 $(DESTDIR)$(MANDIR)/man1/
-	install -m 644 man/*.5 $(DESTDIR)$(MANDIR)/man5/
+	install -m 644 $(MAN1) $(DESTDIR)$(MANDIR)/man1/
+	install -m 644 $(MAN3) $(DESTDIR)$(MANDIR)/man3/
+	install -m 644 $(MAN5) $(DESTDIR)$(MANDIR)/man5/
+	install -m 644 $(LIB_A) $(DESTDIR)$(LIBDIR)/
+	install -m 644 lib/dllkit.h $(DESTDIR)$(INCLUDEDIR)/
+	install -m 644 $(BUILD)/dllkit.pc $(DESTDIR)$(PKGCONFIGDIR)/
+
+# Removes every file install put there (folders are left: they may be shared).
+uninstall:
+	rm -f $(TOOLS:%=$(DESTDIR)$(BINDIR)/%) \
+	  $(MAN1:man/%=$(DESTDIR)$(MANDIR)/man1/%) $(MAN3:man/%=$(DESTDIR)$(MANDIR)/man3/%) \
+	  $(MAN5:man/%=$(DESTDIR)$(MANDIR)/man5/%) $(DESTDIR)$(LIBDIR)/libdllkit.a \
+	  $(DESTDIR)$(INCLUDEDIR)/dllkit.h $(DESTDIR)$(PKGCONFIGDIR)/dllkit.pc
 
 clean:
 	rm -rf $(BUILD) build-san build-fuzz
 	-$(MAKE) -C samples clean >/dev/null 2>&1
+
+FORCE:
 
 .SECONDARY:
 

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
-#include "internal.h"
+#include "dllkit_private.h"
 
 /* The key an export is matched by: its name, or "#ordinal" for NONAME.
  * The "#N" texts live in their own array, so sorting the keys does not
@@ -93,14 +93,10 @@ static int cmp_change(const void *a, const void *b)
 static bool push(change **v, size_t *n, size_t *cap, dk_change what, const dk_export *o,
 		 const dk_export *e)
 {
-	if (*n == *cap) {
-		size_t nc = *cap ? *cap * 2 : 16;
-		change *p = realloc(*v, nc * sizeof *p);
-		if (!p)
-			return false;
-		*v = p;
-		*cap = nc;
-	}
+	change *p = dk_reserve(*v, cap, *n + 1, sizeof *p);
+	if (!p)
+		return false;
+	*v = p;
 	(*v)[(*n)++] = (change){ what, o, e };
 	return true;
 }

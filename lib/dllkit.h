@@ -21,6 +21,15 @@ extern "C" {
 
 #define DK_VERSION "0.1.0"
 
+/* The version of the library linked in, at run time ("0.1.0"); compare
+ * with DK_VERSION, the version of this header. */
+const char *dk_version(void);
+
+/* Free memory the library handed out: every string and buffer a dk_
+ * function returns through a `char **out` (dk_def_write, dk_implib_write,
+ * dk_symbol_to_def_name, ...).  Structures have their own *_free. */
+void dk_free(void *p);
+
 /* ------------------------------------------------------------------ */
 /* Diagnostics                                                          */
 /* ------------------------------------------------------------------ */
@@ -505,14 +514,32 @@ long dk_image_recover_stdcall(dk_module *m, const void *data, size_t len, const 
 /* Reading import libraries                                             */
 /* ------------------------------------------------------------------ */
 
+/* How an import is used (IMPORT_OBJECT_HEADER Type, PE/COFF spec 7.1). */
+typedef enum dk_import_type {
+	DK_IMPORT_CODE = 0,  /* a function: __imp_X and a thunk X */
+	DK_IMPORT_DATA = 1,  /* a variable: __imp_X only */
+	DK_IMPORT_CONST = 2, /* a constant (old; like DATA) */
+} dk_import_type;
+
+/* How a short-import member says the name the loader looks up
+ * (IMPORT_OBJECT_NAME_TYPE, PE/COFF spec 7.1). */
+typedef enum dk_name_type {
+	DK_NAME_ORDINAL = 0,    /* by ordinal: no name */
+	DK_NAME_NAME = 1,       /* the symbol as it is */
+	DK_NAME_NOPREFIX = 2,   /* the symbol less one leading '?', '@' or '_' */
+	DK_NAME_UNDECORATE = 3, /* NOPREFIX, then cut at the first '@' */
+	DK_NAME_EXPORTAS = 4,   /* a name stored after the DLL name */
+} dk_name_type;
+
 typedef struct dk_implib_entry {
 	char *dll;          /* the DLL it is imported from */
 	char *symbol;       /* the symbol that resolves it, without __imp_ */
 	char *name;         /* the name the loader looks up (name type applied); NULL by ordinal */
 	uint16_t ordinal;   /* by ordinal: the ordinal; else the hint */
 	bool by_ordinal;
-	unsigned type;      /* 0 code, 1 data, 2 const */
-	unsigned name_type; /* short members: IMPORT_OBJECT_NAME_TYPE (0..4); long: 1 or 0 */
+	unsigned type;      /* a dk_import_type */
+	unsigned name_type; /* a dk_name_type: short members any; long-format DK_NAME_NAME,
+	                     * or DK_NAME_ORDINAL by ordinal */
 	bool short_format;  /* a Microsoft short-import member, else a GNU long-format object */
 	char *member;       /* the archive member it came from */
 } dk_implib_entry;

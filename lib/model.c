@@ -1,7 +1,7 @@
 /* model.c - the export set: add, sort, dedupe, check, merge with an old .def. */
 #include <stdlib.h>
 #include <string.h>
-#include "internal.h"
+#include "dllkit_private.h"
 
 bool dk_is_forward_target(const char *s, size_t n)
 {
@@ -74,14 +74,10 @@ int dk_export_copy(dk_export *dst, const dk_export *src)
 
 dk_export *dk_module_add(dk_module *m, const dk_export *e)
 {
-	if (m->nexports == m->cap) {
-		size_t cap = m->cap ? m->cap * 2 : 16;
-		dk_export *p = realloc(m->exports, cap * sizeof *p);
-		if (!p)
-			return NULL;
-		m->exports = p;
-		m->cap = cap;
-	}
+	dk_export *p = dk_reserve(m->exports, &m->cap, m->nexports + 1, sizeof *p);
+	if (!p)
+		return NULL;
+	m->exports = p;
 	if (dk_export_copy(&m->exports[m->nexports], e) != DK_OK)
 		return NULL;
 	return &m->exports[m->nexports++];
@@ -109,10 +105,7 @@ typedef struct keyed {
 static int cmp_keyed(const void *a, const void *b)
 {
 	const keyed *x = a, *y = b;
-	int c = strcmp(x->name, y->name);
-	if (c)
-		return c;
-	return x->pos < y->pos ? -1 : x->pos > y->pos;
+	return dk_cmp_name_pos(x->name, x->pos, y->name, y->pos);
 }
 
 /* Returns a malloc'd array of positions in name order (by the exported

@@ -1,9 +1,20 @@
-/* util.c - strings and growable buffers. */
+/* util.c - the library's version, its free(), strings and growable buffers. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "internal.h"
+#include "dllkit_private.h"
+#include "pecoff_private.h"
+
+const char *dk_version(void)
+{
+	return DK_VERSION;
+}
+
+void dk_free(void *p)
+{
+	free(p);
+}
 
 void dk_buf_init(dk_buf *b)
 {
@@ -130,6 +141,14 @@ void *dk_reserve(void *v, size_t *cap, size_t need, size_t size)
 	return p;
 }
 
+int dk_cmp_name_pos(const char *a, size_t apos, const char *b, size_t bpos)
+{
+	int c = strcmp(a, b);
+	if (c)
+		return c;
+	return (apos > bpos) - (apos < bpos);
+}
+
 char *dk_strdup(const char *s)
 {
 	return s ? dk_strndup(s, strlen(s)) : NULL;
@@ -161,4 +180,26 @@ bool dk_ends_with(const char *s, const char *suffix)
 {
 	size_t a = strlen(s), b = strlen(suffix);
 	return a >= b && memcmp(s + a - b, suffix, b) == 0;
+}
+
+/* Little-endian stores appended to a buffer (pecoff_private.h has the loads). */
+void dk_buf_add16(dk_buf *b, uint16_t v)
+{
+	unsigned char p[2];
+	dk_put16(p, v);
+	dk_buf_add(b, p, 2);
+}
+
+void dk_buf_add32(dk_buf *b, uint32_t v)
+{
+	unsigned char p[4];
+	dk_put32(p, v);
+	dk_buf_add(b, p, 4);
+}
+
+void dk_buf_add64(dk_buf *b, uint64_t v)
+{
+	unsigned char p[8];
+	dk_put64(p, v);
+	dk_buf_add(b, p, 8);
 }

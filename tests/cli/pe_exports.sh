@@ -1,5 +1,5 @@
 #!/bin/bash
-# The PE export-directory reader (dk_read_image, lib/pe.c) through a small
+# The PE export-directory reader (dk_read_image, lib/read_image.c) through a small
 # driver, tests/tools/pe-dump.c:
 #   - every PE DLL on this machine (the MinGW runtime DLLs, zlib1.dll, Wine's
 #     x86_64 PE DLLs/EXEs/drivers and, once unpacked by `make deps`, its i386

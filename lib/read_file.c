@@ -1,4 +1,4 @@
-/* input.c - files in: every input is opened once and its bytes kept, so
+/* read_file.c - files in: every input is opened once and its bytes kept, so
  * that telling what it is and reading it see the same bytes (a pipe or a
  * FIFO can be read only once).
  *
@@ -15,7 +15,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include "internal.h"
+#include "dllkit_private.h"
 
 /* A pipe or device that gives more than an input can be. */
 static void too_large(const dk_loc *loc, dk_sink *s)

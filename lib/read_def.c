@@ -1,5 +1,5 @@
 /*
- * defparse.c - the module-definition (.def) file parser.
+ * read_def.c - the module-definition (.def) file parser.
  *
  * The grammar is Microsoft's (LIBRARY, NAME, EXPORTS, DESCRIPTION, VERSION,
  * HEAPSIZE, STACKSIZE, STUB, SECTIONS/SEGMENTS, and the old IMPORTS, CODE
@@ -27,7 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "internal.h"
+#include "dllkit_private.h"
 
 /* Statements start a line.  The first five take a list of entries. */
 static const char *const statement_words[] = {
@@ -162,16 +162,12 @@ static bool is_digit(char c)
 
 static bool push_tok(parser *p, const tok *t)
 {
-	if (p->ntoks == p->tokcap) {
-		size_t cap = p->tokcap ? p->tokcap * 2 : 16;
-		tok *nt = realloc(p->toks, cap * sizeof *nt);
-		if (!nt) {
-			oom(p);
-			return false;
-		}
-		p->toks = nt;
-		p->tokcap = cap;
+	tok *nt = dk_reserve(p->toks, &p->tokcap, p->ntoks + 1, sizeof *nt);
+	if (!nt) {
+		oom(p);
+		return false;
 	}
+	p->toks = nt;
 	p->toks[p->ntoks++] = *t;
 	return true;
 }

@@ -1,46 +1,7 @@
-/* coff.c - a small emitter of COFF objects; see coff.h. */
+/* write_coff.c - a small emitter of COFF objects; see write_coff_private.h. */
 #include <stdlib.h>
 #include <string.h>
-#include "coff.h"
-
-void dk_put16(unsigned char *p, uint16_t v)
-{
-	p[0] = (unsigned char)v;
-	p[1] = (unsigned char)(v >> 8);
-}
-
-void dk_put32(unsigned char *p, uint32_t v)
-{
-	dk_put16(p, (uint16_t)v);
-	dk_put16(p + 2, (uint16_t)(v >> 16));
-}
-
-void dk_put64(unsigned char *p, uint64_t v)
-{
-	dk_put32(p, (uint32_t)v);
-	dk_put32(p + 4, (uint32_t)(v >> 32));
-}
-
-void dk_buf_add16(dk_buf *b, uint16_t v)
-{
-	unsigned char p[2];
-	dk_put16(p, v);
-	dk_buf_add(b, p, 2);
-}
-
-void dk_buf_add32(dk_buf *b, uint32_t v)
-{
-	unsigned char p[4];
-	dk_put32(p, v);
-	dk_buf_add(b, p, 4);
-}
-
-void dk_buf_add64(dk_buf *b, uint64_t v)
-{
-	unsigned char p[8];
-	dk_put64(p, v);
-	dk_buf_add(b, p, 8);
-}
+#include "write_coff_private.h"
 
 void dk_coff_init(dk_coff *c, uint16_t machine)
 {
@@ -61,20 +22,10 @@ void dk_coff_free(dk_coff *c)
 	memset(c, 0, sizeof *c);
 }
 
-/* Make room for one more element of an array that grows by doubling:
- * returns the (possibly moved) array, or NULL when out of memory. */
+/* Room for one more element (dk_reserve: the array grows by doubling). */
 static void *grow(void *v, size_t *cap, size_t n, size_t size)
 {
-	void *p;
-	size_t ncap;
-
-	if (n < *cap)
-		return v;
-	ncap = *cap ? *cap * 2 : 8;
-	p = realloc(v, ncap * size);
-	if (p)
-		*cap = ncap;
-	return p;
+	return dk_reserve(v, cap, n + 1, size);
 }
 
 int dk_coff_section_add(dk_coff *c, const char *name, uint32_t flags)

@@ -1,4 +1,4 @@
-/* filter.c - what --export-all leaves out, and why.
+/* read_objects_filter.c - what --export-all leaves out, and why.
  *
  * The lists follow what GNU ld's --export-all-symbols leaves out, with the
  * names MSVC-style compilers make added, so that a .def made here exports
@@ -23,8 +23,8 @@
 #include <ctype.h>
 #include <fnmatch.h>
 #include <string.h>
-#include "filter.h"
-#include "internal.h"
+#include "read_objects_filter_private.h"
+#include "dllkit_private.h"
 
 static bool has_prefix_in(const char *s, const char *const *list)
 {

@@ -1,4 +1,4 @@
-/* implib.h - what both import-library writers share (internal).
+/* write_implib_private.h - what both import-library writers share (internal).
  *
  * dk_import_entries turns the export set into the list of imports: for
  * each, the symbol callers reference, the name the loader will look up, and
@@ -7,12 +7,10 @@
  */
 #ifndef DK_IMPLIB_H
 #define DK_IMPLIB_H
-#include "archive.h"
-#include "coff.h"
-#include "decorate.h"
+#include "write_ar_private.h"
+#include "write_coff_private.h"
+#include "names_private.h"
 
-/* IMPORT_OBJECT_HEADER Type values (PE/COFF spec, 7.1); name types are in decorate.h. */
-enum { DK_IMPORT_CODE = 0, DK_IMPORT_DATA = 1, DK_IMPORT_CONST = 2 };
 
 typedef struct dk_import_entry {
 	const dk_export *e;
@@ -31,21 +29,6 @@ typedef struct dk_import_entry {
 int dk_import_entries(const dk_module *m, const dk_implib_opts *o, dk_import_entry **out,
 		      size_t *n, dk_sink *s);
 void dk_import_entries_free(dk_import_entry *v, size_t n);
-
-/* "dir/foo.dll" -> "foo.dll": the name the loader looks for and the name of
- * every member of a short library ('/' and '\\' both separate). */
-const char *dk_dll_basename(const char *dll_name);
-/* "foo.dll" -> "foo": the stem used in helper-member symbol names
- * (llvm::sys::path::stem of the base name: ".dll" -> ""). */
-char *dk_dll_stem(const char *dll_name);
-
-/*
- * A library of `nmembers` members is more than the COFF kind holds: with
- * --archive coff (o->archive) an error saying what to do instead (false);
- * else a note that it is written as the GNU kind, as llvm-dlltool does
- * (true: the caller writes the GNU kind).
- */
-bool dk_implib_coff_overflow(const dk_implib_opts *o, size_t nmembers, dk_sink *s);
 
 /* The writers.  `entries` come from dk_import_entries; each appends the
  * finished archive to `out`. */

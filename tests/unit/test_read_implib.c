@@ -7,10 +7,10 @@
 #include <stdint.h>
 #include <unistd.h>
 #include "unit.h"
-#include "archive.h"
-#include "arread.h"
-#include "coff.h"
-#include "implib.h"
+#include "write_ar_private.h"
+#include "read_ar_private.h"
+#include "write_coff_private.h"
+#include "write_implib_private.h"
 
 /* ------------------------------------------------------------------ */
 /* Diagnostics                                                          */

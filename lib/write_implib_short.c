@@ -1,4 +1,4 @@
-/* implib_short.c - the Microsoft/LLVM short import library.
+/* write_implib_short.c - the Microsoft/LLVM short import library.
  *
  * One archive of:
  *   - the import descriptor (`__IMPORT_DESCRIPTOR_<stem>`: .idata$2 with
@@ -22,7 +22,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include "implib.h"
+#include "write_implib_private.h"
 
 /* ------------------------------------------------------------------ */
 /* ARM64EC mangling of C++ names                                        */
@@ -666,16 +666,12 @@ typedef struct writer {
 
 static member *member_new(writer *w)
 {
-	if (w->n == w->cap) {
-		size_t cap = w->cap ? w->cap * 2 : 64;
-		member *p = realloc(w->m, cap * sizeof *p);
-		if (!p) {
-			w->failed = true;
-			return NULL;
-		}
-		w->m = p;
-		w->cap = cap;
+	member *p = dk_reserve(w->m, &w->cap, w->n + 1, sizeof *p);
+	if (!p) {
+		w->failed = true;
+		return NULL;
 	}
+	w->m = p;
 	member *x = &w->m[w->n++];
 	memset(x, 0, sizeof *x);
 	dk_buf_init(&x->data);
@@ -955,10 +951,7 @@ typedef struct alias_key {
 static int cmp_key(const void *a, const void *b)
 {
 	const alias_key *x = a, *y = b;
-	int c = strcmp(x->key, y->key);
-	if (c)
-		return c;
-	return (x->seq > y->seq) - (x->seq < y->seq);
+	return dk_cmp_name_pos(x->key, x->seq, y->key, y->seq);
 }
 
 /* An `== name` entry the short format cannot say with a name type. */

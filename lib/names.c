@@ -1,4 +1,4 @@
-/* decorate.c - i386 name decoration, all in one place.
+/* names.c - i386 name decoration, all in one place.
  *
  *   cdecl       _f          stdcall   _f@8
  *   fastcall    @f@8        vectorcall f@@8
@@ -11,7 +11,7 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
-#include "decorate.h"
+#include "names_private.h"
 
 /* True when s[at..] is '@' followed by one or more digits to the end. */
 static bool at_digits_tail(const char *s, size_t at)
@@ -382,4 +382,27 @@ int dk_module_kill_at_to_import_names(dk_module *m)
 		e->internal = NULL;
 	}
 	return DK_OK;
+}
+
+/* DLL names, for import libraries: the base name the loader looks for, and
+ * the stem helper-member symbols are made of. */
+const char *dk_dll_basename(const char *dll_name)
+{
+	const char *base = dll_name;
+
+	for (const char *p = dll_name; *p; p++)
+		if (*p == '/' || *p == '\\')
+			base = p + 1;
+	return base;
+}
+
+/* As llvm::sys::path::stem: the file name up to its last '.', so "foo.dll"
+ * -> "foo", "a.b.dll" -> "a.b", ".dll" -> "", "foo" -> "foo". */
+char *dk_dll_stem(const char *dll_name)
+{
+	const char *base = dk_dll_basename(dll_name), *dot = strrchr(base, '.');
+
+	if (!dot || strcmp(base, ".") == 0 || strcmp(base, "..") == 0)
+		return dk_strdup(base);
+	return dk_strndup(base, (size_t)(dot - base));
 }

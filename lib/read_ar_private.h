@@ -1,4 +1,4 @@
-/* arread.h - reading static archives from memory (internal to libdllkit).
+/* read_ar_private.h - reading static archives from memory (internal to libdllkit).
  *
  * A small bounds-checked walker over the raw bytes of a GNU or Microsoft
  * (COFF) archive, for readers that must see every member whatever libbfd
@@ -23,7 +23,7 @@
 #ifndef DK_ARREAD_H
 #define DK_ARREAD_H
 #include <stddef.h>
-#include "internal.h"
+#include "dllkit_private.h"
 
 typedef struct dk_ar_reader {
 	const unsigned char *data;

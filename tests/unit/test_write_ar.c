@@ -3,8 +3,8 @@
  * ARM64EC symbol map, and the naming rules of short imports. */
 #include <stdint.h>
 #include "unit.h"
-#include "archive.h"
-#include "implib.h"
+#include "write_ar_private.h"
+#include "write_implib_private.h"
 
 /* ------------------------------------------------------------------ */
 /* Reading back what was written                                        */

@@ -1,4 +1,4 @@
-/* filter.h - what --export-all leaves out, and why (see mkdef(1), FILTERS). */
+/* read_objects_filter_private.h - what --export-all leaves out, and why (see mkdef(1), FILTERS). */
 #ifndef DK_FILTER_H
 #define DK_FILTER_H
 #include "dllkit.h"

@@ -1,5 +1,5 @@
 /*
- * defwrite.c - write a module as .def text.
+ * write_def.c - write a module as .def text.
  *
  * The output is deterministic and shaped for people to read:
  *
@@ -21,7 +21,7 @@
  *	    fwd = kernel32.HeapAlloc
  *	    x @4 PRIVATE CONSTANT == impname EXPORTAS real_x
  *
- * It is the inverse of defparse.c: parsing the output gives the same module
+ * It is the inverse of read_def.c: parsing the output gives the same module
  * (but for the `origin` of each export and the machine, which a .def file
  * cannot say), and writing that again gives the same bytes.  For that, a
  * name is quoted whenever the parser could read it as something else; see
@@ -31,7 +31,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "internal.h"
+#include "dllkit_private.h"
 
 typedef struct writer {
 	dk_buf b;
@@ -128,7 +128,7 @@ static bool put_name(writer *w, const char *s, bool always_quote, const char *wh
 	return true;
 }
 
-/* The parser's forwarder rule (see defparse.c): a '.' after a non-empty module part. */
+/* The parser's forwarder rule (see read_def.c): a '.' after a non-empty module part. */
 static bool is_forwarder(const char *s)
 {
 	return s[0] != '\0' && s[0] != '.' && strchr(s, '.') != NULL;
@@ -200,7 +200,7 @@ static void put_sections(writer *w, const dk_module *m)
 			werr(w, "cannot write a section without a name");
 			continue;
 		}
-		/* CODE and DATA are statements of their own (defparse.c keeps them as sections). */
+		/* CODE and DATA are statements of their own (read_def.c keeps them as sections). */
 		if (strcmp(sa->name, "CODE") == 0 || strcmp(sa->name, "DATA") == 0) {
 			dk_buf_adds(&w->b, sa->name);
 			in_list = false;

@@ -1,4 +1,4 @@
-/* output.c - files in and out: atomic, write-if-changed output; depfiles. */
+/* write_file.c - files in and out: atomic, write-if-changed output; depfiles. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdatomic.h>
@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
-#include "internal.h"
+#include "dllkit_private.h"
 
 /* True when `path` holds exactly `data`. */
 static bool same_contents(const char *path, const void *data, size_t len)

@@ -1,7 +1,7 @@
-/* arread.c - a bounds-checked reader of GNU and Microsoft archives; see arread.h. */
+/* read_ar.c - a bounds-checked reader of GNU and Microsoft archives; see read_ar_private.h. */
 #include <stdint.h>
 #include <string.h>
-#include "arread.h"
+#include "read_ar_private.h"
 
 enum { AR_HEADER = 60 };
 

@@ -1,4 +1,4 @@
-/* internal.h - helpers shared inside libdllkit; not part of the public API. */
+/* dllkit_private.h - helpers shared inside libdllkit; not part of the public API. */
 #ifndef DK_INTERNAL_H
 #define DK_INTERNAL_H
 #include <stdbool.h>
@@ -31,6 +31,11 @@ char *dk_buf_take(dk_buf *b, size_t *len);
  * none, whatever `*cap` says. */
 void *dk_reserve(void *v, size_t *cap, size_t need, size_t size);
 
+/* The library's one sort order for names: by name (strcmp), ties by
+ * position, so that qsort gives a stable, deterministic order.  Each
+ * qsort comparator over named things calls this. */
+int dk_cmp_name_pos(const char *a, size_t apos, const char *b, size_t bpos);
+
 char *dk_strdup(const char *s);               /* NULL in -> NULL out */
 char *dk_strndup(const char *s, size_t n);
 bool dk_streq(const char *a, const char *b);  /* NULL-safe */
@@ -41,4 +46,9 @@ bool dk_ends_with(const char *s, const char *suffix);
  * (`dll.func`, `dll.#7`) when it has a '.' that is not its first character;
  * internal names never hold one.  (n: length of s.) */
 bool dk_is_forward_target(const char *s, size_t n);
+
+/* Little-endian values appended to a buffer (pecoff_private.h has loads and stores). */
+void dk_buf_add16(dk_buf *b, uint16_t v);
+void dk_buf_add32(dk_buf *b, uint32_t v);
+void dk_buf_add64(dk_buf *b, uint64_t v);
 #endif

@@ -1,4 +1,4 @@
-/* implib_long.c - GNU long-format import libraries (what dlltool and
+/* write_implib_long.c - GNU long-format import libraries (what dlltool and
  * `ld --out-implib` write): ordinary COFF objects that, linked together,
  * build the import tables themselves.
  *
@@ -39,7 +39,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "implib.h"
+#include "write_implib_private.h"
 
 /* What differs between machines. */
 typedef struct long_machine {

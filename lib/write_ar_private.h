@@ -1,4 +1,4 @@
-/* archive.h - writing static archives (internal to libdllkit).
+/* write_ar_private.h - writing static archives (internal to libdllkit).
  *
  * Two kinds:
  *   GNU  - "!<arch>", a "/" symbol index (big-endian offsets, every
@@ -19,7 +19,7 @@
  */
 #ifndef DK_ARCHIVE_H
 #define DK_ARCHIVE_H
-#include "internal.h"
+#include "dllkit_private.h"
 
 typedef enum dk_ar_kind { DK_AR_GNU, DK_AR_COFF } dk_ar_kind;
 
@@ -41,4 +41,12 @@ typedef struct dk_ar_member {
 /* Append the archive to `out`.  DK_FAIL on allocation failure or a size
  * no archive header can hold. */
 int dk_archive_write(dk_buf *out, dk_ar_kind kind, const dk_ar_member *members, size_t n);
+
+/*
+ * A library of `nmembers` members is more than the COFF kind holds: with
+ * --archive coff (o->archive) an error saying what to do instead (false);
+ * else a note that it is written as the GNU kind, as llvm-dlltool does
+ * (true: the caller writes the GNU kind).
+ */
+bool dk_implib_coff_overflow(const dk_implib_opts *o, size_t nmembers, dk_sink *s);
 #endif

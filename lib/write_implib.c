@@ -1,29 +1,8 @@
-/* implib.c - import libraries: from the export set to the list of imports,
+/* write_implib.c - import libraries: from the export set to the list of imports,
  * and the entry point that picks the writer. */
 #include <stdlib.h>
 #include <string.h>
-#include "implib.h"
-
-const char *dk_dll_basename(const char *dll_name)
-{
-	const char *base = dll_name;
-
-	for (const char *p = dll_name; *p; p++)
-		if (*p == '/' || *p == '\\')
-			base = p + 1;
-	return base;
-}
-
-/* As llvm::sys::path::stem: the file name up to its last '.', so "foo.dll"
- * -> "foo", "a.b.dll" -> "a.b", ".dll" -> "", "foo" -> "foo". */
-char *dk_dll_stem(const char *dll_name)
-{
-	const char *base = dk_dll_basename(dll_name), *dot = strrchr(base, '.');
-
-	if (!dot || strcmp(base, ".") == 0 || strcmp(base, "..") == 0)
-		return dk_strdup(base);
-	return dk_strndup(base, (size_t)(dot - base));
-}
+#include "write_implib_private.h"
 
 void dk_import_entries_free(dk_import_entry *v, size_t n)
 {
@@ -35,7 +14,7 @@ void dk_import_entries_free(dk_import_entry *v, size_t n)
 	free(v);
 }
 
-/* One import: its type and ordinal here, its names by the rules in decorate.c. */
+/* One import: its type and ordinal here, its names by the rules in names.c. */
 static int import_one(const dk_export *e, const dk_implib_opts *o, dk_dialect dialect,
 		      dk_import_entry *x)
 {
@@ -80,22 +59,6 @@ nomem:
 	dk_import_entries_free(v, k);
 	dk_report(s, DK_ERROR, NULL, "out of memory");
 	return DK_FAIL;
-}
-
-bool dk_implib_coff_overflow(const dk_implib_opts *o, size_t nmembers, dk_sink *s)
-{
-	if (o->archive == DK_ARCHIVE_COFF) {
-		dk_report(s, DK_ERROR, NULL,
-			  "%zu members are more than an archive of the COFF kind holds (%d); "
-			  "--archive gnu writes the GNU kind, which GNU ld and lld read",
-			  nmembers, DK_AR_COFF_MAX_MEMBERS);
-		return false;
-	}
-	dk_report(s, DK_NOTE, NULL,
-		  "%zu members are more than an archive of the COFF kind holds (%d): written "
-		  "as the GNU kind, as llvm-dlltool does (GNU ld and lld read it)",
-		  nmembers, DK_AR_COFF_MAX_MEMBERS);
-	return true;
 }
 
 int dk_implib_write(const dk_module *m, const dk_implib_opts *o, char **out, size_t *len,

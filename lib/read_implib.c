@@ -1,7 +1,7 @@
-/* implibread.c - reading import libraries: what a library imports, from
+/* read_implib.c - reading import libraries: what a library imports, from
  * which DLL, under which name.
  *
- * Our own reader on the raw bytes (arread.c), not libbfd: libbfd 2.40
+ * Our own reader on the raw bytes (read_ar.c), not libbfd: libbfd 2.40
  * refuses short-import members of name type EXPORTAS and knows no ARM64EC,
  * and every member kind of every machine must be read.  Three kinds of
  * member carry imports:
@@ -39,27 +39,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include "arread.h"
-#include "implib.h"
+#include "read_ar_private.h"
+#include "names_private.h"
+#include "pecoff_private.h"
 
 /* ------------------------------------------------------------------ */
 /* Little helpers                                                       */
 /* ------------------------------------------------------------------ */
-
-static uint16_t rd16(const unsigned char *p)
-{
-	return (uint16_t)(p[0] | p[1] << 8);
-}
-
-static uint32_t rd32(const unsigned char *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static uint64_t rd64(const unsigned char *p)
-{
-	return (uint64_t)rd32(p) | (uint64_t)rd32(p + 4) << 32;
-}
 
 /* `n` bytes at `off` lie inside `len` bytes (no overflow). */
 static bool fits(uint64_t off, uint64_t n, uint64_t len)
@@ -161,9 +147,9 @@ static bool coff_header_ok(const unsigned char *p, size_t len)
 {
 	if (len < COFF_HEADER)
 		return false;
-	if (rd16(p + 16) != 0)
+	if (dk_le16(p + 16) != 0)
 		return false;
-	return fits(COFF_HEADER, (uint64_t)rd16(p + 2) * COFF_SECTION, len);
+	return fits(COFF_HEADER, (uint64_t)dk_le16(p + 2) * COFF_SECTION, len);
 }
 
 /* True when one of the object's sections is called ".idata$...". */
@@ -173,7 +159,7 @@ static bool has_idata(const unsigned char *p, size_t len)
 
 	if (!coff_header_ok(p, len))
 		return false;
-	nsec = rd16(p + 2);
+	nsec = dk_le16(p + 2);
 	for (unsigned i = 0; i < nsec; i++)
 		if (memcmp(p + COFF_HEADER + COFF_SECTION * i, ".idata$", 7) == 0)
 			return true;
@@ -191,10 +177,10 @@ static bool coff_open(coff *c, const unsigned char *p, size_t len, why *w)
 	c->len = len;
 	if (!coff_header_ok(p, len))
 		return no(w, 0, "a COFF header or section table cut short");
-	c->machine = rd16(p);
-	c->nsec = rd16(p + 2);
-	c->symptr = rd32(p + 8);
-	c->nsym = rd32(p + 12);
+	c->machine = dk_le16(p);
+	c->nsec = dk_le16(p + 2);
+	c->symptr = dk_le32(p + 8);
+	c->nsym = dk_le32(p + 12);
 	if (c->nsym == 0)
 		return true;
 	if (!fits(c->symptr, (uint64_t)c->nsym * COFF_SYMBOL, len))
@@ -202,7 +188,7 @@ static bool coff_open(coff *c, const unsigned char *p, size_t len, why *w)
 	strpos = c->symptr + (uint64_t)c->nsym * COFF_SYMBOL;
 	if (!fits(strpos, 4, len))
 		return true; /* no string table: no long names */
-	c->strsize = rd32(p + strpos);
+	c->strsize = dk_le32(p + strpos);
 	if (c->strsize < 4)
 		c->strsize = 4; /* some writers store 0 for an empty table */
 	else if (!fits(strpos, c->strsize, len))
@@ -247,9 +233,9 @@ static bool coff_section(const coff *c, uint32_t i, coff_sec *s, why *w)
 		if (!coff_string(c, off, &s->name, at, w))
 			return false;
 	}
-	s->flags = rd32(h + 36);
-	s->size = rd32(h + 16);
-	raw = rd32(h + 20);
+	s->flags = dk_le32(h + 36);
+	s->size = dk_le32(h + 16);
+	raw = dk_le32(h + 20);
 	if (s->size && !(s->flags & SCN_CNT_UNINITIALIZED)) {
 		if (!fits(raw, s->size, c->len))
 			return no(w, at + 16, "section data past the end of the object");
@@ -257,13 +243,13 @@ static bool coff_section(const coff *c, uint32_t i, coff_sec *s, why *w)
 	} else if (s->flags & SCN_CNT_UNINITIALIZED) {
 		s->size = 0;
 	}
-	s->reloc_off = rd32(h + 24);
-	s->nrelocs = rd16(h + 32);
+	s->reloc_off = dk_le32(h + 24);
+	s->nrelocs = dk_le16(h + 32);
 	if (s->nrelocs == 0xffff && (s->flags & SCN_NRELOC_OVFL)) {
 		/* The real count is in the first relocation, which is not one. */
 		if (!fits(s->reloc_off, COFF_RELOC, c->len))
 			return no(w, at + 24, "relocations past the end of the object");
-		s->nrelocs = rd32(c->p + s->reloc_off);
+		s->nrelocs = dk_le32(c->p + s->reloc_off);
 		if (s->nrelocs == 0)
 			return no(w, at + 24, "an overflowed relocation count of 0");
 		s->nrelocs--;
@@ -285,15 +271,15 @@ static bool coff_symbol(const coff *c, uint32_t i, coff_sym *y, why *w)
 		return no(w, 12, "a symbol index past the end of the symbol table");
 	at = c->symptr + (size_t)i * COFF_SYMBOL;
 	r = c->p + at;
-	if (rd32(r) == 0) {
-		if (!coff_string(c, rd32(r + 4), &y->name, at, w))
+	if (dk_le32(r) == 0) {
+		if (!coff_string(c, dk_le32(r + 4), &y->name, at, w))
 			return false;
 	} else {
 		y->name.p = (const char *)r;
 		y->name.n = strnlen((const char *)r, 8);
 	}
-	y->value = rd32(r + 8);
-	y->section = (int16_t)rd16(r + 12);
+	y->value = dk_le32(r + 8);
+	y->section = (int16_t)dk_le16(r + 12);
 	y->cls = r[16];
 	y->naux = r[17];
 	return true;
@@ -401,16 +387,12 @@ static void out_of_memory(reader *r)
 
 static bool grow(reader *r, void **v, size_t *cap, size_t n, size_t size)
 {
-	if (n < *cap)
-		return true;
-	size_t c = *cap ? *cap * 2 : 64;
-	void *p = c <= SIZE_MAX / size ? realloc(*v, c * size) : NULL;
+	void *p = dk_reserve(*v, cap, n + 1, size);
 	if (!p) {
 		out_of_memory(r);
 		return false;
 	}
 	*v = p;
-	*cap = c;
 	return true;
 }
 
@@ -476,8 +458,8 @@ static bool is_short_import(const dk_ar_entry *e)
 {
 	/* Sig1 = IMAGE_FILE_MACHINE_UNKNOWN, Sig2 = 0xFFFF, Version 0; a
 	 * higher version is an anonymous object (bigobj, /GL), not an import. */
-	return e->size >= 6 && rd16(e->data) == 0 && rd16(e->data + 2) == 0xffff &&
-	       rd16(e->data + 4) == 0;
+	return e->size >= 6 && dk_le16(e->data) == 0 && dk_le16(e->data + 2) == 0xffff &&
+	       dk_le16(e->data + 4) == 0;
 }
 
 /* A NUL-terminated string at `*pos` in `p[0..end)`; moves past it. */
@@ -511,10 +493,10 @@ static void read_short(reader *r, const member *m)
 		       m->e.size);
 		return;
 	}
-	machine = rd16(p + 6);
-	size = rd32(p + 12);
-	ordinal = rd16(p + 16);
-	bits = rd16(p + 18);
+	machine = dk_le16(p + 6);
+	size = dk_le32(p + 12);
+	ordinal = dk_le16(p + 16);
+	bits = dk_le16(p + 18);
 	type = bits & 3;
 	name_type = (bits >> 2) & 7;
 	if (!known_machine(machine)) {
@@ -626,8 +608,8 @@ static bool reloc_at(reader *r, member *m, uint32_t sec, const coff_sec *s, uint
 
 	if (s->nrelocs <= 8) {
 		for (uint32_t k = 0; k < s->nrelocs; k++)
-			if (rd32(base + (size_t)k * COFF_RELOC) == off) {
-				*sym = rd32(base + (size_t)k * COFF_RELOC + 4);
+			if (dk_le32(base + (size_t)k * COFF_RELOC) == off) {
+				*sym = dk_le32(base + (size_t)k * COFF_RELOC + 4);
 				return true;
 			}
 		return false;
@@ -642,8 +624,8 @@ static bool reloc_at(reader *r, member *m, uint32_t sec, const coff_sec *s, uint
 			return false;
 		}
 		for (uint32_t k = 0; k < s->nrelocs; k++) {
-			m->rel[k].off = rd32(base + (size_t)k * COFF_RELOC);
-			m->rel[k].sym = rd32(base + (size_t)k * COFF_RELOC + 4);
+			m->rel[k].off = dk_le32(base + (size_t)k * COFF_RELOC);
+			m->rel[k].sym = dk_le32(base + (size_t)k * COFF_RELOC + 4);
 			m->rel[k].seq = k;
 		}
 		m->nrel = s->nrelocs;
@@ -846,7 +828,7 @@ static bool delay_dll(reader *r, member *m, str *dll)
 		if (!coff_section(c, si, &sec, &w))
 			return false;
 		for (uint32_t k = 0; k < sec.nrelocs; k++) {
-			uint32_t target = rd32(c->p + sec.reloc_off + (size_t)k * COFF_RELOC + 4);
+			uint32_t target = dk_le32(c->p + sec.reloc_off + (size_t)k * COFF_RELOC + 4);
 			coff_sym y;
 			place tail;
 			if (!coff_symbol(c, target, &y, &w) || !str_has(y.name, "_tailMerge_"))
@@ -901,7 +883,7 @@ static bool import_dll(reader *r, member *m, str imp, str *dll)
 		       (int)imp.n, imp.p);
 		return false;
 	}
-	target = rd32(c->p + s7.reloc_off + 4);
+	target = dk_le32(c->p + s7.reloc_off + 4);
 	if (!resolve(r, m, target, "the import directory entry of its DLL", &head))
 		return false;
 	h = head.m;
@@ -959,7 +941,7 @@ static void by_ordinal(reader *r, member *m, const coff_sym *y, const str *imp, 
 		       const unsigned char *entry, unsigned ptr)
 {
 	const coff *c = &m->obj;
-	uint64_t v = ptr == 8 ? rd64(entry) : rd32(entry);
+	uint64_t v = ptr == 8 ? dk_le64(entry) : dk_le32(entry);
 	uint64_t flag = ptr == 8 ? UINT64_C(0x8000000000000000) : UINT64_C(0x80000000);
 
 	if (!(v & flag)) {
@@ -1033,7 +1015,7 @@ static void read_long_import(reader *r, member *m, const coff_sym *y)
 				return;
 			entry = s4.data + y->value;
 		}
-		off = (uint64_t)hn.value + rd32(entry);
+		off = (uint64_t)hn.value + dk_le32(entry);
 		if (!hn.sec.data || !fits(off, 2, hn.sec.size) ||
 		    !section_string(&hn.sec, off + 2, &name) || name.n == 0) {
 			report(r, m, base, "the hint/name entry of `%.*s' is %s", (int)imp.n, imp.p,
@@ -1044,7 +1026,7 @@ static void read_long_import(reader *r, member *m, const coff_sym *y)
 			return;
 		}
 		note_machine(r, m, base, c->machine);
-		add_entry(r, m, dll, sym, &name, rd16(hn.sec.data + off), import_type(r, m, sym, (uint32_t)y->section),
+		add_entry(r, m, dll, sym, &name, dk_le16(hn.sec.data + off), import_type(r, m, sym, (uint32_t)y->section),
 			  DK_NAME_NAME, false);
 		return;
 	}
@@ -1101,7 +1083,7 @@ static void read_alias_object(reader *r, member *m, uint32_t mi)
 			goto drop;
 		if (y.cls == CLASS_WEAK_EXTERNAL && y.section == 0 && y.naux >= 1 &&
 		    fits(c->symptr + (uint64_t)(i + 1) * COFF_SYMBOL, COFF_SYMBOL, c->len)) {
-			uint32_t tag = rd32(c->p + c->symptr + (size_t)(i + 1) * COFF_SYMBOL);
+			uint32_t tag = dk_le32(c->p + c->symptr + (size_t)(i + 1) * COFF_SYMBOL);
 			bool imp;
 			if (!coff_symbol(c, tag, &t, &w))
 				goto drop;
@@ -1266,7 +1248,7 @@ static void classify(reader *r)
 		member *m = &r->m[i];
 		why w;
 
-		if (m->e.size >= 4 && rd16(m->e.data) == 0 && rd16(m->e.data + 2) == 0xffff) {
+		if (m->e.size >= 4 && dk_le16(m->e.data) == 0 && dk_le16(m->e.data + 2) == 0xffff) {
 			if (m->e.size < 6) {
 				report(r, m, m->e.offset, "a short import member of %zu bytes; its header alone takes 20",
 				       m->e.size);
@@ -1278,8 +1260,8 @@ static void classify(reader *r)
 		}
 		if (!coff_header_ok(m->e.data, m->e.size))
 			continue;
-		if (r->first_object == DK_MACHINE_UNKNOWN && known_machine(rd16(m->e.data)))
-			r->first_object = (dk_machine)rd16(m->e.data);
+		if (r->first_object == DK_MACHINE_UNKNOWN && known_machine(dk_le16(m->e.data)))
+			r->first_object = (dk_machine)dk_le16(m->e.data);
 		if (has_idata(m->e.data, m->e.size)) {
 			if (!coff_open(&m->obj, m->e.data, m->e.size, &w)) {
 				report(r, m, m->e.offset + w.off, "%s", w.text);
@@ -1425,10 +1407,7 @@ typedef struct named {
 static int cmp_named(const void *a, const void *b)
 {
 	const named *x = a, *y = b;
-	int c = strcmp(x->name, y->name);
-	if (c)
-		return c;
-	return (x->pos > y->pos) - (x->pos < y->pos);
+	return dk_cmp_name_pos(x->name, x->pos, y->name, y->pos);
 }
 
 /* The name a .def gives an import: its symbol in GNU naming (`_f@4` ->

@@ -1,4 +1,4 @@
-/* image_stdcall.c - stdcall/fastcall decoration recovered from i386 code.
+/* read_image_stdcall.c - stdcall/fastcall decoration recovered from i386 code.
  *
  * A DLL linked with `ld --kill-at` (or by link.exe from a .def that
  * undecorates, as Windows' own DLLs are) exports `sfunc` for the stdcall
@@ -9,7 +9,7 @@
  *
  * How the code is read:
  *   - The export's address is mapped to file bytes through the section
- *     table (walked here, every offset checked; lib/pe.c keeps its own
+ *     table (walked here, every offset checked; lib/read_image.c keeps its own
  *     private).  Leading `jmp` thunks inside the image are followed (at
  *     most MAX_THUNK_HOPS); an import thunk `jmp [__imp_x]` leads into
  *     another DLL: undecided.
@@ -75,7 +75,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "internal.h"
+#include "dllkit_private.h"
 
 enum {
 	SCN_MEM_EXECUTE = 0x20000000,
@@ -107,7 +107,7 @@ static uint32_t le32(const unsigned char *p)
 /* ------------------------------------------------------------------ */
 
 typedef struct sect {
-	uint32_t va, extent, inited; /* as in pe.c: memory size, file-backed size */
+	uint32_t va, extent, inited; /* as in read_image.c: memory size, file-backed size */
 	size_t raw;
 	uint32_t flags;
 } sect;
@@ -1294,16 +1294,12 @@ static bool visit(walk *w, uint32_t rva, uint64_t st)
 
 static void push_work(walk *w, uint32_t rva, uint64_t state)
 {
-	if (w->nwork == w->capwork) {
-		size_t cap = w->capwork ? w->capwork * 2 : 64;
-		item *n = realloc(w->work, cap * sizeof *n);
-		if (!n) {
-			w->im->oom = true;
-			return;
-		}
-		w->work = n;
-		w->capwork = cap;
+	item *n = dk_reserve(w->work, &w->capwork, w->nwork + 1, sizeof *n);
+	if (!n) {
+		w->im->oom = true;
+		return;
 	}
+	w->work = n;
 	w->work[w->nwork++] = (item){ rva, state };
 }
 

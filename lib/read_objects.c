@@ -1,9 +1,9 @@
-/* bfdread.c - exports from COFF objects and static archives, read with libbfd.
+/* read_objects.c - exports from COFF objects and static archives, read with libbfd.
  *
  * Default: the dllexport directives in each object's .drectve section.
- * --export-all: every external defined symbol, less what filter.c leaves out.
+ * --export-all: every external defined symbol, less what read_objects_filter.c leaves out.
  *
- * Inputs come as bytes (dk_input): an archive is walked by arread.c, which
+ * Inputs come as bytes (dk_input): an archive is walked by read_ar.c, which
  * checks every header, size and symbol-index offset against the bytes, and
  * libbfd is handed one object at a time, from memory (bfd_openr_iovec),
  * after coff_precheck has found every part of it inside those bytes.
@@ -26,9 +26,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include "arread.h"
-#include "filter.h"
-#include "internal.h"
+#include "read_ar_private.h"
+#include "read_objects_filter_private.h"
+#include "dllkit_private.h"
 
 #ifndef DK_BFD_FLAVOR
 #define DK_BFD_FLAVOR "libbfd"

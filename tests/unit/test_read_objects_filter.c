@@ -1,7 +1,7 @@
 /* test_filter.c - what --export-all leaves out, and what it must keep. */
 #include <stdio.h>
 #include "unit.h"
-#include "filter.h"
+#include "read_objects_filter_private.h"
 
 /* On x86-64 (and ARM) an object's symbol and its .def name are the same. */
 static void x64(const char *sym, dk_skip_reason want)

@@ -1,9 +1,9 @@
-/* archive.c - writing GNU and Microsoft (COFF) static archives; see archive.h. */
+/* write_ar.c - writing GNU and Microsoft (COFF) static archives; see write_ar_private.h. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "archive.h"
-#include "coff.h"
+#include "write_ar_private.h"
+#include "pecoff_private.h"
 
 /* One 60-byte member header.  `mode` NULL: the long-name member, whose
  * date, owner, group and mode fields are blank (GNU ar, llvm-lib). */
@@ -51,10 +51,7 @@ typedef struct sym_ref {
 static int cmp_name_seq(const void *a, const void *b)
 {
 	const sym_ref *x = a, *y = b;
-	int c = strcmp(x->name, y->name);
-	if (c)
-		return c;
-	return (x->seq > y->seq) - (x->seq < y->seq);
+	return dk_cmp_name_pos(x->name, x->seq, y->name, y->seq);
 }
 
 /* An index: the symbols in member order and, for the COFF kind, sorted. */
@@ -323,4 +320,20 @@ done:
 	index_free(&ecx);
 	dk_buf_free(&longnames);
 	return rc;
+}
+
+bool dk_implib_coff_overflow(const dk_implib_opts *o, size_t nmembers, dk_sink *s)
+{
+	if (o->archive == DK_ARCHIVE_COFF) {
+		dk_report(s, DK_ERROR, NULL,
+			  "%zu members are more than an archive of the COFF kind holds (%d); "
+			  "--archive gnu writes the GNU kind, which GNU ld and lld read",
+			  nmembers, DK_AR_COFF_MAX_MEMBERS);
+		return false;
+	}
+	dk_report(s, DK_NOTE, NULL,
+		  "%zu members are more than an archive of the COFF kind holds (%d): written "
+		  "as the GNU kind, as llvm-dlltool does (GNU ld and lld read it)",
+		  nmembers, DK_AR_COFF_MAX_MEMBERS);
+	return true;
 }

@@ -1,7 +1,7 @@
-/* decorate.h - the naming rules inside libdllkit (internal).
+/* names_private.h - the naming rules inside libdllkit (internal).
  *
  * Everything that decides what a name becomes on its way through dllkit
- * lives in decorate.c: i386 decoration (cdecl, stdcall, fastcall,
+ * lives in names.c: i386 decoration (cdecl, stdcall, fastcall,
  * vectorcall, C++), the GNU and link.exe ways of writing it in a .def,
  * kill-at and stdcall aliases, the short-import name types, and ARM64EC
  * mangling.  The public part is in dllkit.h; this is what the readers and
@@ -9,16 +9,9 @@
  */
 #ifndef DK_DECORATE_H
 #define DK_DECORATE_H
-#include "internal.h"
+#include "dllkit_private.h"
+#include "pecoff_private.h"
 
-/* Short-import name types (IMPORT_OBJECT_NAME_TYPE, PE/COFF spec 7.1). */
-enum {
-	DK_NAME_ORDINAL = 0,
-	DK_NAME_NAME = 1,
-	DK_NAME_NOPREFIX = 2,
-	DK_NAME_UNDECORATE = 3,
-	DK_NAME_EXPORTAS = 4,
-};
 
 /* Short-import name types applied to a symbol: NOPREFIX drops one leading
  * '?', '@' or '_'; UNDECORATE also cuts at the first '@' left (malloc'd). */
@@ -43,4 +36,10 @@ typedef struct dk_import_naming {
  * out of memory (nothing to free then). */
 int dk_import_name(const dk_export *e, const dk_implib_opts *o, dk_dialect dialect,
 		   bool is_code, dk_import_naming *out);
+/* "dir/foo.dll" -> "foo.dll": the name the loader looks for and the name of
+ * every member of a short library ('/' and '\\' both separate). */
+const char *dk_dll_basename(const char *dll_name);
+/* "foo.dll" -> "foo": the stem used in helper-member symbol names
+ * (llvm::sys::path::stem of the base name: ".dll" -> ""). */
+char *dk_dll_stem(const char *dll_name);
 #endif

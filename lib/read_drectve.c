@@ -1,4 +1,4 @@
-/* drectve.c - the linker directives compilers leave in a .drectve section.
+/* read_drectve.c - the linker directives compilers leave in a .drectve section.
  *
  * GNU (MinGW gcc, clang in MinGW mode):
  *     -export:"add" -export:"counter",data -exclude-symbols:hid
@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include "internal.h"
+#include "dllkit_private.h"
 
 typedef struct span {
 	const char *p;

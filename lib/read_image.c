@@ -1,4 +1,4 @@
-/* pe.c - the export directory of a PE image (DLL or EXE), read from its bytes.
+/* read_image.c - the export directory of a PE image (DLL or EXE), read from its bytes.
  *
  * Not through libbfd: libbfd has no interface to the export table, and the
  * plain Debian libbfd cannot open ARM64 images at all.  The format is small
@@ -21,7 +21,8 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include "internal.h"
+#include "dllkit_private.h"
+#include "pecoff_private.h"
 
 /* A NONAME export has no name in the image, but the model needs one (it
  * sorts, finds and writes exports by name): "ord_7" for ordinal 7.  It is a
@@ -58,21 +59,6 @@ typedef struct pe {
 	pe_section *sec;  /* sorted by va */
 	size_t nsec;
 } pe;
-
-static uint16_t le16(const unsigned char *p)
-{
-	return (uint16_t)(p[0] | p[1] << 8);
-}
-
-static uint32_t le32(const unsigned char *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static uint64_t le64(const unsigned char *p)
-{
-	return (uint64_t)le32(p) | (uint64_t)le32(p + 4) << 32;
-}
 
 __attribute__((format(printf, 3, 4))) static int bad(pe *p, long long off, const char *fmt, ...)
 {
@@ -203,10 +189,10 @@ static const char *what_else(const unsigned char *d, size_t len)
 		return "a thin ar archive";
 	if (len >= 4 && memcmp(d, "\177ELF", 4) == 0)
 		return "an ELF file";
-	if (len >= 6 && le16(d) == 0 && le16(d + 2) == 0xffff)
-		return le16(d + 4) >= 2 ? "a big-object COFF file" : "an import-library member";
+	if (len >= 6 && dk_le16(d) == 0 && dk_le16(d + 2) == 0xffff)
+		return dk_le16(d + 4) >= 2 ? "a big-object COFF file" : "an import-library member";
 	if (len >= 20) {
-		switch (le16(d)) {
+		switch (dk_le16(d)) {
 		case DK_MACHINE_I386: case DK_MACHINE_AMD64: case DK_MACHINE_ARM64:
 		case DK_MACHINE_ARM64EC: case DK_MACHINE_ARMNT:
 			return "a COFF object file";
@@ -229,12 +215,12 @@ static int read_sections(pe *p, size_t at, unsigned nsec)
 	for (unsigned i = 0; i < nsec; i++) {
 		const unsigned char *h = p->d + at + (size_t)i * SECTION_HEADER_SIZE;
 		pe_section *sc = &p->sec[i];
-		uint32_t vsize = le32(h + 8), rawsize = le32(h + 16);
+		uint32_t vsize = dk_le32(h + 8), rawsize = dk_le32(h + 16);
 		uint64_t inited;
 
-		sc->va = le32(h + 12);
-		sc->rawptr = le32(h + 20);
-		sc->flags = le32(h + 36);
+		sc->va = dk_le32(h + 12);
+		sc->rawptr = dk_le32(h + 20);
+		sc->flags = dk_le32(h + 36);
 		for (unsigned k = 0; k < 8; k++)
 			sc->name[k] = h[k] >= 0x20 && h[k] < 0x7f ? (char)h[k] : h[k] ? '?' : '\0';
 		sc->name[8] = '\0';
@@ -278,7 +264,7 @@ static bool has_chpe_metadata(const pe *p, uint32_t lc_rva)
 
 	if (!lc_rva || !rva_map(p, lc_rva, &off, &avail) || avail < 208)
 		return false;
-	return le32(p->d + off) >= 208 && le64(p->d + off + 200) != 0;
+	return dk_le32(p->d + off) >= 208 && dk_le64(p->d + off + 200) != 0;
 }
 
 /* ------------------------------------------------------------------ */
@@ -521,18 +507,18 @@ static int read_exports(pe *p, dk_module *m, dk_image *info, uint32_t dir_rva, u
 	x.rva = dir_rva;
 	x.size = dir_size;
 	info->has_exports = true;
-	info->timestamp = le32(h + 4);
-	info->export_major = le16(h + 8);
-	info->export_minor = le16(h + 10);
-	x.base = info->ordinal_base = le32(h + 16);
-	x.nfunc = info->nfunctions = le32(h + 20);
-	x.nnames = info->nnames = le32(h + 24);
-	x.funcs_rva = le32(h + 28);
-	x.names_rva = le32(h + 32);
-	x.ords_rva = le32(h + 36);
+	info->timestamp = dk_le32(h + 4);
+	info->export_major = dk_le16(h + 8);
+	info->export_minor = dk_le16(h + 10);
+	x.base = info->ordinal_base = dk_le32(h + 16);
+	x.nfunc = info->nfunctions = dk_le32(h + 20);
+	x.nnames = info->nnames = dk_le32(h + 24);
+	x.funcs_rva = dk_le32(h + 28);
+	x.names_rva = dk_le32(h + 32);
+	x.ords_rva = dk_le32(h + 36);
 
-	if (le32(h + 12)) {
-		const char *dll = string_at(p, le32(h + 12), "DLL name", (long long)x.off + 12);
+	if (dk_le32(h + 12)) {
+		const char *dll = string_at(p, dk_le32(h + 12), "DLL name", (long long)x.off + 12);
 		if (!dll)
 			return DK_FAIL;
 		if (*dll && !(info->export_name = dk_strdup(dll)))
@@ -570,7 +556,7 @@ static int read_exports(pe *p, dk_module *m, dk_image *info, uint32_t dir_rva, u
 		goto out;
 	}
 	for (uint32_t k = 0; k < x.nnames; k++) {
-		uint16_t f = le16(p->d + ords_off + (size_t)k * 2);
+		uint16_t f = dk_le16(p->d + ords_off + (size_t)k * 2);
 		if (f >= x.nfunc) {
 			bad(p, (long long)(ords_off + (size_t)k * 2),
 			    "export name %u points at address table entry %u, but the table has %u entries",
@@ -584,9 +570,9 @@ static int read_exports(pe *p, dk_module *m, dk_image *info, uint32_t dir_rva, u
 	 * entries is checked once). */
 	for (uint32_t k = 0; k < x.nnames; k++) {
 		size_t field = names_off + (size_t)k * 4;
-		if (le32(p->d + funcs_off + (size_t)fn_of[k] * 4) == 0)
+		if (dk_le32(p->d + funcs_off + (size_t)fn_of[k] * 4) == 0)
 			continue; /* the name of an unused ordinal: never looked at */
-		nref[k].rva = le32(p->d + field);
+		nref[k].rva = dk_le32(p->d + field);
 		if (k > 0 && nref[k - 1].str && nref[k - 1].rva == nref[k].rva) {
 			nref[k].str = nref[k - 1].str;
 			continue;
@@ -607,7 +593,7 @@ static int read_exports(pe *p, dk_module *m, dk_image *info, uint32_t dir_rva, u
 	{
 		/* Fill by_func; first[f] is used as a cursor and restored. */
 		for (uint32_t k = 0; k < x.nnames; k++) {
-			uint16_t f = le16(p->d + ords_off + (size_t)k * 2);
+			uint16_t f = dk_le16(p->d + ords_off + (size_t)k * 2);
 			by_func[first[f]++] = k;
 		}
 		for (uint32_t f = x.nfunc; f > 0; f--)
@@ -616,7 +602,7 @@ static int read_exports(pe *p, dk_module *m, dk_image *info, uint32_t dir_rva, u
 	}
 	for (uint32_t i = 0; i < x.nfunc; i++) {
 		size_t field = funcs_off + (size_t)i * 4;
-		uint32_t rva = le32(p->d + field);
+		uint32_t rva = dk_le32(p->d + field);
 		if (rva == 0)
 			continue; /* an unused ordinal */
 		if (export_entry(p, m, &x, i, rva, by_func + first[i], first[i + 1] - first[i], nref,
@@ -645,17 +631,17 @@ static int read_image(pe *p, dk_module *m, dk_image *info)
 	if (len < 64)
 		return bad(p, -1, "not a PE image (an MZ header of %zu bytes: too short for a DOS header)",
 			   len);
-	lfanew = le32(d + 0x3c);
+	lfanew = dk_le32(d + 0x3c);
 	if ((uint64_t)lfanew + 4 > len || memcmp(d + lfanew, "PE\0\0", 4) != 0)
 		return bad(p, 0x3c,
 			   "not a PE image (an MS-DOS program: no PE signature at offset 0x%x)", lfanew);
 	coff = (size_t)lfanew + 4;
 	if (len - coff < 20)
 		return bad(p, (long long)coff, "truncated PE image: the COFF header runs past the end of the file");
-	info->raw_machine = le16(d + coff);
-	nsec = le16(d + coff + 2);
-	optsize = le16(d + coff + 16);
-	info->is_dll = (le16(d + coff + 18) & FILE_DLL) != 0;
+	info->raw_machine = dk_le16(d + coff);
+	nsec = dk_le16(d + coff + 2);
+	optsize = dk_le16(d + coff + 16);
+	info->is_dll = (dk_le16(d + coff + 18) & FILE_DLL) != 0;
 	opt = coff + 20;
 	if (optsize < 2)
 		return bad(p, (long long)coff + 16, "not a PE image (no optional header)");
@@ -663,7 +649,7 @@ static int read_image(pe *p, dk_module *m, dk_image *info)
 		return bad(p, (long long)opt,
 			   "truncated PE image: the optional header (%u bytes) runs past the end of the file",
 			   optsize);
-	magic = le16(d + opt);
+	magic = dk_le16(d + opt);
 	if (magic != MAGIC_PE32 && magic != MAGIC_PE32PLUS)
 		return bad(p, (long long)opt, "not a PE image (optional header magic 0x%x; expected 0x10b or 0x20b)",
 			   magic);
@@ -673,10 +659,10 @@ static int read_image(pe *p, dk_module *m, dk_image *info)
 		return bad(p, (long long)coff + 16,
 			   "the optional header is %u bytes, too short for a %s header (%u)", optsize,
 			   info->pe32plus ? "PE32+" : "PE32", fixed);
-	info->image_major = le16(d + opt + 44);
-	info->image_minor = le16(d + opt + 46);
-	p->size_of_headers = le32(d + opt + 60);
-	ndirs = le32(d + opt + fixed - 4);
+	info->image_major = dk_le16(d + opt + 44);
+	info->image_minor = dk_le16(d + opt + 46);
+	p->size_of_headers = dk_le32(d + opt + 60);
+	ndirs = dk_le32(d + opt + fixed - 4);
 	dirs_at = fixed;
 	/* Only the directories we use must lie inside the optional header. */
 	if (ndirs > DIR_EXPORT) {
@@ -684,11 +670,11 @@ static int read_image(pe *p, dk_module *m, dk_image *info)
 			return bad(p, (long long)opt + fixed - 4,
 				   "the optional header (%u bytes) cannot hold the %u data directories it claims",
 				   optsize, ndirs);
-		dir_rva = le32(d + opt + dirs_at + 8 * DIR_EXPORT);
-		dir_size = le32(d + opt + dirs_at + 8 * DIR_EXPORT + 4);
+		dir_rva = dk_le32(d + opt + dirs_at + 8 * DIR_EXPORT);
+		dir_size = dk_le32(d + opt + dirs_at + 8 * DIR_EXPORT + 4);
 	}
 	if (ndirs > DIR_LOAD_CONFIG && optsize >= dirs_at + 8 * (DIR_LOAD_CONFIG + 1))
-		lc_rva = le32(d + opt + dirs_at + 8 * DIR_LOAD_CONFIG);
+		lc_rva = dk_le32(d + opt + dirs_at + 8 * DIR_LOAD_CONFIG);
 	sect = opt + optsize;
 	if ((uint64_t)nsec * SECTION_HEADER_SIZE > len - sect)
 		return bad(p, (long long)sect,

@@ -8,7 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "unit.h"
-#include "arread.h"
+#include "read_ar_private.h"
 
 /* ------------------------------------------------------------------ */
 /* Bytes built here                                                     */
