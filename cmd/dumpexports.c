@@ -61,7 +61,7 @@ typedef struct opts {
 /* One input, read. */
 typedef struct input {
 	const char *path;
-	cli_kind kind;
+	dk_input_kind kind;
 	dk_module m;   /* image, objects, .def */
 	dk_image img;  /* image */
 	dk_implib lib; /* import library */
@@ -116,7 +116,7 @@ static int input_read(input *in, const char *path, const opts *o, dk_sink *s)
 	in->path = path;
 	cli_subject(path); /* what the library says without a location is about it */
 	in->kind = cli_input_read(&in->bytes, path, s); /* read once */
-	if (in->kind == CLI_IMPLIB) {
+	if (in->kind == DK_INPUT_IMPLIB) {
 		if (dk_read_implib_mem(&in->lib, in->bytes.data, in->bytes.len, path, s) != DK_OK)
 			return DK_FAIL;
 		/* Listed by DLL and name, whatever order the archive has. */
@@ -124,9 +124,9 @@ static int input_read(input *in, const char *path, const opts *o, dk_sink *s)
 			qsort(in->lib.v, in->lib.n, sizeof *in->lib.v, cmp_entry);
 		return DK_OK;
 	}
-	if (cli_load_module(&in->bytes, in->kind, o->dll, &o->in.read, &in->m, &in->img, s) != DK_OK)
+	if (dk_load_any(&in->m, &in->bytes, in->kind, o->dll, &o->in.read, &in->img, s) != DK_OK)
 		return DK_FAIL;
-	if (in->kind == CLI_OBJECT)
+	if (in->kind == DK_INPUT_OBJECTS)
 		dk_module_sort(&in->m); /* as mkdef writes them; a .def keeps its order */
 	return DK_OK;
 }
@@ -405,7 +405,7 @@ static void table_module(const input *in, const opts *o)
 	if (nw > 60)
 		nw = 60;
 	out_esc(in->path, 0);
-	printf(": %s", cli_kind_name(in->kind));
+	printf(": %s", dk_input_kind_name(in->kind));
 	if (dk_machine_name(m->machine))
 		printf(", %s", dk_machine_name(m->machine));
 	printf(", %zu export%s\n", m->nexports, m->nexports == 1 ? "" : "s");
@@ -559,28 +559,28 @@ static void json_input(const input *in, const char *error, const opts *o, bool f
 		fputs("}", stdout);
 		return;
 	}
-	const char *kind = in->kind == CLI_IMAGE ? "image" : in->kind == CLI_IMPLIB ? "import-library"
-			   : in->kind == CLI_OBJECT ? "objects" : "def";
-	dk_machine mach = in->kind == CLI_IMPLIB ? in->lib.machine
-			  : in->kind == CLI_IMAGE ? in->img.machine : in->m.machine;
+	const char *kind = in->kind == DK_INPUT_IMAGE ? "image" : in->kind == DK_INPUT_IMPLIB ? "import-library"
+			   : in->kind == DK_INPUT_OBJECTS ? "objects" : "def";
+	dk_machine mach = in->kind == DK_INPUT_IMPLIB ? in->lib.machine
+			  : in->kind == DK_INPUT_IMAGE ? in->img.machine : in->m.machine;
 	printf(", \"kind\": \"%s\", \"machine\": ", kind);
 	json_str(dk_machine_name(mach));
 	fputs(", \"dll\": ", stdout);
-	json_str(in->kind == CLI_IMAGE ? in->img.export_name : in->kind == CLI_IMPLIB ? NULL : in->m.name);
-	json_opt_uint("ordinal_base", in->kind == CLI_IMAGE && in->img.has_exports,
+	json_str(in->kind == DK_INPUT_IMAGE ? in->img.export_name : in->kind == DK_INPUT_IMPLIB ? NULL : in->m.name);
+	json_opt_uint("ordinal_base", in->kind == DK_INPUT_IMAGE && in->img.has_exports,
 		      in->img.ordinal_base);
-	json_opt_uint("timestamp", in->kind == CLI_IMAGE && in->img.has_exports, in->img.timestamp);
+	json_opt_uint("timestamp", in->kind == DK_INPUT_IMAGE && in->img.has_exports, in->img.timestamp);
 	fputs(", \"name_table\": ", stdout);
-	json_str(!(in->kind == CLI_IMAGE && in->img.has_exports) ? NULL
+	json_str(!(in->kind == DK_INPUT_IMAGE && in->img.has_exports) ? NULL
 		 : in->img.names_out_of_order				 ? "unsorted"
 		 : in->img.names_repeated				 ? "repeated"
 									 : "sorted");
-	json_opt_uint("names_out_of_order", in->kind == CLI_IMAGE && in->img.has_exports,
+	json_opt_uint("names_out_of_order", in->kind == DK_INPUT_IMAGE && in->img.has_exports,
 		      in->img.names_out_of_order);
-	json_opt_uint("names_repeated", in->kind == CLI_IMAGE && in->img.has_exports,
+	json_opt_uint("names_repeated", in->kind == DK_INPUT_IMAGE && in->img.has_exports,
 		      in->img.names_repeated);
 	fputs(", \"exports\": [", stdout);
-	if (in->kind == CLI_IMPLIB) {
+	if (in->kind == DK_INPUT_IMPLIB) {
 		for (size_t i = 0; i < in->lib.n; i++) {
 			const dk_implib_entry *x = &in->lib.v[i];
 			json_export(x->name, x->by_ordinal, x->ordinal, !x->by_ordinal, x->ordinal, false,
@@ -589,7 +589,7 @@ static void json_input(const input *in, const char *error, const opts *o, bool f
 		}
 	} else {
 		const dk_module *m = &in->m;
-		bool image = in->kind == CLI_IMAGE;
+		bool image = in->kind == DK_INPUT_IMAGE;
 		for (size_t i = 0; i < m->nexports; i++) {
 			const dk_export *e = &m->exports[i];
 			bool noname = e->flags & DK_EXPORT_NONAME;
@@ -647,7 +647,7 @@ static void tsv_row(const char *path, const char *dll, uint32_t ord, int64_t hin
 
 static void tsv_input(const input *in, const opts *o)
 {
-	if (in->kind == CLI_IMPLIB) {
+	if (in->kind == DK_INPUT_IMPLIB) {
 		for (size_t i = 0; i < in->lib.n; i++) {
 			const dk_implib_entry *x = &in->lib.v[i];
 			tsv_row(in->path, x->dll, x->by_ordinal ? x->ordinal : 0,
@@ -656,7 +656,7 @@ static void tsv_input(const input *in, const opts *o)
 		}
 		return;
 	}
-	bool image = in->kind == CLI_IMAGE;
+	bool image = in->kind == DK_INPUT_IMAGE;
 	for (size_t i = 0; i < in->m.nexports; i++) {
 		const dk_export *e = &in->m.exports[i];
 		char flags[64] = "";
@@ -683,7 +683,7 @@ static int def_input(const input *in, const opts *o, dk_sink *s)
 	int rc;
 
 	dk_module_init(&tmp);
-	if (in->kind == CLI_IMPLIB) {
+	if (in->kind == DK_INPUT_IMPLIB) {
 		if (dk_implib_to_module(&in->lib, o->dll, &tmp, s) != DK_OK) {
 			dk_module_free(&tmp);
 			return DK_FAIL;
@@ -798,11 +798,11 @@ static int compare(const char *old_path, const char *new_path, bool check, const
 	/* Both are read, so that both files' errors are reported. */
 	/* Each read once: --diff <(cat a.def) a.def compares a.def with itself. */
 	cli_subject(old_path);
-	cli_kind ka = cli_input_read(&fa, old_path, s);
-	int ra = cli_load_module(&fa, ka, o->dll, &o->in.read, &a, &ia, s);
+	dk_input_kind ka = cli_input_read(&fa, old_path, s);
+	int ra = dk_load_any(&a, &fa, ka, o->dll, &o->in.read, &ia, s);
 	cli_subject(new_path);
-	cli_kind kb = cli_input_read(&fb, new_path, s);
-	int rb = cli_load_module(&fb, kb, o->dll, &o->in.read, &b, &ib, s);
+	dk_input_kind kb = cli_input_read(&fb, new_path, s);
+	int rb = dk_load_any(&b, &fb, kb, o->dll, &o->in.read, &ib, s);
 	cli_subject(NULL);
 	if (ra != DK_OK || rb != DK_OK)
 		goto out;
@@ -935,9 +935,9 @@ int main(int argc, char **argv)
 				break;
 			if (i > optind)
 				putchar('\n');
-			if (in.kind == CLI_IMAGE)
+			if (in.kind == DK_INPUT_IMAGE)
 				table_image(&in, &o);
-			else if (in.kind == CLI_IMPLIB)
+			else if (in.kind == DK_INPUT_IMPLIB)
 				table_implib(&in, &o);
 			else
 				table_module(&in, &o);

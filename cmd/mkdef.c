@@ -180,40 +180,40 @@ int main(int argc, char **argv)
 	 * archives together, as one link.  Each is read once. */
 	if (!cli_inputs_read(&ins, args + optind, (size_t)(nargs - optind), &sink))
 		goto out;
-	cli_kind single = CLI_OBJECT;
+	dk_input_kind single = DK_INPUT_OBJECTS;
 	const char *single_path = NULL;
 	for (size_t i = 0; i < ins.n; i++)
-		if (ins.kind[i] == CLI_IMAGE || ins.kind[i] == CLI_IMPLIB || ins.kind[i] == CLI_DEF) {
+		if (ins.kind[i] == DK_INPUT_IMAGE || ins.kind[i] == DK_INPUT_IMPLIB || ins.kind[i] == DK_INPUT_DEF) {
 			single = ins.kind[i];
 			single_path = args[optind + (int)i];
 		}
-	if (o.recover && single != CLI_IMAGE) {
+	if (o.recover && single != DK_INPUT_IMAGE) {
 		cli_usage_error("--recover-stdcall reads the code of one i386 DLL given alone; "
 				"%s is not one", args[optind]);
 		goto out;
 	}
-	if (single != CLI_OBJECT) {
+	if (single != DK_INPUT_OBJECTS) {
 		if (nargs - optind != 1) {
 			cli_usage_error("%s is a %s, read on its own; give it alone", single_path,
-					cli_kind_name(single));
+					dk_input_kind_name(single));
 			goto out;
 		}
 		if (o.in.read.export_all || o.in.nexclude || o.in.nexclude_libs ||
 		    o.in.read.keep_runtime_libs) {
 			cli_usage_error("--export-all, --exclude, --exclude-libs and --keep-runtime-libs "
 					"choose what objects export; %s is a %s", args[optind],
-					cli_kind_name(single));
+					dk_input_kind_name(single));
 			goto out;
 		}
 		/* What the library reports without a location is about it. */
 		cli_subject(args[optind]);
 		if (o.recover ? cli_load_image_recover(&ins.v[0], o.explain, false, &m, &sink) != DK_OK
-			      : cli_load_module(&ins.v[0], single, o.dll, &o.in.read, &m, NULL, &sink) !=
+			      : dk_load_any(&m, &ins.v[0], single, o.dll, &o.in.read, NULL, &sink) !=
 					DK_OK)
 			goto out;
-		if (single == CLI_IMAGE && cli_image_aliases(&m, &sink) != DK_OK)
+		if (single == DK_INPUT_IMAGE && dk_image_aliases(&m, &sink) != DK_OK)
 			goto out;
-		if (single == CLI_IMAGE && m.nexports == 0) {
+		if (single == DK_INPUT_IMAGE && m.nexports == 0) {
 			dk_loc loc = dk_loc_file(args[optind]);
 			dk_report(&sink, DK_WARNING, &loc, "exports nothing: the .def lists no export");
 		}
@@ -274,7 +274,7 @@ int main(int argc, char **argv)
 		m.has_name_stmt = true;
 	}
 	dk_module_sort(&m);
-	cli_subject(single != CLI_OBJECT ? args[optind] : NULL);
+	cli_subject(single != DK_INPUT_OBJECTS ? args[optind] : NULL);
 	if (dk_module_check(&m, &sink, NULL) != DK_OK)
 		goto out;
 	cli_subject(o.output);

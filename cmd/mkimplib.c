@@ -83,7 +83,7 @@ int main(int argc, char **argv)
 	char **args = NULL, *data = NULL, *dll = NULL;
 	const char *output = NULL, *depfile = NULL, *machine = NULL, *dllname = NULL;
 	const char *single = NULL, *dll_pick = NULL;
-	cli_kind single_kind = CLI_UNREADABLE;
+	dk_input_kind single_kind = DK_INPUT_UNREAD;
 	cli_inputs ins = { NULL, NULL, 0 };
 	const dk_input *single_in = NULL;
 	int nargs = 0, c, r, status = 1, nobjects = 0;
@@ -164,12 +164,12 @@ int main(int argc, char **argv)
 		goto out;
 	for (int i = optind; i < nargs; i++) {
 		dk_loc loc = dk_loc_file(args[i]);
-		cli_kind k = ins.kind[i - optind];
-		if (k == CLI_OBJECT) {
+		dk_input_kind k = ins.kind[i - optind];
+		if (k == DK_INPUT_OBJECTS) {
 			nobjects++;
 		} else if (single) {
 			dk_report(&sink, DK_ERROR, &loc, "a second input besides %s; give one %s", single,
-				  cli_kind_name(k));
+				  dk_input_kind_name(k));
 			goto out;
 		} else {
 			single = args[i];
@@ -183,17 +183,17 @@ int main(int argc, char **argv)
 		dk_loc loc = dk_loc_file(single);
 		dk_report(&sink, DK_ERROR, &loc,
 			  "is a %s, but objects are given too; give one or the other",
-			  cli_kind_name(single_kind));
+			  dk_input_kind_name(single_kind));
 		goto out;
 	}
 	if (single && (in.read.export_all || in.nexclude || in.nexclude_libs ||
 		       in.read.keep_runtime_libs)) {
 		cli_usage_error("--export-all, --exclude, --exclude-libs and --keep-runtime-libs "
 				"choose what objects export; %s is a %s", single,
-				cli_kind_name(single_kind));
+				dk_input_kind_name(single_kind));
 		goto out;
 	}
-	if (recover && single_kind != CLI_IMAGE) {
+	if (recover && single_kind != DK_INPUT_IMAGE) {
 		cli_usage_error("--recover-stdcall reads the code of one i386 DLL given alone; "
 				"%s is not one", single ? single : args[optind]);
 		goto out;
@@ -207,12 +207,12 @@ int main(int argc, char **argv)
 		if (cli_load_image_recover(single_in, false, true, &m, &sink) != DK_OK ||
 		    dk_module_kill_at_to_import_names(&m) != DK_OK)
 			goto out;
-		if (cli_image_aliases(&m, &sink) != DK_OK)
+		if (dk_image_aliases(&m, &sink) != DK_OK)
 			goto out;
 	} else if (single) {
-		if (cli_load_module(single_in, single_kind, dll_pick, NULL, &m, NULL, &sink) != DK_OK)
+		if (dk_load_any(&m, single_in, single_kind, dll_pick, NULL, NULL, &sink) != DK_OK)
 			goto out;
-		if (single_kind == CLI_IMAGE && cli_image_aliases(&m, &sink) != DK_OK)
+		if (single_kind == DK_INPUT_IMAGE && dk_image_aliases(&m, &sink) != DK_OK)
 			goto out;
 	} else {
 		cli_read_finish(&in);
@@ -258,7 +258,7 @@ int main(int argc, char **argv)
 	if (!io.machine) {
 		dk_loc loc = dk_loc_file(single ? single : args[optind]);
 		dk_report(&sink, DK_ERROR, &loc, "%s; give -m i386, x86-64, arm64, arm64ec or arm",
-			  single_kind == CLI_DEF ? "a .def file names no machine"
+			  single_kind == DK_INPUT_DEF ? "a .def file names no machine"
 						 : "names no machine that dllkit knows");
 		goto out;
 	}
@@ -266,7 +266,7 @@ int main(int argc, char **argv)
 		dll = strdup(dllname);
 	else if (m.name && *m.name)
 		dll = dll_name_of(m.name, m.is_exe);
-	else if (single && single_kind == CLI_DEF) {
+	else if (single && single_kind == DK_INPUT_DEF) {
 		cli_usage_error("no DLL name: %s has no LIBRARY or NAME line; give -D NAME", single);
 		goto out;
 	} else if (single) {
@@ -281,12 +281,12 @@ int main(int argc, char **argv)
 	io.dll_name = dll;
 	/* A .def is read as both dlltools read it (GNU naming) unless
 	 * --dialect msvc says its stdcall names are link.exe's `_f@8`; a DLL's
-	 * own names show which linker made it (cli_load_module). */
+	 * own names show which linker made it (dk_load_any). */
 	io.dialect = in.read.dialect ? in.read.dialect : m.dialect;
 	/* What the dialect guess used to decide, now only said: without -k
 	 * (mingw-w64's own .def files all use it), `_f@8` names and no `f@8`
 	 * ones are likely link.exe's. */
-	if (single_kind == CLI_DEF && io.machine == DK_MACHINE_I386 && !io.dialect &&
+	if (single_kind == DK_INPUT_DEF && io.machine == DK_MACHINE_I386 && !io.dialect &&
 	    !io.kill_at && !io.no_leading_underscore &&
 	    dk_i386_guess_dialect(&m) == DK_DIALECT_MSVC) {
 		dk_loc loc = dk_loc_file(single);
