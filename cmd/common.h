@@ -30,14 +30,15 @@ void cli_message(const char *file, const char *severity, const char *fmt, ...)
  * Names come from untrusted files: every message on standard error is
  * written with control characters (C0, DEL, C1) and bytes that are not
  * valid UTF-8 as \xNN, one per byte.  The listings use the same:
- * cli_put_escaped (table), cli_put_tsv (also \t, \n and \\, reversible).
- * cli_escaped_len: the length cli_put_escaped writes.  cli_utf8_seq: the
- * length (1-4) of the valid UTF-8 sequence at `s` and its code point, or 0.
+ * cli_put_escaped (table), cli_put_tsv (also \t, \n and \\, reversible),
+ * cli_put_json (a JSON string: controls as \u00XX, a byte that is not
+ * UTF-8 as the lone surrogate \udcXX; NULL as null).
+ * cli_escaped_len: the length cli_put_escaped writes.
  */
 void cli_put_escaped(FILE *f, const char *s);
 void cli_put_tsv(FILE *f, const char *s);
+void cli_put_json(FILE *f, const char *s);
 size_t cli_escaped_len(const char *s);
-int cli_utf8_seq(const char *s, unsigned long *cp);
 
 /*
  * Expand @file arguments (GNU quoting: blanks separate, '...' and "..."
