@@ -676,11 +676,6 @@ done:
 	return ok;
 }
 
-bool cli_write_output(const char *path, const char *data, size_t len)
-{
-	return cli_write_outputs(path, data, len, NULL, NULL);
-}
-
 /* A regular file's identity (device and inode), when `path` names one. */
 static bool regular_file(const char *path, struct stat *st)
 {

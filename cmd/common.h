@@ -150,7 +150,6 @@ void cli_name_inputs(char *buf, size_t size, const cli_inputs *ins);
  */
 bool cli_write_outputs(const char *path, const char *data, size_t len, const char *depfile,
 		       const struct cli_deps *deps);
-bool cli_write_output(const char *path, const char *data, size_t len);
 
 /*
  * Refuse to write over an input, as gcc does: `output` (-o) must not be

@@ -1,5 +1,4 @@
 /* dumpexports - show what a DLL, import library, object or .def exports. */
-#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
