@@ -55,7 +55,7 @@ LIB_INT := $(BUILD)/libdllkit-internal.a
 LIB_SYMS := $(BUILD)/dllkit.syms
 DK_VERSION := $(shell sed -n 's/^\#define DK_VERSION "\(.*\)"/\1/p' lib/dllkit.h)
 
-CMD_COMMON := cmd/common.c cmd/inputs.c
+CMD_COMMON := cmd/common.c cmd/inputs.c cmd/listing.c
 TOOLS      := mkdef mkimplib dumpexports
 TOOL_BINS  := $(TOOLS:%=$(BUILD)/bin/%)
 CMD_OBJ    := $(CMD_COMMON:%.c=$(BUILD)/%.o) $(TOOLS:%=$(BUILD)/cmd/%.o)
@@ -104,9 +104,10 @@ $(BUILD)/dllkit.pc: FORCE
 
 $(BUILD)/bin/%: $(BUILD)/cmd/%.o $(BUILD)/cmd/common.o $(BUILD)/cmd/inputs.o $(LIB_A)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS_ALL)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIB_A) $(LDLIBS_ALL)
 
-# dumpexports demangles C++ names with libiberty's demangler.
+# dumpexports' listings (cmd/listing.c) demangle C++ names with libiberty's demangler.
+$(BUILD)/bin/dumpexports: $(BUILD)/cmd/listing.o
 $(BUILD)/bin/dumpexports: LDLIBS_ALL += -liberty
 
 $(BUILD)/tests/unit/%: tests/unit/%.c tests/unit/unit.h $(LIB_INT)

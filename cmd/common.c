@@ -22,7 +22,9 @@ void cli_subject(const char *path)
 
 /* ---- escaping what untrusted files say ---- */
 
-int cli_utf8_seq(const char *s, unsigned long *cp)
+/* The length (1-4) of the valid UTF-8 sequence at `s` and its code point
+ * (*cp), or 0 (also at the terminating NUL). */
+static int utf8_seq(const char *s, unsigned long *cp)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	unsigned long v, min;
@@ -81,7 +83,7 @@ static void put_escaped(FILE *f, const char *s, bool tsv)
 			s++;
 			continue;
 		}
-		n = c >= 0x80 ? cli_utf8_seq(s, &cp) : 0;
+		n = c >= 0x80 ? utf8_seq(s, &cp) : 0;
 		if (n > 0 && cp > 0x9f) {
 			fwrite_unlocked(s, 1, (size_t)n, f);
 			s += n;
@@ -108,6 +110,50 @@ void cli_put_tsv(FILE *f, const char *s)
 		put_escaped(f, s, true);
 }
 
+/*
+ * A JSON string (NULL: null).  Valid UTF-8 is kept, with the control characters (C0,
+ * DEL, C1) as \u00XX escapes of themselves; a byte that is not part of
+ * valid UTF-8 becomes the lone surrogate \udcXX (U+DC80..U+DCFF, byte
+ * 0x80..0xFF), as Python's "surrogateescape" error handler decodes it, so
+ * the bytes come back exactly (name.encode("utf-8", "surrogateescape")) and
+ * byte 0xFF is no longer written like a real U+00FF ("\u00ff").
+ */
+void cli_put_json(FILE *f, const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+
+	if (!s) {
+		fputs_unlocked("null", f);
+		return;
+	}
+	putc_unlocked('"', f);
+	while (*s) {
+		unsigned char c = (unsigned char)*s;
+		unsigned long cp;
+		int n = utf8_seq(s, &cp);
+
+		if (c == '"' || c == '\\') {
+			putc_unlocked('\\', f);
+			putc_unlocked(c, f);
+			s++;
+		} else if (n == 0) {
+			fputs_unlocked("\\udc", f);
+			putc_unlocked(hex[c >> 4], f);
+			putc_unlocked(hex[c & 15], f);
+			s++;
+		} else if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f)) {
+			fputs_unlocked("\\u00", f);
+			putc_unlocked(hex[cp >> 4], f);
+			putc_unlocked(hex[cp & 15], f);
+			s += n;
+		} else {
+			fwrite_unlocked(s, 1, (size_t)n, f);
+			s += n;
+		}
+	}
+	putc_unlocked('"', f);
+}
+
 size_t cli_escaped_len(const char *s)
 {
 	size_t n = 0;
@@ -115,7 +161,7 @@ size_t cli_escaped_len(const char *s)
 	while (s && *s) {
 		unsigned char c = (unsigned char)*s;
 		unsigned long cp;
-		int k = c >= 0x80 ? cli_utf8_seq(s, &cp) : 0;
+		int k = c >= 0x80 ? utf8_seq(s, &cp) : 0;
 		if (c >= 0x20 && c < 0x7f) {
 			n++, s++;
 		} else if (k > 0 && cp > 0x9f) {
@@ -628,11 +674,6 @@ done:
 	pending = NULL;
 	free(dep);
 	return ok;
-}
-
-bool cli_write_output(const char *path, const char *data, size_t len)
-{
-	return cli_write_outputs(path, data, len, NULL, NULL);
 }
 
 /* A regular file's identity (device and inode), when `path` names one. */

@@ -30,14 +30,15 @@ void cli_message(const char *file, const char *severity, const char *fmt, ...)
  * Names come from untrusted files: every message on standard error is
  * written with control characters (C0, DEL, C1) and bytes that are not
  * valid UTF-8 as \xNN, one per byte.  The listings use the same:
- * cli_put_escaped (table), cli_put_tsv (also \t, \n and \\, reversible).
- * cli_escaped_len: the length cli_put_escaped writes.  cli_utf8_seq: the
- * length (1-4) of the valid UTF-8 sequence at `s` and its code point, or 0.
+ * cli_put_escaped (table), cli_put_tsv (also \t, \n and \\, reversible),
+ * cli_put_json (a JSON string: controls as \u00XX, a byte that is not
+ * UTF-8 as the lone surrogate \udcXX; NULL as null).
+ * cli_escaped_len: the length cli_put_escaped writes.
  */
 void cli_put_escaped(FILE *f, const char *s);
 void cli_put_tsv(FILE *f, const char *s);
+void cli_put_json(FILE *f, const char *s);
 size_t cli_escaped_len(const char *s);
-int cli_utf8_seq(const char *s, unsigned long *cp);
 
 /*
  * Expand @file arguments (GNU quoting: blanks separate, '...' and "..."
@@ -110,22 +111,6 @@ typedef struct cli_deps {
 bool cli_deps_add(cli_deps *d, const char *path, const char *output);
 void cli_deps_free(cli_deps *d);
 
-/* What an input file is, from its first bytes. */
-typedef enum cli_kind {
-	CLI_UNREADABLE,  /* could not be read (reported when it was read) */
-	CLI_OTHER,       /* none of the below: empty, ELF, other binary or text */
-	CLI_DEF,         /* a .def text: named *.def, or text starting like one */
-	CLI_OBJECT,      /* a COFF object, or an archive without import members
-			  * (or whose ordinary objects export something) */
-	CLI_IMPLIB,      /* an archive holding import members */
-	CLI_IMAGE,       /* a PE image (DLL, EXE) */
-} cli_kind;
-/* The kind of the bytes `p[0..n)` of the file `path`. */
-cli_kind cli_classify(const char *path, const unsigned char *p, size_t n);
-/* For CLI_OTHER: a one-line reason ("an ELF file, not ..."). */
-const char *other_kind(const unsigned char *p, size_t n);
-const char *cli_kind_name(cli_kind k);
-
 /*
  * The inputs of a run, each read once (dk_input_read: a pipe or a FIFO
  * works as a file does) and its kind told from the bytes read.  Every
@@ -135,26 +120,16 @@ const char *cli_kind_name(cli_kind k);
  */
 typedef struct cli_inputs {
 	dk_input *v;
-	cli_kind *kind;
+	dk_input_kind *kind;
 	size_t n;
 } cli_inputs;
 bool cli_inputs_read(cli_inputs *ins, char *const *paths, size_t n, dk_sink *s);
 void cli_inputs_free(cli_inputs *ins);
-/* One input read and classified (CLI_UNREADABLE: reported; CLI_OTHER: not). */
-cli_kind cli_input_read(dk_input *in, const char *path, dk_sink *s);
+/* One input read and classified (DK_INPUT_UNREAD: reported; DK_INPUT_OTHER: not). */
+dk_input_kind cli_input_read(dk_input *in, const char *path, dk_sink *s);
 
 /*
- * The export set of one input of any kind: a .def file, a PE image (its
- * export directory), an import library (the one DLL it names, or `dll`), or
- * objects (their directives, through `ro`, may be NULL).  Errors are
- * reported; returns DK_OK or DK_FAIL.  `img` (may be NULL) gets the image
- * header facts for an image.
- */
-int cli_load_module(const dk_input *in, cli_kind kind, const char *dll, const dk_read_opts *ro,
-		    dk_module *m, dk_image *img, dk_sink *s);
-
-/*
- * --recover-stdcall: read the i386 image `in` into `m` (as cli_load_module
+ * --recover-stdcall: read the i386 image `in` into `m` (as dk_load_any
  * does) and give its --kill-at exports their @N back from
  * the code (dk_image_recover_stdcall).  The exports whose decoration the
  * code does not show are named in one note, or with `explain` each on a
@@ -167,11 +142,6 @@ int cli_load_image_recover(const dk_input *in, bool explain, bool aliases, dk_mo
 /* "a.o, b.o, c.o, ..." for a message about several inputs. */
 void cli_name_inputs(char *buf, size_t size, const cli_inputs *ins);
 
-/* An image may give one function several names: a .def cannot give two
- * exports one ordinal, so mkdef and mkimplib make the later names aliases
- * (`alias = first`, a new ordinal).  dumpexports shows them as they are. */
-int cli_image_aliases(dk_module *m, dk_sink *s);
-
 /*
  * Write `data` to `path` ("-" or NULL: stdout), atomically and only if
  * changed (see dk_write_file), and, when `depfile` is given, a make rule
@@ -180,7 +150,6 @@ int cli_image_aliases(dk_module *m, dk_sink *s);
  */
 bool cli_write_outputs(const char *path, const char *data, size_t len, const char *depfile,
 		       const struct cli_deps *deps);
-bool cli_write_output(const char *path, const char *data, size_t len);
 
 /*
  * Refuse to write over an input, as gcc does: `output` (-o) must not be

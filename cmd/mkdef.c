@@ -66,6 +66,8 @@ typedef struct options {
 	const char *output, *library, *merge, *depfile, *dll;
 	bool kill_at, stdcall_alias, explain, recover;
 	cli_read in;
+	char **files; /* the inputs */
+	int nfiles;
 } options;
 
 /* Counts of what --export-all left out, by reason, for the summary. */
@@ -113,190 +115,211 @@ static bool has_stdcall_name(const dk_module *m)
 	return false;
 }
 
-int main(int argc, char **argv)
+/* The command line into `o`: 1 to run, 0 when done (--help, --version),
+ * -1 after a usage error (printed). */
+static int parse_options(int nargs, char **args, options *o)
 {
-	options o;
-	skip_stats st;
-	dk_sink sink = cli_sink();
-	dk_module m;
-	char **args = NULL;
-	cli_deps deps = { NULL, 0, 0 };
-	int nargs = 0, c, r, status = 1;
-	char *text = NULL;
-	size_t textlen = 0;
-	cli_inputs ins = { NULL, NULL, 0 };
-
-	progname = "mkdef";
-	memset(&o, 0, sizeof o);
-	memset(&st, 0, sizeof st);
-	dk_module_init(&m);
-	if (!cli_expand_argv(argc, argv, &nargs, &args, &deps))
-		goto out;
+	int c, r;
 
 	opterr = 0;
 	while ((c = getopt_long(nargs, args, ":o:kAM:hV", long_opts, NULL)) != -1) {
-		if ((r = cli_read_option(&o.in, c, optarg)) != 0) {
+		if ((r = cli_read_option(&o->in, c, optarg)) != 0) {
 			if (r < 0)
-				goto out;
+				return -1;
 			continue;
 		}
 		switch (c) {
-		case 'o': o.output = optarg; break;
-		case OPT_LIBRARY: o.library = optarg; break;
-		case 'k': o.kill_at = true; break;
-		case 'A': o.stdcall_alias = true; break;
-		case OPT_MERGE: o.merge = optarg; break;
-		case 'M': o.depfile = optarg; break;
-		case OPT_EXPLAIN: o.explain = true; break;
-		case OPT_DLL: o.dll = optarg; break;
-		case OPT_RECOVER: o.recover = true; break;
+		case 'o': o->output = optarg; break;
+		case OPT_LIBRARY: o->library = optarg; break;
+		case 'k': o->kill_at = true; break;
+		case 'A': o->stdcall_alias = true; break;
+		case OPT_MERGE: o->merge = optarg; break;
+		case 'M': o->depfile = optarg; break;
+		case OPT_EXPLAIN: o->explain = true; break;
+		case OPT_DLL: o->dll = optarg; break;
+		case OPT_RECOVER: o->recover = true; break;
 		default:
 			/* -h, -V, and what getopt refused */
-			status = cli_standard_option(c, usage_text, args, long_opts) > 0 ? 0 : 1;
-			goto out;
+			return cli_standard_option(c, usage_text, args, long_opts) > 0 ? 0 : -1;
 		}
 	}
-	if (optind >= nargs) {
+	o->files = args + optind;
+	o->nfiles = nargs - optind;
+	if (o->nfiles < 1) {
 		cli_usage_error("no input files");
-		goto out;
+		return -1;
 	}
-	if (o.depfile && (!o.output || strcmp(o.output, "-") == 0)) {
+	if (o->depfile && (!o->output || strcmp(o->output, "-") == 0)) {
 		cli_usage_error("--depfile needs -o FILE to name the rule's target");
-		goto out;
+		return -1;
 	}
-	if (!cli_check_outputs(o.output, o.depfile, args + optind, (size_t)(nargs - optind), &deps,
-			       o.merge))
-		goto out;
-	cli_read_finish(&o.in);
-	st.explain = o.explain;
-	o.in.read.on_skip = on_skip;
-	o.in.read.skip_ctx = &st;
+	cli_read_finish(&o->in);
+	return 1;
+}
 
-	/* Every input is read, so that one run reports every bad file. */
-	for (int i = optind; i < nargs; i++)
-		if (!cli_deps_add(&deps, args[i], o.output))
-			goto nomem;
-	/* A DLL, an import library or a .def is read on its own; objects and
-	 * archives together, as one link.  Each is read once. */
-	if (!cli_inputs_read(&ins, args + optind, (size_t)(nargs - optind), &sink))
-		goto out;
-	cli_kind single = CLI_OBJECT;
+/*
+ * The exports of the inputs, each read once: a DLL, an import library or
+ * a .def on its own (*single says which), objects and archives together,
+ * as one link.  Every input is read, so that one run reports every bad
+ * file.  False after printing why.
+ */
+static bool read_exports(const options *o, cli_inputs *ins, dk_module *m, const skip_stats *st,
+			 dk_input_kind *single, dk_sink *sink)
+{
 	const char *single_path = NULL;
-	for (size_t i = 0; i < ins.n; i++)
-		if (ins.kind[i] == CLI_IMAGE || ins.kind[i] == CLI_IMPLIB || ins.kind[i] == CLI_DEF) {
-			single = ins.kind[i];
-			single_path = args[optind + (int)i];
+
+	if (!cli_inputs_read(ins, o->files, (size_t)o->nfiles, sink))
+		return false;
+	*single = DK_INPUT_OBJECTS;
+	for (size_t i = 0; i < ins->n; i++)
+		if (ins->kind[i] == DK_INPUT_IMAGE || ins->kind[i] == DK_INPUT_IMPLIB ||
+		    ins->kind[i] == DK_INPUT_DEF) {
+			*single = ins->kind[i];
+			single_path = o->files[i];
 		}
-	if (o.recover && single != CLI_IMAGE) {
+	if (o->recover && *single != DK_INPUT_IMAGE) {
 		cli_usage_error("--recover-stdcall reads the code of one i386 DLL given alone; "
-				"%s is not one", args[optind]);
-		goto out;
+				"%s is not one", o->files[0]);
+		return false;
 	}
-	if (single != CLI_OBJECT) {
-		if (nargs - optind != 1) {
+	if (*single != DK_INPUT_OBJECTS) {
+		if (o->nfiles != 1) {
 			cli_usage_error("%s is a %s, read on its own; give it alone", single_path,
-					cli_kind_name(single));
-			goto out;
+					dk_input_kind_name(*single));
+			return false;
 		}
-		if (o.in.read.export_all || o.in.nexclude || o.in.nexclude_libs ||
-		    o.in.read.keep_runtime_libs) {
+		if (o->in.read.export_all || o->in.nexclude || o->in.nexclude_libs ||
+		    o->in.read.keep_runtime_libs) {
 			cli_usage_error("--export-all, --exclude, --exclude-libs and --keep-runtime-libs "
-					"choose what objects export; %s is a %s", args[optind],
-					cli_kind_name(single));
-			goto out;
+					"choose what objects export; %s is a %s", o->files[0],
+					dk_input_kind_name(*single));
+			return false;
 		}
 		/* What the library reports without a location is about it. */
-		cli_subject(args[optind]);
-		if (o.recover ? cli_load_image_recover(&ins.v[0], o.explain, false, &m, &sink) != DK_OK
-			      : cli_load_module(&ins.v[0], single, o.dll, &o.in.read, &m, NULL, &sink) !=
-					DK_OK)
-			goto out;
-		if (single == CLI_IMAGE && cli_image_aliases(&m, &sink) != DK_OK)
-			goto out;
-		if (single == CLI_IMAGE && m.nexports == 0) {
-			dk_loc loc = dk_loc_file(args[optind]);
-			dk_report(&sink, DK_WARNING, &loc, "exports nothing: the .def lists no export");
+		cli_subject(o->files[0]);
+		if (o->recover ? cli_load_image_recover(&ins->v[0], o->explain, false, m, sink) != DK_OK
+			       : dk_load_any(m, &ins->v[0], *single, o->dll, &o->in.read, NULL, sink) !=
+					 DK_OK)
+			return false;
+		if (*single == DK_INPUT_IMAGE && dk_image_aliases(m, sink) != DK_OK)
+			return false;
+		if (*single == DK_INPUT_IMAGE && m->nexports == 0) {
+			dk_loc loc = dk_loc_file(o->files[0]);
+			dk_report(sink, DK_WARNING, &loc, "exports nothing: the .def lists no export");
 		}
-	} else if (dk_read_inputs_mem(&m, ins.v, ins.n, &o.in.read, &sink) != DK_OK) {
-		goto out;
-	} else if (m.nexports == 0 && !st.count[DK_SKIP_USER_EXCLUDE] && !st.count[DK_SKIP_USER_LIB] &&
-		   !st.count[DK_SKIP_RUNTIME_LIB]) {
+	} else if (dk_read_inputs_mem(m, ins->v, ins->n, &o->in.read, sink) != DK_OK) {
+		return false;
+	} else if (m->nexports == 0 && !st->count[DK_SKIP_USER_EXCLUDE] &&
+		   !st->count[DK_SKIP_USER_LIB] && !st->count[DK_SKIP_RUNTIME_LIB]) {
 		/* Said once, naming the inputs: an empty EXPORTS links a DLL
 		 * that exports nothing, where ld without a .def exports all. */
 		char names[300];
-		cli_name_inputs(names, sizeof names, &ins);
-		if (o.in.read.export_all)
+		cli_name_inputs(names, sizeof names, ins);
+		if (o->in.read.export_all)
 			fprintf(stderr, "mkdef: warning: nothing exported: %s define%s no external "
-					"symbol --export-all exports\n", names, ins.n == 1 ? "s" : "");
+					"symbol --export-all exports\n", names, ins->n == 1 ? "s" : "");
 		else
 			fprintf(stderr, "mkdef: warning: nothing exported: %s ha%s no "
 					"__declspec(dllexport) directive; --export-all exports every "
-					"external symbol %s\n", names, ins.n == 1 ? "s" : "ve",
-				ins.n == 1 ? "it defines" : "they define");
+					"external symbol %s\n", names, ins->n == 1 ? "s" : "ve",
+				ins->n == 1 ? "it defines" : "they define");
 	}
-	if (m.machine == DK_MACHINE_I386 && o.in.read.export_all && !m.dialect &&
+	return true;
+}
+
+/* What --explain says at the end (or that only runtime libraries came). */
+static void summary(const options *o, const skip_stats *st, const dk_module *m)
+{
+	if (o->explain) {
+		unsigned long left = 0;
+		for (int k = 1; k <= DK_SKIP_INTERNAL; k++)
+			left += st->count[k];
+		fprintf(stderr, "mkdef: note: %zu exports written; %lu left out\n", m->nexports,
+			left);
+		for (int k = 1; k <= DK_SKIP_INTERNAL; k++)
+			if (st->count[k])
+				fprintf(stderr, "mkdef: note:   %8lu %s\n", st->count[k],
+					dk_skip_reason_text((dk_skip_reason)k));
+	} else if (st->count[DK_SKIP_RUNTIME_LIB] && m->nexports == 0) {
+		fprintf(stderr,
+			"mkdef: warning: nothing exported: every input is a runtime library "
+			"(--keep-runtime-libs exports from it)\n");
+	}
+}
+
+/* Read, shape and write the .def: 0, or 1 after printing why.  `deps`
+ * holds the response files read; the inputs are added to it. */
+static int run(options *o, cli_deps *deps, dk_sink *sink)
+{
+	skip_stats st;
+	dk_module m;
+	cli_inputs ins = { NULL, NULL, 0 };
+	dk_input_kind single = DK_INPUT_OBJECTS;
+	char *text = NULL;
+	size_t textlen = 0;
+	int status = 1;
+
+	memset(&st, 0, sizeof st);
+	dk_module_init(&m);
+	if (!cli_check_outputs(o->output, o->depfile, o->files, (size_t)o->nfiles, deps, o->merge))
+		goto out;
+	st.explain = o->explain;
+	o->in.read.on_skip = on_skip;
+	o->in.read.skip_ctx = &st;
+
+	for (int i = 0; i < o->nfiles; i++)
+		if (!cli_deps_add(deps, o->files[i], o->output))
+			goto nomem;
+	if (!read_exports(o, &ins, &m, &st, &single, sink))
+		goto out;
+	if (m.machine == DK_MACHINE_I386 && o->in.read.export_all && !m.dialect &&
 	    has_stdcall_name(&m))
 		fprintf(stderr, "mkdef: note: no directive tells how stdcall names are written; "
 				"using ld's (f@8); --dialect msvc gives link.exe's (_f@8)\n");
 	if (m.dialect == DK_DIALECT_AUTO)
 		m.dialect = DK_DIALECT_GNU;
-	if (dk_module_dedupe(&m, &sink, NULL) != DK_OK)
+	if (dk_module_dedupe(&m, sink, NULL) != DK_OK)
 		goto out;
-	if (dk_module_apply_stdcall(&m, o.kill_at, o.stdcall_alias, &sink) != DK_OK)
+	if (dk_module_apply_stdcall(&m, o->kill_at, o->stdcall_alias, sink) != DK_OK)
 		goto out;
-	if (o.stdcall_alias && dk_module_dedupe(&m, &sink, NULL) != DK_OK)
+	if (o->stdcall_alias && dk_module_dedupe(&m, sink, NULL) != DK_OK)
 		goto out;
 
-	if (o.library) {
-		m.name = strdup(o.library);
+	if (o->library) {
+		m.name = strdup(o->library);
 		if (!m.name)
 			goto nomem;
 		m.has_name_stmt = true;
 	}
-	if (o.merge) {
+	if (o->merge) {
 		dk_module old;
 		int rc;
 		dk_module_init(&old);
-		cli_subject(o.merge);
-		rc = dk_def_parse_file(&old, o.merge, &sink);
+		cli_subject(o->merge);
+		rc = dk_def_parse_file(&old, o->merge, sink);
 		if (rc == DK_OK)
-			rc = dk_module_merge_old(&m, &old, &sink);
+			rc = dk_module_merge_old(&m, &old, sink);
 		dk_module_free(&old);
 		if (rc != DK_OK)
 			goto out;
-		if (!cli_deps_add(&deps, o.merge, o.output))
+		if (!cli_deps_add(deps, o->merge, o->output))
 			goto nomem;
 	}
-	if (!m.name && o.output && strcmp(o.output, "-") != 0) {
-		m.name = library_from_output(o.output);
+	if (!m.name && o->output && strcmp(o->output, "-") != 0) {
+		m.name = library_from_output(o->output);
 		if (!m.name)
 			goto nomem;
 		m.has_name_stmt = true;
 	}
 	dk_module_sort(&m);
-	cli_subject(single != CLI_OBJECT ? args[optind] : NULL);
-	if (dk_module_check(&m, &sink, NULL) != DK_OK)
+	cli_subject(single != DK_INPUT_OBJECTS ? o->files[0] : NULL);
+	if (dk_module_check(&m, sink, NULL) != DK_OK)
 		goto out;
-	cli_subject(o.output);
-	if (dk_def_write(&m, &text, &textlen, &sink) != DK_OK)
+	cli_subject(o->output);
+	if (dk_def_write(&m, &text, &textlen, sink) != DK_OK)
 		goto out;
-
-	if (o.explain) {
-		unsigned long left = 0;
-		for (int k = 1; k <= DK_SKIP_INTERNAL; k++)
-			left += st.count[k];
-		fprintf(stderr, "mkdef: note: %zu exports written; %lu left out\n", m.nexports,
-			left);
-		for (int k = 1; k <= DK_SKIP_INTERNAL; k++)
-			if (st.count[k])
-				fprintf(stderr, "mkdef: note:   %8lu %s\n", st.count[k],
-					dk_skip_reason_text((dk_skip_reason)k));
-	} else if (st.count[DK_SKIP_RUNTIME_LIB] && m.nexports == 0) {
-		fprintf(stderr,
-			"mkdef: warning: nothing exported: every input is a runtime library "
-			"(--keep-runtime-libs exports from it)\n");
-	}
-	if (!cli_write_outputs(o.output, text, textlen, o.depfile, &deps))
+	summary(o, &st, &m);
+	if (!cli_write_outputs(o->output, text, textlen, o->depfile, deps))
 		goto out;
 	status = 0;
 	goto out;
@@ -306,6 +329,23 @@ out:
 	free(text);
 	dk_module_free(&m);
 	cli_inputs_free(&ins);
+	return status;
+}
+
+int main(int argc, char **argv)
+{
+	options o;
+	dk_sink sink = cli_sink();
+	char **args = NULL;
+	cli_deps deps = { NULL, 0, 0 };
+	int nargs = 0, status = 1;
+
+	progname = "mkdef";
+	memset(&o, 0, sizeof o);
+	if (cli_expand_argv(argc, argv, &nargs, &args, &deps)) {
+		int r = parse_options(nargs, args, &o);
+		status = r > 0 ? run(&o, &deps, &sink) : r == 0 ? 0 : 1;
+	}
 	cli_read_free(&o.in);
 	cli_deps_free(&deps);
 	cli_free_argv(nargs, args);

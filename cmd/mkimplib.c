@@ -73,255 +73,321 @@ static char *dll_name_of(const char *name, bool exe)
 	return r;
 }
 
-int main(int argc, char **argv)
-{
-	dk_sink sink = cli_sink();
-	dk_module m;
-	dk_implib_opts io;
+typedef struct options {
+	const char *output, *depfile, *machine, *dllname, *dll_pick;
+	bool recover;
+	dk_implib_opts io; /* -k, --no-leading-underscore, --format, --archive */
 	cli_read in;
-	cli_deps deps = { NULL, 0, 0 };
-	char **args = NULL, *data = NULL, *dll = NULL;
-	const char *output = NULL, *depfile = NULL, *machine = NULL, *dllname = NULL;
-	const char *single = NULL, *dll_pick = NULL;
-	cli_kind single_kind = CLI_UNREADABLE;
-	cli_inputs ins = { NULL, NULL, 0 };
-	const dk_input *single_in = NULL;
-	int nargs = 0, c, r, status = 1, nobjects = 0;
-	bool recover = false;
-	size_t len = 0;
+	char **files; /* the inputs */
+	int nfiles;
+} options;
 
-	progname = "mkimplib";
-	memset(&io, 0, sizeof io);
-	memset(&in, 0, sizeof in);
-	dk_module_init(&m);
-	if (!cli_expand_argv(argc, argv, &nargs, &args, &deps))
-		goto out;
+/* The command line into `o`: 1 to run, 0 when done (--help, --version),
+ * -1 after a usage error (printed). */
+static int parse_options(int nargs, char **args, options *o)
+{
+	int c, r;
 
 	opterr = 0;
 	while ((c = getopt_long(nargs, args, ":o:m:D:kM:hV", long_opts, NULL)) != -1) {
-		if ((r = cli_read_option(&in, c, optarg)) != 0) {
+		if ((r = cli_read_option(&o->in, c, optarg)) != 0) {
 			if (r < 0)
-				goto out;
+				return -1;
 			continue;
 		}
 		switch (c) {
-		case 'o': output = optarg; break;
-		case 'm': machine = optarg; break;
-		case 'D': dllname = optarg; break;
-		case 'k': io.kill_at = true; break;
-		case OPT_NO_UNDERSCORE: io.no_leading_underscore = true; break;
-		case OPT_DLL: dll_pick = optarg; break;
-		case OPT_RECOVER: recover = true; break;
+		case 'o': o->output = optarg; break;
+		case 'm': o->machine = optarg; break;
+		case 'D': o->dllname = optarg; break;
+		case 'k': o->io.kill_at = true; break;
+		case OPT_NO_UNDERSCORE: o->io.no_leading_underscore = true; break;
+		case OPT_DLL: o->dll_pick = optarg; break;
+		case OPT_RECOVER: o->recover = true; break;
 		case OPT_FORMAT:
 			if (strcmp(optarg, "short") == 0) {
-				io.format = DK_IMPLIB_SHORT;
+				o->io.format = DK_IMPLIB_SHORT;
 			} else if (strcmp(optarg, "long") == 0) {
-				io.format = DK_IMPLIB_LONG;
+				o->io.format = DK_IMPLIB_LONG;
 			} else {
 				cli_usage_error("--format takes short or long, not \"%s\"", optarg);
-				goto out;
+				return -1;
 			}
 			break;
 		case OPT_ARCHIVE:
 			if (strcmp(optarg, "gnu") == 0) {
-				io.archive = DK_ARCHIVE_GNU;
+				o->io.archive = DK_ARCHIVE_GNU;
 			} else if (strcmp(optarg, "coff") == 0 || strcmp(optarg, "msvc") == 0) {
-				io.archive = DK_ARCHIVE_COFF;
+				o->io.archive = DK_ARCHIVE_COFF;
 			} else {
 				cli_usage_error("--archive takes gnu or coff, not \"%s\"", optarg);
-				goto out;
+				return -1;
 			}
 			break;
-		case 'M': depfile = optarg; break;
+		case 'M': o->depfile = optarg; break;
 		default:
 			/* -h, -V, and what getopt refused */
-			status = cli_standard_option(c, usage_text, args, long_opts) > 0 ? 0 : 1;
-			goto out;
+			return cli_standard_option(c, usage_text, args, long_opts) > 0 ? 0 : -1;
 		}
 	}
-	if (optind >= nargs) {
+	o->files = args + optind;
+	o->nfiles = nargs - optind;
+	if (o->nfiles < 1) {
 		cli_usage_error("no input files");
-		goto out;
+		return -1;
 	}
-	if (!output || strcmp(output, "-") == 0) {
+	if (!o->output || strcmp(o->output, "-") == 0) {
 		cli_usage_error("give the import library to write with -o FILE");
-		goto out;
+		return -1;
 	}
-	if (!cli_check_outputs(output, depfile, args + optind, (size_t)(nargs - optind), &deps, NULL))
-		goto out;
-	if (machine) {
-		io.machine = dk_machine_from_name(machine);
-		if (!io.machine) {
-			cli_usage_error("unknown machine \"%s\": give i386, x86-64, arm64, arm64ec or arm",
-					machine);
-			goto out;
-		}
-	}
+	return 1;
+}
 
-	/* One .def file, DLL or import library; or objects and archives.
-	 * Each is read once. */
-	if (!cli_inputs_read(&ins, args + optind, (size_t)(nargs - optind), &sink))
-		goto out;
-	for (int i = optind; i < nargs; i++) {
-		dk_loc loc = dk_loc_file(args[i]);
-		cli_kind k = ins.kind[i - optind];
-		if (k == CLI_OBJECT) {
+/* The input read on its own (a .def, DLL or import library), if any. */
+typedef struct single {
+	const char *path; /* NULL: objects and archives */
+	dk_input_kind kind;
+	const dk_input *in;
+} single;
+
+/* One .def file, DLL or import library; or objects and archives.  Each is
+ * read once, and added to `deps`.  False after printing why. */
+static bool pick_inputs(const options *o, cli_inputs *ins, cli_deps *deps, single *one,
+			dk_sink *sink)
+{
+	int nobjects = 0;
+
+	if (!cli_inputs_read(ins, o->files, (size_t)o->nfiles, sink))
+		return false;
+	for (int i = 0; i < o->nfiles; i++) {
+		dk_loc loc = dk_loc_file(o->files[i]);
+		dk_input_kind k = ins->kind[i];
+		if (k == DK_INPUT_OBJECTS) {
 			nobjects++;
-		} else if (single) {
-			dk_report(&sink, DK_ERROR, &loc, "a second input besides %s; give one %s", single,
-				  cli_kind_name(k));
-			goto out;
+		} else if (one->path) {
+			dk_report(sink, DK_ERROR, &loc, "a second input besides %s; give one %s",
+				  one->path, dk_input_kind_name(k));
+			return false;
 		} else {
-			single = args[i];
-			single_kind = k;
-			single_in = &ins.v[i - optind];
+			one->path = o->files[i];
+			one->kind = k;
+			one->in = &ins->v[i];
 		}
-		if (!cli_deps_add(&deps, args[i], output))
-			goto nomem;
+		if (!cli_deps_add(deps, o->files[i], o->output)) {
+			cli_error("out of memory");
+			return false;
+		}
 	}
-	if (single && nobjects) {
-		dk_loc loc = dk_loc_file(single);
-		dk_report(&sink, DK_ERROR, &loc,
+	if (one->path && nobjects) {
+		dk_loc loc = dk_loc_file(one->path);
+		dk_report(sink, DK_ERROR, &loc,
 			  "is a %s, but objects are given too; give one or the other",
-			  cli_kind_name(single_kind));
-		goto out;
+			  dk_input_kind_name(one->kind));
+		return false;
 	}
-	if (single && (in.read.export_all || in.nexclude || in.nexclude_libs ||
-		       in.read.keep_runtime_libs)) {
+	if (one->path && (o->in.read.export_all || o->in.nexclude || o->in.nexclude_libs ||
+			  o->in.read.keep_runtime_libs)) {
 		cli_usage_error("--export-all, --exclude, --exclude-libs and --keep-runtime-libs "
-				"choose what objects export; %s is a %s", single,
-				cli_kind_name(single_kind));
-		goto out;
+				"choose what objects export; %s is a %s", one->path,
+				dk_input_kind_name(one->kind));
+		return false;
 	}
-	if (recover && single_kind != CLI_IMAGE) {
+	if (o->recover && one->kind != DK_INPUT_IMAGE) {
 		cli_usage_error("--recover-stdcall reads the code of one i386 DLL given alone; "
-				"%s is not one", single ? single : args[optind]);
-		goto out;
+				"%s is not one", one->path ? one->path : o->files[0]);
+		return false;
 	}
+	return true;
+}
+
+/* The exports to import, from the input(s) picked; a library that would
+ * import nothing is refused.  False after printing why. */
+static bool read_exports(options *o, const cli_inputs *ins, const single *one, dk_module *m,
+			 dk_sink *sink)
+{
 	/* What the library reports without a location is about the input
 	 * being read, then about the library being written. */
-	cli_subject(single);
-	if (recover) {
+	cli_subject(one->path);
+	if (o->recover) {
 		/* `f = f@8` becomes `f@8 == f`: the symbol _f@8 imports "f",
 		 * with or without -k. */
-		if (cli_load_image_recover(single_in, false, true, &m, &sink) != DK_OK ||
-		    dk_module_kill_at_to_import_names(&m) != DK_OK)
-			goto out;
-		if (cli_image_aliases(&m, &sink) != DK_OK)
-			goto out;
-	} else if (single) {
-		if (cli_load_module(single_in, single_kind, dll_pick, NULL, &m, NULL, &sink) != DK_OK)
-			goto out;
-		if (single_kind == CLI_IMAGE && cli_image_aliases(&m, &sink) != DK_OK)
-			goto out;
+		if (cli_load_image_recover(one->in, false, true, m, sink) != DK_OK ||
+		    dk_module_kill_at_to_import_names(m) != DK_OK)
+			return false;
+		if (dk_image_aliases(m, sink) != DK_OK)
+			return false;
+	} else if (one->path) {
+		if (dk_load_any(m, one->in, one->kind, o->dll_pick, NULL, NULL, sink) != DK_OK)
+			return false;
+		if (one->kind == DK_INPUT_IMAGE && dk_image_aliases(m, sink) != DK_OK)
+			return false;
 	} else {
-		cli_read_finish(&in);
-		if (dk_read_inputs_mem(&m, ins.v, ins.n, &in.read, &sink) != DK_OK)
-			goto out;
-		if (dk_module_dedupe(&m, &sink, NULL) != DK_OK)
-			goto out;
-		dk_module_sort(&m);
+		cli_read_finish(&o->in);
+		if (dk_read_inputs_mem(m, ins->v, ins->n, &o->in.read, sink) != DK_OK)
+			return false;
+		if (dk_module_dedupe(m, sink, NULL) != DK_OK)
+			return false;
+		dk_module_sort(m);
 	}
 
 	/* A library that imports nothing is refused: no client can want it,
 	 * and the link that uses it would fail later, far from the cause. */
 	size_t imports = 0;
-	for (size_t i = 0; i < m.nexports; i++)
-		imports += !(m.exports[i].flags & DK_EXPORT_PRIVATE);
+	for (size_t i = 0; i < m->nexports; i++)
+		imports += !(m->exports[i].flags & DK_EXPORT_PRIVATE);
 	if (imports == 0) {
 		char names[300];
-		dk_loc loc = dk_loc_file(single);
-		if (single) {
-			dk_report(&sink, DK_ERROR, &loc, "exports nothing%s: the import library would "
-				  "import nothing; none written", m.nexports ? " but PRIVATE names" : "");
+		dk_loc loc = dk_loc_file(one->path);
+		if (one->path) {
+			dk_report(sink, DK_ERROR, &loc, "exports nothing%s: the import library would "
+				  "import nothing; none written", m->nexports ? " but PRIVATE names" : "");
 		} else {
-			cli_name_inputs(names, sizeof names, &ins);
-			if (in.read.export_all)
+			cli_name_inputs(names, sizeof names, ins);
+			if (o->in.read.export_all)
 				cli_error("nothing to import: %s define%s no symbol --export-all "
-					  "exports; no library written", names, ins.n == 1 ? "s" : "");
+					  "exports; no library written", names, ins->n == 1 ? "s" : "");
 			else
 				cli_error("nothing to import: %s ha%s no __declspec(dllexport) "
 					  "directive (--export-all exports every external symbol %s); "
-					  "no library written", names, ins.n == 1 ? "s" : "ve",
-					  ins.n == 1 ? "it defines" : "they define");
+					  "no library written", names, ins->n == 1 ? "s" : "ve",
+					  ins->n == 1 ? "it defines" : "they define");
 		}
-		goto out;
+		return false;
 	}
+	return true;
+}
+
+/* The DLL name the library imports from (malloc'd), or NULL after
+ * printing why. */
+static char *pick_dll_name(const options *o, const single *one, const dk_module *m)
+{
+	char *dll;
+
+	if (o->dllname)
+		dll = strdup(o->dllname);
+	else if (m->name && *m->name)
+		dll = dll_name_of(m->name, m->is_exe);
+	else if (one->path && one->kind == DK_INPUT_DEF) {
+		cli_usage_error("no DLL name: %s has no LIBRARY or NAME line; give -D NAME", one->path);
+		return NULL;
+	} else if (one->path) {
+		cli_usage_error("no DLL name: %s names none; give -D NAME", one->path);
+		return NULL;
+	} else {
+		cli_usage_error("no DLL name: objects do not name their DLL; give -D NAME");
+		return NULL;
+	}
+	if (!dll)
+		cli_error("out of memory");
+	return dll;
+}
+
+/* A .def whose names look like link.exe's, read in GNU naming: said. */
+static void warn_def_dialect(const options *o, const single *one, const dk_implib_opts *io,
+			     const dk_module *m, dk_sink *sink)
+{
+	/* What the dialect guess used to decide, now only said: without -k
+	 * (mingw-w64's own .def files all use it), `_f@8` names and no `f@8`
+	 * ones are likely link.exe's. */
+	if (one->kind == DK_INPUT_DEF && io->machine == DK_MACHINE_I386 && !io->dialect &&
+	    !o->io.kill_at && !o->io.no_leading_underscore &&
+	    dk_i386_guess_dialect(m) == DK_DIALECT_MSVC) {
+		dk_loc loc = dk_loc_file(one->path);
+		const char *ex = "_f@8";
+		for (size_t i = 0; i < m->nexports; i++)
+			if (dk_i386_classify(m->exports[i].name) == DK_CC_STDCALL) {
+				ex = m->exports[i].name;
+				break;
+			}
+		dk_report(sink, DK_WARNING, &loc,
+			  "\"%s\" is read as both dlltools read it, as the symbol _%s; give "
+			  "--dialect msvc if the .def is in link.exe's naming", ex, ex);
+	}
+}
+
+/* Read the inputs and write the import library: 0, or 1 after printing
+ * why.  `deps` holds the response files read; the inputs are added. */
+static int run(options *o, cli_deps *deps, dk_sink *sink)
+{
+	dk_module m;
+	dk_implib_opts io = o->io;
+	cli_inputs ins = { NULL, NULL, 0 };
+	single one = { NULL, DK_INPUT_UNREAD, NULL };
+	char *data = NULL, *dll = NULL;
+	size_t len = 0;
+	int status = 1;
+
+	dk_module_init(&m);
+	if (!cli_check_outputs(o->output, o->depfile, o->files, (size_t)o->nfiles, deps, NULL))
+		goto out;
+	if (o->machine) {
+		io.machine = dk_machine_from_name(o->machine);
+		if (!io.machine) {
+			cli_usage_error("unknown machine \"%s\": give i386, x86-64, arm64, arm64ec or arm",
+					o->machine);
+			goto out;
+		}
+	}
+	if (!pick_inputs(o, &ins, deps, &one, sink) || !read_exports(o, &ins, &one, &m, sink))
+		goto out;
 	if (!io.machine)
 		io.machine = m.machine;
 	else if (m.machine && m.machine != io.machine) {
-		dk_loc loc = dk_loc_file(single ? single : args[optind]);
-		dk_report(&sink, DK_ERROR, &loc, "is for %s, but -m says %s",
+		dk_loc loc = dk_loc_file(one.path ? one.path : o->files[0]);
+		dk_report(sink, DK_ERROR, &loc, "is for %s, but -m says %s",
 			  dk_machine_name(m.machine), dk_machine_name(io.machine));
 		goto out;
 	}
 	if (!io.machine) {
-		dk_loc loc = dk_loc_file(single ? single : args[optind]);
-		dk_report(&sink, DK_ERROR, &loc, "%s; give -m i386, x86-64, arm64, arm64ec or arm",
-			  single_kind == CLI_DEF ? "a .def file names no machine"
-						 : "names no machine that dllkit knows");
+		dk_loc loc = dk_loc_file(one.path ? one.path : o->files[0]);
+		dk_report(sink, DK_ERROR, &loc, "%s; give -m i386, x86-64, arm64, arm64ec or arm",
+			  one.kind == DK_INPUT_DEF ? "a .def file names no machine"
+						   : "names no machine that dllkit knows");
 		goto out;
 	}
-	if (dllname)
-		dll = strdup(dllname);
-	else if (m.name && *m.name)
-		dll = dll_name_of(m.name, m.is_exe);
-	else if (single && single_kind == CLI_DEF) {
-		cli_usage_error("no DLL name: %s has no LIBRARY or NAME line; give -D NAME", single);
+	if (!(dll = pick_dll_name(o, &one, &m)))
 		goto out;
-	} else if (single) {
-		cli_usage_error("no DLL name: %s names none; give -D NAME", single);
-		goto out;
-	} else {
-		cli_usage_error("no DLL name: objects do not name their DLL; give -D NAME");
-		goto out;
-	}
-	if (!dll)
-		goto nomem;
 	io.dll_name = dll;
 	/* A .def is read as both dlltools read it (GNU naming) unless
 	 * --dialect msvc says its stdcall names are link.exe's `_f@8`; a DLL's
-	 * own names show which linker made it (cli_load_module). */
-	io.dialect = in.read.dialect ? in.read.dialect : m.dialect;
-	/* What the dialect guess used to decide, now only said: without -k
-	 * (mingw-w64's own .def files all use it), `_f@8` names and no `f@8`
-	 * ones are likely link.exe's. */
-	if (single_kind == CLI_DEF && io.machine == DK_MACHINE_I386 && !io.dialect &&
-	    !io.kill_at && !io.no_leading_underscore &&
-	    dk_i386_guess_dialect(&m) == DK_DIALECT_MSVC) {
-		dk_loc loc = dk_loc_file(single);
-		const char *ex = "_f@8";
-		for (size_t i = 0; i < m.nexports; i++)
-			if (dk_i386_classify(m.exports[i].name) == DK_CC_STDCALL) {
-				ex = m.exports[i].name;
-				break;
-			}
-		dk_report(&sink, DK_WARNING, &loc,
-			  "\"%s\" is read as both dlltools read it, as the symbol _%s; give "
-			  "--dialect msvc if the .def is in link.exe's naming", ex, ex);
-	}
+	 * own names show which linker made it (dk_load_any). */
+	io.dialect = o->in.read.dialect ? o->in.read.dialect : m.dialect;
+	warn_def_dialect(o, &one, &io, &m, sink);
 
 	/* Ordinals and counts, with the input named (the writer checks again). */
 	{
-		dk_loc loc = dk_loc_file(single);
-		if (dk_module_check(&m, &sink, single ? &loc : NULL) != DK_OK)
+		dk_loc loc = dk_loc_file(one.path);
+		if (dk_module_check(&m, sink, one.path ? &loc : NULL) != DK_OK)
 			goto out;
 	}
-	cli_subject(output);
-	if (dk_implib_write(&m, &io, &data, &len, &sink) != DK_OK)
+	cli_subject(o->output);
+	if (dk_implib_write(&m, &io, &data, &len, sink) != DK_OK)
 		goto out;
-	if (!cli_write_outputs(output, data, len, depfile, &deps))
+	if (!cli_write_outputs(o->output, data, len, o->depfile, deps))
 		goto out;
 	status = 0;
-	goto out;
-nomem:
-	cli_error("out of memory");
 out:
 	free(data);
 	free(dll);
 	dk_module_free(&m);
 	cli_inputs_free(&ins);
-	cli_read_free(&in);
+	return status;
+}
+
+int main(int argc, char **argv)
+{
+	options o;
+	dk_sink sink = cli_sink();
+	char **args = NULL;
+	cli_deps deps = { NULL, 0, 0 };
+	int nargs = 0, status = 1;
+
+	progname = "mkimplib";
+	memset(&o, 0, sizeof o);
+	if (cli_expand_argv(argc, argv, &nargs, &args, &deps)) {
+		int r = parse_options(nargs, args, &o);
+		status = r > 0 ? run(&o, &deps, &sink) : r == 0 ? 0 : 1;
+	}
+	cli_read_free(&o.in);
 	cli_deps_free(&deps);
 	cli_free_argv(nargs, args);
 	return cli_exit_status(status, 1);

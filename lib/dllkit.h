@@ -721,6 +721,50 @@ int dk_read_file(const char *path, char **data, size_t *len, dk_sink *s);
  */
 int dk_depfile_text(const char *target, const char *const *deps, size_t ndeps, char **out, size_t *outlen);
 
+/* ------------------------------------------------------------------ */
+/* Any input: its kind, and its export set                              */
+/* ------------------------------------------------------------------ */
+
+/* What an input is, told from its bytes (dk_input_classify). */
+typedef enum dk_input_kind {
+	DK_INPUT_UNREAD,  /* nothing was read (the read failed and was reported);
+			   * dk_input_classify never says this */
+	DK_INPUT_OTHER,   /* none of the below: empty, ELF, other binary or text */
+	DK_INPUT_DEF,     /* a .def text: named *.def, or text starting like one */
+	DK_INPUT_OBJECTS, /* a COFF object, or an archive without import members
+			   * (or whose ordinary objects export something) */
+	DK_INPUT_IMPLIB,  /* an archive holding import members (dk_is_implib_mem) */
+	DK_INPUT_IMAGE,   /* a PE image (DLL, EXE) */
+} dk_input_kind;
+
+/* The kind of the bytes `data[0..len)` of the file `name` (may be NULL; a
+ * text named *.def is a .def whatever it starts with).  Reads nothing. */
+dk_input_kind dk_input_classify(const char *name, const void *data, size_t len);
+/* "module-definition file", "import library", ... for messages. */
+const char *dk_input_kind_name(dk_input_kind k);
+/* For DK_INPUT_OTHER: a one-line reason ("an ELF file, not ..."). */
+const char *dk_input_other_reason(const void *data, size_t len);
+
+/*
+ * The export set of one input of any kind, from the bytes in `in`: a .def
+ * file, a PE image (its export directory; m->dialect guessed on i386), an
+ * import library (the one DLL it names, or `dll`), or objects (their
+ * directives, through `ro`, may be NULL; deduplicated).  DK_INPUT_OTHER is
+ * reported with its reason, DK_INPUT_UNREAD fails without a word (it was
+ * reported when read).  `img` (may be NULL) gets an image's header facts.
+ * Returns DK_OK or DK_FAIL.
+ */
+int dk_load_any(dk_module *m, const dk_input *in, dk_input_kind kind, const char *dll,
+		const dk_read_opts *ro, dk_image *img, dk_sink *s);
+
+/*
+ * Several names on one function (an image's name table may point two
+ * names at one ordinal): a .def cannot give two exports one ordinal, so
+ * the later names become aliases of the first (`alias = first`), which
+ * export the same function under a new ordinal.
+ */
+int dk_image_aliases(dk_module *m, dk_sink *s);
+
 #ifdef __cplusplus
 }
 #endif

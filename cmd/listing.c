@@ -1,0 +1,633 @@
+/* listing.c - what dumpexports shows: an input as a table, a .def, JSON or
+ * TSV, and the lines of --diff.  JSON and TSV print one row type
+ * (listing_row) whatever the input kind; the table has a layout per kind.
+ * Text from files is escaped by common.c's helpers. */
+#include <inttypes.h>
+#include <libiberty/demangle.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "listing.h"
+
+/* ---- names and numbers ---- */
+
+/* The demangled form of an Itanium name (malloc'd), or NULL. */
+static char *demangled(const char *name)
+{
+	if (!name)
+		return NULL;
+	/* i386 MinGW exports keep one '_' of `__Z...`: `_Z...` either way. */
+	if (name[0] == '_' && name[1] == 'Z')
+		return cplus_demangle(name, DMGL_PARAMS | DMGL_ANSI | DMGL_VERBOSE); /* as c++filt */
+	return NULL;
+}
+
+static bool is_msvc_cpp(const char *name)
+{
+	return name && name[0] == '?';
+}
+
+/* The name as shown: demangled with -C, MSVC names marked. malloc'd. */
+static char *shown_name(const char *name, bool demangle)
+{
+	char *d = demangle ? demangled(name) : NULL;
+	char *r;
+
+	if (d)
+		return d;
+	if (demangle && is_msvc_cpp(name)) {
+		r = malloc(strlen(name) + 32);
+		if (r)
+			sprintf(r, "%s  [MSVC C++]", name);
+		return r;
+	}
+	return strdup(name ? name : "");
+}
+
+/* Hand-made formatting for the rows, which are most of the output: with
+ * tens of thousands of exports printf was two thirds of the run time. */
+static void out_str(const char *str)
+{
+	fputs_unlocked(str, stdout);
+}
+
+static void out_pad(int n)
+{
+	while (n-- > 0)
+		putchar_unlocked(' ');
+}
+
+/* A name, path or other text from a file: control characters and bytes
+ * that are not UTF-8 as \xNN (see cli_put_escaped), padded to `width`
+ * columns (as many as it takes when 0 or fewer). */
+static void out_esc(const char *s, int width)
+{
+	cli_put_escaped(stdout, s ? s : "");
+	if (width > 0)
+		out_pad(width - (int)cli_escaped_len(s ? s : ""));
+}
+
+static int esc_width(const char *s)
+{
+	size_t n = cli_escaped_len(s ? s : "");
+	return n > 1000 ? 1000 : (int)n;
+}
+
+/* `v` in decimal, right-aligned in `width` (0: no padding). */
+static void out_udec(uint64_t v, int width)
+{
+	char d[24];
+	int n = 0;
+	do {
+		d[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	out_pad(width - n);
+	while (n)
+		putchar_unlocked(d[--n]);
+}
+
+static void out_hex(uint64_t v, int digits_, bool upper)
+{
+	const char *x = upper ? "0123456789ABCDEF" : "0123456789abcdef";
+	for (int i = digits_ - 1; i >= 0; i--)
+		putchar_unlocked(x[(v >> (4 * i)) & 15]);
+}
+
+static int digits(uint64_t v)
+{
+	int n = 1;
+	while (v >= 10) {
+		v /= 10;
+		n++;
+	}
+	return n;
+}
+
+static const char *kind_word(unsigned flags)
+{
+	return flags & DK_EXPORT_CONSTANT ? "const" : flags & DK_EXPORT_DATA ? "data" : "code";
+}
+
+static const char *type_word(unsigned type)
+{
+	return type == 2 ? "const" : type == 1 ? "data" : "code";
+}
+
+static const char *name_type_word(const dk_implib_entry *x)
+{
+	if (x->by_ordinal)
+		return "ordinal";
+	if (!x->short_format)
+		return "name";
+	switch (x->name_type) {
+	case 1: return "name";
+	case 2: return "noprefix";
+	case 3: return "undecorate";
+	case 4: return "exportas";
+	}
+	return "?";
+}
+
+/* ---- table ---- */
+
+static void table_image(const listing_input *in, bool demangle)
+{
+	const dk_module *m = &in->m;
+	const dk_image *g = &in->img;
+	unsigned named = 0, noname = 0, fwd = 0, data = 0;
+	int ow = 7, hw = 4;
+
+	for (size_t i = 0; i < m->nexports; i++) {
+		const dk_export *e = &m->exports[i];
+		if (e->flags & DK_EXPORT_NONAME)
+			noname++;
+		else
+			named++;
+		if (e->forward)
+			fwd++;
+		else if (e->flags & DK_EXPORT_DATA)
+			data++;
+		if (digits(e->ordinal) > ow)
+			ow = digits(e->ordinal);
+		if (e->hint >= 0 && digits((uint64_t)e->hint) > hw)
+			hw = digits((uint64_t)e->hint);
+	}
+	out_esc(in->path, 0);
+	printf(": PE image, %s (%s)%s\n",
+	       dk_machine_name(g->machine) ? dk_machine_name(g->machine) : "unknown machine",
+	       g->pe32plus ? "PE32+" : "PE32", g->is_dll ? ", DLL" : "");
+	if (!g->has_exports) {
+		printf("  no export directory\n");
+		return;
+	}
+	fputs("  name          ", stdout);
+	out_esc(g->export_name ? g->export_name : "(none)", 0);
+	putchar('\n');
+	printf("  timestamp     0x%08" PRIx32 "\n", g->timestamp);
+	printf("  version       %u.%02u\n", g->export_major, g->export_minor);
+	printf("  ordinal base  %" PRIu32 "\n", g->ordinal_base);
+	if (g->names_out_of_order)
+		printf("  name table    NOT SORTED (%" PRIu32 " name%s out of order): the loader may not find names\n",
+		       g->names_out_of_order, g->names_out_of_order == 1 ? "" : "s");
+	if (g->names_repeated)
+		printf("  name table    REPEATS NAMES (%" PRIu32 " repeat%s, not listed)\n",
+		       g->names_repeated, g->names_repeated == 1 ? "" : "s");
+	printf("  exports       %zu (%u by name, %u by ordinal only, %u forwarded, %u data)\n\n",
+	       m->nexports, named, noname, fwd, data);
+	printf("  %*s  %*s  %-8s  %s\n", ow, "ordinal", hw, "hint", "RVA", "name");
+	for (size_t i = 0; i < m->nexports; i++) {
+		const dk_export *e = &m->exports[i];
+		char *name = NULL;
+		if (!(e->flags & DK_EXPORT_NONAME) && (demangle || is_msvc_cpp(e->name)))
+			name = shown_name(e->name, demangle);
+		out_pad(2);
+		out_udec(e->ordinal, ow);
+		out_pad(2);
+		if (e->hint >= 0)
+			out_udec((uint64_t)e->hint, hw);
+		else
+			out_pad(hw);
+		out_pad(2);
+		if (e->forward)
+			out_pad(8);
+		else
+			out_hex(e->rva, 8, true);
+		out_pad(2);
+		if (e->flags & DK_EXPORT_NONAME)
+			out_str("[NONAME]");
+		else
+			out_esc(name ? name : e->name, 0);
+		if (e->forward) {
+			out_str("  (forwarded to ");
+			out_esc(e->forward, 0);
+			putchar_unlocked(')');
+		} else if (e->flags & DK_EXPORT_DATA) {
+			out_str("  DATA");
+		}
+		putchar_unlocked('\n');
+		free(name);
+	}
+}
+
+static void table_implib(const listing_input *in, bool demangle)
+{
+	const dk_implib *l = &in->lib;
+	size_t ndll = 0, nshort = 0;
+	int ow = 7, hw = 4, nw = 4, tw = 2;
+	const char *prev = NULL;
+
+	for (size_t i = 0; i < l->n; i++) {
+		const dk_implib_entry *x = &l->v[i];
+		if (!prev || strcmp(prev, x->dll) != 0)
+			ndll++;
+		prev = x->dll;
+		if (x->short_format)
+			nshort++;
+		if (x->by_ordinal && digits(x->ordinal) > ow)
+			ow = digits(x->ordinal);
+		if (!x->by_ordinal && digits(x->ordinal) > hw)
+			hw = digits(x->ordinal);
+		char *n = shown_name(x->name ? x->name : "[NONAME]", demangle);
+		if (n && esc_width(n) > nw)
+			nw = esc_width(n);
+		free(n);
+		if ((int)strlen(name_type_word(x)) > tw)
+			tw = (int)strlen(name_type_word(x));
+	}
+	if (nw > 60)
+		nw = 60;
+	out_esc(in->path, 0);
+	printf(": import library, %s, %zu imports from %zu DLL%s, %s format\n",
+	       dk_machine_name(l->machine) ? dk_machine_name(l->machine) : "unknown machine", l->n,
+	       ndll, ndll == 1 ? "" : "s",
+	       nshort == l->n ? "short" : nshort == 0 ? "long" : "mixed short and long");
+	prev = NULL;
+	for (size_t i = 0; i < l->n; i++) {
+		const dk_implib_entry *x = &l->v[i];
+		char ord[16] = "", hint[16] = "";
+		if (!prev || strcmp(prev, x->dll) != 0) {
+			fputs("\n  ", stdout);
+			out_esc(x->dll, 0);
+			putchar('\n');
+			printf("  %*s  %*s  %-5s  %-*s  %-*s  %s\n", ow, "ordinal", hw, "hint", "type", tw,
+			       "by", nw, "name", "symbol");
+			prev = x->dll;
+		}
+		snprintf(x->by_ordinal ? ord : hint, 16, "%u", x->ordinal);
+		char *name = x->name ? shown_name(x->name, demangle) : strdup("[NONAME]");
+		printf("  %*s  %*s  %-5s  %-*s  ", ow, ord, hw, hint, type_word(x->type), tw,
+		       name_type_word(x));
+		out_esc(name, nw);
+		fputs("  ", stdout);
+		out_esc(x->symbol, 0);
+		putchar('\n');
+		free(name);
+	}
+}
+
+static void table_module(const listing_input *in, bool demangle)
+{
+	const dk_module *m = &in->m;
+	int ow = 7, nw = 4;
+
+	for (size_t i = 0; i < m->nexports; i++) {
+		const dk_export *e = &m->exports[i];
+		if (e->ordinal && digits(e->ordinal) > ow)
+			ow = digits(e->ordinal);
+		char *n = shown_name(e->name, demangle);
+		if (n && esc_width(n) > nw)
+			nw = esc_width(n);
+		free(n);
+	}
+	if (nw > 60)
+		nw = 60;
+	out_esc(in->path, 0);
+	printf(": %s", dk_input_kind_name(in->kind));
+	if (dk_machine_name(m->machine))
+		printf(", %s", dk_machine_name(m->machine));
+	printf(", %zu export%s\n", m->nexports, m->nexports == 1 ? "" : "s");
+	if (m->name) {
+		printf("  %s  ", m->is_exe ? "name   " : "library");
+		out_esc(m->name, 0);
+		putchar('\n');
+	}
+	printf("\n  %*s  %-*s  %s\n", ow, "ordinal", nw, "name", "attributes");
+	for (size_t i = 0; i < m->nexports; i++) {
+		const dk_export *e = &m->exports[i];
+		char ord[16] = "";
+		char *name = shown_name(e->name, demangle);
+		if (e->ordinal)
+			snprintf(ord, sizeof ord, "%" PRIu32, e->ordinal);
+		bool attrs = e->internal || e->forward || e->import_name || e->export_as ||
+			     (e->flags & (DK_EXPORT_NONAME | DK_EXPORT_DATA | DK_EXPORT_CONSTANT |
+					  DK_EXPORT_PRIVATE));
+		printf("  %*s  ", ow, ord);
+		out_esc(name, attrs ? nw : 0);
+		if (attrs)
+			putchar(' ');
+		if (e->internal) {
+			fputs(" = ", stdout);
+			out_esc(e->internal, 0);
+		}
+		if (e->forward) {
+			fputs(" (forwarded to ", stdout);
+			out_esc(e->forward, 0);
+			putchar(')');
+		}
+		if (e->flags & DK_EXPORT_NONAME)
+			printf(" NONAME");
+		if (e->flags & DK_EXPORT_DATA)
+			printf(" DATA");
+		if (e->flags & DK_EXPORT_CONSTANT)
+			printf(" CONSTANT");
+		if (e->flags & DK_EXPORT_PRIVATE)
+			printf(" PRIVATE");
+		if (e->import_name) {
+			fputs(" == ", stdout);
+			out_esc(e->import_name, 0);
+		}
+		if (e->export_as) {
+			fputs(" EXPORTAS ", stdout);
+			out_esc(e->export_as, 0);
+		}
+		putchar('\n');
+		free(name);
+	}
+}
+
+void listing_table(const listing_input *in, bool demangle)
+{
+	if (in->kind == DK_INPUT_IMAGE)
+		table_image(in, demangle);
+	else if (in->kind == DK_INPUT_IMPLIB)
+		table_implib(in, demangle);
+	else
+		table_module(in, demangle);
+}
+
+/* ---- JSON ---- */
+
+static void json_str(const char *s)
+{
+	cli_put_json(stdout, s); /* escaped as the other listings are, in common.c */
+}
+
+static void json_opt_uint(const char *key, bool has, uint64_t v)
+{
+	printf(", \"%s\": ", key);
+	if (has)
+		printf("%" PRIu64, v);
+	else
+		fputs("null", stdout);
+}
+
+/* The row of an import. */
+static listing_row implib_row(const dk_implib_entry *x)
+{
+	listing_row r;
+	memset(&r, 0, sizeof r);
+	r.name = x->name;
+	r.has_ordinal = x->by_ordinal;
+	r.has_hint = !x->by_ordinal;
+	r.ordinal = r.hint = x->ordinal;
+	r.kind = type_word(x->type);
+	r.noname = x->by_ordinal;
+	r.symbol = x->symbol;
+	r.dll = x->dll;
+	r.by = name_type_word(x);
+	return r;
+}
+
+/* The row of an export of an image, objects or a .def. */
+static listing_row export_row(const listing_input *in, const dk_export *e)
+{
+	bool image = in->kind == DK_INPUT_IMAGE;
+	listing_row r;
+	memset(&r, 0, sizeof r);
+	r.noname = e->flags & DK_EXPORT_NONAME;
+	r.name = image && r.noname ? NULL : e->name;
+	r.has_ordinal = e->ordinal != 0;
+	r.ordinal = e->ordinal;
+	r.has_hint = image && e->hint >= 0;
+	r.hint = r.has_hint ? (uint32_t)e->hint : 0;
+	r.has_rva = image && !e->forward;
+	r.rva = e->rva;
+	r.kind = kind_word(e->flags);
+	r.private_ = e->flags & DK_EXPORT_PRIVATE;
+	r.forward = e->forward;
+	r.internal = e->internal;
+	r.dll = image ? in->img.export_name : in->m.name;
+	r.import_name = e->import_name;
+	r.export_as = e->export_as;
+	return r;
+}
+
+/* One row, the same keys whatever the input kind (null when not known). */
+static void json_row(const listing_row *r, bool demangle, bool first)
+{
+	const char *name = r->name;
+	char *d = demangle ? demangled(name) : NULL;
+	printf("%s\n      {\"name\": ", first ? "" : ",");
+	json_str(name);
+	json_opt_uint("ordinal", r->has_ordinal, r->ordinal);
+	json_opt_uint("hint", r->has_hint, r->hint);
+	json_opt_uint("rva", r->has_rva, r->rva);
+	printf(", \"kind\": \"%s\", \"noname\": %s, \"private\": %s, \"forward\": ", r->kind,
+	       r->noname ? "true" : "false", r->private_ ? "true" : "false");
+	json_str(r->forward);
+	fputs(", \"internal\": ", stdout);
+	json_str(r->internal);
+	fputs(", \"symbol\": ", stdout);
+	json_str(r->symbol);
+	fputs(", \"dll\": ", stdout);
+	json_str(r->dll);
+	fputs(", \"by\": ", stdout);
+	json_str(r->by);
+	fputs(", \"import_name\": ", stdout);
+	json_str(r->import_name);
+	fputs(", \"export_as\": ", stdout);
+	json_str(r->export_as);
+	fputs(", \"demangled\": ", stdout);
+	json_str(d);
+	printf(", \"mangling\": \"%s\"}",
+	       is_msvc_cpp(name) ? "msvc" : (name && name[0] == '_' && name[1] == 'Z') ? "itanium"
+										: "none");
+	free(d);
+}
+
+void listing_json_begin(void)
+{
+	fputs("{\"dumpexports\": 1, \"files\": [", stdout);
+}
+
+void listing_json_end(void)
+{
+	fputs("\n  ]}\n", stdout);
+}
+
+void listing_json_input(const listing_input *in, const char *error, bool demangle, bool first)
+{
+	printf("%s\n    {\"path\": ", first ? "" : ",");
+	json_str(in->path);
+	if (error) {
+		fputs(", \"error\": ", stdout);
+		json_str(error);
+		fputs("}", stdout);
+		return;
+	}
+	const char *kind = in->kind == DK_INPUT_IMAGE ? "image" : in->kind == DK_INPUT_IMPLIB ? "import-library"
+			   : in->kind == DK_INPUT_OBJECTS ? "objects" : "def";
+	dk_machine mach = in->kind == DK_INPUT_IMPLIB ? in->lib.machine
+			  : in->kind == DK_INPUT_IMAGE ? in->img.machine : in->m.machine;
+	printf(", \"kind\": \"%s\", \"machine\": ", kind);
+	json_str(dk_machine_name(mach));
+	fputs(", \"dll\": ", stdout);
+	json_str(in->kind == DK_INPUT_IMAGE ? in->img.export_name : in->kind == DK_INPUT_IMPLIB ? NULL : in->m.name);
+	json_opt_uint("ordinal_base", in->kind == DK_INPUT_IMAGE && in->img.has_exports,
+		      in->img.ordinal_base);
+	json_opt_uint("timestamp", in->kind == DK_INPUT_IMAGE && in->img.has_exports, in->img.timestamp);
+	fputs(", \"name_table\": ", stdout);
+	json_str(!(in->kind == DK_INPUT_IMAGE && in->img.has_exports) ? NULL
+		 : in->img.names_out_of_order				 ? "unsorted"
+		 : in->img.names_repeated				 ? "repeated"
+									 : "sorted");
+	json_opt_uint("names_out_of_order", in->kind == DK_INPUT_IMAGE && in->img.has_exports,
+		      in->img.names_out_of_order);
+	json_opt_uint("names_repeated", in->kind == DK_INPUT_IMAGE && in->img.has_exports,
+		      in->img.names_repeated);
+	fputs(", \"exports\": [", stdout);
+	if (in->kind == DK_INPUT_IMPLIB) {
+		for (size_t i = 0; i < in->lib.n; i++) {
+			listing_row r = implib_row(&in->lib.v[i]);
+			json_row(&r, demangle, i == 0);
+		}
+	} else {
+		for (size_t i = 0; i < in->m.nexports; i++) {
+			listing_row r = export_row(in, &in->m.exports[i]);
+			json_row(&r, demangle, i == 0);
+		}
+	}
+	fputs("\n    ]}", stdout);
+}
+
+/* ---- TSV ---- */
+
+void listing_tsv_header(void)
+{
+	puts("file\tdll\tordinal\thint\trva\tname\tkind\tflags\tforward\tsymbol");
+}
+
+/* A TSV field: tab, newline and backslash as \t, \n and \\, control
+ * characters and bytes that are not UTF-8 as \xNN (cli_put_tsv). */
+static void tsv_field(const char *s)
+{
+	cli_put_tsv(stdout, s);
+}
+
+static void tsv_row(const char *path, const listing_row *r, bool demangle)
+{
+	const char *name = r->name;
+	char *shown = name && (demangle || is_msvc_cpp(name)) ? shown_name(name, demangle) : NULL;
+	tsv_field(path);
+	putchar_unlocked('\t');
+	tsv_field(r->dll);
+	putchar_unlocked('\t');
+	if (r->has_ordinal && r->ordinal)
+		out_udec(r->ordinal, 0);
+	putchar_unlocked('\t');
+	if (r->has_hint)
+		out_udec(r->hint, 0);
+	putchar_unlocked('\t');
+	if (r->has_rva) {
+		out_str("0x");
+		out_hex(r->rva, 8, false);
+	}
+	putchar_unlocked('\t');
+	tsv_field(shown ? shown : name);
+	putchar_unlocked('\t');
+	out_str(r->kind);
+	putchar_unlocked('\t');
+	out_str(r->noname && r->private_ ? "NONAME PRIVATE" : r->noname ? "NONAME"
+		: r->private_ ? "PRIVATE" : "");
+	putchar_unlocked('\t');
+	tsv_field(r->forward);
+	putchar('\t');
+	tsv_field(r->symbol);
+	putchar('\n');
+	free(shown);
+}
+
+void listing_tsv(const listing_input *in, bool demangle)
+{
+	if (in->kind == DK_INPUT_IMPLIB) {
+		for (size_t i = 0; i < in->lib.n; i++) {
+			listing_row r = implib_row(&in->lib.v[i]);
+			tsv_row(in->path, &r, demangle);
+		}
+		return;
+	}
+	for (size_t i = 0; i < in->m.nexports; i++) {
+		listing_row r = export_row(in, &in->m.exports[i]);
+		tsv_row(in->path, &r, demangle);
+	}
+}
+
+/* ---- def ---- */
+
+int listing_def(const listing_input *in, const char *dll, dk_sink *s)
+{
+	dk_module tmp, *m = (dk_module *)&in->m;
+	char *text;
+	size_t len;
+	int rc;
+
+	dk_module_init(&tmp);
+	if (in->kind == DK_INPUT_IMPLIB) {
+		if (dk_implib_to_module(&in->lib, dll, &tmp, s) != DK_OK) {
+			dk_module_free(&tmp);
+			return DK_FAIL;
+		}
+		m = &tmp;
+	}
+	rc = dk_def_write(m, &text, &len, s);
+	if (rc == DK_OK) {
+		fwrite(text, 1, len, stdout);
+		free(text);
+	}
+	dk_module_free(&tmp);
+	return rc;
+}
+
+/* ---- diff ---- */
+
+/* Exports are matched by the name the DLL exports (a .def's `f@4 == f`
+ * is "f"); NONAME exports by ordinal: show them so. */
+static const char *diff_name(const dk_export *e, char *buf, size_t n)
+{
+	if (e->flags & DK_EXPORT_NONAME) {
+		snprintf(buf, n, "%s (@%u NONAME)", dk_export_public_name(e), e->ordinal);
+		return buf;
+	}
+	return dk_export_public_name(e);
+}
+
+void listing_change(dk_change what, const dk_export *a, const dk_export *b, bool demangle)
+{
+	const dk_export *e = a ? a : b;
+	char buf[300];
+	char *name;
+
+	name = shown_name(diff_name(e, buf, sizeof buf), demangle);
+	fputs(what == DK_CHANGE_ADDED ? "+ " : what == DK_CHANGE_REMOVED ? "- " : "~ ", stdout);
+	out_esc(name, 0);
+	switch (what) {
+	case DK_CHANGE_ADDED:
+		if (b->ordinal && !(b->flags & DK_EXPORT_NONAME))
+			printf(" @%u", b->ordinal);
+		break;
+	case DK_CHANGE_REMOVED:
+		if (a->ordinal && !(a->flags & DK_EXPORT_NONAME))
+			printf(" @%u", a->ordinal);
+		break;
+	case DK_CHANGE_ORDINAL:
+	case DK_CHANGE_ORDINAL_MOVED:
+		printf(": ordinal %u -> %u", a->ordinal, b->ordinal);
+		break;
+	case DK_CHANGE_NONAME:
+		printf(": %s -> %s", a->flags & DK_EXPORT_NONAME ? "NONAME" : "named",
+		       b->flags & DK_EXPORT_NONAME ? "NONAME" : "named");
+		break;
+	case DK_CHANGE_KIND:
+		printf(": %s -> %s", kind_word(a->flags), kind_word(b->flags));
+		break;
+	case DK_CHANGE_FORWARD:
+		fputs(": forward ", stdout);
+		out_esc(a->forward ? a->forward : "(none)", 0);
+		fputs(" -> ", stdout);
+		out_esc(b->forward ? b->forward : "(none)", 0);
+		break;
+	}
+	putchar('\n');
+	free(name);
+}
