@@ -181,6 +181,13 @@ static int read_directives(reader *r, bfd *abfd, const char *member, dk_machine 
 	size = bfd_section_size(sec);
 	if (size == 0)
 		return DK_OK;
+	/* The header may claim any size (2 GiB in 1.5 KB): allocate no more
+	 * than the file holds. */
+	if (size > bfd_get_size(abfd)) {
+		dk_report(r->s, DK_ERROR, &loc, ".drectve section of %llu bytes is larger than the file",
+			  (unsigned long long)size);
+		return DK_FAIL;
+	}
 	buf = malloc(size);
 	if (!buf) {
 		dk_report(r->s, DK_ERROR, &loc, "out of memory");

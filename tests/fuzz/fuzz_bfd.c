@@ -14,6 +14,7 @@
  * Promises checked: a refusal says why; what is read writes a .def that
  * parses back to the same module. */
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <unistd.h>
 #include "fuzz.h"
 

@@ -1,0 +1,178 @@
+/* test_fuzz_findings.c - what the fuzz targets (tests/fuzz/) found, one
+ * test per finding, each input rebuilt here from its description (no
+ * binary files).  Every test names the target that found it. */
+#include <stdint.h>
+#include <sys/resource.h>
+#include <unistd.h>
+#include "unit.h"
+
+/* ------------------------------------------------------------------ */
+/* The biggest allocation a call makes                                  */
+/* ------------------------------------------------------------------ */
+
+/* Under AddressSanitizer a malloc hook sees every size; without it, the
+ * address space is limited to 512 MB above what is mapped, so that a huge
+ * allocation fails and shows as an "out of memory" error instead. */
+#if defined(__SANITIZE_ADDRESS__)
+#define UNIT_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define UNIT_ASAN 1
+#endif
+#endif
+
+#ifdef UNIT_ASAN
+int __sanitizer_install_malloc_and_free_hooks(void (*m)(const volatile void *, size_t),
+					      void (*f)(const volatile void *));
+static size_t biggest;
+static void on_malloc(const volatile void *p, size_t size)
+{
+	(void)p;
+	if (size > biggest)
+		biggest = size;
+}
+static void on_free(const volatile void *p)
+{
+	(void)p;
+}
+static void guard_start(void)
+{
+	static int installed;
+	if (!installed++)
+		__sanitizer_install_malloc_and_free_hooks(on_malloc, on_free);
+	biggest = 0;
+}
+static size_t guard_end(void)
+{
+	return biggest;
+}
+#else
+static struct rlimit saved;
+static void guard_start(void)
+{
+	unsigned long pages = 0;
+	FILE *f = fopen("/proc/self/statm", "r");
+	struct rlimit r;
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(fscanf(f, "%lu", &pages), 1);
+	fclose(f);
+	ck_assert_int_eq(getrlimit(RLIMIT_AS, &saved), 0);
+	r = saved;
+	r.rlim_cur = (rlim_t)pages * (rlim_t)sysconf(_SC_PAGESIZE) + (512u << 20);
+	if (saved.rlim_cur != RLIM_INFINITY && r.rlim_cur > saved.rlim_cur)
+		r.rlim_cur = saved.rlim_cur;
+	ck_assert_int_eq(setrlimit(RLIMIT_AS, &r), 0);
+}
+static size_t guard_end(void)
+{
+	ck_assert_int_eq(setrlimit(RLIMIT_AS, &saved), 0);
+	return 0; /* a huge allocation failed: the "out of memory" check sees it */
+}
+#endif
+
+/* Diagnostics: the count, the first error, and whether any said "out of memory". */
+typedef struct diags {
+	unsigned errors;
+	char first[512];
+	char file[256];
+	bool oom;
+} diags;
+
+static void diag_fn(void *ctx, const dk_diag *d)
+{
+	diags *g = ctx;
+	if (d->severity != DK_ERROR)
+		return;
+	if (strstr(d->message, "out of memory"))
+		g->oom = true;
+	if (g->errors++ == 0) {
+		snprintf(g->first, sizeof g->first, "%s", d->message);
+		snprintf(g->file, sizeof g->file, "%s", d->loc.file ? d->loc.file : "");
+	}
+}
+
+static char *write_temp(const void *data, size_t len)
+{
+	static char path[64];
+	snprintf(path, sizeof path, "/tmp/dllkit-finding-XXXXXX");
+	int fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, data, len), (ssize_t)len);
+	close(fd);
+	return path;
+}
+
+static void put16(unsigned char *p, unsigned v)
+{
+	p[0] = (unsigned char)v;
+	p[1] = (unsigned char)(v >> 8);
+}
+
+static void put32(unsigned char *p, uint32_t v)
+{
+	put16(p, v & 0xffff);
+	put16(p + 2, v >> 16);
+}
+
+/* ------------------------------------------------------------------ */
+/* fuzz_bfd                                                             */
+/* ------------------------------------------------------------------ */
+
+/*
+ * An x86-64 object of 60 bytes whose only section, .drectve, claims
+ * 0x7fff0000 bytes with no data in the file (PointerToRawData 0, which the
+ * COFF pre-check lets through as uninitialised data).  libbfd hands such a
+ * section back as zeros: the reader allocated and cleared 2 GiB, and the
+ * --export-all dialect probe (dk_input_dialect) did so before any check
+ * (found as a malloc of 1.5 GB from a mutated ARM64 fixture).
+ */
+START_TEST(bfd_drectve_larger_than_the_file)
+{
+	unsigned char obj[60];
+	char *path;
+
+	memset(obj, 0, sizeof obj);
+	put16(obj, 0x8664);                  /* Machine */
+	put16(obj + 2, 1);                   /* NumberOfSections */
+	memcpy(obj + 20, ".drectve", 8);     /* Name */
+	put32(obj + 20 + 16, 0x7fff0000);    /* SizeOfRawData */
+	put32(obj + 20 + 36, 0x00100a00);    /* LNK_INFO | LNK_REMOVE | ALIGN_1BYTES */
+	path = write_temp(obj, sizeof obj);
+
+	for (int all = 0; all < 2; all++) {
+		diags g = { 0 };
+		dk_sink s = { diag_fn, &g, 0, 0 };
+		dk_read_opts o = { 0 };
+		dk_module m;
+		size_t big;
+		int rc;
+
+		o.export_all = all;
+		dk_module_init(&m);
+		guard_start();
+		(void)dk_input_dialect(path);
+		rc = dk_read_input(&m, path, &o, &s);
+		big = guard_end();
+		ck_assert_msg(rc == DK_FAIL, "export_all %d: read", all);
+		ck_assert_msg(big < (64u << 20), "export_all %d: an allocation of %zu bytes", all, big);
+		ck_assert_msg(!g.oom, "export_all %d: out of memory: an allocation for the claimed size",
+			      all);
+		ck_assert_uint_eq(g.errors, 1);
+		ck_assert_str_eq(g.file, path);
+		ck_assert_uint_eq(m.nexports, 0);
+		dk_module_free(&m);
+	}
+	unlink(path);
+}
+END_TEST
+
+static Suite *findings_suite(void)
+{
+	Suite *s = suite_create("fuzz_findings");
+	TCase *t = tcase_create("bfd");
+	tcase_add_test(t, bfd_drectve_larger_than_the_file);
+	suite_add_tcase(s, t);
+	return s;
+}
+
+DK_UNIT_MAIN(findings_suite)
