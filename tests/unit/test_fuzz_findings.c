@@ -166,11 +166,73 @@ START_TEST(bfd_drectve_larger_than_the_file)
 }
 END_TEST
 
+/* ------------------------------------------------------------------ */
+/* fuzz_roundtrip                                                       */
+/* ------------------------------------------------------------------ */
+
+static void implib_of(const dk_module *m, dk_implib *lib)
+{
+	diags g = { 0 };
+	dk_sink s = { diag_fn, &g, 0, 0 };
+	dk_implib_opts o = { 0 };
+	char *data;
+	size_t len;
+
+	o.machine = DK_MACHINE_I386;
+	o.dll_name = "t.dll";
+	ck_assert_msg(dk_implib_write(m, &o, &data, &len, &s) == DK_OK, "write: %s", g.first);
+	memset(lib, 0, sizeof *lib);
+	ck_assert_msg(dk_read_implib_mem(lib, data, len, "t.lib", &s) == DK_OK, "read: %s", g.first);
+	free(data);
+}
+
+/*
+ * An i386 import library read as a module and written again must import
+ * the same symbols under the same names.  A .def name holding "@@" is the
+ * symbol as it is (vectorcall `f@@8`), so the symbol `_f@@8` (loading
+ * "f@@8") was read back as the export `f@@8`, which imports under the
+ * symbol `f@@8`; and `__@@` (loading "_@@") came back loading "@@".
+ * (found from `\1EXPORTS\n__@@`)
+ */
+START_TEST(roundtrip_i386_symbols_with_double_at)
+{
+	static const char def[] = "LIBRARY t.dll\nEXPORTS\n__@@\n_f@@8\ng@@4\n_h\n";
+	diags g = { 0 };
+	dk_sink s = { diag_fn, &g, 0, 0 };
+	dk_module m, back;
+	dk_implib a, b;
+
+	dk_module_init(&m);
+	ck_assert_int_eq(dk_def_parse(&m, def, strlen(def), "t.def", &s), DK_OK);
+	implib_of(&m, &a);
+	dk_module_init(&back);
+	ck_assert_int_eq(dk_implib_to_module(&a, NULL, &back, &s), DK_OK);
+	implib_of(&back, &b);
+	ck_assert_uint_eq(a.n, 4);
+	ck_assert_uint_eq(b.n, a.n);
+	for (size_t i = 0; i < a.n; i++) {
+		bool found = false;
+		for (size_t j = 0; j < b.n && !found; j++)
+			found = strcmp(a.v[i].symbol, b.v[j].symbol) == 0 &&
+				strcmp(a.v[i].name, b.v[j].name) == 0;
+		ck_assert_msg(found, "symbol %s loading \"%s\" is not imported again", a.v[i].symbol,
+			      a.v[i].name);
+	}
+	dk_implib_free(&a);
+	dk_implib_free(&b);
+	dk_module_free(&m);
+	dk_module_free(&back);
+}
+END_TEST
+
 static Suite *findings_suite(void)
 {
 	Suite *s = suite_create("fuzz_findings");
 	TCase *t = tcase_create("bfd");
 	tcase_add_test(t, bfd_drectve_larger_than_the_file);
+	suite_add_tcase(s, t);
+	t = tcase_create("roundtrip");
+	tcase_add_test(t, roundtrip_i386_symbols_with_double_at);
 	suite_add_tcase(s, t);
 	return s;
 }
