@@ -15,8 +15,10 @@
  * parses back to the same module.  With DK_FUZZ_PENDING=1 in the
  * environment, two more that issue 8 asks of the readers: nothing printed
  * on standard error by libbfd, and an archive dllkit's own reader
- * (arread.c) finds damaged is refused. */
+ * (arread.c) finds damaged is refused.  (Without it, what libbfd prints is
+ * kept out of the log: libbfd 2.40 prints thousands of lines a minute.) */
 #include <fcntl.h>
+#include <sanitizer/common_interface_defs.h>
 #include <sys/mman.h>
 #include <unistd.h>
 #include "fuzz.h"
@@ -39,12 +41,13 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 		abort();
 	}
 	pending = getenv("DK_FUZZ_PENDING") && strcmp(getenv("DK_FUZZ_PENDING"), "1") == 0;
-	if (pending) {
-		err_fd = memfd_create("stderr", 0);
-		real_stderr = dup(2);
-		if (err_fd < 0 || real_stderr < 0)
-			abort();
-	}
+	/* What the library's calls print goes to a file of its own; sanitizer
+	 * reports to the real standard error. */
+	err_fd = memfd_create("stderr", 0);
+	real_stderr = dup(2);
+	if (err_fd < 0 || real_stderr < 0)
+		abort();
+	__sanitizer_set_report_fd((void *)(intptr_t)real_stderr);
 	snprintf(path_obj, sizeof path_obj, "%s/in.o", folder);
 	snprintf(path_lib, sizeof path_lib, "%s/libstdc++.a", folder);
 	return 0;
@@ -101,17 +104,16 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 		o.exclude = exclude;
 		o.nexclude = 1;
 	}
-	if (pending && (ftruncate(err_fd, 0) != 0 || lseek(err_fd, 0, SEEK_SET) != 0 ||
-			dup2(err_fd, 2) < 0))
+	if (ftruncate(err_fd, 0) != 0 || lseek(err_fd, 0, SEEK_SET) != 0 || dup2(err_fd, 2) < 0)
 		abort();
 	(void)dk_input_dialect(path);
 	dk_module_init(&m);
 	int rc = dk_read_input(&m, path, &o, &s);
+	fflush(stderr);
+	dup2(real_stderr, 2);
 	if (pending) {
 		char said[200] = "";
 		ssize_t n = pread(err_fd, said, sizeof said - 1, 0);
-		fflush(stderr);
-		dup2(real_stderr, 2);
 		if (n > 0) {
 			said[strcspn(said, "\n")] = 0;
 			fuzz_fail("libbfd printed on standard error: %s", said);

@@ -16,7 +16,8 @@
  *     (symbol, DLL, the name the loader looks up or the ordinal, the kind);
  *     a writer that refuses says why;
  *   - the library read back as a module (dk_implib_to_module) and written
- *     again imports the same names and ordinals. */
+ *     again imports the same names and ordinals (or the writer says why
+ *     not). */
 #include "fuzz.h"
 #include "implib.h"
 
@@ -145,9 +146,17 @@ static void again(const dk_implib *lib, const dk_implib_opts *o)
 	o2.kill_at = false;
 	o2.dialect = DK_DIALECT_GNU;
 	o2.dll_name = m.name;
-	if (dk_implib_write(&m, &o2, &data, &len, &s) != DK_OK)
-		fuzz_fail("%s: the module read back does not write: %s", what(o), g.first);
+	/* A refusal with a word is allowed: an ARM64EC name the .def gave
+	 * mangled (`?f@N$$h@QBEHXZ`, taken as it is, as llvm-dlltool does)
+	 * reads back demangled to a C++ name that cannot be mangled again. */
+	if (dk_implib_write(&m, &o2, &data, &len, &s) != DK_OK) {
+		if (!s.errors)
+			fuzz_fail("%s: the module read back does not write, without a word", what(o));
+		dk_module_free(&m);
+		return;
+	}
 	memset(&lib2, 0, sizeof lib2);
+	s = fuzz_keeping(&g);
 	if (dk_read_implib_mem(&lib2, data, len, "again.lib", &s) != DK_OK)
 		fuzz_fail("%s: written again, not read: %s", what(o), g.first);
 	char **a = loads(lib, &n1), **b = loads(&lib2, &n2);

@@ -225,6 +225,53 @@ START_TEST(roundtrip_i386_symbols_with_double_at)
 }
 END_TEST
 
+/*
+ * The i386 symbol `_` alone (a .def's `_` with --no-leading-underscore)
+ * lost its only character on the way to a module: the export "" (`"" == _`
+ * in mkdef's .def), written again into a library dllkit refuses to read
+ * ("a short import member with an empty symbol name").
+ * (found from `\nEXPORTS\n_`, option byte 0x0a)
+ */
+START_TEST(roundtrip_i386_symbol_underscore_alone)
+{
+	static const char def[] = "LIBRARY t.dll\nEXPORTS\n_\n";
+	diags g = { 0 };
+	dk_sink s = { diag_fn, &g, 0, 0 };
+	dk_module m, back;
+	dk_implib_opts o = { 0 };
+	dk_implib a, b;
+	char *data, *name;
+	size_t len;
+
+	name = dk_symbol_to_def_name("_", DK_MACHINE_I386, DK_DIALECT_GNU);
+	ck_assert_str_eq(name, "_");
+	free(name);
+	o.machine = DK_MACHINE_I386;
+	o.dll_name = "t.dll";
+	o.no_leading_underscore = true;
+	dk_module_init(&m);
+	ck_assert_int_eq(dk_def_parse(&m, def, strlen(def), "t.def", &s), DK_OK);
+	ck_assert_int_eq(dk_implib_write(&m, &o, &data, &len, &s), DK_OK);
+	memset(&a, 0, sizeof a);
+	ck_assert_int_eq(dk_read_implib_mem(&a, data, len, "t.lib", &s), DK_OK);
+	free(data);
+	dk_module_init(&back);
+	ck_assert_int_eq(dk_implib_to_module(&a, NULL, &back, &s), DK_OK);
+	ck_assert_uint_eq(back.nexports, 1);
+	ck_assert_str_ne(back.exports[0].name, "");
+	ck_assert_int_eq(dk_implib_write(&back, &o, &data, &len, &s), DK_OK);
+	memset(&b, 0, sizeof b);
+	ck_assert_msg(dk_read_implib_mem(&b, data, len, "t2.lib", &s) == DK_OK, "%s", g.first);
+	ck_assert_uint_eq(b.n, 1);
+	ck_assert_str_eq(b.v[0].name, "_");
+	free(data);
+	dk_implib_free(&a);
+	dk_implib_free(&b);
+	dk_module_free(&m);
+	dk_module_free(&back);
+}
+END_TEST
+
 static Suite *findings_suite(void)
 {
 	Suite *s = suite_create("fuzz_findings");
@@ -233,6 +280,7 @@ static Suite *findings_suite(void)
 	suite_add_tcase(s, t);
 	t = tcase_create("roundtrip");
 	tcase_add_test(t, roundtrip_i386_symbols_with_double_at);
+	tcase_add_test(t, roundtrip_i386_symbol_underscore_alone);
 	suite_add_tcase(s, t);
 	return s;
 }
