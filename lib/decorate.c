@@ -53,8 +53,7 @@ dk_callconv dk_i386_classify(const char *sym)
 
 char *dk_symbol_to_def_name(const char *sym, dk_machine machine, dk_dialect dialect)
 {
-	/* (`_` alone keeps its '_': an export needs a name) */
-	if (!dk_machine_underscore(machine) || sym[0] != '_' || sym[1] == '\0')
+	if (!dk_machine_underscore(machine) || sym[0] != '_')
 		return dk_strdup(sym);
 	if (dialect == DK_DIALECT_MSVC && strchr(sym, '@'))
 		return dk_strdup(sym);

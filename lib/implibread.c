@@ -1410,7 +1410,10 @@ static char *export_name(const dk_implib *lib, const dk_implib_entry *x)
 		free(name);
 		return NULL;
 	}
-	if (strcmp(back, x->symbol) != 0 && dk_i386_def_name_is_symbol(x->symbol, DK_DIALECT_GNU)) {
+	/* And no export goes without a name: the symbol `_` alone (as
+	 * --no-leading-underscore writes a .def's `_`) stays `_`, not "". */
+	if (!*name || (strcmp(back, x->symbol) != 0 &&
+		       dk_i386_def_name_is_symbol(x->symbol, DK_DIALECT_GNU))) {
 		free(name);
 		name = dk_strdup(x->symbol);
 	}
