@@ -269,6 +269,42 @@ START_TEST(roundtrip_i386_symbol_underscore_alone)
 }
 END_TEST
 
+/*
+ * ARM64EC names whose mangling the readers undo into something else: `#`
+ * (the mangled form of "": the library held a member with an empty
+ * EXPORTAS name, which dllkit's reader refuses; llvm-dlltool 22 writes the
+ * same bytes), and names mangled twice (`##f`, a C++ name with "$$h"
+ * twice), which a reader demangles once and a rewrite from what it read
+ * demangles again, loading another name.  Each is refused with a word.
+ * (found from `\0EXPORTS #` and a mutated cls.o .def)
+ */
+START_TEST(roundtrip_arm64ec_names_mangled_to_nothing_or_twice)
+{
+	static const char *const bad[] = { "#", "# DATA", "##f", "?f@@$$hYAX$$hXZ", "#?g@@$$hYAXXZ" };
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		char def[128];
+		diags g = { 0 };
+		dk_sink s = { diag_fn, &g, 0, 0 };
+		dk_implib_opts o = { 0 };
+		dk_module m;
+		char *data = NULL;
+		size_t len = 0;
+
+		snprintf(def, sizeof def, "LIBRARY t.dll\nEXPORTS\n %s\n", bad[i]);
+		o.machine = DK_MACHINE_ARM64EC;
+		o.dll_name = "t.dll";
+		dk_module_init(&m);
+		ck_assert_int_eq(dk_def_parse(&m, def, strlen(def), "t.def", &s), DK_OK);
+		ck_assert_msg(dk_implib_write(&m, &o, &data, &len, &s) == DK_FAIL, "%s was written", bad[i]);
+		ck_assert_uint_eq(g.errors, 1);
+		ck_assert_msg(strstr(g.first, m.exports[0].name) != NULL, "'%s' does not name %s", g.first,
+			      m.exports[0].name);
+		ck_assert_ptr_null(data);
+		dk_module_free(&m);
+	}
+}
+END_TEST
+
 static Suite *findings_suite(void)
 {
 	Suite *s = suite_create("fuzz_findings");
@@ -278,6 +314,7 @@ static Suite *findings_suite(void)
 	t = tcase_create("roundtrip");
 	tcase_add_test(t, roundtrip_i386_symbols_with_double_at);
 	tcase_add_test(t, roundtrip_i386_symbol_underscore_alone);
+	tcase_add_test(t, roundtrip_arm64ec_names_mangled_to_nothing_or_twice);
 	suite_add_tcase(s, t);
 	return s;
 }
