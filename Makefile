@@ -67,7 +67,7 @@ CHECK_LIBS   := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck)
 
 DEPS := $(LIB_OBJ:.o=.d) $(CMD_OBJ:.o=.d)
 
-.PHONY: FORCE all check unit cli deps samples install uninstall clean lint fuzz bench
+.PHONY: FORCE all check unit cli deps samples install uninstall clean lint fuzz fuzz-smoke fuzz-build bench
 all: $(TOOL_BINS) $(LIB_A) $(BUILD)/dllkit.pc
 
 $(BUILD)/%.o: %.c
@@ -125,20 +125,62 @@ unit: $(UNIT_BINS)
 lint:
 	mandoc -Tlint -Wwarning man/*.[0-9]
 
-# Coverage-guided fuzzing of the text parsers with libFuzzer (clang):
-# FUZZ_SECONDS per target.  Crashes are left in build-fuzz/.
-FUZZ_SECONDS ?= 60
-FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
-fuzz:
-	@mkdir -p build-fuzz
-	@for f in $(FUZZ_SRC); do \
-	  n=$$(basename $$f .c); \
-	  clang -g -O1 -fsanitize=fuzzer,address,undefined $(CPPFLAGS) -o build-fuzz/$$n $$f \
-	    $(filter-out lib/read_objects.c,$(LIB_SRC)) || exit 1; \
-	  mkdir -p build-fuzz/$$n-corpus; \
-	  echo "fuzzing $$n for $(FUZZ_SECONDS)s"; \
-	  (cd build-fuzz && ./$$n -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 $$n-corpus 2>&1 | tail -3) || exit 1; \
-	done
+# Coverage-guided fuzzing with libFuzzer (clang): a target per reader,
+# writer and layer (tests/fuzz/fuzz_*.c, listed in tests/fuzz/run.sh),
+# built with ASan and UBSan, every sanitizer report fatal and shown.  The
+# seed corpora are made from the test fixtures (tests/fuzz/seeds.sh).
+#   make fuzz         each target for FUZZ_SECONDS (60), FUZZ_PARALLEL (1) at
+#                     a time; prints each one's executions, coverage and findings
+#   make fuzz-smoke   each target for FUZZ_SMOKE_SECONDS (15): for CI
+# FUZZ_TARGETS="bfd cli" picks targets.  Corpora grow in build-fuzz/corpus/,
+# findings are left in build-fuzz/findings/TARGET/.
+FUZZ_DIR      := build-fuzz
+FUZZ_CC       ?= clang
+FUZZ_SECONDS  ?= 60
+FUZZ_SMOKE_SECONDS ?= 15
+FUZZ_PARALLEL ?= 1
+FUZZ_NAMES    := $(patsubst tests/fuzz/fuzz_%.c,%,$(sort $(wildcard tests/fuzz/fuzz_*.c)))
+FUZZ_TARGETS  ?= $(FUZZ_NAMES)
+FUZZ_CFLAGS   := $(WARN) -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
+                 -fno-sanitize-recover=all $(CPPFLAGS) -Icmd -Itests/fuzz
+FUZZ_LIB_OBJ  := $(LIB_SRC:%.c=$(FUZZ_DIR)/obj/%.o)
+FUZZ_CMD_OBJ  := $(CMD_COMMON:%.c=$(FUZZ_DIR)/obj/%.o) $(TOOLS:%=$(FUZZ_DIR)/obj/cmd/%.o)
+FUZZ_BINS     := $(FUZZ_NAMES:%=$(FUZZ_DIR)/fuzz_%)
+
+$(FUZZ_DIR)/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c -o $@ $<
+
+# fuzz_cli calls the tools' main() under other names (they never exit).
+$(FUZZ_DIR)/obj/cmd/%.o: cmd/%.c
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -Dmain=$*_main -Wno-missing-prototypes -MMD -MP -c -o $@ $<
+
+$(FUZZ_DIR)/libdllkit.a: $(FUZZ_LIB_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_DIR)/libdllkit.a
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_DIR)/libdllkit.a $(BFD_LIBS)
+
+$(FUZZ_DIR)/fuzz_cli: tests/fuzz/fuzz_cli.c tests/fuzz/fuzz.h $(FUZZ_CMD_OBJ) $(FUZZ_DIR)/libdllkit.a
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_CMD_OBJ) $(FUZZ_DIR)/libdllkit.a \
+	  $(BFD_LIBS) -liberty
+
+# Seeds: the fixtures the tests build (objects, archives, DLLs, import
+# libraries, .def files), remade when the script or a tool changes.
+$(FUZZ_DIR)/seeds/.stamp: tests/fuzz/seeds.sh tests/fixtures.sh $(TOOL_BINS)
+	@BUILD=$(BUILD) bash tests/fuzz/seeds.sh $(FUZZ_DIR)/seeds
+
+fuzz-build: $(FUZZ_BINS) $(FUZZ_DIR)/seeds/.stamp
+
+fuzz: fuzz-build
+	@FUZZ_DIR=$(FUZZ_DIR) FUZZ_PARALLEL=$(FUZZ_PARALLEL) \
+	  bash tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+fuzz-smoke: fuzz-build
+	@FUZZ_DIR=$(FUZZ_DIR) FUZZ_PARALLEL=$(FUZZ_PARALLEL) \
+	  bash tests/fuzz/run.sh $(FUZZ_SMOKE_SECONDS) $(FUZZ_TARGETS)
 
 # Everything the build and the tests use, on Debian.  apt-get install is
 # idempotent; the update runs only when a package is missing.
@@ -192,4 +234,4 @@ FORCE:
 
 .SECONDARY:
 
--include $(DEPS)
+-include $(DEPS) $(wildcard $(FUZZ_DIR)/obj/*/*.d)

@@ -1416,7 +1416,24 @@ static int cmp_named(const void *a, const void *b)
  * `f`), that name goes into `== name`. */
 static char *export_name(const dk_implib *lib, const dk_implib_entry *x)
 {
-	return dk_symbol_to_def_name(x->symbol, lib->machine, DK_DIALECT_GNU);
+	char *name = dk_symbol_to_def_name(x->symbol, lib->machine, DK_DIALECT_GNU), *back;
+
+	/* The name must give the symbol back: a GNU .def name with "@@" is
+	 * the symbol as it is, so `_f@@8` keeps its '_' (as `f@@8` it would
+	 * import under the symbol `f@@8`).  (fuzz_roundtrip) */
+	if (!name || !(back = dk_def_name_to_symbol(name, lib->machine, DK_DIALECT_GNU))) {
+		free(name);
+		return NULL;
+	}
+	/* And no export goes without a name: the symbol `_` alone (as
+	 * --no-leading-underscore writes a .def's `_`) stays `_`, not "". */
+	if (!*name || (strcmp(back, x->symbol) != 0 &&
+		       dk_i386_def_name_is_symbol(x->symbol, DK_DIALECT_GNU))) {
+		free(name);
+		name = dk_strdup(x->symbol);
+	}
+	free(back);
+	return name;
 }
 
 int dk_implib_to_module(const dk_implib *lib, const char *dll, dk_module *m, dk_sink *s)

@@ -35,6 +35,27 @@ static int import_one(const dk_export *e, const dk_implib_opts *o, dk_dialect di
 	return DK_OK;
 }
 
+/* Why no reader would take this import back as written, or NULL
+ * (fuzz_roundtrip): a member with an empty symbol or name (ours refuses
+ * it; on ARM64EC `#` is the mangled form of ""), or an ARM64EC symbol
+ * mangled twice (`##f`, two "$$h"), which a reader demangles once and a
+ * rewrite from what it read demangles again: another name. */
+static const char *bad_import(const dk_import_entry *x, dk_machine machine)
+{
+	if (!x->symbol[0] || (machine == DK_MACHINE_ARM64EC && strcmp(x->symbol, "#") == 0))
+		return "would be imported under an empty symbol";
+	if (x->name_type != DK_NAME_ORDINAL && (!x->load_name || !x->load_name[0]))
+		return "would be imported under an empty name";
+	if (machine == DK_MACHINE_ARM64EC && dk_arm64ec_is_mangled(x->symbol)) {
+		char *once = dk_arm64ec_demangle(x->symbol);
+		bool twice = once && dk_arm64ec_is_mangled(once);
+		free(once);
+		if (twice)
+			return "carries the ARM64EC mangling ('#' or \"$$h\") twice";
+	}
+	return NULL;
+}
+
 int dk_import_entries(const dk_module *m, const dk_implib_opts *o, dk_import_entry **out,
 		      size_t *n, dk_sink *s)
 {
@@ -51,6 +72,12 @@ int dk_import_entries(const dk_module *m, const dk_implib_opts *o, dk_import_ent
 			continue;
 		if (import_one(e, o, dialect, &v[k++]) != DK_OK)
 			goto nomem;
+		const char *bad = bad_import(&v[k - 1], o->machine);
+		if (bad) {
+			dk_report(s, DK_ERROR, NULL, "export \"%s\" %s", e->name, bad);
+			dk_import_entries_free(v, k);
+			return DK_FAIL;
+		}
 	}
 	*out = v;
 	*n = k;
