@@ -130,7 +130,13 @@ static int parse_options(int nargs, char **args, options *o)
 		}
 		switch (c) {
 		case 'o': o->output = optarg; break;
-		case OPT_LIBRARY: o->library = optarg; break;
+		case OPT_LIBRARY:
+			if (!*optarg) {
+				cli_usage_error("--library takes the DLL's name (foo.dll), not \"\"");
+				return -1;
+			}
+			o->library = optarg;
+			break;
 		case 'k': o->kill_at = true; break;
 		case 'A': o->stdcall_alias = true; break;
 		case OPT_MERGE: o->merge = optarg; break;
@@ -286,6 +292,7 @@ static int run(options *o, cli_deps *deps, dk_sink *sink)
 		goto out;
 
 	if (o->library) {
+		free(m.name); /* a DLL's own name gives way */
 		m.name = strdup(o->library);
 		if (!m.name)
 			goto nomem;

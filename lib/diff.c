@@ -127,6 +127,27 @@ static bool same_entry(const dk_export *x, const dk_export *y)
 	       is_data(x) == is_data(y) && dk_streq(x->forward, y->forward);
 }
 
+/* compare_pair would find nothing between x and y. */
+static bool no_difference(const dk_module *om, const dk_export *x, const dk_export *y,
+			  bool ignore_kind)
+{
+	(void)om;
+	return !(x->ordinal && y->ordinal && x->ordinal != y->ordinal) &&
+	       !((x->flags ^ y->flags) & DK_EXPORT_NONAME) &&
+	       (ignore_kind || is_data(x) == is_data(y) || x->forward || y->forward) &&
+	       dk_streq(x->forward, y->forward);
+}
+
+/* Some entry of the run other[from, to) says what e says. */
+static bool has_twin(const dk_module *om, const dk_export *e, const keyed_export *other,
+		     size_t from, size_t to, bool ignore_kind)
+{
+	for (size_t k = from; k < to; k++)
+		if (no_difference(om, e, other[k].e, ignore_kind))
+			return true;
+	return false;
+}
+
 long dk_module_diff(const dk_module *om, const dk_module *nm, bool ignore_kind, dk_change_fn fn,
 		    void *ctx)
 {
@@ -158,12 +179,20 @@ long dk_module_diff(const dk_module *om, const dk_module *nm, bool ignore_kind, 
 		} else if (c > 0) {
 			ok = push(&v, &n, &cap, DK_CHANGE_ADDED, NULL, b[j].e);
 		} else {
-			ok = compare_pair(&v, &n, &cap, om, a[i].e, b[j].e, ignore_kind);
+			/* Each entry of a run that has no counterpart saying the
+			 * same on the other side is compared with that side's
+			 * first; a pair is compared once. */
+			bool first_alone = !has_twin(om, a[i].e, b, j, je, ignore_kind);
+			if (first_alone)
+				ok = compare_pair(&v, &n, &cap, om, a[i].e, b[j].e, ignore_kind);
 			for (size_t k = i + 1; ok && k < ie; k++)
-				if (!same_entry(a[k].e, a[k - 1].e))
+				if (!same_entry(a[k].e, a[k - 1].e) &&
+				    !has_twin(om, a[k].e, b, j, je, ignore_kind))
 					ok = compare_pair(&v, &n, &cap, om, a[k].e, b[j].e, ignore_kind);
-			for (size_t k = j + 1; ok && k < je; k++)
-				if (!same_entry(b[k].e, b[k - 1].e))
+			for (size_t k = j; ok && k < je; k++)
+				if ((k == j || !same_entry(b[k].e, b[k - 1].e)) &&
+				    !(k == j && first_alone) &&
+				    !has_twin(om, b[k].e, a, i, ie, ignore_kind))
 					ok = compare_pair(&v, &n, &cap, om, a[i].e, b[k].e, ignore_kind);
 		}
 		i = ie;

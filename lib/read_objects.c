@@ -597,7 +597,9 @@ static int export_all_symbols(reader *r, bfd *abfd, const char *member, const ch
 			rc = DK_FAIL;
 			break;
 		}
-		why = dk_filter_symbol(raw, name);
+		/* A symbol with no name (or i386's `_` alone) names nothing a
+		 * .def can export. */
+		why = *name ? dk_filter_symbol(raw, name) : DK_SKIP_INTERNAL;
 		if (why == DK_SKIP_NONE && dk_filter_user(r->o, raw, name))
 			why = DK_SKIP_USER_EXCLUDE;
 		if (why != DK_SKIP_NONE) {

@@ -35,6 +35,15 @@ refuse "--recover-stdcall on an x86-64 DLL" '^some\.dll: error: --recover-stdcal
 refuse "unknown option" "^mkdef: error: unknown option --frobnicate" --frobnicate "$api"
 refuse "option without its argument" "^mkdef: error: option --library needs an argument" "$api" --library
 refuse "bad --dialect" '^mkdef: error: --dialect takes gnu or msvc' --dialect borland "$api"
+refuse "--library with an empty name" '^mkdef: error: --library takes the DLL.s name \(foo\.dll\), not ""' --library "" "$api"
+# --library over a DLL's own name (the name read from the image is freed:
+# the ASan run's leak check saw it kept).
+if "$MKDEF" --library other.dll some.dll >renamed.def 2>renamed.err && grep -qx 'LIBRARY "other.dll"' renamed.def &&
+   [ ! -s renamed.err ]; then
+	ok "--library renames a DLL's .def"
+else
+	fail "--library renames a DLL's .def" "$(head -3 renamed.err renamed.def | tr '\n' '|')"
+fi
 refuse "no inputs" '^mkdef: error: no input files'
 refuse "missing response file" "^mkdef: error: nosuch\.rsp: cannot open response file" @nosuch.rsp
 printf '%s "unterminated\n' "$api" >bad.rsp

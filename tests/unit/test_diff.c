@@ -173,6 +173,11 @@ START_TEST(name_listed_twice_is_one_export)
 	add(&def2, "g", NULL, NULL, 0, 0);
 	ck_assert_int_eq(diff(&def2, &lib, &s), 1);
 	ck_assert_str_eq(s.text, "kind f;");
+	/* A set with two different entries of one name compared with itself
+	 * has no difference (fuzz_diff: `x = a.#12 EXPORTAS e` and
+	 * `y EXPORTAS e` gave two forward changes). */
+	ck_assert_int_eq(diff(&def2, &def2, &s), 0);
+	ck_assert_str_eq(s.text, "");
 	dk_module_free(&def);
 	dk_module_free(&lib);
 	dk_module_free(&def2);

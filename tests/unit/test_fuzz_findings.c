@@ -194,6 +194,58 @@ static void implib_of(const dk_module *m, dk_implib *lib)
  * symbol `f@@8`; and `__@@` (loading "_@@") came back loading "@@".
  * (found from `\1EXPORTS\n__@@`)
  */
+/* fuzz_bfd: with --export-all an external symbol whose name is empty
+ * (offset 4 of a string table holding only "") became the export "",
+ * which the .def writer wrote and the parser refuses.  It is left out as a
+ * toolchain-internal name, and the object's real function stays. */
+START_TEST(bfd_export_all_symbol_without_a_name)
+{
+	unsigned char obj[100];
+	char *path;
+	diags g = { 0 };
+	dk_sink s = { diag_fn, &g, 0, 0 };
+	dk_read_opts o = { 0 };
+	dk_module m;
+
+	memset(obj, 0, sizeof obj);
+	put16(obj, 0x8664);                  /* Machine */
+	put16(obj + 2, 1);                   /* NumberOfSections */
+	put32(obj + 8, 64);                  /* PointerToSymbolTable */
+	put32(obj + 12, 2);                  /* NumberOfSymbols */
+	memcpy(obj + 20, ".text", 5);        /* Name */
+	put32(obj + 20 + 16, 4);             /* SizeOfRawData */
+	put32(obj + 20 + 20, 60);            /* PointerToRawData */
+	put32(obj + 20 + 36, 0x60000020);    /* CODE | EXECUTE | READ */
+	obj[60] = 0xc3;                      /* ret */
+	/* symbol 0: "" (string table offset 4), .text, external */
+	put32(obj + 64 + 4, 4);
+	put16(obj + 64 + 12, 1);
+	put16(obj + 64 + 14, 0x20);
+	obj[64 + 16] = 2;
+	/* symbol 1: "f", .text, external */
+	obj[82] = 'f';
+	put16(obj + 82 + 12, 1);
+	put16(obj + 82 + 14, 0x20);
+	obj[82 + 16] = 2;
+	path = write_temp(obj, 100);
+	{
+		/* the string table: its size (5) and one empty string */
+		FILE *f = fopen(path, "ab");
+		const unsigned char st[5] = { 5, 0, 0, 0, 0 };
+		ck_assert_ptr_nonnull(f);
+		ck_assert_uint_eq(fwrite(st, 1, sizeof st, f), sizeof st);
+		fclose(f);
+	}
+	o.export_all = true;
+	dk_module_init(&m);
+	ck_assert_int_eq(dk_read_input(&m, path, &o, &s), DK_OK);
+	ck_assert_uint_eq(m.nexports, 1);
+	ck_assert_str_eq(m.exports[0].name, "f");
+	dk_module_free(&m);
+	unlink(path);
+}
+END_TEST
+
 START_TEST(roundtrip_i386_symbols_with_double_at)
 {
 	static const char def[] = "LIBRARY t.dll\nEXPORTS\n__@@\n_f@@8\ng@@4\n_h\n";
@@ -310,6 +362,7 @@ static Suite *findings_suite(void)
 	Suite *s = suite_create("fuzz_findings");
 	TCase *t = tcase_create("bfd");
 	tcase_add_test(t, bfd_drectve_larger_than_the_file);
+	tcase_add_test(t, bfd_export_all_symbol_without_a_name);
 	suite_add_tcase(s, t);
 	t = tcase_create("roundtrip");
 	tcase_add_test(t, roundtrip_i386_symbols_with_double_at);
