@@ -77,7 +77,7 @@ for arch in x86-64 i386; do
 			*) return ;;
 			esac
 			check_imports "$name: imports by name, by_ordinal by ordinal 42" "$dir/c.exe" "$arch" "$kind"
-			run_step "$name: runs under Wine" "$arch" "$dir" c.exe
+			run_step "$name: runs under Wine" "$arch" "$dir" c.exe interop.dll interop2.dll
 		}
 
 		for client in dllimport auto; do
