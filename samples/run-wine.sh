@@ -1,5 +1,5 @@
 #!/bin/sh
-# run-wine.sh PREFIX DIR EXE SENTINEL - run the sample's client under Wine,
+# run-wine.sh PREFIX DIR EXE SENTINEL [DLL...] - run the sample's client under Wine,
 # headless, the way dllkit's own interop tests do (tests/interop/lib/wine.sh).
 #
 # PREFIX  the Wine prefix to use; made on first use (wineboot -i, a few
@@ -7,6 +7,14 @@
 # DIR     the folder holding EXE and its DLLs: Wine looks for DLLs in the
 #         current folder, so the program runs there.
 # SENTINEL  a line the program must print.
+# DLL     the DLLs under test (sample.dll): each must be the file in DIR,
+#         not a Wine builtin of the same name.  Wine ships its own build of
+#         many DLLs and by default prefers it to the one beside the program
+#         (a zlib1.dll client prints the same line with no zlib1.dll at
+#         all), so the run sets WINEDLLOVERRIDES=NAME=n,b (the folder's
+#         file first) and reads Wine's loader trace (WINEDEBUG=+loaddll):
+#         each DLL must be 'Loaded L"Z:\\...\\DIR\\NAME" ...: native'.
+#         The trace stays in DIR/EXE.out; it is not printed.
 #
 # Wine's output goes to DIR/EXE.out, never through a pipe or $(...): Wine
 # leaves wineserver running in the background, holding any pipe open.  The
@@ -22,6 +30,7 @@
 # that changes.
 set -u
 prefix=$1 dir=$2 exe=$3 sentinel=$4
+shift 4
 out=$dir/${exe%.exe}.out
 
 export WINEPREFIX="$prefix"
@@ -70,17 +79,37 @@ mkdir -p "$(dirname "$prefix")"
 	echo "$stamp" >"$prefix/.sample-stamp"
 ) 9>"$prefix.lock" || exit 1
 
+ovr=
+for d in "$@"; do ovr="$ovr${ovr:+,}${d%.dll}"; done
+[ -n "$ovr" ] && WINEDLLOVERRIDES="$WINEDLLOVERRIDES;$ovr=n,b"
 rm -f "$out" "$out.failed"
-(cd "$dir" && exec timeout -k 5 60 wine "./$exe" </dev/null >"${exe%.exe}.out" 2>&1)
+(cd "$dir" && WINEDEBUG=-all,+loaddll exec timeout -k 5 60 wine "./$exe" </dev/null >"${exe%.exe}.out" 2>&1)
 rc=$?
+# Each DLL under test, as Wine's loader names it: DIR in Windows form, with
+# the doubled backslashes of the trace; ": native", since Wine names the
+# folder's file even when it maps its builtin instead.
+windir=$(cd "$dir" && pwd -P | sed 's|/|\\\\|g')
+notloaded=
+for d in "$@"; do
+	grep -aiqF "Loaded L\"Z:$windir\\\\$d\" at " "$out" &&
+		grep -aiF "Loaded L\"Z:$windir\\\\$d\" at " "$out" | grep -aq ': native$' ||
+		notloaded="$notloaded $d"
+done
 # Wine's msvcrt writes CRLF; compare lines without the CR.
-if [ $rc -eq 0 ] && tr -d '\r' <"$out" | grep -qxF -- "$sentinel"; then
-	tr -d '\r' <"$out"
+if [ $rc -eq 0 ] && [ -z "$notloaded" ] && tr -d '\r' <"$out" | grep -aqxF -- "$sentinel"; then
+	tr -d '\r' <"$out" | grep -av ':trace:loaddll:'
+	for d in "$@"; do
+		echo "run-wine.sh: $d loaded from $dir (Wine: $(grep -aiF "\\\\$d\" at " "$out" | sed 's/.*Loaded //' | tr -d '\r'))"
+	done
 	exit 0
 fi
 mv "$out" "$out.failed"
 case $rc in
-0) why="exited 0 but did not print '$sentinel' (a 32-bit program without Wine's 32-bit DLLs does that)" ;;
+0) if [ -n "$notloaded" ]; then
+	why="printed '$sentinel', but not with the DLL in $dir:$notloaded (a Wine builtin, or nothing; the loaddll lines are in $out.failed)"
+   else
+	why="exited 0 but did not print '$sentinel' (a 32-bit program without Wine's 32-bit DLLs does that)"
+   fi ;;
 5) why="access violation" ;;
 53) why="DLL not found" ;;
 124) why="timed out" ;;

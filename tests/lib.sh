@@ -98,9 +98,24 @@ def_names() {
 	awk '/^EXPORTS/ { e=1; next } /^[A-Z]+( |$)/ && !/^    / { e=0 } e && NF { n=$1; gsub(/"/, "", n); print n }' "$1" | LC_ALL=C sort
 }
 
-# Build the fixtures once per build folder.
+# fixtures [CONFIG...]: build the fixtures once per build folder
+# (tests/fixtures.sh).  A configuration whose compiler is not installed is
+# left out of them; when one this script needs (the CONFIGs named, or any
+# when none is named) is out, the script stops here: a `missing` line naming
+# the compiler (a skip, a FAIL on CI) and exit 0.
 fixtures() {
+	local cfg tool gone=
 	bash "$TOP/tests/fixtures.sh" "$FIX" || { echo "FAIL - fixtures: could not build fixtures"; exit 1; }
+	while read -r cfg tool; do
+		[ -n "$cfg" ] || continue
+		if [ $# -eq 0 ] || case " $* " in *" $cfg "*) true ;; *) false ;; esac; then
+			gone="$gone${gone:+, }$tool (fixtures $cfg)"
+		fi
+	done <"$FIX/.missing"
+	if [ -n "$gone" ]; then
+		missing "$SCRIPT" "$gone"
+		exit 0
+	fi
 }
 
 # error_status CMD...: the status the dllkit tool CMD runs (perhaps through

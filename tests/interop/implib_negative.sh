@@ -5,6 +5,14 @@
 #  - run_wine itself: a program that exits 0 without the sentinel, one that
 #    prints the sentinel and exits non-zero, and a client whose DLL is
 #    missing (exit 53) are all failures.
+#  - The DLL under test, not Wine's builtin of the same name: a client of
+#    zlib1.dll (a name Wine ships, with zlibVersion) run beside a zlib1.dll
+#    made here, whose zlibVersion says "dllkit-test".  Without the DLL
+#    Wine's builtin answers, the client prints the sentinel and exits 0,
+#    and run_wine must still fail, naming the builtin it loaded; with
+#    Wine's default load order (WINE_PREFER_NATIVE=no) it must fail too,
+#    the DLL beside the client notwithstanding; with both, it passes and
+#    the client prints "dllkit-test".
 #  - A misspelt import: the import library is made from the hand-written
 #    .def plus one line, "no_such_fn", which interop.dll does not export; a
 #    client that calls it links, and under Wine fails (Wine loads the image
@@ -26,20 +34,22 @@ mapfile -t LLDS < <(lld_versions)
 LLD=${LLDS[${#LLDS[@]}-1]}          # the newest lld: "LABEL PATH"
 lv=${LLD%% *} lldlink=${LLD#* }
 
-# expect_failure NAME ARCH DIR EXE REGEX: EXE, run under Wine, must fail
-# (non-zero exit or no sentinel), and the way it fails must match REGEX
-# (an output line, or "exit N").
+# expect_failure NAME ARCH DIR EXE REGEX [DLL...]: EXE, run under Wine,
+# must fail (non-zero exit, no sentinel, or a DLL under test not loaded
+# from DIR), and the way it fails must match REGEX (an output line, "exit
+# N", or "why: " and run_wine's reason).
 expect_failure() {
 	local name=$1 arch=$2 dir=$3 exe=$4 re=$5
+	shift 5
 	if ! wine_ready "$(wine_arch "$arch")"; then
 		wine_unavailable "$name" "$WINE_WHY"
 		return
 	fi
-	if run_wine "$dir" "$exe" "$SENTINEL"; then
+	if run_wine "$dir" "$exe" "$SENTINEL" "$@"; then
 		fail "$name" "exited 0 with '$SENTINEL': the failure was not observed"
 		return
 	fi
-	if { tr -d '\r' <"$dir/${exe%.exe}.out"; echo "exit $WINE_RC"; } | grep -qE -- "$re"; then
+	if { tr -d '\r' <"$dir/${exe%.exe}.out"; echo "exit $WINE_RC"; echo "why: $WINE_WHY"; } | grep -aqE -- "$re"; then
 		ok "$name (exit $WINE_RC: $(wine_status_meaning "$WINE_RC"))"
 	else
 		fail "$name" "failed, but not in the expected way /$re/: $WINE_WHY"
@@ -57,6 +67,45 @@ if x86_64-w64-mingw32-gcc -o "$d/nosentinel.exe" "$d/nosentinel.c" &&
 	expect_failure "run_wine: the sentinel with exit 3 is a failure" x86-64 "$d" badexit.exe '^exit 3$'
 else
 	fail "run_wine self-test programs" "could not compile"
+fi
+
+# --- the DLL under test, not Wine's builtin of the same name ----------------
+d=$T/builtin
+mkdir -p "$d/missing" "$d/default-order" "$d/ours"
+printf 'const char *zlibVersion(void) { return "dllkit-test"; }\n' >"$d/zlib1.c"
+printf '#include <stdio.h>\n__declspec(dllimport) const char *zlibVersion(void);\nint main(void){printf("zlibVersion %%s\\n", zlibVersion());puts("interop-ok");return 0;}\n' >"$d/zc.c"
+printf 'LIBRARY "zlib1.dll"\nEXPORTS\n    zlibVersion\n' >"$d/zlib1.def"
+if { x86_64-w64-mingw32-gcc -O2 -shared -o "$d/zlib1.dll" "$d/zlib1.c" "$d/zlib1.def" &&
+	"$MKIMPLIB" -m x86-64 -o "$d/libzlib1.dll.a" "$d/zlib1.def" &&
+	x86_64-w64-mingw32-gcc -O2 -o "$d/zc.exe" "$d/zc.c" "$d/libzlib1.dll.a"; } >"$d/build.log" 2>&1; then
+	cp "$d/zc.exe" "$d/missing/"
+	cp "$d/zc.exe" "$d/zlib1.dll" "$d/default-order/"
+	cp "$d/zc.exe" "$d/zlib1.dll" "$d/ours/"
+	if [ ! -f /usr/lib/x86_64-linux-gnu/wine/x86_64-windows/zlib1.dll ]; then
+		skip "run_wine: a builtin zlib1.dll in the DLL's place is a failure" "this Wine ships no zlib1.dll to stand in"
+	else
+		expect_failure "run_wine: zlib1.dll missing, Wine's builtin answers: a failure naming the builtin" \
+			x86-64 "$d/missing" zc.exe '^why: .*zlib1\.dll loaded as c:.windows.system32.zlib1\.dll \(builtin\)' zlib1.dll
+		if [ "$WINE_RC" = 0 ] && tr -d '\r' <"$d/missing/zc.out" | grep -aqx "$SENTINEL" &&
+		   tr -d '\r' <"$d/missing/zc.out" | grep -aqx 'zlibVersion 1\..*'; then
+			ok "run_wine: ... and without the check that run would have passed (the builtin printed '$(tr -d '\r' <"$d/missing/zc.out" | grep -ax 'zlibVersion 1\..*')' and the sentinel)"
+		else
+			fail "run_wine: ... and without the check that run would have passed" "the builtin did not answer (exit $WINE_RC): $(grep -av ':trace:' "$d/missing/zc.out" | tr '\n' '|' | head -c 300)"
+		fi
+		# (Wine then names the file beside the client, with "builtin": a
+		# check of the path alone, GetModuleFileName's, would pass.)
+		WINE_PREFER_NATIVE=no expect_failure "run_wine: Wine's default load order takes the builtin over the DLL beside the client: a failure" \
+			x86-64 "$d/default-order" zc.exe '^why: .*zlib1\.dll loaded as .*zlib1\.dll \(builtin\)' zlib1.dll
+	fi
+	if ! wine_ready x86_64; then
+		wine_unavailable "run_wine: the zlib1.dll beside the client is the one loaded" "$WINE_WHY"
+	elif run_wine "$d/ours" zc.exe "$SENTINEL" zlib1.dll && tr -d '\r' <"$d/ours/zc.out" | grep -aqx 'zlibVersion dllkit-test'; then
+		ok "run_wine: the zlib1.dll beside the client is the one loaded (zlibVersion dllkit-test)"
+	else
+		fail "run_wine: the zlib1.dll beside the client is the one loaded" "${WINE_WHY:-ran, but did not print 'zlibVersion dllkit-test'}"
+	fi
+else
+	fail "run_wine: builtin self-test programs" "could not build: $(head -c 400 "$d/build.log" | tr '\n' '|')"
 fi
 
 for arch in x86-64 i386; do
@@ -91,7 +140,7 @@ for arch in x86-64 i386; do
 	mkdir -p "$d"
 	if make_implib short "$arch" "$def" "$d/interop.lib" >"$d/implib.log" 2>&1 &&
 	   "$cc" -o "$d/c.exe" "$obj/gcc-dllimport.o" "$d/interop.lib" >"$d/link.log" 2>&1; then
-		expect_failure "$arch: run_wine: a client whose DLL is missing fails with 53" "$arch" "$d" c.exe '^exit 53$'
+		expect_failure "$arch: run_wine: a client whose DLL is missing fails with 53" "$arch" "$d" c.exe '^exit 53$' interop.dll interop2.dll
 	else
 		fail "$arch: client for the missing-DLL case" "$(cat "$d/implib.log" "$d/link.log" | head -c 600 | tr '\n' '|')"
 	fi

@@ -64,7 +64,7 @@ for arch in x86-64 i386; do
 			cp "$dlls/interop.dll" "$dlls/interop2.dll" "$dir/"
 			link_step "$name: links" "$dir" "$@" || return
 			check_imports "$name: imports by name, by_ordinal by ordinal 42" "$dir/c.exe" "$arch" "$kind"
-			run_step "$name: runs under Wine" "$arch" "$dir" c.exe
+			run_step "$name: runs under Wine" "$arch" "$dir" c.exe interop.dll interop2.dll
 		}
 
 		for client in dllimport auto; do

@@ -121,7 +121,7 @@ client_cells() {
 			else
 				fail "$name: imports the undecorated names" "k.dll imports: $(tr '\n' ' ' <"$dir/imports.txt"), want $NAMES"
 			fi
-			run_step "$name: runs under Wine" i386 "$dir" c.exe
+			run_step "$name: runs under Wine" i386 "$dir" c.exe k.dll
 		done
 	done
 }
@@ -205,7 +205,7 @@ for variant in dllexport plain; do
 			fail "$name" "the client does not link: $(log_of "$dir/link.log")"
 		elif ! wine_ready i686; then
 			wine_unavailable "$name" "$WINE_WHY"
-		elif run_wine "$dir" c.exe "$SENTINEL"; then
+		elif run_wine "$dir" c.exe "$SENTINEL" k.dll; then
 			fail "$name" "it printed $SENTINEL and exited 0"
 		elif tr -d '\r' <"$dir/c.out" | grep -qiE 'unimplemented function k\.dll\.|FAIL GetProcAddress'; then
 			ok "$name ($(tr -d '\r' <"$dir/c.out" | grep -iE 'unimplemented function k\.dll\.|FAIL ' | head -1))"
@@ -365,7 +365,7 @@ else
 		if [ -n "$zlibs_ok" ] && gnu_cc -o "$zdir/old/lookup.exe" "$zdir/client-gcc.o" "$zdir/z-short.lib" >"$zdir/old/link-client.log" 2>&1; then
 			if ! wine_ready i686; then
 				wine_unavailable "$name" "$WINE_WHY"
-			elif ! run_wine "$zdir/old" lookup.exe zshape-lookup-done; then
+			elif ! run_wine "$zdir/old" lookup.exe zshape-lookup-done zlibwapi.dll; then
 				fail "$name" "$WINE_WHY"
 			else
 				lost=$(tr -d '\r' <"$zdir/old/lookup.out" | sed -n 's/^not found: *//p' | tr ' ' '\n' | sort | tr '\n' ' ')
@@ -414,7 +414,7 @@ else
 			fi
 			if ! wine_ready i686; then
 				wine_unavailable "$name: runs under Wine, every name found" "$WINE_WHY"
-			elif run_wine "$dir" c.exe zshape-ok; then
+			elif run_wine "$dir" c.exe zshape-ok zlibwapi.dll; then
 				ok "$name: runs under Wine, every name found"
 			else
 				fail "$name: runs under Wine, every name found" "$WINE_WHY"
@@ -432,7 +432,7 @@ else
 		link_step "$name: links" "$dir" gnu_cc -o c.exe "$zdir/client-gcc.o" "$dir/z.lib" || continue
 		if ! wine_ready i686; then
 			wine_unavailable "$name: runs under Wine" "$WINE_WHY"
-		elif run_wine "$dir" c.exe zshape-ok; then
+		elif run_wine "$dir" c.exe zshape-ok zlibwapi.dll; then
 			ok "$name: runs under Wine"
 		else
 			fail "$name: runs under Wine" "$WINE_WHY"

@@ -204,14 +204,17 @@ link_step() {
 	return 1
 }
 
-# run_step NAME ARCH DIR EXE: EXE prints the sentinel and exits 0 under Wine.
+# run_step NAME ARCH DIR EXE [DLL...]: EXE prints the sentinel and exits 0
+# under Wine, and loaded each DLL under test from DIR (run_wine's check: the
+# DLL arguments, or every *.dll in DIR).
 run_step() {
 	local name=$1 arch=$2 dir=$3 exe=$4
+	shift 4
 	if ! wine_ready "$(wine_arch "$arch")"; then
 		wine_unavailable "$name" "$WINE_WHY"
 		return 1
 	fi
-	if run_wine "$dir" "$exe" "$SENTINEL"; then
+	if run_wine "$dir" "$exe" "$SENTINEL" "$@"; then
 		ok "$name"
 	else
 		fail "$name" "$WINE_WHY"

@@ -4,12 +4,15 @@
 #
 #   wine_ready ARCH      0 when programs of ARCH (x86_64, i686) can run; else
 #                        WINE_WHY says why.  Sets up the prefix on first use.
-#   run_wine DIR EXE SENTINEL
+#   run_wine DIR EXE SENTINEL [DLL...]
 #                        run DIR/EXE with DIR as the current folder (Wine
 #                        looks for DLLs there), stdin from /dev/null, output
 #                        to DIR/EXE.out; 0 only when the exit status is 0 AND
-#                        a line equal to SENTINEL was printed.  Sets WINE_RC
-#                        (exit status) and, on failure, WINE_WHY.
+#                        a line equal to SENTINEL was printed AND every DLL
+#                        under test was loaded from DIR (see below).  Sets
+#                        WINE_RC (exit status) and, on failure, WINE_WHY.
+#                        The DLLs under test are the DLL arguments, or, when
+#                        none is given, every *.dll in DIR.
 #   wine_unavailable NAME REASON
 #                        a case that cannot run: FAIL when CI=true (the CI
 #                        machine must be able to run everything), skip
@@ -19,6 +22,26 @@
 # once, by `wineboot -i`, under a lock; it is remade when Wine or the 32-bit
 # part changes.  Never capture Wine's output with $(...): wineserver stays
 # behind holding the pipe open and the capture hangs.  Output goes to files.
+#
+# The DLL under test, not a Wine builtin of the same name: Wine ships its own
+# builds of many DLLs (zlib1.dll among them) and by default loads them in
+# preference to a DLL in the program's folder, so a client can print the
+# right line without ever loading the DLL a test made.  run_wine therefore
+# (1) sets WINEDLLOVERRIDES=NAME=n,b for each DLL under test, so that Wine
+# looks for the DLL in the folder first, and (2) runs with
+# WINEDEBUG=+loaddll and reads the loader's own record: in the program's
+# thread, each DLL under test must be 'Loaded L"<DIR>\\NAME" ...: native'.
+# ": native" matters: with the default load order Wine names the file in
+# the folder and still maps its builtin ("Loaded L"Z:\\...\\zlib1.dll" ...:
+# builtin"), so a check of the path alone (GetModuleFileName) would pass.
+# (2) is the verdict: a DLL under test that is missing makes Wine fall back
+# to its builtin, and run_wine fails naming the file that was loaded.  Not
+# "NAME=n" alone: Wine's own DLLs use some of these names (user32.dll
+# imports zlib1.dll), and native-only then breaks Wine's background
+# processes, which inherit the variable.  The trace lines stay in
+# DIR/EXE.out.  WINE_PREFER_NATIVE=no drops (1), to show that the default
+# load order takes the builtin and (2) catches it
+# (tests/interop/implib_negative.sh).
 #
 # 32-bit programs: Debian's wine64 runs them in wow64 mode when it finds the
 # i386 Windows DLLs of libwine:i386 through WINEDLLPATH.  Tests never
@@ -153,28 +176,91 @@ wine_unavailable() {
 	fi
 }
 
+# _wine_windir DIR: DIR as Wine names it (Z: is /; symbolic links resolved,
+# as the program's getcwd() sees them), lower case.
+_wine_windir() {
+	(cd "$1" && pwd -P) | sed 's|/|\\|g; s|^|z:|' | tr 'A-Z' 'a-z'
+}
+
+# _wine_loaded OUT EXE WINDIR DLL...: read the loaddll trace in OUT.  0 when,
+# in the thread that loaded EXE, every DLL was loaded natively from WINDIR;
+# else 1 with WINE_WHY saying what was loaded instead.
+_wine_loaded() {
+	local out=$1 exe=$2 windir=$3
+	shift 3
+	# (ENVIRON, not awk -v, which would read the backslashes as escapes)
+	WINE_WHY=$(tr -d '\r' <"$out" | W_EXE=$exe W_DIR=$windir W_DLLS="$*" awk '
+		BEGIN { exe = ENVIRON["W_EXE"]; dir = ENVIRON["W_DIR"]; dlls = ENVIRON["W_DLLS"] }
+		/^[0-9a-f]+:trace:loaddll:.* Loaded L"/ {
+			tid = $0; sub(/:.*/, "", tid)
+			p = $0; sub(/^[^"]*"/, "", p); sub(/".*/, "", p)
+			gsub(/\\\\/, "\\", p); p = tolower(p)
+			kind = $NF
+			b = p; sub(/.*\\/, "", b)
+			d = p; sub(/\\[^\\]*$/, "", d)
+			if (b == tolower(exe) && d == dir) { main = tid; next }
+			if (main != "" && tid == main) { seen[b] = seen[b] (seen[b] == "" ? "" : ", ") p " (" kind ")"; if (d == dir && kind == "native") good[b] = 1 }
+		}
+		END {
+			if (main == "") { print "no loaddll trace of " exe " loaded from " dir; exit }
+			n = split(tolower(dlls), want, " ")
+			for (i = 1; i <= n; i++) {
+				if (!(want[i] in seen)) msg = msg sep want[i] " was never loaded"
+				else if (!(want[i] in good) || index(seen[want[i]], ",")) msg = msg sep want[i] " loaded as " seen[want[i]] ", not natively from " dir
+				else continue
+				sep = "; "
+			}
+			print msg
+		}')
+	[ -z "$WINE_WHY" ]
+}
+
 run_wine() {
-	local dir=$1 exe=$2 sentinel=$3 out has
+	local dir=$1 exe=$2 sentinel=$3 out has dlls f ovr windir loaded=1
+	shift 3
 	out=$dir/${exe%.exe}.out
 	WINE_WHY=
-	(cd "$dir" && exec timeout -k 5 "$WINE_TIMEOUT" wine "./$exe" </dev/null >"$out" 2>&1)
+	if [ $# -gt 0 ]; then
+		dlls="$*"
+	else
+		dlls=
+		for f in "$dir"/*.dll "$dir"/*.DLL; do
+			[ -e "$f" ] && dlls="$dlls ${f##*/}"
+		done
+	fi
+	ovr=$WINEDLLOVERRIDES
+	if [ -n "${dlls// /}" ] && [ "${WINE_PREFER_NATIVE:-yes}" != no ]; then
+		ovr="$ovr;$(for f in $dlls; do printf '%s,' "${f%.[dD][lL][lL]}"; done | sed 's/,$//')=n,b"
+	fi
+	_wine_go() {
+		(cd "$dir" && WINEDEBUG=-all,+loaddll WINEDLLOVERRIDES=$ovr \
+			exec timeout -k 5 "$WINE_TIMEOUT" wine "./$exe" </dev/null >"$out" 2>&1)
+	}
+	_wine_go
 	WINE_RC=$?
-	# Nothing at all written, not even the program's first line or a word
-	# from Wine: Wine did not get the program started (seen once under
-	# heavy load, exit status 1).  One more try; a program that ran and
-	# failed always says something, so this hides no failure of ours.
-	if [ "$WINE_RC" -ne 0 ] && [ ! -s "$out" ]; then
-		(cd "$dir" && exec timeout -k 5 "$WINE_TIMEOUT" wine "./$exe" </dev/null >"$out" 2>&1)
+	# Nothing at all from the program, not even its first line or a word
+	# from Wine (loaddll trace lines aside): Wine did not get the program
+	# started (seen once under heavy load, exit status 1).  One more try; a
+	# program that ran and failed always says something, so this hides no
+	# failure of ours.
+	if [ "$WINE_RC" -ne 0 ] && ! grep -avq ':trace:loaddll:' "$out"; then
+		_wine_go
 		WINE_RC=$?
 	fi
 	# Wine's msvcrt writes CRLF; compare lines without the CR.
-	if tr -d '\r' <"$out" | grep -qxF -- "$sentinel"; then has=1; else has=0; fi
-	[ "$WINE_RC" -eq 0 ] && [ "$has" = 1 ] && return 0
-	if [ "$has" = 1 ]; then
+	if tr -d '\r' <"$out" | grep -aqxF -- "$sentinel"; then has=1; else has=0; fi
+	if [ -n "${dlls// /}" ]; then
+		windir=$(_wine_windir "$dir")
+		_wine_loaded "$out" "$exe" "$windir" $dlls || loaded=0
+	fi
+	[ "$WINE_RC" -eq 0 ] && [ "$has" = 1 ] && [ "$loaded" = 1 ] && return 0
+	if [ "$WINE_RC" -eq 0 ] && [ "$has" = 1 ]; then
+		WINE_WHY="exit status 0 with '$sentinel', but not the DLL under test: $WINE_WHY"
+	elif [ "$has" = 1 ]; then
 		WINE_WHY="exit status $WINE_RC: $(wine_status_meaning "$WINE_RC")"
 	else
 		WINE_WHY="exit status $WINE_RC ($(wine_status_meaning "$WINE_RC")), no '$sentinel' line"
 	fi
-	WINE_WHY="$WINE_WHY; output: $(tr -d '\r' <"$out" | tail -n 6 | tr '\n' '|' | head -c 700)"
+	WINE_WHY="$WINE_WHY; output: $(tr -d '\r' <"$out" | grep -av ':trace:loaddll:' | tail -n 6 | tr '\n' '|' | head -c 700)"
 	return 1
 }
