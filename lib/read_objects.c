@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include "pecoff_private.h"
 #include "read_ar_private.h"
 #include "read_objects_filter_private.h"
 #include "dllkit_private.h"
@@ -396,12 +397,6 @@ typedef struct reader {
  * to directives): only those are subject to -exclude-symbols. */
 #define AUTO_EXPORT (1u << 30)
 
-/* Little-endian fields. */
-static uint32_t le16(const unsigned char *p) { return (uint32_t)p[0] | (uint32_t)p[1] << 8; }
-static uint32_t le32(const unsigned char *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
 
 static bool known_machine(uint32_t mach)
 {
@@ -421,7 +416,7 @@ static bool known_machine(uint32_t mach)
  * anonymous /GL object, 0 a short import member). */
 static bool is_bigobj(const unsigned char *p, size_t len)
 {
-	return len >= 8 && le16(p) == 0 && le16(p + 2) == 0xffff && le16(p + 4) >= 2;
+	return len >= 8 && dk_le16(p) == 0 && dk_le16(p + 2) == 0xffff && dk_le16(p + 4) >= 2;
 }
 
 /* The machine field of the COFF header, read from the bytes so that
@@ -433,7 +428,7 @@ static dk_machine machine_of(const unsigned char *p, size_t len)
 
 	if (len < 20)
 		return DK_MACHINE_UNKNOWN;
-	mach = is_bigobj(p, len) ? le16(p + 6) : le16(p);
+	mach = is_bigobj(p, len) ? dk_le16(p + 6) : dk_le16(p);
 	return known_machine(mach) ? (dk_machine)mach : DK_MACHINE_UNKNOWN;
 }
 
@@ -797,21 +792,13 @@ static obj_kind kind_of(const unsigned char *p, size_t len)
 		return OBJ_IMAGE;
 	if (len >= 8 && (memcmp(p, "!<arch>\n", 8) == 0 || memcmp(p, "!<thin>\n", 8) == 0))
 		return OBJ_ARCHIVE;
-	if (len >= 6 && le16(p) == 0 && le16(p + 2) == 0xffff)
-		return le16(p + 4) == 0 ? OBJ_SHORT_IMPORT : le16(p + 4) == 1 ? OBJ_ANON
-		       : len >= 8 && known_machine(le16(p + 6)) ? OBJ_COFF : OBJ_OTHER;
+	if (len >= 6 && dk_le16(p) == 0 && dk_le16(p + 2) == 0xffff)
+		return dk_le16(p + 4) == 0 ? OBJ_SHORT_IMPORT : dk_le16(p + 4) == 1 ? OBJ_ANON
+		       : len >= 8 && known_machine(dk_le16(p + 6)) ? OBJ_COFF : OBJ_OTHER;
 	/* (A header cut short is the pre-check's to say.) */
-	return len >= 2 && known_machine(le16(p)) ? OBJ_COFF : OBJ_OTHER;
+	return len >= 2 && known_machine(dk_le16(p)) ? OBJ_COFF : OBJ_OTHER;
 }
 
-/* Section flags (IMAGE_SCN_*) the checks below look at. */
-enum {
-	SCN_CNT_CODE = 0x20,
-	SCN_CNT_INIT = 0x40,
-	SCN_CNT_UNINIT = 0x80,
-	SCN_LNK_COMDAT = 0x1000,
-	SCN_NRELOC_OVFL = 0x01000000,
-};
 
 /* Flags libbfd 2.40's pe-* targets do not take: each makes it print (past
  * any handler) while it probes the format, and all but NOT_PAGED make it
@@ -874,20 +861,20 @@ static const char *symbol_at(const cobj *c, uint64_t i, char *buf, int32_t *scn,
 {
 	const unsigned char *r = c->p + c->symptr + i * c->symsz;
 
-	*value = le32(r + 8);
+	*value = dk_le32(r + 8);
 	if (c->big) {
-		*scn = (int32_t)le32(r + 12);
-		*type = le16(r + 16);
+		*scn = (int32_t)dk_le32(r + 12);
+		*type = dk_le16(r + 16);
 		*cls = r[18];
 		*naux = r[19];
 	} else {
-		*scn = (int16_t)le16(r + 12);
-		*type = le16(r + 14);
+		*scn = (int16_t)dk_le16(r + 12);
+		*type = dk_le16(r + 14);
 		*cls = r[16];
 		*naux = r[17];
 	}
-	if (le32(r) == 0)
-		return string_at(c, le32(r + 4));
+	if (dk_le32(r) == 0)
+		return string_at(c, dk_le32(r + 4));
 	memcpy(buf, r, 8);
 	buf[8] = '\0';
 	return buf;
@@ -917,7 +904,7 @@ static bool check_comdats(const cobj *c, char *why, size_t whysize, bool *nomem)
 	bool ok = true;
 
 	for (uint64_t i = 0; i < c->nsec; i++)
-		if (le32(c->p + c->hdr + i * 40 + 36) & SCN_LNK_COMDAT)
+		if (dk_le32(c->p + c->hdr + i * 40 + 36) & DK_SCN_LNK_COMDAT)
 			ncomdat++;
 	if (!ncomdat)
 		return true;
@@ -928,7 +915,7 @@ static bool check_comdats(const cobj *c, char *why, size_t whysize, bool *nomem)
 	}
 	for (uint64_t i = 0; i < c->nsec; i++) {
 		const unsigned char *h = c->p + c->hdr + i * 40;
-		if (!(le32(h + 36) & SCN_LNK_COMDAT)) {
+		if (!(dk_le32(h + 36) & DK_SCN_LNK_COMDAT)) {
 			cd[i].state = 3;
 			continue;
 		}
@@ -996,16 +983,16 @@ static bool coff_check(const unsigned char *p, size_t len, char *why, size_t why
 	if (c.big) {
 		if (len < 56)
 			return BAD("the big-object COFF header is cut short (%zu bytes)", len);
-		c.nsec = le32(p + 44);
-		c.symptr = le32(p + 48);
-		c.nsyms = le32(p + 52);
+		c.nsec = dk_le32(p + 44);
+		c.symptr = dk_le32(p + 48);
+		c.nsyms = dk_le32(p + 52);
 		c.hdr = 56;
 		c.symsz = 20;
 	} else {
-		c.nsec = le16(p + 2);
-		c.symptr = le32(p + 8);
-		c.nsyms = le32(p + 12);
-		c.hdr = 20 + (uint64_t)le16(p + 16);
+		c.nsec = dk_le16(p + 2);
+		c.symptr = dk_le32(p + 8);
+		c.nsyms = dk_le32(p + 12);
+		c.hdr = 20 + (uint64_t)dk_le16(p + 16);
 		c.symsz = 18;
 	}
 	if (c.hdr + c.nsec * 40 > len)
@@ -1020,7 +1007,7 @@ static bool coff_check(const unsigned char *p, size_t len, char *why, size_t why
 		if (end + 4 > len)
 			return BAD("the string table size at offset %llu is past the end of the file",
 				   (unsigned long long)end);
-		c.strsize = le32(p + end);
+		c.strsize = dk_le32(p + end);
 		if (c.strsize < 4 || end + c.strsize > len)
 			return BAD("the string table size (%llu at offset %llu) is out of range",
 				   (unsigned long long)c.strsize, (unsigned long long)end);
@@ -1028,12 +1015,12 @@ static bool coff_check(const unsigned char *p, size_t len, char *why, size_t why
 	}
 	for (uint64_t i = 0; i < c.nsec; i++) {
 		const unsigned char *h = p + c.hdr + i * 40;
-		uint32_t raw = le32(h + 16), rawptr = le32(h + 20), relptr = le32(h + 24);
-		uint32_t flags = le32(h + 36);
-		uint64_t nrel = le16(h + 32);
+		uint32_t raw = dk_le32(h + 16), rawptr = dk_le32(h + 20), relptr = dk_le32(h + 24);
+		uint32_t flags = dk_le32(h + 36);
+		uint64_t nrel = dk_le16(h + 32);
 		char buf[9];
 		const char *name = section_name(&c, h, buf);
-		bool nodata = (flags & SCN_CNT_UNINIT) && !(flags & (SCN_CNT_CODE | SCN_CNT_INIT));
+		bool nodata = (flags & DK_SCN_CNT_UNINITIALIZED_DATA) && !(flags & (DK_SCN_CNT_CODE | DK_SCN_CNT_INITIALIZED_DATA));
 
 		if (!name)
 			return BAD("section %llu has a long name outside the string table",
@@ -1052,12 +1039,12 @@ static bool coff_check(const unsigned char *p, size_t len, char *why, size_t why
 		if (rawptr && raw && (uint64_t)rawptr + raw > len)
 			return BAD("the data of section %llu (%s, %u bytes at offset %u) runs past "
 				   "the end of the file", (unsigned long long)i + 1, name, raw, rawptr);
-		if (flags & SCN_NRELOC_OVFL) {
+		if (flags & DK_SCN_LNK_NRELOC_OVFL) {
 			/* The count is in the first relocation's address. */
 			if ((uint64_t)relptr + 10 > len)
 				return BAD("the relocations of section %llu (%s) run past the end of "
 					   "the file", (unsigned long long)i + 1, name);
-			nrel = le32(p + relptr);
+			nrel = dk_le32(p + relptr);
 			if (nrel < 0x10000)
 				return BAD("section %llu (%s) has an overflowed relocation count "
 					   "below 65536 (%llu)", (unsigned long long)i + 1, name,
