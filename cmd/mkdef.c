@@ -90,23 +90,6 @@ static void on_skip(void *ctx, const char *symbol, const char *where, dk_skip_re
 			symbol, dk_skip_reason_text(why));
 }
 
-/* "dir/foo.def" -> "foo.dll" */
-static char *library_from_output(const char *out)
-{
-	const char *base = strrchr(out, '/') ? strrchr(out, '/') + 1 : out;
-	size_t n = strlen(base);
-	char *r;
-
-	if (n > 4 && strcasecmp(base + n - 4, ".def") == 0)
-		n -= 4;
-	r = malloc(n + 5);
-	if (!r)
-		return NULL;
-	memcpy(r, base, n);
-	strcpy(r + n, ".dll");
-	return r;
-}
-
 static bool has_stdcall_name(const dk_module *m)
 {
 	for (size_t i = 0; i < m->nexports; i++)
@@ -313,7 +296,7 @@ static int run(options *o, cli_deps *deps, dk_sink *sink)
 			goto nomem;
 	}
 	if (!m.name && o->output && strcmp(o->output, "-") != 0) {
-		m.name = library_from_output(o->output);
+		m.name = dk_dll_name_from_def_path(o->output);
 		if (!m.name)
 			goto nomem;
 		m.has_name_stmt = true;

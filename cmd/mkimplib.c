@@ -56,23 +56,6 @@ static const struct option long_opts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-/* "foo" -> "foo.dll" (or ".exe" for a NAME statement); names with a suffix stay. */
-static char *dll_name_of(const char *name, bool exe)
-{
-	const char *base = strrchr(name, '/') ? strrchr(name, '/') + 1 : name;
-	size_t n = strlen(name);
-	char *r;
-
-	if (strchr(base, '.'))
-		return strdup(name);
-	r = malloc(n + 5);
-	if (!r)
-		return NULL;
-	memcpy(r, name, n);
-	strcpy(r + n, exe ? ".exe" : ".dll");
-	return r;
-}
-
 typedef struct options {
 	const char *output, *depfile, *machine, *dllname, *dll_pick;
 	bool recover;
@@ -265,7 +248,7 @@ static char *pick_dll_name(const options *o, const single *one, const dk_module 
 	if (o->dllname)
 		dll = strdup(o->dllname);
 	else if (m->name && *m->name)
-		dll = dll_name_of(m->name, m->is_exe);
+		dll = dk_dll_file_name(m->name, m->is_exe);
 	else if (one->path && one->kind == DK_INPUT_DEF) {
 		cli_usage_error("no DLL name: %s has no LIBRARY or NAME line; give -D NAME", one->path);
 		return NULL;

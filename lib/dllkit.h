@@ -175,6 +175,21 @@ int dk_export_copy(dk_export *dst, const dk_export *src);
  */
 const char *dk_export_public_name(const dk_export *e);
 
+/*
+ * The DLL a module names, as the loader will look for it: the LIBRARY (or
+ * NAME) name as given when it has a suffix, else with ".dll" (".exe" for a
+ * NAME statement, `exe`) added, as link.exe and both dlltools do.
+ * malloc'd (dk_free), NULL when out of memory.
+ */
+char *dk_dll_file_name(const char *name, bool exe);
+
+/*
+ * The LIBRARY name a .def written to `def_path` gets when nothing else
+ * names the DLL: its file name with ".def" replaced by ".dll"
+ * ("dir/foo.def" -> "foo.dll").  malloc'd (dk_free), NULL when out of memory.
+ */
+char *dk_dll_name_from_def_path(const char *def_path);
+
 /* Index of the export with this name, or -1. Linear; use after dk_module_sort for many lookups. */
 long dk_module_find(const dk_module *m, const char *name);
 

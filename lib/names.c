@@ -11,6 +11,7 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include "names_private.h"
 
 /* True when s[at..] is '@' followed by one or more digits to the end. */
@@ -405,4 +406,36 @@ char *dk_dll_stem(const char *dll_name)
 	if (!dot || strcmp(base, ".") == 0 || strcmp(base, "..") == 0)
 		return dk_strdup(base);
 	return dk_strndup(base, (size_t)(dot - base));
+}
+
+char *dk_dll_file_name(const char *name, bool exe)
+{
+	const char *base = strrchr(name, '/') ? strrchr(name, '/') + 1 : name;
+	size_t n = strlen(name);
+	char *r;
+
+	if (strchr(base, '.'))
+		return dk_strdup(name);
+	r = malloc(n + 5);
+	if (!r)
+		return NULL;
+	memcpy(r, name, n);
+	strcpy(r + n, exe ? ".exe" : ".dll");
+	return r;
+}
+
+char *dk_dll_name_from_def_path(const char *def_path)
+{
+	const char *base = strrchr(def_path, '/') ? strrchr(def_path, '/') + 1 : def_path;
+	size_t n = strlen(base);
+	char *r;
+
+	if (n > 4 && strcasecmp(base + n - 4, ".def") == 0)
+		n -= 4;
+	r = malloc(n + 5);
+	if (!r)
+		return NULL;
+	memcpy(r, base, n);
+	strcpy(r + n, ".dll");
+	return r;
 }

@@ -362,6 +362,34 @@ START_TEST(kill_at_imports_the_decorated_internal_name)
 }
 END_TEST
 
+/* The DLL name a module gives the loader, and the LIBRARY name a .def
+ * path gives (moved from the tools). */
+START_TEST(dll_file_names)
+{
+	static const struct {
+		const char *name;
+		bool exe;
+		const char *want;
+	} t[] = {
+		{ "foo", false, "foo.dll" },   { "foo", true, "foo.exe" },
+		{ "foo.drv", false, "foo.drv" }, { "dir.d/foo", false, "dir.d/foo.dll" },
+		{ "a.b.dll", false, "a.b.dll" },
+	};
+	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+		char *r = dk_dll_file_name(t[i].name, t[i].exe);
+		ck_assert_str_eq(r, t[i].want);
+		dk_free(r);
+	}
+	static const char *const d[][2] = { { "dir/foo.def", "foo.dll" }, { "FOO.DEF", "FOO.dll" },
+					    { "x", "x.dll" },		  { ".def", ".def.dll" } };
+	for (size_t i = 0; i < sizeof d / sizeof d[0]; i++) {
+		char *r = dk_dll_name_from_def_path(d[i][0]);
+		ck_assert_str_eq(r, d[i][1]);
+		dk_free(r);
+	}
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("decorate");
@@ -401,6 +429,7 @@ static Suite *suite(void)
 	tcase_add_test(t, machine_names_round_trip);
 	tcase_add_test(t, machine_aliases);
 	tcase_add_test(t, machine_properties);
+	tcase_add_test(t, dll_file_names);
 	suite_add_tcase(s, t);
 	return s;
 }
