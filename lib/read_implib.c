@@ -1,10 +1,10 @@
 /* read_implib.c - reading import libraries: what a library imports, from
  * which DLL, under which name.
  *
- * Our own reader on the raw bytes (read_ar.c), not libbfd: libbfd 2.40
- * refuses short-import members of name type EXPORTAS and knows no ARM64EC,
- * and every member kind of every machine must be read.  Three kinds of
- * member carry imports:
+ * Our own reader on the raw bytes (read_ar.c, read_coff.c), not libbfd:
+ * libbfd 2.40 refuses short-import members of name type EXPORTAS and
+ * knows no ARM64EC, and every member kind of every machine must be read.
+ * Three kinds of member carry imports:
  *
  *   short   Microsoft's IMPORT_OBJECT_HEADER (Sig1 0, Sig2 0xFFFF,
  *           Version 0), then "symbol\0dll\0" and, for name type EXPORTAS,
