@@ -1,10 +1,10 @@
 /* read_implib.c - reading import libraries: what a library imports, from
  * which DLL, under which name.
  *
- * Our own reader on the raw bytes (read_ar.c), not libbfd: libbfd 2.40
- * refuses short-import members of name type EXPORTAS and knows no ARM64EC,
- * and every member kind of every machine must be read.  Three kinds of
- * member carry imports:
+ * Our own reader on the raw bytes (read_ar.c, read_coff.c), not libbfd:
+ * libbfd 2.40 refuses short-import members of name type EXPORTAS and
+ * knows no ARM64EC, and every member kind of every machine must be read.
+ * Three kinds of member carry imports:
  *
  *   short   Microsoft's IMPORT_OBJECT_HEADER (Sig1 0, Sig2 0xFFFF,
  *           Version 0), then "symbol\0dll\0" and, for name type EXPORTAS,
@@ -41,37 +41,25 @@
 #include <strings.h>
 #include "read_ar_private.h"
 #include "names_private.h"
-#include "pecoff_private.h"
+#include "read_coff_private.h"
 
 /* ------------------------------------------------------------------ */
 /* Little helpers                                                       */
 /* ------------------------------------------------------------------ */
 
-/* `n` bytes at `off` lie inside `len` bytes (no overflow). */
-static bool fits(uint64_t off, uint64_t n, uint64_t len)
-{
-	return off <= len && n <= len - off;
-}
-
-/* A name inside the file: not NUL-terminated. */
-typedef struct str {
-	const char *p;
-	size_t n;
-} str;
-
-static bool str_is(str s, const char *lit)
+static bool str_is(dk_str s, const char *lit)
 {
 	size_t n = strlen(lit);
 	return s.n == n && memcmp(s.p, lit, n) == 0;
 }
 
-static bool str_starts(str s, const char *lit)
+static bool str_starts(dk_str s, const char *lit)
 {
 	size_t n = strlen(lit);
 	return s.n >= n && memcmp(s.p, lit, n) == 0;
 }
 
-static int str_cmp(str a, str b)
+static int str_cmp(dk_str a, dk_str b)
 {
 	int c = memcmp(a.p, b.p, a.n < b.n ? a.n : b.n);
 	if (c)
@@ -84,217 +72,18 @@ static bool known_machine(uint16_t m)
 	return dk_machine_name((dk_machine)m) != NULL;
 }
 
-/* ------------------------------------------------------------------ */
-/* COFF objects                                                         */
-/* ------------------------------------------------------------------ */
-
-enum {
-	COFF_HEADER = 20,
-	COFF_SECTION = 40,
-	COFF_SYMBOL = 18,
-	COFF_RELOC = 10,
-	SCN_CNT_CODE = 0x20,
-	SCN_CNT_UNINITIALIZED = 0x80,
-	SCN_NRELOC_OVFL = 0x01000000,
-	SCN_MEM_EXECUTE = 0x20000000,
-	CLASS_EXTERNAL = 2,
-	CLASS_WEAK_EXTERNAL = 105,
-};
-
-/* An object inside a member; offsets are relative to its first byte. */
-typedef struct coff {
-	const unsigned char *p;
-	size_t len;
-	uint16_t machine;
-	uint32_t nsec;
-	uint32_t symptr, nsym;  /* nsym counts auxiliary records */
-	const char *strtab;     /* the string table, its 4-byte size included */
-	uint32_t strsize;
-} coff;
-
-typedef struct coff_sec {
-	str name;
-	const unsigned char *data; /* NULL when it has no raw data */
-	uint32_t size;
-	uint32_t reloc_off, nrelocs;
-	uint32_t flags;
-} coff_sec;
-
-typedef struct coff_sym {
-	str name;
-	uint32_t value;
-	int section;     /* 1-based; 0 undefined, negative special */
-	uint8_t cls;
-	uint8_t naux;
-} coff_sym;
-
-/* Why a read failed: a message and the offset in the object. */
-typedef struct why {
-	char text[160];
-	size_t off;
-} why;
-
-static bool no(why *w, size_t off, const char *text)
-{
-	snprintf(w->text, sizeof w->text, "%s", text);
-	w->off = off;
-	return false;
-}
-
-/* A plausible COFF object header with its section table inside the
- * data, and no optional header (an object, not an image). */
-static bool coff_header_ok(const unsigned char *p, size_t len)
-{
-	if (len < COFF_HEADER)
-		return false;
-	if (dk_le16(p + 16) != 0)
-		return false;
-	return fits(COFF_HEADER, (uint64_t)dk_le16(p + 2) * COFF_SECTION, len);
-}
-
 /* True when one of the object's sections is called ".idata$...". */
 static bool has_idata(const unsigned char *p, size_t len)
 {
 	unsigned nsec;
 
-	if (!coff_header_ok(p, len))
+	if (!dk_coff_header_ok(p, len))
 		return false;
 	nsec = dk_le16(p + 2);
 	for (unsigned i = 0; i < nsec; i++)
-		if (memcmp(p + COFF_HEADER + COFF_SECTION * i, ".idata$", 7) == 0)
+		if (memcmp(p + DK_COFF_HEADER_SIZE + DK_COFF_SECTION_SIZE * i, ".idata$", 7) == 0)
 			return true;
 	return false;
-}
-
-/* Check the header, the section table, the symbol table and the string
- * table against the object's size. */
-static bool coff_open(coff *c, const unsigned char *p, size_t len, why *w)
-{
-	uint64_t strpos;
-
-	memset(c, 0, sizeof *c);
-	c->p = p;
-	c->len = len;
-	if (!coff_header_ok(p, len))
-		return no(w, 0, "a COFF header or section table cut short");
-	c->machine = dk_le16(p);
-	c->nsec = dk_le16(p + 2);
-	c->symptr = dk_le32(p + 8);
-	c->nsym = dk_le32(p + 12);
-	if (c->nsym == 0)
-		return true;
-	if (!fits(c->symptr, (uint64_t)c->nsym * COFF_SYMBOL, len))
-		return no(w, 8, "a symbol table past the end of the object");
-	strpos = c->symptr + (uint64_t)c->nsym * COFF_SYMBOL;
-	if (!fits(strpos, 4, len))
-		return true; /* no string table: no long names */
-	c->strsize = dk_le32(p + strpos);
-	if (c->strsize < 4)
-		c->strsize = 4; /* some writers store 0 for an empty table */
-	else if (!fits(strpos, c->strsize, len))
-		return no(w, (size_t)strpos, "a string table past the end of the object");
-	c->strtab = (const char *)p + strpos;
-	return true;
-}
-
-/* A name in the string table: inside it, and NUL-terminated there. */
-static bool coff_string(const coff *c, uint64_t off, str *out, size_t at, why *w)
-{
-	const char *end;
-
-	if (!c->strtab || off < 4 || off >= c->strsize)
-		return no(w, at, "a name offset outside the string table");
-	end = memchr(c->strtab + off, '\0', c->strsize - off);
-	if (!end)
-		return no(w, at, "a name with no end in the string table");
-	out->p = c->strtab + off;
-	out->n = (size_t)(end - out->p);
-	return true;
-}
-
-/* Section `i` (1-based), its data and relocations checked. */
-static bool coff_section(const coff *c, uint32_t i, coff_sec *s, why *w)
-{
-	const unsigned char *h;
-	size_t at;
-	uint32_t raw;
-
-	memset(s, 0, sizeof *s);
-	if (i < 1 || i > c->nsec)
-		return no(w, 0, "a section number outside the section table");
-	at = COFF_HEADER + COFF_SECTION * (size_t)(i - 1);
-	h = c->p + at;
-	s->name.p = (const char *)h;
-	s->name.n = strnlen((const char *)h, 8);
-	if (h[0] == '/' && h[1] >= '0' && h[1] <= '9') {
-		uint64_t off = 0;
-		for (size_t k = 1; k < 8 && h[k] >= '0' && h[k] <= '9'; k++)
-			off = off * 10 + (uint64_t)(h[k] - '0');
-		if (!coff_string(c, off, &s->name, at, w))
-			return false;
-	}
-	s->flags = dk_le32(h + 36);
-	s->size = dk_le32(h + 16);
-	raw = dk_le32(h + 20);
-	if (s->size && !(s->flags & SCN_CNT_UNINITIALIZED)) {
-		if (!fits(raw, s->size, c->len))
-			return no(w, at + 16, "section data past the end of the object");
-		s->data = c->p + raw;
-	} else if (s->flags & SCN_CNT_UNINITIALIZED) {
-		s->size = 0;
-	}
-	s->reloc_off = dk_le32(h + 24);
-	s->nrelocs = dk_le16(h + 32);
-	if (s->nrelocs == 0xffff && (s->flags & SCN_NRELOC_OVFL)) {
-		/* The real count is in the first relocation, which is not one. */
-		if (!fits(s->reloc_off, COFF_RELOC, c->len))
-			return no(w, at + 24, "relocations past the end of the object");
-		s->nrelocs = dk_le32(c->p + s->reloc_off);
-		if (s->nrelocs == 0)
-			return no(w, at + 24, "an overflowed relocation count of 0");
-		s->nrelocs--;
-		s->reloc_off += COFF_RELOC;
-	}
-	if (!fits(s->reloc_off, (uint64_t)s->nrelocs * COFF_RELOC, c->len))
-		return no(w, at + 24, "relocations past the end of the object");
-	return true;
-}
-
-/* Symbol record `i`, its name resolved. */
-static bool coff_symbol(const coff *c, uint32_t i, coff_sym *y, why *w)
-{
-	const unsigned char *r;
-	size_t at;
-
-	memset(y, 0, sizeof *y);
-	if (i >= c->nsym)
-		return no(w, 12, "a symbol index past the end of the symbol table");
-	at = c->symptr + (size_t)i * COFF_SYMBOL;
-	r = c->p + at;
-	if (dk_le32(r) == 0) {
-		if (!coff_string(c, dk_le32(r + 4), &y->name, at, w))
-			return false;
-	} else {
-		y->name.p = (const char *)r;
-		y->name.n = strnlen((const char *)r, 8);
-	}
-	y->value = dk_le32(r + 8);
-	y->section = (int16_t)dk_le16(r + 12);
-	y->cls = r[16];
-	y->naux = r[17];
-	return true;
-}
-
-/* The 1-based number of the first section called `name`, 0 if none. */
-static uint32_t coff_find_section(const coff *c, const char *name)
-{
-	size_t n = strlen(name);
-	for (uint32_t i = 0; i < c->nsec; i++) {
-		const unsigned char *h = c->p + COFF_HEADER + COFF_SECTION * (size_t)i;
-		if (memcmp(h, name, n) == 0 && (n == 8 || h[n] == '\0'))
-			return i + 1;
-	}
-	return 0;
 }
 
 /* ------------------------------------------------------------------ */
@@ -312,7 +101,7 @@ typedef struct member {
 	dk_ar_entry e;
 	char *name;
 	enum member_kind kind;
-	coff obj;            /* M_IDATA, M_ALIAS */
+	dk_coff_in obj;            /* M_IDATA, M_ALIAS */
 	/* The relocations of one section sorted by offset, built when first
 	 * looked up (a hostile object may have many imports or heads). */
 	uint32_t rel_sec;
@@ -322,13 +111,13 @@ typedef struct member {
 	/* A head: the DLL name found for its entry at (dir_sec, dir_value). */
 	int dir_state;       /* 0 not looked up, 1 found, -1 failed (reported) */
 	uint32_t dir_sec, dir_value;
-	str dir_dll;
+	dk_str dir_dll;
 } member;
 
 /* An external symbol some import object defines, for following the
  * head/tail chain across members. */
 typedef struct symdef {
-	str name;
+	dk_str name;
 	uint32_t member;
 	uint32_t symbol;
 } symdef;
@@ -337,7 +126,7 @@ typedef struct symdef {
  * import what Y imports (the prefix is dropped from both); a plain `X` ->
  * `Y` beside it, in the same member or another, says X is code. */
 typedef struct alias {
-	str from, to;
+	dk_str from, to;
 	uint32_t member;
 } alias;
 
@@ -356,7 +145,7 @@ typedef struct reader {
 	dk_implib *lib;
 	size_t cap;
 	dk_machine first_object; /* of the first COFF member, for a library without imports */
-	str missing;             /* the last symbol no member defined */
+	dk_str missing;             /* the last symbol no member defined */
 } reader;
 
 static void report(reader *r, const member *m, size_t off, const char *fmt, ...)
@@ -418,8 +207,8 @@ static void note_machine(reader *r, const member *m, size_t off, uint16_t machin
 }
 
 /* Append an entry; the strings are copied.  `name` NULL: by ordinal. */
-static dk_implib_entry *add_entry(reader *r, const member *m, str dll, str symbol,
-				  const str *name, uint16_t ordinal, unsigned type,
+static dk_implib_entry *add_entry(reader *r, const member *m, dk_str dll, dk_str symbol,
+				  const dk_str *name, uint16_t ordinal, unsigned type,
 				  unsigned name_type, bool short_format)
 {
 	dk_implib *lib = r->lib;
@@ -463,7 +252,7 @@ static bool is_short_import(const dk_ar_entry *e)
 }
 
 /* A NUL-terminated string at `*pos` in `p[0..end)`; moves past it. */
-static bool take_string(const unsigned char *p, size_t end, size_t *pos, str *out)
+static bool take_string(const unsigned char *p, size_t end, size_t *pos, dk_str *out)
 {
 	const unsigned char *z;
 
@@ -485,7 +274,7 @@ static void read_short(reader *r, const member *m)
 	uint16_t machine, ordinal, bits;
 	uint32_t size;
 	unsigned type, name_type;
-	str sym, dll, exp = { "", 0 }, symbol, load;
+	dk_str sym, dll, exp = { "", 0 }, symbol, load;
 	char *plain = NULL, *undecorated = NULL;
 
 	if (m->e.size < 20) {
@@ -600,7 +389,7 @@ static int cmp_reloc_ref(const void *a, const void *b)
 
 /* The symbol index of the (first) relocation at `off` of section `sec`
  * (its header `s`) of member `m`. */
-static bool reloc_at(reader *r, member *m, uint32_t sec, const coff_sec *s, uint32_t off,
+static bool reloc_at(reader *r, member *m, uint32_t sec, const dk_coff_in_sec *s, uint32_t off,
 		     uint32_t *sym)
 {
 	const unsigned char *base = m->obj.p + s->reloc_off;
@@ -608,8 +397,8 @@ static bool reloc_at(reader *r, member *m, uint32_t sec, const coff_sec *s, uint
 
 	if (s->nrelocs <= 8) {
 		for (uint32_t k = 0; k < s->nrelocs; k++)
-			if (dk_le32(base + (size_t)k * COFF_RELOC) == off) {
-				*sym = dk_le32(base + (size_t)k * COFF_RELOC + 4);
+			if (dk_le32(base + (size_t)k * DK_COFF_RELOC_SIZE) == off) {
+				*sym = dk_le32(base + (size_t)k * DK_COFF_RELOC_SIZE + 4);
 				return true;
 			}
 		return false;
@@ -624,8 +413,8 @@ static bool reloc_at(reader *r, member *m, uint32_t sec, const coff_sec *s, uint
 			return false;
 		}
 		for (uint32_t k = 0; k < s->nrelocs; k++) {
-			m->rel[k].off = dk_le32(base + (size_t)k * COFF_RELOC);
-			m->rel[k].sym = dk_le32(base + (size_t)k * COFF_RELOC + 4);
+			m->rel[k].off = dk_le32(base + (size_t)k * DK_COFF_RELOC_SIZE);
+			m->rel[k].sym = dk_le32(base + (size_t)k * DK_COFF_RELOC_SIZE + 4);
 			m->rel[k].seq = k;
 		}
 		m->nrel = s->nrelocs;
@@ -655,7 +444,7 @@ static int cmp_symdef(const void *a, const void *b)
 }
 
 /* The first member defining `name`, or NULL. */
-static const symdef *find_def(const reader *r, str name)
+static const symdef *find_def(const reader *r, dk_str name)
 {
 	size_t lo = 0, hi = r->ndefs;
 	while (lo < hi) {
@@ -671,7 +460,7 @@ static const symdef *find_def(const reader *r, str name)
 }
 
 /* The definition of `name` in member `mi`, or NULL. */
-static const symdef *find_def_in(const reader *r, str name, uint32_t mi)
+static const symdef *find_def_in(const reader *r, dk_str name, uint32_t mi)
 {
 	size_t lo = 0, hi = r->ndefs;
 	while (lo < hi) {
@@ -690,15 +479,15 @@ static const symdef *find_def_in(const reader *r, str name, uint32_t mi)
 /* Index the external symbols an .idata object defines. */
 static void index_object(reader *r, member *m, uint32_t mi)
 {
-	why w;
+	dk_coff_why w;
 	for (uint32_t i = 0; i < m->obj.nsym; i++) {
-		coff_sym y;
-		if (!coff_symbol(&m->obj, i, &y, &w)) {
+		dk_coff_in_sym y;
+		if (!dk_coff_in_symbol(&m->obj, i, &y, &w)) {
 			report(r, m, m->e.offset + w.off, "%s", w.text);
 			m->kind = M_OTHER;
 			return;
 		}
-		if (y.cls == CLASS_EXTERNAL && y.section > 0) {
+		if (y.cls == DK_SYM_CLASS_EXTERNAL && y.section > 0) {
 			if (!grow(r, (void **)&r->defs, &r->capdefs, r->ndefs, sizeof *r->defs))
 				return;
 			r->defs[r->ndefs].name = y.name;
@@ -714,9 +503,9 @@ static void index_object(reader *r, member *m, uint32_t mi)
 typedef struct place {
 	member *m;
 	uint32_t section;
-	coff_sec sec;
+	dk_coff_in_sec sec;
 	uint32_t value;
-	str name; /* the symbol's name, for messages */
+	dk_str name; /* the symbol's name, for messages */
 } place;
 
 /*
@@ -726,10 +515,10 @@ typedef struct place {
  */
 static bool resolve(reader *r, member *m, uint32_t i, const char *what, place *out)
 {
-	coff_sym y;
-	why w;
+	dk_coff_in_sym y;
+	dk_coff_why w;
 
-	if (!coff_symbol(&m->obj, i, &y, &w)) {
+	if (!dk_coff_in_symbol(&m->obj, i, &y, &w)) {
 		report(r, m, m->e.offset + w.off, "%s", w.text);
 		return false;
 	}
@@ -746,7 +535,7 @@ static bool resolve(reader *r, member *m, uint32_t i, const char *what, place *o
 			return false;
 		}
 		m = &r->m[d->member];
-		if (!coff_symbol(&m->obj, d->symbol, &y, &w)) {
+		if (!dk_coff_in_symbol(&m->obj, d->symbol, &y, &w)) {
 			report(r, m, m->e.offset + w.off, "%s", w.text);
 			return false;
 		}
@@ -754,7 +543,7 @@ static bool resolve(reader *r, member *m, uint32_t i, const char *what, place *o
 	out->m = m;
 	out->value = y.value;
 	out->section = (uint32_t)y.section;
-	if (!coff_section(&m->obj, (uint32_t)y.section, &out->sec, &w)) {
+	if (!dk_coff_in_section(&m->obj, (uint32_t)y.section, &out->sec, &w)) {
 		report(r, m, m->e.offset + w.off, "%s", w.text);
 		return false;
 	}
@@ -762,7 +551,7 @@ static bool resolve(reader *r, member *m, uint32_t i, const char *what, place *o
 }
 
 /* A NUL-terminated string at `off` of a section. */
-static bool section_string(const coff_sec *s, uint64_t off, str *out)
+static bool section_string(const dk_coff_in_sec *s, uint64_t off, dk_str *out)
 {
 	size_t pos;
 	if (!s->data || off >= s->size)
@@ -772,7 +561,7 @@ static bool section_string(const coff_sec *s, uint64_t off, str *out)
 }
 
 /* True when `lit` occurs in `s`. */
-static bool str_has(str s, const char *lit)
+static bool str_has(dk_str s, const char *lit)
 {
 	size_t n = strlen(lit);
 	for (size_t i = 0; i + n <= s.n; i++)
@@ -783,21 +572,21 @@ static bool str_has(str s, const char *lit)
 
 /* The DLL a GNU delay-load head names: its `__DELAY_IMPORT_DESCRIPTOR_X`
  * (the i386 one has one more '_') has the DLL name's RVA at offset 4. */
-static bool delay_head_dll(reader *r, member *h, str *dll)
+static bool delay_head_dll(reader *r, member *h, dk_str *dll)
 {
-	why w;
+	dk_coff_why w;
 	for (uint32_t i = 0; i < h->obj.nsym; i++) {
-		coff_sym d;
-		coff_sec ds;
+		dk_coff_in_sym d;
+		dk_coff_in_sec ds;
 		uint32_t name_sym;
 		place name;
-		if (!coff_symbol(&h->obj, i, &d, &w))
+		if (!dk_coff_in_symbol(&h->obj, i, &d, &w))
 			return false;
 		i += d.naux;
-		if (d.cls != CLASS_EXTERNAL || d.section <= 0 ||
+		if (d.cls != DK_SYM_CLASS_EXTERNAL || d.section <= 0 ||
 		    !str_has(d.name, "_DELAY_IMPORT_DESCRIPTOR_"))
 			continue;
-		if (!coff_section(&h->obj, (uint32_t)d.section, &ds, &w) ||
+		if (!dk_coff_in_section(&h->obj, (uint32_t)d.section, &ds, &w) ||
 		    !reloc_at(r, h, (uint32_t)d.section, &ds, d.value + 4, &name_sym) ||
 		    !resolve(r, h, name_sym, "the DLL name", &name) ||
 		    !section_string(&name.sec, name.value, dll) || dll->n == 0) {
@@ -816,22 +605,22 @@ static bool delay_head_dll(reader *r, member *h, str *dll)
  * descriptor names the DLL.  A data import has no thunk; it belongs to the
  * library's one delay-load head, when there is exactly one.
  */
-static bool delay_dll(reader *r, member *m, str *dll)
+static bool delay_dll(reader *r, member *m, dk_str *dll)
 {
-	const coff *c = &m->obj;
+	const dk_coff_in *c = &m->obj;
 	member *only = NULL;
 	size_t heads = 0;
-	why w;
+	dk_coff_why w;
 
 	for (uint32_t si = 1; si <= c->nsec; si++) {
-		coff_sec sec;
-		if (!coff_section(c, si, &sec, &w))
+		dk_coff_in_sec sec;
+		if (!dk_coff_in_section(c, si, &sec, &w))
 			return false;
 		for (uint32_t k = 0; k < sec.nrelocs; k++) {
-			uint32_t target = dk_le32(c->p + sec.reloc_off + (size_t)k * COFF_RELOC + 4);
-			coff_sym y;
+			uint32_t target = dk_le32(c->p + sec.reloc_off + (size_t)k * DK_COFF_RELOC_SIZE + 4);
+			dk_coff_in_sym y;
 			place tail;
-			if (!coff_symbol(c, target, &y, &w) || !str_has(y.name, "_tailMerge_"))
+			if (!dk_coff_in_symbol(c, target, &y, &w) || !str_has(y.name, "_tailMerge_"))
 				continue;
 			if (!resolve(r, m, target, "the delay-load helper of its DLL", &tail))
 				return false;
@@ -860,20 +649,20 @@ static bool delay_dll(reader *r, member *m, str *dll)
  * directory entry) a relocation leads to the DLL name.  What a head says
  * is kept: every import of a DLL asks it.
  */
-static bool import_dll(reader *r, member *m, str imp, str *dll)
+static bool import_dll(reader *r, member *m, dk_str imp, dk_str *dll)
 {
-	const coff *c = &m->obj;
-	coff_sec s7;
+	const dk_coff_in *c = &m->obj;
+	dk_coff_in_sec s7;
 	place head, name;
 	uint32_t target;
 	uint32_t i7;
 	member *h;
-	why w;
+	dk_coff_why w;
 
 	if (!m->idata7)
-		m->idata7 = coff_find_section(c, ".idata$7") + 1;
+		m->idata7 = dk_coff_in_find_section(c, ".idata$7") + 1;
 	i7 = m->idata7 - 1;
-	if (!i7 || !coff_section(c, i7, &s7, &w) || s7.nrelocs == 0) {
+	if (!i7 || !dk_coff_in_section(c, i7, &s7, &w) || s7.nrelocs == 0) {
 		if (delay_dll(r, m, dll))
 			return true;
 		if (r->failed || r->nomem)
@@ -919,28 +708,28 @@ static bool import_dll(reader *r, member *m, str imp, str *dll)
 
 /* How callers use the import: a code thunk defines SYM; SYM in .idata$5
  * is mkimplib's CONSTANT; no SYM is data. */
-static unsigned import_type(const reader *r, const member *m, str sym, uint32_t idata5)
+static unsigned import_type(const reader *r, const member *m, dk_str sym, uint32_t idata5)
 {
 	const symdef *d = find_def_in(r, sym, (uint32_t)(m - r->m));
-	coff_sym y;
-	coff_sec s;
-	why w;
+	dk_coff_in_sym y;
+	dk_coff_in_sec s;
+	dk_coff_why w;
 
-	if (!d || !coff_symbol(&m->obj, d->symbol, &y, &w))
+	if (!d || !dk_coff_in_symbol(&m->obj, d->symbol, &y, &w))
 		return DK_IMPORT_DATA;
 	if ((uint32_t)y.section == idata5)
 		return DK_IMPORT_CONST;
-	if (coff_section(&m->obj, (uint32_t)y.section, &s, &w) &&
-	    ((s.flags & (SCN_CNT_CODE | SCN_MEM_EXECUTE)) || str_is(s.name, ".text")))
+	if (dk_coff_in_section(&m->obj, (uint32_t)y.section, &s, &w) &&
+	    ((s.flags & (DK_SCN_CNT_CODE | DK_SCN_MEM_EXECUTE)) || str_is(s.name, ".text")))
 		return DK_IMPORT_CODE;
 	return DK_IMPORT_DATA;
 }
 
 /* An import by ordinal: the table entry holds it with the top bit set. */
-static void by_ordinal(reader *r, member *m, const coff_sym *y, const str *imp, str dll, str sym,
+static void by_ordinal(reader *r, member *m, const dk_coff_in_sym *y, const dk_str *imp, dk_str dll, dk_str sym,
 		       const unsigned char *entry, unsigned ptr)
 {
-	const coff *c = &m->obj;
+	const dk_coff_in *c = &m->obj;
 	uint64_t v = ptr == 8 ? dk_le64(entry) : dk_le32(entry);
 	uint64_t flag = ptr == 8 ? UINT64_C(0x8000000000000000) : UINT64_C(0x80000000);
 
@@ -957,15 +746,15 @@ static void by_ordinal(reader *r, member *m, const coff_sym *y, const str *imp, 
 }
 
 /* One `__imp_X` defined at `y` of an import object. */
-static void read_long_import(reader *r, member *m, const coff_sym *y)
+static void read_long_import(reader *r, member *m, const dk_coff_in_sym *y)
 {
-	const coff *c = &m->obj;
+	const dk_coff_in *c = &m->obj;
 	unsigned ptr = dk_machine_pointer_size((dk_machine)c->machine);
 	size_t base = m->e.offset;
-	str imp = y->name, sym = { y->name.p + 6, y->name.n - 6 }, dll, name;
-	coff_sec s5;
+	dk_str imp = y->name, sym = { y->name.p + 6, y->name.n - 6 }, dll, name;
+	dk_coff_in_sec s5;
 	uint32_t target;
-	why w;
+	dk_coff_why w;
 
 	if (!ptr) {
 		report(r, m, base, "an import object for machine 0x%04x, which dllkit does not know",
@@ -976,11 +765,11 @@ static void read_long_import(reader *r, member *m, const coff_sym *y)
 		report(r, m, base, "an import object defining `__imp_' with no name after it");
 		return;
 	}
-	if (!coff_section(c, (uint32_t)y->section, &s5, &w)) {
+	if (!dk_coff_in_section(c, (uint32_t)y->section, &s5, &w)) {
 		report(r, m, base + w.off, "%s", w.text);
 		return;
 	}
-	if (!s5.data || !fits(y->value, ptr, s5.size)) {
+	if (!s5.data || !dk_fits(y->value, ptr, s5.size)) {
 		report(r, m, base, "the address-table entry of `%.*s' lies outside its .idata$5",
 		       (int)imp.n, imp.p);
 		return;
@@ -999,10 +788,10 @@ static void read_long_import(reader *r, member *m, const coff_sym *y)
 		 * thunk; the name (or the ordinal) is in the lookup table
 		 * (.idata$4) then. */
 		if (!str_is(hn.sec.name, ".idata$6")) {
-			uint32_t i4 = coff_find_section(c, ".idata$4");
-			coff_sec s4;
-			if (!i4 || !coff_section(c, i4, &s4, &w) || !s4.data ||
-			    !fits(y->value, ptr, s4.size)) {
+			uint32_t i4 = dk_coff_in_find_section(c, ".idata$4");
+			dk_coff_in_sec s4;
+			if (!i4 || !dk_coff_in_section(c, i4, &s4, &w) || !s4.data ||
+			    !dk_fits(y->value, ptr, s4.size)) {
 				report(r, m, base, "the hint/name entry of `%.*s' is not where it should be",
 				       (int)imp.n, imp.p);
 				return;
@@ -1016,10 +805,10 @@ static void read_long_import(reader *r, member *m, const coff_sym *y)
 			entry = s4.data + y->value;
 		}
 		off = (uint64_t)hn.value + dk_le32(entry);
-		if (!hn.sec.data || !fits(off, 2, hn.sec.size) ||
+		if (!hn.sec.data || !dk_fits(off, 2, hn.sec.size) ||
 		    !section_string(&hn.sec, off + 2, &name) || name.n == 0) {
 			report(r, m, base, "the hint/name entry of `%.*s' is %s", (int)imp.n, imp.p,
-			       hn.sec.data && fits(off, 2, hn.sec.size) &&
+			       hn.sec.data && dk_fits(off, 2, hn.sec.size) &&
 					       section_string(&hn.sec, off + 2, &name)
 				       ? "an empty name"
 				       : "outside its section or has no end");
@@ -1036,18 +825,18 @@ static void read_long_import(reader *r, member *m, const coff_sym *y)
 /* Every `__imp_` an .idata object defines in .idata$5. */
 static void read_long(reader *r, member *m)
 {
-	const coff *c = &m->obj;
-	why w;
+	const dk_coff_in *c = &m->obj;
+	dk_coff_why w;
 
 	for (uint32_t i = 0; i < c->nsym; i++) {
-		coff_sym y;
-		coff_sec s;
-		if (!coff_symbol(c, i, &y, &w))
+		dk_coff_in_sym y;
+		dk_coff_in_sec s;
+		if (!dk_coff_in_symbol(c, i, &y, &w))
 			return; /* reported by index_object */
 		i += y.naux;
-		if (y.cls != CLASS_EXTERNAL || y.section <= 0 || !str_starts(y.name, "__imp_"))
+		if (y.cls != DK_SYM_CLASS_EXTERNAL || y.section <= 0 || !str_starts(y.name, "__imp_"))
 			continue;
-		if (!coff_section(c, (uint32_t)y.section, &s, &w)) {
+		if (!dk_coff_in_section(c, (uint32_t)y.section, &s, &w)) {
 			report(r, m, m->e.offset + w.off, "%s", w.text);
 			continue;
 		}
@@ -1068,24 +857,24 @@ static void read_long(reader *r, member *m)
  */
 static void read_alias_object(reader *r, member *m, uint32_t mi)
 {
-	const coff *c = &m->obj;
+	const dk_coff_in *c = &m->obj;
 	size_t first = r->nal, first_plain = r->nplain;
-	coff_sym y, t;
-	why w;
+	dk_coff_in_sym y, t;
+	dk_coff_why w;
 
 	for (uint32_t i = 1; i <= c->nsec; i++) {
-		coff_sec s;
-		if (!coff_section(c, i, &s, &w) || !str_is(s.name, ".drectve"))
+		dk_coff_in_sec s;
+		if (!dk_coff_in_section(c, i, &s, &w) || !str_is(s.name, ".drectve"))
 			return;
 	}
 	for (uint32_t i = 0; i < c->nsym; i++) {
-		if (!coff_symbol(c, i, &y, &w))
+		if (!dk_coff_in_symbol(c, i, &y, &w))
 			goto drop;
-		if (y.cls == CLASS_WEAK_EXTERNAL && y.section == 0 && y.naux >= 1 &&
-		    fits(c->symptr + (uint64_t)(i + 1) * COFF_SYMBOL, COFF_SYMBOL, c->len)) {
-			uint32_t tag = dk_le32(c->p + c->symptr + (size_t)(i + 1) * COFF_SYMBOL);
+		if (y.cls == DK_SYM_CLASS_WEAK_EXTERNAL && y.section == 0 && y.naux >= 1 &&
+		    dk_fits(c->symptr + (uint64_t)(i + 1) * DK_COFF_SYMBOL_SIZE, DK_COFF_SYMBOL_SIZE, c->len)) {
+			uint32_t tag = dk_le32(c->p + c->symptr + (size_t)(i + 1) * DK_COFF_SYMBOL_SIZE);
 			bool imp;
-			if (!coff_symbol(c, tag, &t, &w))
+			if (!dk_coff_in_symbol(c, tag, &t, &w))
 				goto drop;
 			imp = str_starts(y.name, "__imp_");
 			if (imp != str_starts(t.name, "__imp_"))
@@ -1093,8 +882,8 @@ static void read_alias_object(reader *r, member *m, uint32_t mi)
 			if (imp) {
 				if (!grow(r, (void **)&r->al, &r->capal, r->nal, sizeof *r->al))
 					return;
-				r->al[r->nal].from = (str){ y.name.p + 6, y.name.n - 6 };
-				r->al[r->nal].to = (str){ t.name.p + 6, t.name.n - 6 };
+				r->al[r->nal].from = (dk_str){ y.name.p + 6, y.name.n - 6 };
+				r->al[r->nal].to = (dk_str){ t.name.p + 6, t.name.n - 6 };
 				r->al[r->nal++].member = mi;
 			} else {
 				if (!grow(r, (void **)&r->plain, &r->capplain, r->nplain, sizeof *r->plain))
@@ -1123,7 +912,7 @@ static int cmp_alias(const void *a, const void *b)
 
 /* Entries for the aliases whose target this library imports. */
 typedef struct by_symbol {
-	str symbol;
+	dk_str symbol;
 	size_t pos;
 } by_symbol;
 
@@ -1160,7 +949,7 @@ static void resolve_aliases(reader *r)
 		const alias *al = &r->al[a];
 		size_t lo = 0, hi = n;
 		dk_implib_entry t;
-		str dll, name;
+		dk_str dll, name;
 		unsigned type;
 		bool code;
 
@@ -1246,7 +1035,7 @@ static void classify(reader *r)
 {
 	for (size_t i = 0; i < r->nm && !r->nomem; i++) {
 		member *m = &r->m[i];
-		why w;
+		dk_coff_why w;
 
 		if (m->e.size >= 4 && dk_le16(m->e.data) == 0 && dk_le16(m->e.data + 2) == 0xffff) {
 			if (m->e.size < 6) {
@@ -1258,18 +1047,18 @@ static void classify(reader *r)
 				m->kind = M_SHORT;
 			continue; /* (else an anonymous object: bigobj or /GL) */
 		}
-		if (!coff_header_ok(m->e.data, m->e.size))
+		if (!dk_coff_header_ok(m->e.data, m->e.size))
 			continue;
 		if (r->first_object == DK_MACHINE_UNKNOWN && known_machine(dk_le16(m->e.data)))
 			r->first_object = (dk_machine)dk_le16(m->e.data);
 		if (has_idata(m->e.data, m->e.size)) {
-			if (!coff_open(&m->obj, m->e.data, m->e.size, &w)) {
+			if (!dk_coff_in_open(&m->obj, m->e.data, m->e.size, &w)) {
 				report(r, m, m->e.offset + w.off, "%s", w.text);
 				continue;
 			}
 			m->kind = M_IDATA;
 			index_object(r, m, (uint32_t)i);
-		} else if (coff_open(&m->obj, m->e.data, m->e.size, &w)) {
+		} else if (dk_coff_in_open(&m->obj, m->e.data, m->e.size, &w)) {
 			read_alias_object(r, m, (uint32_t)i);
 		}
 	}
@@ -1342,16 +1131,16 @@ int dk_read_implib(dk_implib *lib, const char *path, dk_sink *s)
 static bool exports_something(const dk_ar_entry *e)
 {
 	dk_sink quiet = { NULL, NULL, 0, 0 };
-	coff c;
-	coff_sec sec;
-	why w;
+	dk_coff_in c;
+	dk_coff_in_sec sec;
+	dk_coff_why w;
 
-	if (!coff_header_ok(e->data, e->size) || !coff_open(&c, e->data, e->size, &w))
+	if (!dk_coff_header_ok(e->data, e->size) || !dk_coff_in_open(&c, e->data, e->size, &w))
 		return false;
 	for (uint32_t i = 1; i <= c.nsec; i++) {
 		dk_directives d;
 		bool yes;
-		if (!coff_section(&c, i, &sec, &w) || !sec.data || sec.name.n != 8 ||
+		if (!dk_coff_in_section(&c, i, &sec, &w) || !sec.data || sec.name.n != 8 ||
 		    memcmp(sec.name.p, ".drectve", 8) != 0)
 			continue;
 		memset(&d, 0, sizeof d);
