@@ -11,9 +11,11 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {
 	dk_ar_reader r;
 	dk_ar_entry e;
-	dk_ar_error err = { NULL, 0 };
+	dk_ar_error err;
 	size_t expect = 0, last_end = 0;
 	int rc;
+
+	memset(&err, 0, sizeof err);
 
 	if (dk_ar_is_archive(data, size) != (size >= 8 && memcmp(data, "!<arch>\n", 8) == 0))
 		fuzz_fail("dk_ar_is_archive disagrees with the magic");

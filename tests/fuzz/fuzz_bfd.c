@@ -121,7 +121,8 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 		if (rc == DK_OK && dk_ar_is_archive(data + 1, size - 1)) {
 			dk_ar_reader ar;
 			dk_ar_entry e;
-			dk_ar_error err = { NULL, 0 };
+			dk_ar_error err;
+			memset(&err, 0, sizeof err);
 			int k = 0;
 			if (dk_ar_open(&ar, data + 1, size - 1, &err))
 				while ((k = dk_ar_next(&ar, &e, &err)) == 1)
