@@ -234,73 +234,6 @@ START_TEST(pipe_read_once)
 END_TEST
 
 /* ------------------------------------------------------------------ */
-/* Archives: symbol indexes and member sizes                            */
-/* ------------------------------------------------------------------ */
-
-/* Walk `b` to its end: 0, or -1 with `err`. */
-static int walk(const bytes *b, dk_ar_error *err)
-{
-	dk_ar_reader r;
-	dk_ar_entry e;
-	int rc;
-
-	ck_assert(dk_ar_open(&r, b->p, b->len, err));
-	while ((rc = dk_ar_next(&r, &e, err)) == 1)
-		;
-	return rc;
-}
-
-START_TEST(index_past_the_end)
-{
-	bytes m[2] = { { (unsigned char *)"first member", 12, 0 }, { (unsigned char *)"second", 6, 0 } };
-	bytes a = archive(m, 2, true), cut;
-	dk_ar_error err;
-	size_t second;
-
-	ck_assert_int_eq(walk(&a, &err), 0);
-	/* Cut where the second member's header starts: every header that
-	 * is left is whole, only the index tells. */
-	second = a.len - (60 + 6);
-	cut = a;
-	cut.len = second;
-	ck_assert_int_eq(walk(&cut, &err), -1);
-	ck_assert_str_eq(err.message,
-			 "a symbol index that points past the end of the file (the archive is cut short)");
-	ck_assert_uint_eq(err.offset, 8 + 60 + 4 + 4); /* the second offset in the index */
-
-	/* An index offset that is inside the file but no header. */
-	a.p[8 + 60 + 4 + 3] += 2;
-	ck_assert_int_eq(walk(&a, &err), -1);
-	ck_assert_str_eq(err.message, "a symbol index that points where no member header is");
-	a.p[8 + 60 + 4 + 3] -= 2;
-
-	/* A count larger than the index member holds. */
-	a.p[8 + 60 + 3] = 200;
-	ck_assert_int_eq(walk(&a, &err), -1);
-	ck_assert_str_eq(err.message, "a symbol index whose count runs past its member");
-	free(a.p);
-}
-END_TEST
-
-START_TEST(member_size_names_the_member)
-{
-	bytes m[2] = { { (unsigned char *)"first member", 12, 0 }, { (unsigned char *)"second", 6, 0 } };
-	bytes a = archive(m, 2, false);
-	dk_ar_error err;
-	char *name;
-
-	/* The second member's size field: 6 -> 9, past the end. */
-	a.p[a.len - 6 - 60 + 48] = '9';
-	ck_assert_int_eq(walk(&a, &err), -1);
-	ck_assert_str_eq(err.message, "a member size that runs past the end of the file");
-	name = dk_ar_error_member(&err);
-	ck_assert_str_eq(name, "m1");
-	free(name);
-	free(a.p);
-}
-END_TEST
-
-/* ------------------------------------------------------------------ */
 /* Objects and archives through the readers                             */
 /* ------------------------------------------------------------------ */
 
@@ -429,10 +362,6 @@ static Suite *suite(void)
 	tcase_add_checked_fixture(t, setup, teardown);
 	tcase_add_test(t, regular_empty_missing_directory);
 	tcase_add_test(t, pipe_read_once);
-	suite_add_tcase(s, t);
-	t = tcase_create("archives");
-	tcase_add_test(t, index_past_the_end);
-	tcase_add_test(t, member_size_names_the_member);
 	suite_add_tcase(s, t);
 	t = tcase_create("readers");
 	tcase_add_test(t, object_from_memory);
