@@ -1,4 +1,4 @@
-/* test_decorate.c - i386 name decoration, and the machine table it rests on. */
+/* test_names.c - i386 name decoration (the machine table: test_machine.c). */
 #include <stdio.h>
 #include "unit.h"
 
@@ -158,58 +158,6 @@ START_TEST(kill_at_nothing_to_kill)
 	killed("", NULL);
 }
 END_TEST
-
-/* ------------------------------------------------------------------ */
-/* Machines                                                             */
-/* ------------------------------------------------------------------ */
-
-START_TEST(machine_names_round_trip)
-{
-	static const dk_machine ms[] = { DK_MACHINE_I386, DK_MACHINE_AMD64, DK_MACHINE_ARM64,
-					 DK_MACHINE_ARM64EC, DK_MACHINE_ARMNT };
-	for (size_t i = 0; i < sizeof ms / sizeof ms[0]; i++) {
-		const char *n = dk_machine_name(ms[i]);
-		ck_assert_ptr_nonnull(n);
-		ck_assert_int_eq(dk_machine_from_name(n), ms[i]);
-	}
-	ck_assert_ptr_null(dk_machine_name(DK_MACHINE_UNKNOWN));
-	ck_assert_ptr_null(dk_machine_name((dk_machine)0x1234));
-}
-END_TEST
-
-START_TEST(machine_aliases)
-{
-	ck_assert_int_eq(dk_machine_from_name("i686"), DK_MACHINE_I386);
-	ck_assert_int_eq(dk_machine_from_name("x86"), DK_MACHINE_I386);
-	ck_assert_int_eq(dk_machine_from_name("x86_64"), DK_MACHINE_AMD64);
-	ck_assert_int_eq(dk_machine_from_name("AMD64"), DK_MACHINE_AMD64);
-	ck_assert_int_eq(dk_machine_from_name("x64"), DK_MACHINE_AMD64);
-	ck_assert_int_eq(dk_machine_from_name("aarch64"), DK_MACHINE_ARM64);
-	ck_assert_int_eq(dk_machine_from_name("arm64ec"), DK_MACHINE_ARM64EC);
-	ck_assert_int_eq(dk_machine_from_name("armnt"), DK_MACHINE_ARMNT);
-	ck_assert_int_eq(dk_machine_from_name("mips"), DK_MACHINE_UNKNOWN);
-	ck_assert_int_eq(dk_machine_from_name(""), DK_MACHINE_UNKNOWN);
-}
-END_TEST
-
-START_TEST(machine_properties)
-{
-	ck_assert_uint_eq(dk_machine_pointer_size(DK_MACHINE_I386), 4);
-	ck_assert_uint_eq(dk_machine_pointer_size(DK_MACHINE_ARMNT), 4);
-	ck_assert_uint_eq(dk_machine_pointer_size(DK_MACHINE_AMD64), 8);
-	ck_assert_uint_eq(dk_machine_pointer_size(DK_MACHINE_ARM64), 8);
-	ck_assert_uint_eq(dk_machine_pointer_size(DK_MACHINE_ARM64EC), 8);
-	ck_assert_uint_eq(dk_machine_pointer_size(DK_MACHINE_UNKNOWN), 0);
-	/* Only i386 puts '_' before C names (armnt does not). */
-	ck_assert(dk_machine_underscore(DK_MACHINE_I386));
-	ck_assert(!dk_machine_underscore(DK_MACHINE_AMD64));
-	ck_assert(!dk_machine_underscore(DK_MACHINE_ARM64));
-	ck_assert(!dk_machine_underscore(DK_MACHINE_ARM64EC));
-	ck_assert(!dk_machine_underscore(DK_MACHINE_ARMNT));
-	ck_assert(!dk_machine_underscore(DK_MACHINE_UNKNOWN));
-}
-END_TEST
-
 
 /* ------------------------------------------------------------------ */
 /* dk_module_apply_stdcall: --kill-at and --add-stdcall-alias          */
@@ -426,9 +374,6 @@ static Suite *suite(void)
 	suite_add_tcase(s, t);
 
 	t = tcase_create("machine");
-	tcase_add_test(t, machine_names_round_trip);
-	tcase_add_test(t, machine_aliases);
-	tcase_add_test(t, machine_properties);
 	tcase_add_test(t, dll_file_names);
 	suite_add_tcase(s, t);
 	return s;
