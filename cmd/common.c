@@ -15,6 +15,18 @@ const char *progname = "dllkit";
 /* The file the library's diagnostics without a location are about. */
 static const char *subject;
 
+/* Standard output: the first error seen, and whether it was reported. */
+static int stdout_errno;
+static bool stdout_reported;
+
+void cli_start(const char *name)
+{
+	progname = name;
+	subject = NULL;
+	stdout_errno = 0;
+	stdout_reported = false;
+}
+
 void cli_subject(const char *path)
 {
 	subject = path && strcmp(path, "-") != 0 ? path : NULL;
@@ -605,10 +617,6 @@ static void catch_fatal_signals(void)
 		sigaction(sigs[i], &sa, NULL);
 	}
 }
-
-/* Standard output: the first error seen, and whether it was reported. */
-static int stdout_errno;
-static bool stdout_reported;
 
 bool cli_flush_stdout(void)
 {

@@ -14,6 +14,10 @@ extern const char *progname;
 dk_sink cli_sink(void);
 /* Its printing function, for sinks that also do something else. */
 void cli_print_diag(void *ctx, const dk_diag *d);
+/* A tool's first call: its name for messages, and no state left from an
+ * earlier run in the same process (the fuzz target runs the tools many
+ * times; the file a message is about must never outlive its run). */
+void cli_start(const char *name);
 /* The file that diagnostics the library gives no location are about (the
  * input being read, the output being written), printed in their place;
  * NULL or "-": none, "TOOL: error: ..." as before. */

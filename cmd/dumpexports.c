@@ -327,7 +327,7 @@ int main(int argc, char **argv)
 	cli_deps files = { NULL, 0, 0 };
 	int nargs = 0, status = 2;
 
-	progname = "dumpexports";
+	cli_start("dumpexports");
 	memset(&o, 0, sizeof o);
 	memset(&cap, 0, sizeof cap);
 	/* A big buffer when writing to a file or pipe; a terminal keeps its

@@ -364,7 +364,7 @@ int main(int argc, char **argv)
 	cli_deps deps = { NULL, 0, 0 };
 	int nargs = 0, status = 1;
 
-	progname = "mkimplib";
+	cli_start("mkimplib");
 	memset(&o, 0, sizeof o);
 	if (cli_expand_argv(argc, argv, &nargs, &args, &deps)) {
 		int r = parse_options(nargs, args, &o);
