@@ -33,11 +33,14 @@ static const char usage_text[] =
 	"                           link.exe (_sfunc@8); default: gnu, or the objects'\n"
 	"      --export-all, --exclude SYM,..., --exclude-libs LIB,..., --keep-runtime-libs\n"
 	"                           with objects as input: as in mkdef(1)\n"
+	"      --native-def FILE    with -m arm64ec: the native (ARM64) exports of an\n"
+	"                           ARM64X DLL; the library holds both (llvm-dlltool -N)\n"
 	"  -M, --depfile FILE       write a make rule listing every input read\n"
 	"  -h, --help               show this help\n"
 	"  -V, --version            show the version\n";
 
 enum { OPT_FORMAT = 256, OPT_ARCHIVE, OPT_NO_UNDERSCORE, OPT_DLL, OPT_RECOVER };
+enum { OPT_NATIVE_DEF = 300 }; /* ARM64X */
 
 static const struct option long_opts[] = {
 	{ "output", required_argument, NULL, 'o' },
@@ -49,6 +52,7 @@ static const struct option long_opts[] = {
 	{ "recover-stdcall", no_argument, NULL, OPT_RECOVER },
 	{ "no-leading-underscore", no_argument, NULL, OPT_NO_UNDERSCORE },
 	{ "dll", required_argument, NULL, OPT_DLL },
+	{ "native-def", required_argument, NULL, OPT_NATIVE_DEF },
 	CLI_READ_LONG_OPTIONS,
 	{ "depfile", required_argument, NULL, 'M' },
 	{ "help", no_argument, NULL, 'h' },
@@ -58,6 +62,7 @@ static const struct option long_opts[] = {
 
 typedef struct options {
 	const char *output, *depfile, *machine, *dllname, *dll_pick;
+	const char *native_def; /* ARM64X: the native view's .def */
 	bool recover;
 	dk_implib_opts io; /* -k, --no-leading-underscore, --format, --archive */
 	cli_read in;
@@ -86,6 +91,7 @@ static int parse_options(int nargs, char **args, options *o)
 		case OPT_NO_UNDERSCORE: o->io.no_leading_underscore = true; break;
 		case OPT_DLL: o->dll_pick = optarg; break;
 		case OPT_RECOVER: o->recover = true; break;
+		case OPT_NATIVE_DEF: o->native_def = optarg; break;
 		case OPT_FORMAT:
 			if (strcmp(optarg, "short") == 0) {
 				o->io.format = DK_IMPLIB_SHORT;
@@ -287,6 +293,36 @@ static void warn_def_dialect(const options *o, const single *one, const dk_impli
 	}
 }
 
+/* ARM64X: --native-def FILE, the native (ARM64) view beside the EC one
+ * the inputs give.  False after printing why. */
+static bool read_native_def(const options *o, const dk_implib_opts *io, dk_module *m,
+			    cli_deps *deps, dk_sink *sink)
+{
+	dk_loc loc = dk_loc_file(o->native_def);
+	dk_module *nat;
+
+	if (io->machine != DK_MACHINE_ARM64EC) {
+		cli_usage_error("--native-def makes an ARM64X library: give -m arm64ec (the "
+				"inputs are for %s)", dk_machine_name(io->machine));
+		return false;
+	}
+	if (m->native) {
+		dk_report(sink, DK_ERROR, &loc, "the input already has a native (ARM64) view "
+			  "(an ARM64X DLL or library); --native-def would replace it");
+		return false;
+	}
+	if (!(nat = dk_module_native(m)) || !cli_deps_add(deps, o->native_def, o->output)) {
+		cli_error("out of memory");
+		return false;
+	}
+	cli_subject(o->native_def);
+	if (dk_def_parse_file(nat, o->native_def, sink) != DK_OK ||
+	    dk_module_check(nat, sink, &loc) != DK_OK)
+		return false;
+	nat->machine = DK_MACHINE_ARM64;
+	return true;
+}
+
 /* Read the inputs and write the import library: 0, or 1 after printing
  * why.  `deps` holds the response files read; the inputs are added. */
 static int run(options *o, cli_deps *deps, dk_sink *sink)
@@ -300,7 +336,9 @@ static int run(options *o, cli_deps *deps, dk_sink *sink)
 	int status = 1;
 
 	dk_module_init(&m);
-	if (!cli_check_outputs(o->output, o->depfile, o->files, (size_t)o->nfiles, deps, NULL))
+	if (!cli_check_outputs(o->output, o->depfile, o->files, (size_t)o->nfiles, deps, NULL) ||
+	    (o->native_def &&
+	     !cli_check_outputs(o->output, o->depfile, (char **)&o->native_def, 1, NULL, NULL)))
 		goto out;
 	if (o->machine) {
 		io.machine = dk_machine_from_name(o->machine);
@@ -327,6 +365,8 @@ static int run(options *o, cli_deps *deps, dk_sink *sink)
 						   : "names no machine that dllkit knows");
 		goto out;
 	}
+	if (o->native_def && !read_native_def(o, &io, &m, deps, sink))
+		goto out;
 	if (!(dll = pick_dll_name(o, &one, &m)))
 		goto out;
 	io.dll_name = dll;

@@ -156,10 +156,19 @@ typedef struct dk_module {
 
 	dk_export *exports;
 	size_t nexports, cap;
+
+	/* ARM64X: two export sets in one DLL.  The module is then the ARM64EC
+	 * view (machine ARM64EC) and `native` (owned; NULL for every other
+	 * module) the ARM64 one.  An import library written from such a module
+	 * holds both (llvm-dlltool -N); a .def says one of them. */
+	struct dk_module *native;
 } dk_module;
 
 void dk_module_init(dk_module *m);
-void dk_module_free(dk_module *m);
+void dk_module_free(dk_module *m); /* frees `native` too */
+/* Give `m` an empty native (ARM64) view, or return the one it has; NULL
+ * when out of memory. */
+dk_module *dk_module_native(dk_module *m);
 
 /* Append a copy of `e` (all strings duplicated). Returns the new entry or NULL on ENOMEM. */
 dk_export *dk_module_add(dk_module *m, const dk_export *e);

@@ -43,7 +43,18 @@ void dk_module_free(dk_module *m)
 	free(m->name);
 	free(m->description);
 	free(m->stub);
+	if (m->native) {
+		dk_module_free(m->native);
+		free(m->native);
+	}
 	memset(m, 0, sizeof *m);
+}
+
+dk_module *dk_module_native(dk_module *m)
+{
+	if (!m->native && (m->native = calloc(1, sizeof *m->native)) != NULL)
+		m->native->machine = DK_MACHINE_ARM64;
+	return m->native;
 }
 
 static bool dup_field(char **dst, const char *src)

@@ -88,6 +88,48 @@ nomem:
 	return DK_FAIL;
 }
 
+static dk_ar_kind archive_kind(const dk_implib_opts *o)
+{
+	return o->archive == DK_ARCHIVE_GNU    ? DK_AR_GNU
+	       : o->archive == DK_ARCHIVE_COFF ? DK_AR_COFF
+	       : o->format == DK_IMPLIB_LONG   ? DK_AR_GNU
+					       : DK_AR_COFF;
+}
+
+/* ARM64X: the EC view `m` and its native (ARM64) view in one library.
+ * Each view is checked on its own: a name may be in both, with its own
+ * ordinal in each. */
+static int write_arm64x(const dk_module *m, const dk_implib_opts *o, char **out, size_t *len,
+			dk_sink *s)
+{
+	dk_implib_opts no = *o;
+	dk_import_entry *ec = NULL, *nat = NULL;
+	size_t nec = 0, nnat = 0;
+	dk_buf b;
+	int rc = DK_FAIL;
+
+	no.machine = DK_MACHINE_ARM64;
+	if (dk_module_check(m->native, s, NULL) != DK_OK ||
+	    dk_import_entries(m, o, &ec, &nec, s) != DK_OK)
+		return DK_FAIL;
+	if (dk_import_entries(m->native, &no, &nat, &nnat, s) != DK_OK) {
+		dk_import_entries_free(ec, nec);
+		return DK_FAIL;
+	}
+	dk_buf_init(&b);
+	if (dk_implib_write_arm64x(o, ec, nec, nat, nnat, archive_kind(o), &b, s) == DK_OK) {
+		*out = dk_buf_take(&b, len);
+		if (*out)
+			rc = DK_OK;
+		else
+			dk_report(s, DK_ERROR, NULL, "out of memory");
+	}
+	dk_buf_free(&b);
+	dk_import_entries_free(ec, nec);
+	dk_import_entries_free(nat, nnat);
+	return rc;
+}
+
 int dk_implib_write(const dk_module *m, const dk_implib_opts *o, char **out, size_t *len,
 		    dk_sink *s)
 {
@@ -107,8 +149,20 @@ int dk_implib_write(const dk_module *m, const dk_implib_opts *o, char **out, siz
 		dk_report(s, DK_ERROR, NULL, "no DLL name given for the import library");
 		return DK_FAIL;
 	}
+	if (m->native && o->machine != DK_MACHINE_ARM64EC) {
+		dk_report(s, DK_ERROR, NULL,
+			  "two export sets (ARM64X) make an arm64ec import library, not %s",
+			  dk_machine_name(o->machine));
+		return DK_FAIL;
+	}
+	if (m->native && o->format == DK_IMPLIB_LONG) {
+		dk_report(s, DK_ERROR, NULL, "long format does not support arm64ec; use --format short");
+		return DK_FAIL;
+	}
 	if (dk_module_check(m, s, NULL) != DK_OK)
 		return DK_FAIL;
+	if (m->native)
+		return write_arm64x(m, o, out, len, s);
 	if (dk_import_entries(m, o, &v, &n, s) != DK_OK)
 		return DK_FAIL;
 	kind = o->archive == DK_ARCHIVE_GNU    ? DK_AR_GNU

@@ -34,6 +34,10 @@ void dk_import_entries_free(dk_import_entry *v, size_t n);
  * finished archive to `out`. */
 int dk_implib_write_short(const dk_implib_opts *o, const dk_import_entry *entries, size_t n,
 			  dk_ar_kind kind, dk_buf *out, dk_sink *s);
+/* ARM64X: the EC imports (o->machine is ARM64EC), then the native ARM64 ones. */
+int dk_implib_write_arm64x(const dk_implib_opts *o, const dk_import_entry *ec, size_t nec,
+			   const dk_import_entry *native, size_t nnative, dk_ar_kind kind,
+			   dk_buf *out, dk_sink *s);
 int dk_implib_write_long(const dk_implib_opts *o, const dk_import_entry *entries, size_t n,
 			 dk_ar_kind kind, dk_buf *out, dk_sink *s);
 #endif

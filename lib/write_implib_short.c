@@ -19,6 +19,11 @@
  * or `$$h` inserted into a C++ name after its qualified name, which
  * names_msvc.c finds) with the plain name as NAME_EXPORTAS; their symbols
  * go to /<ECSYMBOLS>/, the helpers (ARM64 objects) to both indexes.
+ *
+ * ARM64X (an ARM64EC library with a native view, llvm-dlltool -N): after
+ * the EC imports come the native ones, plain ARM64 members whose symbols
+ * go to the regular index only; a name in both views is indexed once in
+ * each map, for the member of its own machine.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -368,14 +373,114 @@ static const char *alias_target(const alias_key *keys, size_t n, const char *wan
 /* The library                                                          */
 /* ------------------------------------------------------------------ */
 
-int dk_implib_write_short(const dk_implib_opts *o, const dk_import_entry *entries, size_t n,
-			  dk_ar_kind kind, dk_buf *out, dk_sink *s)
+/* The imports of one view (one export set), in model order, then its
+ * `== name` aliases; their machine is w->machine.  False when out of
+ * memory or after reporting why. */
+static bool add_imports(writer *w, const dk_import_entry *entries, size_t n, size_t *gnu_trouble,
+			const dk_import_entry **first_trouble, dk_sink *s)
+{
+	char **stored = calloc(n ? n : 1, sizeof *stored);
+	alias_key *keys = calloc(n ? n : 1, sizeof *keys);
+	size_t nkeys = 0;
+	bool ok = false;
+
+	if (!stored || !keys)
+		goto nomem;
+	/* Regular imports, in model order. */
+	for (size_t i = 0; i < n && !w->failed; i++) {
+		const dk_import_entry *x = &entries[i];
+		unsigned name_type = x->name_type;
+		const char *export_name = x->export_as;
+
+		if (deferred(w, x))
+			continue;
+		stored[i] = dk_strdup(x->symbol);
+		if (!stored[i])
+			goto nomem;
+		if (w->ec && x->type == DK_IMPORT_CODE) {
+			bool invalid;
+			char *mangled = dk_arm64ec_mangle(x->symbol, &invalid);
+			/* (llvm-dlltool objects only where it needs the plain name
+			 * for EXPORTAS) */
+			if (invalid && name_type != DK_NAME_ORDINAL && name_type != DK_NAME_EXPORTAS) {
+				dk_report(s, DK_ERROR, NULL,
+					  "'%s' is not a C++ name that ARM64EC can mangle for its thunk",
+					  x->symbol);
+				free(mangled);
+				goto done;
+			}
+			if (mangled) {
+				free(stored[i]);
+				stored[i] = mangled;
+				if (name_type != DK_NAME_ORDINAL && name_type != DK_NAME_EXPORTAS) {
+					name_type = DK_NAME_EXPORTAS;
+					export_name = x->load_name;
+				}
+			}
+		}
+		short_import(w, stored[i], x->ordinal, x->type, name_type, export_name);
+		if (name_type == DK_NAME_EXPORTAS && !w->ec && !(*gnu_trouble)++)
+			*first_trouble = x;
+		/* What an `== name` may alias: the name this import's type gives
+		 * its stored symbol. */
+		keys[nkeys].key = name_type == DK_NAME_NOPREFIX ? dk_strdup(dk_name_noprefix(stored[i]))
+				  : name_type == DK_NAME_UNDECORATE ? dk_name_undecorate(stored[i])
+								     : dk_strdup(stored[i]);
+		if (!keys[nkeys].key)
+			goto nomem;
+		keys[nkeys].symbol = stored[i];
+		keys[nkeys].seq = i;
+		nkeys++;
+	}
+	qsort(keys, nkeys, sizeof *keys, cmp_key);
+
+	/* `== name` imports: a weak alias of the import that loads that name,
+	 * else the name as EXPORTAS. */
+	for (size_t i = 0; i < n && !w->failed; i++) {
+		const dk_import_entry *x = &entries[i];
+		const char *target;
+
+		if (!deferred(w, x))
+			continue;
+		target = alias_target(keys, nkeys, x->e->import_name);
+		if (target) {
+			if (x->type == DK_IMPORT_CODE)
+				weak_alias(w, "", x->symbol, target);
+			weak_alias(w, "__imp_", x->symbol, target);
+		} else {
+			short_import(w, x->symbol, x->ordinal, x->type, DK_NAME_EXPORTAS,
+				     x->e->import_name);
+		}
+		if (!w->ec && !(*gnu_trouble)++)
+			*first_trouble = x;
+	}
+	ok = true;
+	goto done;
+nomem:
+	w->failed = true;
+	ok = true; /* reported by the caller, which sees w->failed */
+done:
+	for (size_t i = 0; i < nkeys; i++)
+		free(keys[i].key);
+	free(keys);
+	if (stored)
+		for (size_t i = 0; i < n; i++)
+			free(stored[i]);
+	free(stored);
+	return ok;
+}
+
+/* The library: the helpers, the imports of `entries` (machine o->machine)
+ * and, for ARM64X, those of `native` (ARM64), as llvm-dlltool -N writes
+ * them: the EC imports first, each view's `== name` aliases after it. */
+static int write_short(const dk_implib_opts *o, const dk_import_entry *entries, size_t n,
+		       const dk_import_entry *native, size_t nnative, dk_ar_kind kind,
+		       dk_buf *out, dk_sink *s)
 {
 	writer w = { 0 };
-	char *desc = NULL, *thunk = NULL, **stored = NULL;
-	alias_key *keys = NULL;
+	char *desc = NULL, *thunk = NULL;
 	dk_ar_member *am = NULL;
-	size_t nkeys = 0, gnu_trouble = 0;
+	size_t gnu_trouble = 0;
 	const dk_import_entry *first_trouble = NULL;
 	int rc = DK_FAIL;
 	bool again = false;
@@ -391,9 +496,7 @@ int dk_implib_write_short(const dk_implib_opts *o, const dk_import_entry *entrie
 		return DK_FAIL;
 	}
 	w.stem = dk_dll_stem(w.dll);
-	stored = calloc(n ? n : 1, sizeof *stored);
-	keys = calloc(n ? n : 1, sizeof *keys);
-	if (!w.stem || !stored || !keys)
+	if (!w.stem)
 		goto nomem;
 	desc = concat("__IMPORT_DESCRIPTOR_", w.stem);
 	{
@@ -411,72 +514,15 @@ int dk_implib_write_short(const dk_implib_opts *o, const dk_import_entry *entrie
 	null_import_descriptor(&w, "__NULL_IMPORT_DESCRIPTOR");
 	null_thunk(&w, thunk);
 
-	/* Regular imports, in model order. */
-	for (size_t i = 0; i < n && !w.failed; i++) {
-		const dk_import_entry *x = &entries[i];
-		unsigned name_type = x->name_type;
-		const char *export_name = x->export_as;
-
-		if (deferred(&w, x))
-			continue;
-		stored[i] = dk_strdup(x->symbol);
-		if (!stored[i])
-			goto nomem;
-		if (w.ec && x->type == DK_IMPORT_CODE) {
-			bool invalid;
-			char *mangled = dk_arm64ec_mangle(x->symbol, &invalid);
-			/* (llvm-dlltool objects only where it needs the plain name
-			 * for EXPORTAS) */
-			if (invalid && name_type != DK_NAME_ORDINAL && name_type != DK_NAME_EXPORTAS) {
-				dk_report(s, DK_ERROR, NULL,
-					  "'%s' is not a C++ name that ARM64EC can mangle for its thunk",
-					  x->symbol);
-				goto done;
-			}
-			if (mangled) {
-				free(stored[i]);
-				stored[i] = mangled;
-				if (name_type != DK_NAME_ORDINAL && name_type != DK_NAME_EXPORTAS) {
-					name_type = DK_NAME_EXPORTAS;
-					export_name = x->load_name;
-				}
-			}
-		}
-		short_import(&w, stored[i], x->ordinal, x->type, name_type, export_name);
-		if (name_type == DK_NAME_EXPORTAS && !w.ec && !gnu_trouble++)
-			first_trouble = x;
-		/* What an `== name` may alias: the name this import's type gives
-		 * its stored symbol. */
-		keys[nkeys].key = name_type == DK_NAME_NOPREFIX ? dk_strdup(dk_name_noprefix(stored[i]))
-				  : name_type == DK_NAME_UNDECORATE ? dk_name_undecorate(stored[i])
-								     : dk_strdup(stored[i]);
-		if (!keys[nkeys].key)
-			goto nomem;
-		keys[nkeys].symbol = stored[i];
-		keys[nkeys].seq = i;
-		nkeys++;
-	}
-	qsort(keys, nkeys, sizeof *keys, cmp_key);
-
-	/* `== name` imports: a weak alias of the import that loads that name,
-	 * else the name as EXPORTAS. */
-	for (size_t i = 0; i < n && !w.failed; i++) {
-		const dk_import_entry *x = &entries[i];
-		const char *target;
-
-		if (!deferred(&w, x))
-			continue;
-		target = alias_target(keys, nkeys, x->e->import_name);
-		if (target) {
-			if (x->type == DK_IMPORT_CODE)
-				weak_alias(&w, "", x->symbol, target);
-			weak_alias(&w, "__imp_", x->symbol, target);
-		} else {
-			short_import(&w, x->symbol, x->ordinal, x->type, DK_NAME_EXPORTAS,
-				     x->e->import_name);
-		}
-		if (!w.ec && !gnu_trouble++)
-			first_trouble = x;
+	if (!add_imports(&w, entries, n, &gnu_trouble, &first_trouble, s))
+		goto done;
+	if (native && !w.failed) {
+		/* ARM64X: the native view's imports are plain ARM64 ones,
+		 * indexed in the regular symbol map only. */
+		w.machine = DK_MACHINE_ARM64;
+		w.ec = false;
+		if (!add_imports(&w, native, nnative, &gnu_trouble, &first_trouble, s))
+			goto done;
 	}
 	/* Too many members for the COFF kind (65,532 imports or more): the
 	 * GNU kind, built again from the start once this one is freed, since
@@ -489,7 +535,7 @@ int dk_implib_write_short(const dk_implib_opts *o, const dk_import_entry *entrie
 	 * ("file format not recognized") and does not resolve the weak
 	 * aliases; lld-link 14 imports an empty name for EXPORTAS.  Both are
 	 * what LLVM 22 writes; the long format has neither. */
-	if (gnu_trouble)
+	if (gnu_trouble && !w.failed)
 		dk_report(s, DK_WARNING, NULL,
 			  "%zu import%s (first \"%s\") %s written as EXPORTAS members or '==' weak "
 			  "aliases, which GNU ld 2.40 cannot use (and lld-link 14 mishandles "
@@ -525,18 +571,24 @@ nomem:
 	dk_report(s, DK_ERROR, NULL, "out of memory");
 done:
 	free(am);
-	for (size_t i = 0; i < nkeys; i++)
-		free(keys[i].key);
-	free(keys);
-	if (stored)
-		for (size_t i = 0; i < n; i++)
-			free(stored[i]);
-	free(stored);
 	free(desc);
 	free(thunk);
 	free(w.stem);
 	members_free(&w);
 	if (again)
-		return dk_implib_write_short(o, entries, n, DK_AR_GNU, out, s);
+		return write_short(o, entries, n, native, nnative, DK_AR_GNU, out, s);
 	return rc;
+}
+
+int dk_implib_write_short(const dk_implib_opts *o, const dk_import_entry *entries, size_t n,
+			  dk_ar_kind kind, dk_buf *out, dk_sink *s)
+{
+	return write_short(o, entries, n, NULL, 0, kind, out, s);
+}
+
+int dk_implib_write_arm64x(const dk_implib_opts *o, const dk_import_entry *ec, size_t nec,
+			   const dk_import_entry *native, size_t nnative, dk_ar_kind kind,
+			   dk_buf *out, dk_sink *s)
+{
+	return write_short(o, ec, nec, native, nnative, kind, out, s);
 }
