@@ -21,6 +21,8 @@ static const char usage_text[] =
 	"      --diff OLD NEW       what NEW adds, removes or changes (ordinal, NONAME,\n"
 	"                           code/data, forward target); exit 1 when anything differs\n"
 	"      --check DEF BINARY   does BINARY export what DEF says? exit 1 when not\n"
+	"      --view ec|native     of an ARM64X DLL (two export tables), show or compare\n"
+	"                           this view only (default: both; --diff/--check need one)\n"
 	"      --ignore-kind        with --diff/--check, do not compare code and data\n"
 	"      --ordinals           with --diff/--check, every changed ordinal is a\n"
 	"                           difference (by default only those a client can\n"
@@ -31,6 +33,7 @@ static const char usage_text[] =
 	"  -V, --version            show the version\n";
 
 enum { OPT_DLL = 256, OPT_DIFF, OPT_CHECK, OPT_IGNORE_KIND, OPT_ORDINALS };
+enum { OPT_VIEW = 300 }; /* ARM64X */
 
 static const struct option long_opts[] = {
 	{ "format", required_argument, NULL, 'f' },
@@ -40,6 +43,7 @@ static const struct option long_opts[] = {
 	{ "check", no_argument, NULL, OPT_CHECK },
 	{ "ignore-kind", no_argument, NULL, OPT_IGNORE_KIND },
 	{ "ordinals", no_argument, NULL, OPT_ORDINALS },
+	{ "view", required_argument, NULL, OPT_VIEW },
 	CLI_READ_LONG_OPTIONS,
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
@@ -54,6 +58,7 @@ typedef struct opts {
 	listing_format format;
 	bool demangle, ignore_kind, all_ordinals;
 	const char *dll;
+	const char *view; /* ARM64X: "ec" or "native", NULL for both */
 	cli_read in;
 	char **files; /* the operands */
 	int nfiles;
@@ -100,6 +105,52 @@ static void capture_diag(void *ctx, const dk_diag *d)
 	}
 }
 
+/*
+ * --view: keep one view of an ARM64X image (`m` and `img` are then that
+ * view's; an input with one view has none to pick).  Without --view a
+ * comparison (`need_one`) refuses an image with two, which one answer
+ * cannot cover.
+ */
+static int pick_view(dk_module *m, dk_image *img, const char *path, const char *view,
+		     bool need_one, dk_sink *s)
+{
+	dk_loc loc = dk_loc_file(path);
+
+	if (!view) {
+		if (need_one && m->native)
+			dk_report(s, DK_ERROR, &loc, "is an ARM64X image with two export views; "
+				  "compare one at a time with --view ec or --view native");
+		return need_one && m->native ? DK_FAIL : DK_OK;
+	}
+	if (!m->native || !img->native) {
+		dk_report(s, DK_ERROR, &loc, "has one export view (it is not an ARM64X image); "
+			  "--view is for ARM64X images");
+		return DK_FAIL;
+	}
+	if (strcmp(view, "native") == 0) {
+		/* The native view in the place of the EC one. */
+		dk_module *nm = m->native;
+		dk_image *ni = img->native;
+		m->native = NULL;
+		img->native = NULL;
+		dk_module_free(m);
+		dk_image_free(img);
+		*m = *nm;
+		*img = *ni;
+		img->arm64x = true;
+		free(nm);
+		free(ni);
+	} else {
+		dk_module_free(m->native);
+		free(m->native);
+		m->native = NULL;
+		dk_image_free(img->native);
+		free(img->native);
+		img->native = NULL;
+	}
+	return DK_OK;
+}
+
 static int input_read(listing_input *in, const char *path, const opts *o, dk_sink *s)
 {
 	memset(in, 0, sizeof *in);
@@ -108,6 +159,11 @@ static int input_read(listing_input *in, const char *path, const opts *o, dk_sin
 	cli_subject(path); /* what the library says without a location is about it */
 	in->kind = cli_input_read(&in->bytes, path, s); /* read once */
 	if (in->kind == DK_INPUT_IMPLIB) {
+		if (o->view) {
+			dk_loc loc = dk_loc_file(path);
+			dk_report(s, DK_ERROR, &loc, "is an import library; --view picks a view of an ARM64X image");
+			return DK_FAIL;
+		}
 		if (dk_read_implib_mem(&in->lib, in->bytes.data, in->bytes.len, path, s) != DK_OK)
 			return DK_FAIL;
 		/* Listed by DLL and name, whatever order the archive has. */
@@ -116,6 +172,8 @@ static int input_read(listing_input *in, const char *path, const opts *o, dk_sin
 		return DK_OK;
 	}
 	if (dk_load_any(&in->m, &in->bytes, in->kind, o->dll, &o->in.read, &in->img, s) != DK_OK)
+		return DK_FAIL;
+	if (pick_view(&in->m, &in->img, path, o->view, false, s) != DK_OK)
 		return DK_FAIL;
 	if (in->kind == DK_INPUT_OBJECTS)
 		dk_module_sort(&in->m); /* as mkdef writes them; a .def keeps its order */
@@ -166,6 +224,10 @@ static int compare(const char *old_path, const char *new_path, bool check, const
 	dk_input_kind kb = cli_input_read(&fb, new_path, s);
 	int rb = dk_load_any(&b, &fb, kb, o->dll, &o->in.read, &ib, s);
 	cli_subject(NULL);
+	if (ra != DK_OK || rb != DK_OK)
+		goto out;
+	ra = pick_view(&a, &ia, old_path, ka == DK_INPUT_IMAGE || !o->view ? o->view : NULL, true, s);
+	rb = pick_view(&b, &ib, new_path, kb == DK_INPUT_IMAGE || !o->view ? o->view : NULL, true, s);
 	if (ra != DK_OK || rb != DK_OK)
 		goto out;
 	/* The names the DLL exports are compared; internal names are the
@@ -243,6 +305,13 @@ static int parse_options(int nargs, char **args, opts *o)
 		case OPT_CHECK: check = true; break;
 		case OPT_IGNORE_KIND: o->ignore_kind = true; break;
 		case OPT_ORDINALS: o->all_ordinals = true; break;
+		case OPT_VIEW:
+			if (strcmp(optarg, "ec") != 0 && strcmp(optarg, "native") != 0) {
+				cli_usage_error("--view takes ec or native, not \"%s\"", optarg);
+				return -1;
+			}
+			o->view = optarg;
+			break;
 		default:
 			return cli_standard_option(c, usage_text, args, long_opts) > 0 ? 0 : -1;
 		}

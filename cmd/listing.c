@@ -131,7 +131,57 @@ static const char *name_type_word(const dk_implib_entry *x)
 
 /* ---- table ---- */
 
+/* ARM64X: which view an image's module is, told by its machine. */
+static const char *view_word(const dk_image *g)
+{
+	return !g->arm64x ? NULL : g->machine == DK_MACHINE_ARM64 ? "native" : "ec";
+}
+
+/* The native view of an ARM64X image as an input of its own (shallow:
+ * it borrows from `in`). */
+static listing_input native_view(const listing_input *in)
+{
+	listing_input nv = *in;
+	nv.m = *in->m.native;
+	nv.img = *in->img.native;
+	nv.img.arm64x = true;
+	return nv;
+}
+
+static bool has_native(const listing_input *in)
+{
+	return in->kind == DK_INPUT_IMAGE && in->m.native && in->img.native;
+}
+
+static void table_image_view(const listing_input *in, bool demangle);
+
 static void table_image(const listing_input *in, bool demangle)
+{
+	const dk_image *g = &in->img;
+
+	out_esc(in->path, 0);
+	if (g->arm64x) {
+		printf(": PE image, ARM64X (PE32+)%s: %s\n", g->is_dll ? ", DLL" : "",
+		       has_native(in) ? "two export views, EC (arm64ec) and native (arm64)"
+		       : view_word(g)[0] == 'n' ? "its native (arm64) export view"
+						: "its EC (arm64ec) export view");
+		printf("\n  view          %s\n", view_word(g)[0] == 'n' ? "native (arm64)" : "EC (arm64ec)");
+		table_image_view(in, demangle);
+		if (has_native(in)) {
+			listing_input nv = native_view(in);
+			printf("\n  view          native (arm64)\n");
+			table_image_view(&nv, demangle);
+		}
+		return;
+	}
+	printf(": PE image, %s (%s)%s\n",
+	       dk_machine_name(g->machine) ? dk_machine_name(g->machine) : "unknown machine",
+	       g->pe32plus ? "PE32+" : "PE32", g->is_dll ? ", DLL" : "");
+	table_image_view(in, demangle);
+}
+
+/* The export directory of an image (one view of an ARM64X one). */
+static void table_image_view(const listing_input *in, bool demangle)
 {
 	const dk_module *m = &in->m;
 	const dk_image *g = &in->img;
@@ -153,10 +203,6 @@ static void table_image(const listing_input *in, bool demangle)
 		if (e->hint >= 0 && digits((uint64_t)e->hint) > hw)
 			hw = digits((uint64_t)e->hint);
 	}
-	out_esc(in->path, 0);
-	printf(": PE image, %s (%s)%s\n",
-	       dk_machine_name(g->machine) ? dk_machine_name(g->machine) : "unknown machine",
-	       g->pe32plus ? "PE32+" : "PE32", g->is_dll ? ", DLL" : "");
 	if (!g->has_exports) {
 		printf("  no export directory\n");
 		return;
@@ -446,6 +492,8 @@ void listing_json_end(void)
 	fputs("\n  ]}\n", stdout);
 }
 
+static void json_body(const listing_input *in, bool demangle);
+
 void listing_json_input(const listing_input *in, const char *error, bool demangle, bool first)
 {
 	printf("%s\n    {\"path\": ", first ? "" : ",");
@@ -456,6 +504,26 @@ void listing_json_input(const listing_input *in, const char *error, bool demangl
 		fputs("}", stdout);
 		return;
 	}
+	json_body(in, demangle);
+	/* ARM64X: the entry is the EC view (or the one --view picked), its
+	 * native view an object with the same keys. */
+	fputs(", \"view\": ", stdout);
+	json_str(in->kind == DK_INPUT_IMAGE ? view_word(&in->img) : NULL);
+	fputs(", \"native\": ", stdout);
+	if (has_native(in)) {
+		listing_input nv = native_view(in);
+		fputs("{\"view\": \"native\"", stdout);
+		json_body(&nv, demangle);
+		fputs("}", stdout);
+	} else {
+		fputs("null", stdout);
+	}
+	fputs("}", stdout);
+}
+
+/* The keys of a file entry after "path" (or "view"), up to its exports. */
+static void json_body(const listing_input *in, bool demangle)
+{
 	const char *kind = in->kind == DK_INPUT_IMAGE ? "image" : in->kind == DK_INPUT_IMPLIB ? "import-library"
 			   : in->kind == DK_INPUT_OBJECTS ? "objects" : "def";
 	dk_machine mach = in->kind == DK_INPUT_IMPLIB ? in->lib.machine
@@ -488,7 +556,7 @@ void listing_json_input(const listing_input *in, const char *error, bool demangl
 			json_row(&r, demangle, i == 0);
 		}
 	}
-	fputs("\n    ]}", stdout);
+	fputs("\n    ]", stdout);
 }
 
 /* ---- TSV ---- */
@@ -505,7 +573,7 @@ static void tsv_field(const char *s)
 	cli_put_tsv(stdout, s);
 }
 
-static void tsv_row(const char *path, const listing_row *r, bool demangle)
+static void tsv_row(const char *path, const listing_row *r, bool demangle, const char *view)
 {
 	const char *name = r->name;
 	char *shown = name && (demangle || is_msvc_cpp(name)) ? shown_name(name, demangle) : NULL;
@@ -534,6 +602,10 @@ static void tsv_row(const char *path, const listing_row *r, bool demangle)
 	tsv_field(r->forward);
 	putchar('\t');
 	tsv_field(r->symbol);
+	if (view) { /* ARM64X: an eleventh field, the view ("ec", "native") */
+		putchar('\t');
+		out_str(view);
+	}
 	putchar('\n');
 	free(shown);
 }
@@ -543,13 +615,21 @@ void listing_tsv(const listing_input *in, bool demangle)
 	if (in->kind == DK_INPUT_IMPLIB) {
 		for (size_t i = 0; i < in->lib.n; i++) {
 			listing_row r = implib_row(&in->lib.v[i]);
-			tsv_row(in->path, &r, demangle);
+			tsv_row(in->path, &r, demangle, NULL);
 		}
 		return;
 	}
+	const char *view = in->kind == DK_INPUT_IMAGE ? view_word(&in->img) : NULL;
 	for (size_t i = 0; i < in->m.nexports; i++) {
 		listing_row r = export_row(in, &in->m.exports[i]);
-		tsv_row(in->path, &r, demangle);
+		tsv_row(in->path, &r, demangle, view);
+	}
+	if (has_native(in)) {
+		listing_input nv = native_view(in);
+		for (size_t i = 0; i < nv.m.nexports; i++) {
+			listing_row r = export_row(&nv, &nv.m.exports[i]);
+			tsv_row(in->path, &r, demangle, "native");
+		}
 	}
 }
 
@@ -569,6 +649,12 @@ int listing_def(const listing_input *in, const char *dll, dk_sink *s)
 			return DK_FAIL;
 		}
 		m = &tmp;
+	}
+	if (has_native(in)) {
+		/* A .def says one export set: the EC one here, and said so. */
+		dk_loc loc = dk_loc_file(in->path);
+		dk_report(s, DK_WARNING, &loc, "is an ARM64X image with two export views: this .def "
+			  "is the EC one; --view native gives the native one");
 	}
 	rc = dk_def_write(m, &text, &len, s);
 	if (rc == DK_OK) {

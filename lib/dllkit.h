@@ -476,6 +476,13 @@ typedef struct dk_image {
 	 * with no name twice.  Damage is warned about once (not an error). */
 	uint32_t names_out_of_order; /* names that sort before the name preceding them */
 	uint32_t names_repeated;     /* names that repeat an earlier one (dropped from the model) */
+	/* ARM64X (an ARM64 image with CHPE metadata): two export directories.
+	 * The fields above describe the EC view's (machine ARM64EC), which
+	 * the ARM64X dynamic value relocations patch into the export data
+	 * directory; `native` (owned) describes the native one, whose exports
+	 * dk_read_image puts in m->native. */
+	bool arm64x;
+	struct dk_image *native;
 } dk_image;
 
 /*
@@ -490,6 +497,8 @@ typedef struct dk_image {
  * the header facts.  Exports are in ordinal order.  A NONAME export is
  * named `ord_N` (the model wants a name; a client may declare that one);
  * several names on one function give several exports with one ordinal.
+ * An ARM64X image gives two export sets: the EC view's in `m` (machine
+ * ARM64EC) and the native view's in m->native (which must be NULL before).
  */
 int dk_read_image(dk_module *m, dk_image *info, const char *path, dk_sink *s);
 int dk_read_image_mem(dk_module *m, dk_image *info, const void *data, size_t len,

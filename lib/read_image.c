@@ -47,6 +47,7 @@ typedef struct pe_section {
 	uint32_t inited;  /* bytes of it backed by the file, from va (clipped to the file) */
 	uint64_t rawptr;  /* PointerToRawData */
 	uint32_t flags;   /* Characteristics */
+	unsigned index;   /* 1-based, in section-table order (sec[] is sorted by va) */
 	char name[9];     /* for messages, non-printing bytes shown as '?' */
 } pe_section;
 
@@ -221,6 +222,7 @@ static int read_sections(pe *p, size_t at, unsigned nsec)
 		sc->va = dk_le32(h + 12);
 		sc->rawptr = dk_le32(h + 20);
 		sc->flags = dk_le32(h + 36);
+		sc->index = i + 1;
 		for (unsigned k = 0; k < 8; k++)
 			sc->name[k] = h[k] >= 0x20 && h[k] < 0x7f ? (char)h[k] : h[k] ? '?' : '\0';
 		sc->name[8] = '\0';
@@ -265,6 +267,190 @@ static bool has_chpe_metadata(const pe *p, uint32_t lc_rva)
 	if (!lc_rva || !rva_map(p, lc_rva, &off, &avail) || avail < 208)
 		return false;
 	return dk_le32(p->d + off) >= 208 && dk_le64(p->d + off + 200) != 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* ARM64X: the EC view's export directory                               */
+/* ------------------------------------------------------------------ */
+
+/*
+ * An ARM64X image is one file with two views.  Its headers are the native
+ * (ARM64) view's; the loader of an x64/ARM64EC process first applies the
+ * ARM64X fixups of the dynamic value relocation table (DVRT), which patch
+ * header fields: the machine, the entry point, and the export (and other)
+ * data directory entries.  So the EC view's export directory is whatever
+ * those fixups make of the export entry (an RVA and a size), and when none
+ * touches it, it is the native one.
+ *
+ * The DVRT is found from the load configuration: by its address
+ * (DynamicValueRelocTable, offset 0xC0), or by a section number and an
+ * offset into that section's data (0xE4, 0xE0), which lld-link writes.
+ * Version 1: a header {Version, Size}, then records {Symbol (8 bytes),
+ * BaseRelocSize}, each followed by blocks as in .reloc {PageRVA,
+ * BlockSize, entries}.  Symbol 6 is ARM64X; each 16-bit entry is
+ * offset (12 bits), type (2: 0 zero-fill, 1 value, 2 delta) and meta
+ * (2: the size is 1 << meta bytes; a value's bytes follow the entry, a
+ * delta's 16-bit scaled amount does).  A zero entry ending a block is
+ * padding.
+ */
+enum {
+	LC_DVRT_VA = 0xc0, LC_DVRT_OFFSET = 0xe0, LC_DVRT_SECTION = 0xe4,
+	DVRT_ARM64X = 6,
+	FIX_ZERO = 0, FIX_VALUE = 1, FIX_DELTA = 2,
+};
+
+/* Where the DVRT is in the file (*off, with *avail bytes of its section
+ * after it), or *off = 0 when the image has none.  `lc_off`/`lc_len`:
+ * the load configuration in the file and its Size. */
+static int find_dvrt(pe *p, size_t lc_off, uint32_t lc_len, uint64_t image_base, size_t *off,
+		     size_t *avail)
+{
+	const unsigned char *lc = p->d + lc_off;
+
+	*off = 0;
+	if (lc_len >= LC_DVRT_VA + 8 && dk_le64(lc + LC_DVRT_VA)) {
+		uint64_t va = dk_le64(lc + LC_DVRT_VA);
+		if (va < image_base || va - image_base > UINT32_MAX)
+			return bad(p, (long long)(lc_off + LC_DVRT_VA),
+				   "the dynamic value relocation table's address 0x%llx is outside the image (base 0x%llx)",
+				   (unsigned long long)va, (unsigned long long)image_base);
+		if (!rva_map(p, (uint32_t)(va - image_base), off, avail))
+			return not_in_file(p, (long long)(lc_off + LC_DVRT_VA),
+					   "dynamic value relocation table", (uint32_t)(va - image_base));
+		return DK_OK;
+	}
+	if (lc_len < LC_DVRT_SECTION + 2 || dk_le16(lc + LC_DVRT_SECTION) == 0)
+		return DK_OK;
+	unsigned idx = dk_le16(lc + LC_DVRT_SECTION);
+	uint32_t in = dk_le32(lc + LC_DVRT_OFFSET);
+	const pe_section *sc = NULL;
+	for (size_t i = 0; i < p->nsec; i++)
+		if (p->sec[i].index == idx)
+			sc = &p->sec[i];
+	if (!sc)
+		return bad(p, (long long)(lc_off + LC_DVRT_SECTION),
+			   "the dynamic value relocation table is in section %u, but the image has %zu sections",
+			   idx, p->nsec);
+	if (in >= sc->inited)
+		return bad(p, (long long)(lc_off + LC_DVRT_OFFSET),
+			   "the dynamic value relocation table (offset 0x%x in section \"%s\") is not in the file: the section has 0x%x bytes there",
+			   in, sc->name, sc->inited);
+	*off = (size_t)(sc->rawptr + in);
+	*avail = sc->inited - in;
+	return DK_OK;
+}
+
+/* Apply one fixup of `size` bytes at `target` (value bytes at `val`, or
+ * zeros) to the 8 bytes of the export directory entry at `entry`. */
+static void patch_entry(unsigned char *dir, uint32_t entry, uint64_t target, unsigned size,
+			const unsigned char *val)
+{
+	for (unsigned k = 0; k < size; k++)
+		if (target + k >= entry && target + k < (uint64_t)entry + 8)
+			dir[target + k - entry] = val ? val[k] : 0;
+}
+
+/* The ARM64X fixups of one DVRT record (`len` bytes at file offset `at`)
+ * applied to `dir`, the export directory entry (at RVA `entry`). */
+static int arm64x_fixups(pe *p, size_t at, uint32_t len, uint32_t entry, unsigned char *dir)
+{
+	size_t end = at + len;
+
+	while (at < end) {
+		if (end - at < 8)
+			return bad(p, (long long)at, "ARM64X fixup block header (8 bytes) runs past the end of its record (%zu bytes left)",
+				   end - at);
+		uint32_t page = dk_le32(p->d + at), bsize = dk_le32(p->d + at + 4);
+		if (bsize < 8 || bsize > end - at || bsize % 2)
+			return bad(p, (long long)at + 4,
+				   "ARM64X fixup block size %u is not an even size from 8 to the %zu bytes left in its record",
+				   bsize, end - at);
+		size_t q = at + 8, bend = at + bsize;
+		while (q < bend) {
+			uint16_t e = dk_le16(p->d + q);
+			unsigned type = (e >> 12) & 3, meta = e >> 14, size = 1u << meta;
+			uint64_t target = (uint64_t)page + (e & 0xfff);
+			if (e == 0 && q + 2 == bend && bsize % 4 == 0)
+				break; /* padding */
+			q += 2;
+			if (type == FIX_ZERO) {
+				patch_entry(dir, entry, target, size, NULL);
+			} else if (type == FIX_VALUE) {
+				if (bend - q < size)
+					return bad(p, (long long)q - 2,
+						   "ARM64X value fixup of %u bytes runs past the end of its block",
+						   size);
+				patch_entry(dir, entry, target, size, p->d + q);
+				q += size;
+			} else if (type == FIX_DELTA) {
+				if (bend - q < 2)
+					return bad(p, (long long)q - 2,
+						   "ARM64X delta fixup runs past the end of its block");
+				q += 2;
+				if (target < (uint64_t)entry + 8 && target + 8 > entry)
+					return bad(p, (long long)q - 4,
+						   "an ARM64X delta fixup changes the export directory entry (RVA 0x%x); only values and zero-fills are expected there",
+						   entry);
+			} else {
+				return bad(p, (long long)q - 2, "ARM64X fixup 0x%04x has type 3, which is not defined",
+					   e);
+			}
+		}
+		at += bsize;
+	}
+	return DK_OK;
+}
+
+/*
+ * The EC view's export directory entry of an ARM64X image: *rva and *size
+ * start as the native entry's (at RVA `entry` in the headers) and get the
+ * ARM64X fixups that touch it.  `lc_rva`: the load configuration.
+ */
+static int ec_export_entry(pe *p, uint32_t lc_rva, uint64_t image_base, uint32_t entry,
+			   uint32_t *rva, uint32_t *size)
+{
+	size_t lc_off, lc_avail, off, avail;
+	unsigned char dir[8];
+
+	dk_put32(dir, *rva);
+	dk_put32(dir + 4, *size);
+	if (!rva_map(p, lc_rva, &lc_off, &lc_avail) || lc_avail < 4)
+		return DK_OK; /* (has_chpe_metadata read it) */
+	uint32_t lc_len = dk_le32(p->d + lc_off);
+	if (lc_len > lc_avail)
+		lc_len = (uint32_t)lc_avail;
+	if (find_dvrt(p, lc_off, lc_len, image_base, &off, &avail) != DK_OK)
+		return DK_FAIL;
+	if (!off)
+		return DK_OK;
+	if (avail < 8)
+		return bad(p, (long long)off, "the dynamic value relocation table header (8 bytes) runs past the end of its section");
+	uint32_t version = dk_le32(p->d + off), tsize = dk_le32(p->d + off + 4);
+	if (version != 1)
+		return bad(p, (long long)off,
+			   "dynamic value relocation table version %u: only version 1 is known, so the ARM64EC exports cannot be found",
+			   version);
+	if (tsize > avail - 8)
+		return bad(p, (long long)off + 4,
+			   "the dynamic value relocation table (%u bytes) runs past the end of its section (%zu bytes left)",
+			   tsize, avail - 8);
+	size_t at = off + 8, end = at + tsize;
+	while (at < end) {
+		if (end - at < 12)
+			return bad(p, (long long)at, "dynamic relocation record header (12 bytes) runs past the end of the table");
+		uint64_t sym = dk_le64(p->d + at);
+		uint32_t rlen = dk_le32(p->d + at + 8);
+		if (rlen > end - at - 12)
+			return bad(p, (long long)at + 8,
+				   "dynamic relocation record of %u bytes runs past the end of the table (%zu bytes left)",
+				   rlen, end - at - 12);
+		if (sym == DVRT_ARM64X && arm64x_fixups(p, at + 12, rlen, entry, dir) != DK_OK)
+			return DK_FAIL;
+		at += 12 + (size_t)rlen;
+	}
+	*rva = dk_le32(dir);
+	*size = dk_le32(dir + 4);
+	return DK_OK;
 }
 
 /* ------------------------------------------------------------------ */
@@ -550,7 +736,7 @@ static int read_exports(pe *p, dk_module *m, dk_image *info, uint32_t dir_rva, u
 	first = calloc((size_t)x.nfunc + 1, sizeof *first);
 	by_func = malloc((x.nnames ? (size_t)x.nnames : 1) * sizeof *by_func);
 	nref = calloc(x.nnames ? (size_t)x.nnames : 1, sizeof *nref);
-	fn_of = malloc((x.nnames ? (size_t)x.nnames : 1) * sizeof *fn_of);
+	fn_of = calloc(x.nnames ? (size_t)x.nnames : 1, sizeof *fn_of);
 	if (!first || !by_func || !nref || !fn_of) {
 		bad(p, -1, "out of memory");
 		goto out;
@@ -618,7 +804,7 @@ out:
 	return rc;
 }
 
-static int read_image(pe *p, dk_module *m, dk_image *info)
+static int read_image(pe *p, dk_module *m, dk_image *info, dk_module *nat, dk_image *nat_info)
 {
 	const unsigned char *d = p->d;
 	size_t len = p->len, coff, opt, sect;
@@ -693,6 +879,10 @@ static int read_image(pe *p, dk_module *m, dk_image *info)
 	}
 	if (mach == DK_MACHINE_AMD64 && info->pe32plus && has_chpe_metadata(p, lc_rva))
 		mach = DK_MACHINE_ARM64EC;
+	if (mach == DK_MACHINE_ARM64 && info->pe32plus && has_chpe_metadata(p, lc_rva)) {
+		info->arm64x = true;
+		mach = DK_MACHINE_ARM64EC; /* the module is the EC view */
+	}
 	info->machine = mach;
 	if (m->machine != DK_MACHINE_UNKNOWN && m->machine != mach) {
 		if (mach == DK_MACHINE_UNKNOWN)
@@ -702,6 +892,25 @@ static int read_image(pe *p, dk_module *m, dk_image *info)
 			   dk_machine_name(mach), dk_machine_name(m->machine));
 	}
 
+	if (info->arm64x) {
+		/* The headers' export directory is the native view's; the EC
+		 * view's is what the ARM64X fixups make of its entry. */
+		uint32_t ec_rva = dir_rva, ec_size = dir_size;
+		nat_info->machine = DK_MACHINE_ARM64;
+		nat_info->raw_machine = info->raw_machine;
+		nat_info->pe32plus = true;
+		nat_info->is_dll = info->is_dll;
+		nat_info->image_major = info->image_major;
+		nat_info->image_minor = info->image_minor;
+		if (dir_rva && read_exports(p, nat, nat_info, dir_rva, dir_size,
+					    (long long)opt + dirs_at) != DK_OK)
+			return DK_FAIL;
+		if (ec_export_entry(p, lc_rva, dk_le64(d + opt + 24), (uint32_t)(opt + dirs_at),
+				    &ec_rva, &ec_size) != DK_OK)
+			return DK_FAIL;
+		dir_rva = ec_rva;
+		dir_size = ec_size;
+	}
 	/* No export directory (an EXE, or a DLL with nothing to export) is
 	 * not an error: there are just no exports. */
 	if (dir_rva == 0)
@@ -712,22 +921,53 @@ static int read_image(pe *p, dk_module *m, dk_image *info)
 int dk_read_image_mem(dk_module *m, dk_image *info, const void *data, size_t len,
 		      const char *name, dk_sink *s)
 {
-	dk_image local;
+	dk_image local, nat_info;
+	dk_module nat;
 	pe p;
 	size_t before = m->nexports;
-	bool named = false;
+	bool named = false, attached = false;
 	int rc;
 
 	if (!info)
 		info = &local;
 	memset(info, 0, sizeof *info);
+	memset(&nat_info, 0, sizeof nat_info);
+	dk_module_init(&nat);
 	memset(&p, 0, sizeof p);
 	p.d = data;
 	p.len = data ? len : 0;
 	p.name = name;
 	p.s = s;
-	rc = read_image(&p, m, info);
+	rc = read_image(&p, m, info, &nat, &nat_info);
 	free(p.sec);
+	if (rc == DK_OK && info->arm64x) {
+		/* The native view beside the EC one: its own module and facts. */
+		if (m->native) {
+			rc = bad(&p, -1, "is an ARM64X image, but the export set read into already has a native view");
+		} else if (!(m->native = malloc(sizeof *m->native)) ||
+			   !(info->native = malloc(sizeof *info->native)) ||
+			   (nat_info.export_name && !(nat.name = dk_strdup(nat_info.export_name)))) {
+			free(m->native);
+			m->native = NULL;
+			rc = bad(&p, -1, "out of memory");
+		} else {
+			nat.machine = DK_MACHINE_ARM64;
+			nat.is_exe = !info->is_dll;
+			nat.ordinals_assigned = nat_info.has_exports;
+			*m->native = nat;
+			*info->native = nat_info;
+			attached = true;
+			dk_module_init(&nat);
+			memset(&nat_info, 0, sizeof nat_info);
+			/* An EC view without an export directory is named by
+			 * the native one. */
+			if (!info->export_name && info->native->export_name &&
+			    !(info->export_name = dk_strdup(info->native->export_name)))
+				rc = bad(&p, -1, "out of memory");
+		}
+	}
+	dk_module_free(&nat);
+	dk_image_free(&nat_info);
 	if (rc == DK_OK && info->export_name && !m->name) {
 		m->name = dk_strdup(info->export_name);
 		if (!m->name) {
@@ -745,6 +985,11 @@ int dk_read_image_mem(dk_module *m, dk_image *info, const void *data, size_t len
 		if (named) {
 			free(m->name);
 			m->name = NULL;
+		}
+		if (attached) {
+			dk_module_free(m->native);
+			free(m->native);
+			m->native = NULL;
 		}
 		dk_image_free(info);
 		return DK_FAIL;
@@ -806,5 +1051,9 @@ void dk_image_free(dk_image *info)
 	if (!info)
 		return;
 	free(info->export_name);
+	if (info->native) {
+		dk_image_free(info->native);
+		free(info->native);
+	}
 	memset(info, 0, sizeof *info);
 }
