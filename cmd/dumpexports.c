@@ -118,13 +118,13 @@ static int pick_view(dk_module *m, dk_image *img, const char *path, const char *
 
 	if (!view) {
 		if (need_one && m->native)
-			dk_report(s, DK_ERROR, &loc, "is an ARM64X image with two export views; "
-				  "compare one at a time with --view ec or --view native");
+			dk_report(s, DK_ERROR, &loc, "has two export views (ARM64X); compare one "
+				  "at a time with --view ec or --view native");
 		return need_one && m->native ? DK_FAIL : DK_OK;
 	}
-	if (!m->native || !img->native) {
-		dk_report(s, DK_ERROR, &loc, "has one export view (it is not an ARM64X image); "
-			  "--view is for ARM64X images");
+	if (!m->native) {
+		dk_report(s, DK_ERROR, &loc, "has one export view (it is not ARM64X); "
+			  "--view is for ARM64X DLLs and import libraries");
 		return DK_FAIL;
 	}
 	if (strcmp(view, "native") == 0) {
@@ -134,12 +134,14 @@ static int pick_view(dk_module *m, dk_image *img, const char *path, const char *
 		m->native = NULL;
 		img->native = NULL;
 		dk_module_free(m);
-		dk_image_free(img);
 		*m = *nm;
-		*img = *ni;
-		img->arm64x = true;
 		free(nm);
-		free(ni);
+		if (ni) {
+			dk_image_free(img);
+			*img = *ni;
+			img->arm64x = true;
+			free(ni);
+		}
 	} else {
 		dk_module_free(m->native);
 		free(m->native);
@@ -151,6 +153,36 @@ static int pick_view(dk_module *m, dk_image *img, const char *path, const char *
 	return DK_OK;
 }
 
+/* --view of an ARM64X import library: its imports of that view only. */
+static int implib_view(dk_implib *lib, const char *path, const char *view, dk_sink *s)
+{
+	dk_machine keep = strcmp(view, "native") == 0 ? DK_MACHINE_ARM64 : DK_MACHINE_ARM64EC;
+	size_t k = 0, nnative = 0;
+
+	for (size_t i = 0; i < lib->n; i++)
+		nnative += lib->v[i].machine == DK_MACHINE_ARM64;
+	if (lib->machine != DK_MACHINE_ARM64EC || nnative == 0 || nnative == lib->n) {
+		dk_loc loc = dk_loc_file(path);
+		dk_report(s, DK_ERROR, &loc, "has one export view (it is not ARM64X); "
+			  "--view is for ARM64X DLLs and import libraries");
+		return DK_FAIL;
+	}
+	for (size_t i = 0; i < lib->n; i++) {
+		dk_implib_entry *x = &lib->v[i];
+		if ((x->machine == DK_MACHINE_ARM64) == (keep == DK_MACHINE_ARM64)) {
+			lib->v[k++] = *x;
+			continue;
+		}
+		free(x->dll);
+		free(x->symbol);
+		free(x->name);
+		free(x->member);
+	}
+	lib->n = k;
+	lib->machine = keep;
+	return DK_OK;
+}
+
 static int input_read(listing_input *in, const char *path, const opts *o, dk_sink *s)
 {
 	memset(in, 0, sizeof *in);
@@ -159,12 +191,9 @@ static int input_read(listing_input *in, const char *path, const opts *o, dk_sin
 	cli_subject(path); /* what the library says without a location is about it */
 	in->kind = cli_input_read(&in->bytes, path, s); /* read once */
 	if (in->kind == DK_INPUT_IMPLIB) {
-		if (o->view) {
-			dk_loc loc = dk_loc_file(path);
-			dk_report(s, DK_ERROR, &loc, "is an import library; --view picks a view of an ARM64X image");
-			return DK_FAIL;
-		}
 		if (dk_read_implib_mem(&in->lib, in->bytes.data, in->bytes.len, path, s) != DK_OK)
+			return DK_FAIL;
+		if (o->view && implib_view(&in->lib, path, o->view, s) != DK_OK)
 			return DK_FAIL;
 		/* Listed by DLL and name, whatever order the archive has. */
 		if (in->lib.n > 1)
@@ -226,8 +255,14 @@ static int compare(const char *old_path, const char *new_path, bool check, const
 	cli_subject(NULL);
 	if (ra != DK_OK || rb != DK_OK)
 		goto out;
-	ra = pick_view(&a, &ia, old_path, ka == DK_INPUT_IMAGE || !o->view ? o->view : NULL, true, s);
-	rb = pick_view(&b, &ib, new_path, kb == DK_INPUT_IMAGE || !o->view ? o->view : NULL, true, s);
+	/* --view picks from each side that has two views (a .def has one). */
+	if (o->view && !a.native && !b.native) {
+		cli_usage_error("--view: neither %s nor %s has two export views (ARM64X)", old_path,
+				new_path);
+		goto out;
+	}
+	ra = pick_view(&a, &ia, old_path, a.native ? o->view : NULL, true, s);
+	rb = pick_view(&b, &ib, new_path, b.native ? o->view : NULL, true, s);
 	if (ra != DK_OK || rb != DK_OK)
 		goto out;
 	/* The names the DLL exports are compared; internal names are the

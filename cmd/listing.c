@@ -131,6 +131,23 @@ static const char *name_type_word(const dk_implib_entry *x)
 
 /* ---- table ---- */
 
+/* An ARM64X import library: ARM64EC imports and ARM64 ones. */
+static bool implib_arm64x(const dk_implib *l)
+{
+	bool ec = false, native = false;
+	for (size_t i = 0; i < l->n; i++) {
+		ec |= l->v[i].machine == DK_MACHINE_ARM64EC;
+		native |= l->v[i].machine == DK_MACHINE_ARM64;
+	}
+	return ec && native;
+}
+
+static const char *implib_view(const dk_implib_entry *x, bool arm64x)
+{
+	return !arm64x ? NULL : x->machine == DK_MACHINE_ARM64 ? "native" : "ec";
+}
+
+
 /* ARM64X: which view an image's module is, told by its machine. */
 static const char *view_word(const dk_image *g)
 {
@@ -283,9 +300,11 @@ static void table_implib(const listing_input *in, bool demangle)
 	}
 	if (nw > 60)
 		nw = 60;
+	bool arm64x = implib_arm64x(l);
 	out_esc(in->path, 0);
 	printf(": import library, %s, %zu imports from %zu DLL%s, %s format\n",
-	       dk_machine_name(l->machine) ? dk_machine_name(l->machine) : "unknown machine", l->n,
+	       arm64x ? "ARM64X (EC and native imports)"
+	       : dk_machine_name(l->machine) ? dk_machine_name(l->machine) : "unknown machine", l->n,
 	       ndll, ndll == 1 ? "" : "s",
 	       nshort == l->n ? "short" : nshort == 0 ? "long" : "mixed short and long");
 	prev = NULL;
@@ -296,8 +315,8 @@ static void table_implib(const listing_input *in, bool demangle)
 			fputs("\n  ", stdout);
 			out_esc(x->dll, 0);
 			putchar('\n');
-			printf("  %*s  %*s  %-5s  %-*s  %-*s  %s\n", ow, "ordinal", hw, "hint", "type", tw,
-			       "by", nw, "name", "symbol");
+			printf("  %*s  %*s  %-5s  %-*s  %-*s  %s%s\n", ow, "ordinal", hw, "hint", "type", tw,
+			       "by", nw, "name", arm64x ? "view    " : "", "symbol");
 			prev = x->dll;
 		}
 		snprintf(x->by_ordinal ? ord : hint, 16, "%u", x->ordinal);
@@ -306,6 +325,8 @@ static void table_implib(const listing_input *in, bool demangle)
 		       name_type_word(x));
 		out_esc(name, nw);
 		fputs("  ", stdout);
+		if (arm64x)
+			printf("%-6s  ", implib_view(x, true));
 		out_esc(x->symbol, 0);
 		putchar('\n');
 		free(name);
@@ -409,7 +430,7 @@ static void json_opt_uint(const char *key, bool has, uint64_t v)
 }
 
 /* The row of an import. */
-static listing_row implib_row(const dk_implib_entry *x)
+static listing_row implib_row(const dk_implib_entry *x, bool arm64x)
 {
 	listing_row r;
 	memset(&r, 0, sizeof r);
@@ -422,6 +443,7 @@ static listing_row implib_row(const dk_implib_entry *x)
 	r.symbol = x->symbol;
 	r.dll = x->dll;
 	r.by = name_type_word(x);
+	r.view = implib_view(x, arm64x);
 	return r;
 }
 
@@ -446,6 +468,7 @@ static listing_row export_row(const listing_input *in, const dk_export *e)
 	r.dll = image ? in->img.export_name : in->m.name;
 	r.import_name = e->import_name;
 	r.export_as = e->export_as;
+	r.view = image ? view_word(&in->img) : NULL;
 	return r;
 }
 
@@ -474,6 +497,8 @@ static void json_row(const listing_row *r, bool demangle, bool first)
 	json_str(r->import_name);
 	fputs(", \"export_as\": ", stdout);
 	json_str(r->export_as);
+	fputs(", \"view\": ", stdout);
+	json_str(r->view);
 	fputs(", \"demangled\": ", stdout);
 	json_str(d);
 	printf(", \"mangling\": \"%s\"}",
@@ -546,8 +571,9 @@ static void json_body(const listing_input *in, bool demangle)
 		      in->img.names_repeated);
 	fputs(", \"exports\": [", stdout);
 	if (in->kind == DK_INPUT_IMPLIB) {
+		bool arm64x = implib_arm64x(&in->lib);
 		for (size_t i = 0; i < in->lib.n; i++) {
-			listing_row r = implib_row(&in->lib.v[i]);
+			listing_row r = implib_row(&in->lib.v[i], arm64x);
 			json_row(&r, demangle, i == 0);
 		}
 	} else {
@@ -573,8 +599,9 @@ static void tsv_field(const char *s)
 	cli_put_tsv(stdout, s);
 }
 
-static void tsv_row(const char *path, const listing_row *r, bool demangle, const char *view)
+static void tsv_row(const char *path, const listing_row *r, bool demangle)
 {
+	const char *view = r->view;
 	const char *name = r->name;
 	char *shown = name && (demangle || is_msvc_cpp(name)) ? shown_name(name, demangle) : NULL;
 	tsv_field(path);
@@ -613,22 +640,22 @@ static void tsv_row(const char *path, const listing_row *r, bool demangle, const
 void listing_tsv(const listing_input *in, bool demangle)
 {
 	if (in->kind == DK_INPUT_IMPLIB) {
+		bool arm64x = implib_arm64x(&in->lib);
 		for (size_t i = 0; i < in->lib.n; i++) {
-			listing_row r = implib_row(&in->lib.v[i]);
-			tsv_row(in->path, &r, demangle, NULL);
+			listing_row r = implib_row(&in->lib.v[i], arm64x);
+			tsv_row(in->path, &r, demangle);
 		}
 		return;
 	}
-	const char *view = in->kind == DK_INPUT_IMAGE ? view_word(&in->img) : NULL;
 	for (size_t i = 0; i < in->m.nexports; i++) {
 		listing_row r = export_row(in, &in->m.exports[i]);
-		tsv_row(in->path, &r, demangle, view);
+		tsv_row(in->path, &r, demangle);
 	}
 	if (has_native(in)) {
 		listing_input nv = native_view(in);
 		for (size_t i = 0; i < nv.m.nexports; i++) {
 			listing_row r = export_row(&nv, &nv.m.exports[i]);
-			tsv_row(in->path, &r, demangle, "native");
+			tsv_row(in->path, &r, demangle);
 		}
 	}
 }
@@ -650,11 +677,11 @@ int listing_def(const listing_input *in, const char *dll, dk_sink *s)
 		}
 		m = &tmp;
 	}
-	if (has_native(in)) {
+	if (m->native) {
 		/* A .def says one export set: the EC one here, and said so. */
 		dk_loc loc = dk_loc_file(in->path);
-		dk_report(s, DK_WARNING, &loc, "is an ARM64X image with two export views: this .def "
-			  "is the EC one; --view native gives the native one");
+		dk_report(s, DK_WARNING, &loc, "has two export views (ARM64X): this .def is the EC "
+			  "one; --view native gives the native one");
 	}
 	rc = dk_def_write(m, &text, &len, s);
 	if (rc == DK_OK) {

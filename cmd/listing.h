@@ -39,6 +39,7 @@ typedef struct listing_row {
 	const char *by;          /* an import's name type: "name", "ordinal", ... */
 	const char *import_name; /* a .def's `== name` */
 	const char *export_as;   /* a .def's EXPORTAS */
+	const char *view;        /* ARM64X: "ec" or "native", else NULL */
 } listing_row;
 
 /* `-C`: C++ names demangled (Itanium), MSVC names marked. */

@@ -33,6 +33,8 @@ static const char usage_text[] =
 	"  -M, --depfile FILE       write a make rule listing every input read\n"
 	"      --explain            say on standard error what --export-all left out and why\n"
 	"                           (or what --recover-stdcall could not decide)\n"
+	"      --native-def FILE    with an ARM64X DLL (two export tables): write the\n"
+	"                           native (ARM64) view's .def to FILE, the EC one to -o\n"
 	"      --dll NAME           with an import library naming several DLLs, the one\n"
 	"                           to write the .def of\n"
 	"  -h, --help               show this help\n"
@@ -44,6 +46,7 @@ enum {
 	OPT_EXPLAIN,
 	OPT_DLL,
 	OPT_RECOVER,
+	OPT_NATIVE_DEF = 300, /* ARM64X */
 };
 
 static const struct option long_opts[] = {
@@ -57,6 +60,7 @@ static const struct option long_opts[] = {
 	{ "explain", no_argument, NULL, OPT_EXPLAIN },
 	{ "recover-stdcall", no_argument, NULL, OPT_RECOVER },
 	{ "dll", required_argument, NULL, OPT_DLL },
+	{ "native-def", required_argument, NULL, OPT_NATIVE_DEF },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -64,6 +68,7 @@ static const struct option long_opts[] = {
 
 typedef struct options {
 	const char *output, *library, *merge, *depfile, *dll;
+	const char *native_def; /* ARM64X: where the native view's .def goes */
 	bool kill_at, stdcall_alias, explain, recover;
 	cli_read in;
 	char **files; /* the inputs */
@@ -127,6 +132,7 @@ static int parse_options(int nargs, char **args, options *o)
 		case OPT_EXPLAIN: o->explain = true; break;
 		case OPT_DLL: o->dll = optarg; break;
 		case OPT_RECOVER: o->recover = true; break;
+		case OPT_NATIVE_DEF: o->native_def = optarg; break;
 		default:
 			/* -h, -V, and what getopt refused */
 			return cli_standard_option(c, usage_text, args, long_opts) > 0 ? 0 : -1;
@@ -236,6 +242,75 @@ static void summary(const options *o, const skip_stats *st, const dk_module *m)
 	}
 }
 
+/* --native-def FILE: another output, which must be none of the inputs,
+ * nor -o or -M. */
+static bool check_native_def(const options *o, const cli_deps *deps)
+{
+	char *out[1] = { (char *)o->native_def };
+
+	if (!o->output || strcmp(o->output, "-") == 0 || strcmp(o->native_def, "-") == 0) {
+		cli_usage_error("--native-def FILE goes with -o FILE: two .def files, one per view");
+		return false;
+	}
+	if (strcmp(o->native_def, o->output) == 0 ||
+	    (o->depfile && strcmp(o->native_def, o->depfile) == 0)) {
+		cli_usage_error("--native-def names the same file as %s",
+				strcmp(o->native_def, o->output) == 0 ? "-o" : "-M");
+		return false;
+	}
+	return cli_check_outputs(o->native_def, NULL, o->files, (size_t)o->nfiles, deps, NULL) &&
+	       cli_check_outputs(o->output, o->depfile, out, 1, NULL, NULL);
+}
+
+/*
+ * ARM64X: the native view's .def, for --native-def (the EC view is the
+ * module, written to -o).  Two views and no --native-def is an error, as
+ * is --native-def with one view: a .def for only one of two export sets
+ * would be a silent half.  The native .def gets what -o's gets: the
+ * --library name, or the DLL's.  False after printing why.
+ */
+static bool native_view(const options *o, dk_module *m, char **text, size_t *len,
+			dk_sink *sink)
+{
+	dk_module *n = m->native;
+
+	if (!n && !o->native_def)
+		return true;
+	if (!n) {
+		cli_usage_error("--native-def: %s has one export view (it is not an ARM64X DLL)",
+				o->files[0]);
+		return false;
+	}
+	if (!o->native_def) {
+		dk_loc loc = dk_loc_file(o->files[0]);
+		dk_report(sink, DK_ERROR, &loc, "has two export views (ARM64X): -o gets "
+			  "the EC one; give --native-def FILE for the native (ARM64) one");
+		return false;
+	}
+	if (o->merge || o->kill_at || o->stdcall_alias) {
+		cli_usage_error("--merge, --kill-at and --add-stdcall-alias take one export view; "
+				"%s has two (ARM64X)", o->files[0]);
+		return false;
+	}
+	if (o->library) {
+		free(n->name);
+		if (!(n->name = strdup(o->library))) {
+			cli_error("out of memory");
+			return false;
+		}
+		n->has_name_stmt = true;
+	} else if (!n->name && m->name && !(n->name = strdup(m->name))) {
+		cli_error("out of memory");
+		return false;
+	}
+	dk_module_sort(n);
+	cli_subject(o->files[0]);
+	if (dk_module_dedupe(n, sink, NULL) != DK_OK || dk_module_check(n, sink, NULL) != DK_OK)
+		return false;
+	cli_subject(o->native_def);
+	return dk_def_write(n, text, len, sink) == DK_OK;
+}
+
 /* Read, shape and write the .def: 0, or 1 after printing why.  `deps`
  * holds the response files read; the inputs are added to it. */
 static int run(options *o, cli_deps *deps, dk_sink *sink)
@@ -244,13 +319,15 @@ static int run(options *o, cli_deps *deps, dk_sink *sink)
 	dk_module m;
 	cli_inputs ins = { NULL, NULL, 0 };
 	dk_input_kind single = DK_INPUT_OBJECTS;
-	char *text = NULL;
-	size_t textlen = 0;
+	char *text = NULL, *ntext = NULL;
+	size_t textlen = 0, ntextlen = 0;
 	int status = 1;
 
 	memset(&st, 0, sizeof st);
 	dk_module_init(&m);
 	if (!cli_check_outputs(o->output, o->depfile, o->files, (size_t)o->nfiles, deps, o->merge))
+		goto out;
+	if (o->native_def && !check_native_def(o, deps))
 		goto out;
 	st.explain = o->explain;
 	o->in.read.on_skip = on_skip;
@@ -260,6 +337,8 @@ static int run(options *o, cli_deps *deps, dk_sink *sink)
 		if (!cli_deps_add(deps, o->files[i], o->output))
 			goto nomem;
 	if (!read_exports(o, &ins, &m, &st, &single, sink))
+		goto out;
+	if (!native_view(o, &m, &ntext, &ntextlen, sink))
 		goto out;
 	if (m.machine == DK_MACHINE_I386 && o->in.read.export_all && !m.dialect &&
 	    has_stdcall_name(&m))
@@ -309,7 +388,8 @@ static int run(options *o, cli_deps *deps, dk_sink *sink)
 	if (dk_def_write(&m, &text, &textlen, sink) != DK_OK)
 		goto out;
 	summary(o, &st, &m);
-	if (!cli_write_outputs(o->output, text, textlen, o->depfile, deps))
+	if (!cli_write_outputs2(o->output, text, textlen, o->native_def, ntext, ntextlen,
+				o->depfile, deps))
 		goto out;
 	status = 0;
 	goto out;
@@ -317,6 +397,7 @@ nomem:
 	cli_error("out of memory");
 out:
 	free(text);
+	free(ntext);
 	dk_module_free(&m);
 	cli_inputs_free(&ins);
 	return status;

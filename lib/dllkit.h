@@ -575,6 +575,7 @@ typedef struct dk_implib_entry {
 	                     * or DK_NAME_ORDINAL by ordinal */
 	bool short_format;  /* a Microsoft short-import member, else a GNU long-format object */
 	char *member;       /* the archive member it came from */
+	dk_machine machine; /* the member's (an ARM64X library: ARM64EC or ARM64) */
 } dk_implib_entry;
 
 typedef struct dk_implib {
@@ -609,6 +610,8 @@ bool dk_is_implib_mem(const void *data, size_t len);
  * The exports of one DLL an import library names, as a module (names,
  * ordinals for by-ordinal imports with NONAME, DATA, CONSTANT): what a .def
  * for that DLL would say.  `dll` NULL: the library must name exactly one.
+ * An ARM64X library (ARM64EC and ARM64 imports) gives the EC view's
+ * exports in `m` and the native view's in m->native.
  */
 int dk_implib_to_module(const dk_implib *lib, const char *dll, dk_module *m, dk_sink *s);
 

@@ -119,7 +119,8 @@ int dk_image_aliases(dk_module *m, dk_sink *s)
 		e->ordinal = 0;
 		e->flags &= ~DK_EXPORT_NONAME;
 	}
-	return DK_OK;
+	/* ARM64X: the native view too. */
+	return m->native ? dk_image_aliases(m->native, s) : DK_OK;
 }
 
 /* An image's export directory, and what its names say. */

@@ -145,6 +145,7 @@ typedef struct reader {
 	dk_implib *lib;
 	size_t cap;
 	dk_machine first_object; /* of the first COFF member, for a library without imports */
+	dk_machine cur_machine;  /* of the member being read (note_machine) */
 	dk_str missing;             /* the last symbol no member defined */
 } reader;
 
@@ -191,6 +192,7 @@ static void note_machine(reader *r, const member *m, size_t off, uint16_t machin
 {
 	dk_machine have = r->lib->machine, got = (dk_machine)machine;
 
+	r->cur_machine = got;
 	if (have == DK_MACHINE_UNKNOWN || have == got)
 		r->lib->machine = got;
 	else if ((have == DK_MACHINE_ARM64 && got == DK_MACHINE_ARM64EC) ||
@@ -235,6 +237,7 @@ static dk_implib_entry *add_entry(reader *r, const member *m, dk_str dll, dk_str
 	x->type = type;
 	x->name_type = name_type;
 	x->short_format = short_format;
+	x->machine = r->cur_machine;
 	lib->n++;
 	return x;
 }
@@ -971,8 +974,11 @@ static void resolve_aliases(reader *r)
 		 * the __imp_ one. */
 		code = r->nplain && bsearch(al, r->plain, r->nplain, sizeof *r->plain, cmp_alias);
 		type = code ? DK_IMPORT_CODE : t.type != DK_IMPORT_CODE ? t.type : DK_IMPORT_DATA;
-		add_entry(r, &r->m[al->member], dll, al->from, t.name ? &name : NULL, t.ordinal, type,
-			  t.name_type, t.short_format);
+		dk_implib_entry *x = add_entry(r, &r->m[al->member], dll, al->from,
+					       t.name ? &name : NULL, t.ordinal, type, t.name_type,
+					       t.short_format);
+		if (x)
+			x->machine = t.machine;
 	}
 	free(v);
 }
@@ -1225,7 +1231,47 @@ static char *export_name(const dk_implib *lib, const dk_implib_entry *x)
 	return name;
 }
 
+static int to_module(const dk_implib *lib, const char *dll, dk_module *m, dk_sink *s);
+
+/* ARM64X: the imports of one view (ARM64 ones or the others), borrowed. */
+static bool view_of(const dk_implib *lib, bool native, dk_implib *sub)
+{
+	sub->machine = native ? DK_MACHINE_ARM64 : lib->machine;
+	sub->n = 0;
+	if (!(sub->v = malloc((lib->n ? lib->n : 1) * sizeof *sub->v)))
+		return false;
+	for (size_t i = 0; i < lib->n; i++)
+		if ((lib->v[i].machine == DK_MACHINE_ARM64) == native)
+			sub->v[sub->n++] = lib->v[i];
+	return true;
+}
+
+/* An ARM64X library (ARM64EC imports and ARM64 ones) gives two export
+ * sets: the EC one in `m`, the native one in m->native. */
 int dk_implib_to_module(const dk_implib *lib, const char *dll, dk_module *m, dk_sink *s)
+{
+	size_t nnative = 0;
+	dk_implib ec, nat;
+	int rc = DK_FAIL;
+
+	if (lib->machine == DK_MACHINE_ARM64EC)
+		for (size_t i = 0; i < lib->n; i++)
+			nnative += lib->v[i].machine == DK_MACHINE_ARM64;
+	if (nnative == 0 || nnative == lib->n || m->native)
+		return to_module(lib, dll, m, s);
+	memset(&ec, 0, sizeof ec);
+	memset(&nat, 0, sizeof nat);
+	if (!view_of(lib, false, &ec) || !view_of(lib, true, &nat) || !dk_module_native(m)) {
+		dk_report(s, DK_ERROR, NULL, "out of memory");
+	} else if (to_module(&ec, dll, m, s) == DK_OK && to_module(&nat, dll, m->native, s) == DK_OK) {
+		rc = DK_OK;
+	}
+	free(ec.v);
+	free(nat.v);
+	return rc;
+}
+
+static int to_module(const dk_implib *lib, const char *dll, dk_module *m, dk_sink *s)
 {
 	const char *which = dll;
 	char **names = NULL;
