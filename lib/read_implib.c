@@ -965,6 +965,13 @@ static void resolve_aliases(reader *r)
 		}
 		if (lo == n || str_cmp(v[lo].symbol, al->to) != 0)
 			continue; /* not an import of this library: an ordinary weak symbol */
+		/* ARM64X: an ARM64 alias aliases the ARM64 import of the name,
+		 * an EC one the EC import (both views may import it). */
+		for (size_t k = lo; k < n && str_cmp(v[k].symbol, al->to) == 0; k++)
+			if (r->lib->v[v[k].pos].machine == (dk_machine)r->m[al->member].obj.machine) {
+				lo = k;
+				break;
+			}
 		t = r->lib->v[v[lo].pos]; /* a copy: add_entry may move the array */
 		dll.p = t.dll;
 		dll.n = strlen(t.dll);
@@ -978,7 +985,7 @@ static void resolve_aliases(reader *r)
 					       t.name ? &name : NULL, t.ordinal, type, t.name_type,
 					       t.short_format);
 		if (x)
-			x->machine = t.machine;
+			x->machine = (dk_machine)r->m[al->member].obj.machine;
 	}
 	free(v);
 }
