@@ -9,7 +9,9 @@
 #     dumpexports lists both views as llvm-readobj --coff-exports does
 #     (its HybridObject is the EC view), labelled in table, JSON and TSV;
 #     mkdef writes both .def files (and refuses to write one of two);
-#     mkimplib x.dll writes what llvm-dlltool -N writes from those .defs;
+#     mkimplib x.dll writes what llvm-dlltool -N writes from those .defs,
+#     and lld-link links ARM64, ARM64EC and ARM64X clients against it,
+#     each importing from its own view;
 #   - damaged ARM64X data (the DVRT's version, sizes, section, fixup
 #     types) is one error line with a file offset, never a crash or a
 #     silent half.
@@ -379,6 +381,52 @@ if "$DUMP" -f tsv fromdll.lib 2>/dev/null | awk -F'\t' '$6 == "natfunc" && $11 =
 else
 	fail "mkimplib of an ARM64X DLL: the library has the native imports (not the EC ones only)" "$("$DUMP" fromdll.lib 2>&1 | head -12 | tr '\n' '|')"
 fi
+# Clients linked by lld-link against that library: an ARM64 one imports
+# from the native view (its hints), an ARM64EC one from the EC view, an
+# ARM64X one from both.
+cat >client_native.c <<'EOF'
+__declspec(dllimport) int natfunc(int);
+__declspec(dllimport) int both(int);
+__declspec(dllimport) extern int natdata;
+int entry(void) { return natfunc(natdata) + both(1); }
+EOF
+cat >client_ec.c <<'EOF'
+__declspec(dllimport) int func(int);
+__declspec(dllimport) int both(int);
+__declspec(dllimport) extern int ecdata;
+int entry(void) { return func(ecdata) + both(1); }
+EOF
+# (the EC call checker the CRT would bring: a stand-in)
+printf '.text\n.globl "#__icall_helper_arm64ec"\n"#__icall_helper_arm64ec":\nret\n.globl __icall_helper_arm64ec\n__icall_helper_arm64ec:\nret\n' >icall.s
+# imports DLL: "VIEW SYMBOL (HINT)" per import, sorted.
+imports() {
+	"$LLVM/llvm-readobj" --coff-imports "$1" | awk '/HybridObject/ { v = "ec" }
+		/^ *Symbol: / { print (v ? v : "'"$2"'"), $2, $3 }' | LC_ALL=C sort
+}
+name="lld-link links ARM64, ARM64EC and ARM64X clients against mkimplib's ARM64X library"
+if clang-22 --target=aarch64-pc-windows-msvc -O2 -c client_native.c -o client_native.obj 2>ln.err &&
+	clang-22 --target=arm64ec-pc-windows-msvc -O2 -c client_ec.c -o client_ec.obj 2>>ln.err &&
+	"$LLVM/llvm-mc" --triple=arm64ec-pc-windows-msvc -filetype=obj -o icall.obj icall.s 2>>ln.err &&
+	"$LLVM/lld-link" -nologo -machine:arm64 -dll -noentry -nodefaultlib -export:entry \
+		-out:cn.dll client_native.obj fromdll.lib >>ln.err 2>&1 &&
+	"$LLVM/lld-link" -nologo -machine:arm64ec -dll -noentry -nodefaultlib -export:entry \
+		-out:ce.dll client_ec.obj lc_ec.obj icall.obj fromdll.lib >>ln.err 2>&1 &&
+	"$LLVM/lld-link" -nologo -machine:arm64x -dll -noentry -nodefaultlib -export:entry \
+		-out:cx.dll client_ec.obj client_native.obj lc_ec.obj lc_native.obj icall.obj fromdll.lib >>ln.err 2>&1; then
+	{ imports cn.dll native; imports ce.dll ec; } | LC_ALL=C sort >got_imports.txt
+	imports cx.dll native >got_imports_x.txt
+	printf '%s\n' 'ec both (3)' 'ec ecdata (11)' 'ec func (12)' \
+		'native both (8)' 'native natdata (10)' 'native natfunc (2)' >want_imports.txt
+	same "$name: each imports from its own view (names and hints)" got_imports.txt want_imports.txt
+	# (lld-link shares one import entry for a name both sides import,
+	# with the EC side's hint, whichever library: names only here)
+	cut -d' ' -f1,2 got_imports_x.txt >got_x_names.txt
+	cut -d' ' -f1,2 want_imports.txt >want_x_names.txt
+	same "$name: the ARM64X client imports from both views" got_x_names.txt want_x_names.txt
+else
+	fail "$name" "$(head -c 600 ln.err)"
+fi
+
 refuse_with "$MKIMPLIB" r.lib "mkimplib --native-def with an ARM64X DLL is refused (it has one)" \
 	'already has a native' -m arm64ec --native-def pair_native.def pair.dll
 
