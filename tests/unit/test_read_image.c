@@ -310,6 +310,115 @@ START_TEST(unknown_machine_read_with_raw_value)
 }
 END_TEST
 
+/*
+ * ARM64X: an ARM64 image with CHPE metadata.  Its export data directory is
+ * the native view's; the ARM64X fixups of the dynamic value relocation
+ * table (here in .data, found by section number and offset) give the EC
+ * view's.  `fix_rva`/`fix_size`: the values the fixups put in the export
+ * entry.
+ */
+static void build_arm64x(img *im, uint32_t dvrt_version, uint32_t fix_rva, uint32_t fix_size)
+{
+	size_t dirs, lc = 0x800 + 0x10, dvrt = 0x800 + 0x160, b;
+
+	build(im, true, 0xaa64);
+	put32(im->b + im->sect + 2 * 40 + 8, 0x200); /* .data: all its 0x200 bytes */
+	dirs = im->opt + 112;
+	put32(im->b + dirs + 10 * 8, 0x3010);
+	put32(im->b + dirs + 10 * 8 + 4, 0x140);
+	put32(im->b + lc, 0x140);
+	put32(im->b + lc + 200, 0x80003100); /* CHPE metadata */
+	put32(im->b + lc + 204, 0x1);
+	put32(im->b + lc + 0xe0, 0x160);      /* DVRT: offset in section 3 (.data) */
+	put16(im->b + lc + 0xe4, 3);
+	put32(im->b + dvrt, dvrt_version);
+	put32(im->b + dvrt + 4, 12 + 20);
+	put32(im->b + dvrt + 8, 6);           /* ARM64X */
+	put32(im->b + dvrt + 16, 20);
+	b = dvrt + 20;
+	put32(im->b + b, 0);                  /* page 0: the headers */
+	put32(im->b + b + 4, 20);
+	put16(im->b + b + 8, (uint16_t)(0x9000 | dirs));       /* value, 4 bytes */
+	put32(im->b + b + 10, fix_rva);
+	put16(im->b + b + 14, (uint16_t)(0x9000 | (dirs + 4)));
+	put32(im->b + b + 16, fix_size);
+}
+
+START_TEST(arm64x_two_views)
+{
+	img im;
+	dk_module m;
+	dk_image info;
+	size_t dirs;
+
+	/* The EC view patched to no export directory: the native view has
+	 * the exports. */
+	build_arm64x(&im, 1, 0, 0);
+	dirs = im.opt + 112;
+	read_ok(&im, &m, &info);
+	ck_assert(info.arm64x);
+	ck_assert_int_eq(info.machine, DK_MACHINE_ARM64EC);
+	ck_assert_int_eq(m.machine, DK_MACHINE_ARM64EC);
+	ck_assert(!info.has_exports);
+	ck_assert_uint_eq(m.nexports, 0);
+	ck_assert_ptr_nonnull(m.native);
+	ck_assert_ptr_nonnull(info.native);
+	ck_assert_int_eq(m.native->machine, DK_MACHINE_ARM64);
+	ck_assert_int_eq(info.native->machine, DK_MACHINE_ARM64);
+	ck_assert_uint_eq(m.native->nexports, 7);
+	ck_assert_str_eq(m.native->name, "test.dll");
+	ck_assert_str_eq(info.export_name, "test.dll"); /* named by the native view */
+	dk_image_free(&info);
+	dk_module_free(&m);
+
+	/* The fixups leave the entry as it is: one table for both views. */
+	build_arm64x(&im, 1, EDATA_RVA, edata_rva(im.strings_end) - EDATA_RVA);
+	read_ok(&im, &m, &info);
+	ck_assert_uint_eq(m.nexports, 7);
+	ck_assert_uint_eq(m.native->nexports, 7);
+	ck_assert_str_eq(m.exports[0].name, m.native->exports[0].name);
+	dk_image_free(&info);
+	dk_module_free(&m);
+
+	/* A module that already has a native view takes no second one. */
+	{
+		dk_module pre;
+		unit_diags u;
+		unsigned errors;
+		memset(&u, 0, sizeof u);
+		dk_module_init(&pre);
+		ck_assert_ptr_nonnull(dk_module_native(&pre));
+		ck_assert_ptr_eq(dk_module_native(&pre), pre.native);
+		ck_assert_int_eq(read_len(im.b, im.len, &pre, &info, &u, &errors), DK_FAIL);
+		ck_assert_uint_eq(errors, 1);
+		ck_assert_ptr_nonnull(pre.native); /* its own, kept */
+		ck_assert_uint_eq(pre.nexports, 0);
+		dk_module_free(&pre);
+	}
+
+	/* Damage: one error, with the offset of what is wrong. */
+	build_arm64x(&im, 2, 0, 0);
+	expect_fail(&im, "version 2", 0x960);
+	build_arm64x(&im, 1, 0x9000, 0x40);
+	expect_fail(&im, "export directory (RVA 0x9000) is not in the file", (long long)dirs);
+	build_arm64x(&im, 1, 0, 0);
+	put16(im.b + 0x810 + 0xe4, 9);
+	expect_fail(&im, "section 9, but the image has 4 sections", 0x810 + 0xe4);
+	build_arm64x(&im, 1, 0, 0);
+	put32(im.b + 0x960 + 4, 0x1000);
+	expect_fail(&im, "runs past the end of its section", 0x964);
+	build_arm64x(&im, 1, 0, 0);
+	put16(im.b + 0x960 + 20 + 8, (uint16_t)(0x3000 | dirs));
+	expect_fail(&im, "type 3", 0x960 + 20 + 8);
+	build_arm64x(&im, 1, 0, 0);
+	put16(im.b + 0x960 + 20 + 8, (uint16_t)(0x2000 | dirs)); /* a delta on the entry */
+	expect_fail(&im, "delta fixup changes the export directory entry", 0x960 + 20 + 8);
+	build_arm64x(&im, 1, 0, 0);
+	put32(im.b + 0x960 + 20 + 4, 0x100);
+	expect_fail(&im, "block size 256", 0x960 + 20 + 4);
+}
+END_TEST
+
 /* ARM64EC images say AMD64 in the header; the CHPE metadata pointer in the
  * load configuration tells them apart. */
 START_TEST(arm64ec_by_chpe_metadata)
@@ -1306,6 +1415,7 @@ static Suite *pe_suite(void)
 	tcase_add_test(t, good_arm64_armnt);
 	tcase_add_test(t, unknown_machine_read_with_raw_value);
 	tcase_add_test(t, arm64ec_by_chpe_metadata);
+	tcase_add_test(t, arm64x_two_views);
 	tcase_add_test(t, exe_without_export_directory);
 	tcase_add_test(t, exe_with_exports_is_named_as_exe);
 	tcase_add_test(t, empty_tables_and_no_dll_name);

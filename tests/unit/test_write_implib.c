@@ -205,6 +205,62 @@ START_TEST(empty_export_set_still_a_library)
 }
 END_TEST
 
+/* The machine of each short-import member, in archive order. */
+static size_t short_machines(const char *a, size_t len, uint16_t *v, size_t max)
+{
+	size_t n = 0;
+	for (size_t i = 0; i + 8 <= len && n < max; i++)
+		if (memcmp(a + i, "`\n\0\0\xff\xff", 6) == 0)
+			v[n++] = (uint16_t)((unsigned char)a[i + 8] | (unsigned char)a[i + 9] << 8);
+	return n;
+}
+
+/* ARM64X: a module with a native view makes an arm64ec library that holds
+ * both, the EC imports first; another machine or the long format is
+ * refused; each view is checked on its own. */
+START_TEST(arm64x_native_view)
+{
+	dk_module m;
+	dk_implib_opts o = { DK_MACHINE_ARM64EC, "foo.dll", DK_IMPLIB_SHORT, DK_ARCHIVE_DEFAULT,
+			     DK_DIALECT_GNU, false, false };
+	unit_diags d = { 0 };
+	UNIT_SINK(s, d);
+	uint16_t mach[8];
+	char *out;
+	size_t len;
+	dk_module *nat;
+
+	parse_def(&m, "EXPORTS\n f @1\n both @2\n");
+	nat = dk_module_native(&m);
+	ck_assert_ptr_nonnull(nat);
+	ck_assert_ptr_eq(dk_module_native(&m), nat);
+	ck_assert_int_eq(nat->machine, DK_MACHINE_ARM64);
+	/* The same ordinals as the EC view's, for other names: each view
+	 * has its own. */
+	const char *ndef = "EXPORTS\n both @1\n g @2 DATA\n n @3\n", *dup = "EXPORTS\n dup @3\n";
+	ck_assert_int_eq(dk_def_parse(nat, ndef, strlen(ndef), "n.def", &s), DK_OK);
+	ck_assert_msg(dk_implib_write(&m, &o, &out, &len, &s) == DK_OK, "%s", d.last);
+	ck_assert_uint_eq(short_machines(out, len, mach, 8), 5);
+	ck_assert_uint_eq(mach[0], DK_MACHINE_ARM64EC);
+	ck_assert_uint_eq(mach[1], DK_MACHINE_ARM64EC);
+	ck_assert_uint_eq(mach[2], DK_MACHINE_ARM64);
+	ck_assert_uint_eq(mach[3], DK_MACHINE_ARM64);
+	ck_assert_uint_eq(mach[4], DK_MACHINE_ARM64);
+	free(out);
+
+	o.machine = DK_MACHINE_ARM64;
+	expect_refused(&m, &o, "two export sets (ARM64X) make an arm64ec import library, not arm64");
+	o.machine = DK_MACHINE_ARM64EC;
+	o.format = DK_IMPLIB_LONG;
+	expect_refused(&m, &o, "long format does not support arm64ec");
+	o.format = DK_IMPLIB_SHORT;
+	ck_assert_int_eq(dk_def_parse(nat, dup, strlen(dup), "n.def", &s), DK_OK);
+	expect_refused(&m, &o, "ordinal 3 is given to both");
+	dk_module_free(&m);
+	ck_assert_ptr_null(m.native);
+}
+END_TEST
+
 static Suite *write_implib_suite(void)
 {
 	Suite *s = suite_create("write_implib");
@@ -219,6 +275,7 @@ static Suite *write_implib_suite(void)
 	t = tcase_create("dispatch");
 	tcase_add_test(t, writer_and_archive_kind_picked);
 	tcase_add_test(t, empty_export_set_still_a_library);
+	tcase_add_test(t, arm64x_native_view);
 	suite_add_tcase(s, t);
 	return s;
 }
