@@ -497,8 +497,10 @@ static void json_row(const listing_row *r, bool demangle, bool first)
 	json_str(r->import_name);
 	fputs(", \"export_as\": ", stdout);
 	json_str(r->export_as);
-	fputs(", \"view\": ", stdout);
-	json_str(r->view);
+	if (r->view) { /* ARM64X rows only: other rows keep their keys */
+		fputs(", \"view\": ", stdout);
+		json_str(r->view);
+	}
 	fputs(", \"demangled\": ", stdout);
 	json_str(d);
 	printf(", \"mangling\": \"%s\"}",
