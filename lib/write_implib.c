@@ -155,6 +155,14 @@ int dk_implib_write(const dk_module *m, const dk_implib_opts *o, char **out, siz
 			  dk_machine_name(o->machine));
 		return DK_FAIL;
 	}
+	if (m->native && o->archive == DK_ARCHIVE_GNU) {
+		/* One symbol index for both views: a linker would take a name
+		 * in both from whichever member comes first. */
+		dk_report(s, DK_ERROR, NULL,
+			  "an ARM64X import library needs the COFF archive kind, whose "
+			  "/<ECSYMBOLS>/ map keeps the EC and native views apart; not --archive gnu");
+		return DK_FAIL;
+	}
 	if (m->native && o->format == DK_IMPLIB_LONG) {
 		dk_report(s, DK_ERROR, NULL, "long format does not support arm64ec; use --format short");
 		return DK_FAIL;

@@ -528,6 +528,12 @@ static int write_short(const dk_implib_opts *o, const dk_import_entry *entries, 
 	 * GNU kind, built again from the start once this one is freed, since
 	 * which index a symbol goes to depends on the kind (ARM64EC). */
 	if (!w.failed && w.coff && w.n > DK_AR_COFF_MAX_MEMBERS) {
+		if (native) { /* (the GNU kind's one index would mix the views) */
+			dk_report(s, DK_ERROR, NULL,
+				  "%zu members are more than an ARM64X import library (COFF archive "
+				  "kind only) can hold (%d)", w.n, DK_AR_COFF_MAX_MEMBERS);
+			goto done;
+		}
 		again = dk_implib_coff_overflow(o, w.n, s);
 		goto done;
 	}

@@ -144,6 +144,8 @@ else
 fi
 
 # Refusals: one line, no output.
+refuse_with "$MKIMPLIB" r.lib "--native-def with --archive gnu is refused (one index would mix the views)" \
+	'needs the COFF archive kind' -m arm64ec --archive gnu --native-def c_native.def c_ec.def
 refuse_with "$MKIMPLIB" r.lib "--native-def with another machine is refused" 'give -m arm64ec' \
 	-m arm64 --native-def c_native.def c_ec.def
 printf 'LIBRARY pair.dll\nEXPORTS\n    f @0\n' >bad_native.def

@@ -254,6 +254,9 @@ START_TEST(arm64x_native_view)
 	o.format = DK_IMPLIB_LONG;
 	expect_refused(&m, &o, "long format does not support arm64ec");
 	o.format = DK_IMPLIB_SHORT;
+	o.archive = DK_ARCHIVE_GNU;
+	expect_refused(&m, &o, "needs the COFF archive kind");
+	o.archive = DK_ARCHIVE_DEFAULT;
 	ck_assert_int_eq(dk_def_parse(nat, dup, strlen(dup), "n.def", &s), DK_OK);
 	expect_refused(&m, &o, "ordinal 3 is given to both");
 	dk_module_free(&m);
