@@ -224,6 +224,16 @@ fi
 for d in "$dlls"/*.dll "$dlls"/*.exe; do
 	[ -f "$d" ] && cp "$d" pe/
 done
+# ARM64X: the DLL and import libraries tests/cli/arm64x.sh builds (clang-22,
+# lld-link), when make check has run in this build folder: two export
+# views, the dynamic value relocations, two-view import libraries.
+AX=$BUILD/test-work/arm64x
+for f in pair.dll cx.dll; do
+	[ -f "$AX/$f" ] && cp "$AX/$f" "pe/arm64x-$f"
+done
+for f in ours_c.lib ours_cxx.lib fromdll.lib; do
+	[ -f "$AX/$f" ] && cp "$AX/$f" "implib/arm64x-$f"
+done
 mv "$dlls"/*.lib "$libs"/ 2>/dev/null # lld-link's import libraries
 
 for m in i386 x86-64 arm64 arm64ec arm; do
