@@ -643,8 +643,14 @@ int cli_exit_status(int status, int write_error)
 bool cli_write_outputs(const char *path, const char *data, size_t len, const char *depfile,
 		       const cli_deps *deps)
 {
+	return cli_write_outputs2(path, data, len, NULL, NULL, 0, depfile, deps);
+}
+
+bool cli_write_outputs2(const char *path, const char *data, size_t len, const char *path2,
+			const char *data2, size_t len2, const char *depfile, const cli_deps *deps)
+{
 	dk_sink s = cli_sink();
-	dk_output out[2];
+	dk_output out[3];
 	char *dep = NULL;
 	size_t deplen = 0;
 	bool ok = false;
@@ -670,9 +676,14 @@ bool cli_write_outputs(const char *path, const char *data, size_t len, const cha
 	npending = 1;
 	if (dk_output_prepare(&out[0], path, data, len, true, &s) != DK_OK)
 		goto done;
-	if (depfile) {
+	if (path2) {
 		npending = 2;
-		if (dk_output_prepare(&out[1], depfile, dep, deplen, true, &s) != DK_OK)
+		if (dk_output_prepare(&out[1], path2, data2, len2, true, &s) != DK_OK)
+			goto done;
+	}
+	if (depfile) {
+		npending = npending + 1;
+		if (dk_output_prepare(&out[npending - 1], depfile, dep, deplen, true, &s) != DK_OK)
 			goto done;
 	}
 	ok = dk_output_commit(out, (size_t)npending, &s) == DK_OK;

@@ -154,6 +154,10 @@ void cli_name_inputs(char *buf, size_t size, const cli_inputs *ins);
  */
 bool cli_write_outputs(const char *path, const char *data, size_t len, const char *depfile,
 		       const struct cli_deps *deps);
+/* The same with a second file (path2, may be NULL) written with the first,
+ * all or none (mkimplib -o and --exp); the depfile names `path`. */
+bool cli_write_outputs2(const char *path, const char *data, size_t len, const char *path2,
+			const char *data2, size_t len2, const char *depfile, const cli_deps *deps);
 
 /*
  * Refuse to write over an input, as gcc does: `output` (-o) must not be
