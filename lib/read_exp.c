@@ -174,6 +174,11 @@ static bool table_at(exp_reader *r, uint32_t field, uint32_t n, uint32_t size, c
 	return true;
 }
 
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
 typedef struct slot {
 	target t;
 	const char *forward;
@@ -271,6 +276,24 @@ static bool read_tables(exp_reader *r, dk_module *m, const char *origin)
 			slots[k].first = (int32_t)(m->nexports - 1);
 		slot_of[m->nexports - 1] = k;
 	}
+	/* A name given twice would be two exports of one name. */
+	{
+		const char **v = malloc((nnames ? nnames : 1) * sizeof *v);
+		if (!v) {
+			bad(r, 0, "out of memory");
+			goto out;
+		}
+		for (uint32_t i = 0; i < nnames; i++)
+			v[i] = m->exports[i].name;
+		qsort(v, nnames, sizeof *v, cmp_str);
+		for (uint32_t i = 1; i < nnames; i++)
+			if (strcmp(v[i - 1], v[i]) == 0) {
+				bad(r, at(r, npt), "the name table holds \"%s\" twice", v[i]);
+				free(v);
+				goto out;
+			}
+		free(v);
+	}
 	/* Addresses without a name: NONAME, named after their symbol below
 	 * (a forwarder "ord_N", as dk_read_image names them). */
 	for (uint32_t k = 0; k < nfuncs; k++) {
@@ -321,6 +344,12 @@ static bool read_tables(exp_reader *r, dk_module *m, const char *origin)
 		free(sym);
 		if (!def) {
 			bad(r, 0, "out of memory");
+			goto out;
+		}
+		if (!def[0]) {
+			free(def);
+			bad(r, at(r, eat + 4 * slot_of[i]), "ordinal %u is the address of a symbol "
+			    "without a name", base + slot_of[i]);
 			goto out;
 		}
 		if (e->flags & DK_EXPORT_NONAME) {

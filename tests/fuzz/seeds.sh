@@ -25,7 +25,7 @@ have() { command -v "$1" >/dev/null 2>&1; }
 rm -rf "$OUT"
 mkdir -p "$OUT"
 cd "$OUT" || exit 1
-for t in def drectve implib pe bfd archive roundtrip model diff cli cli-files; do mkdir -p "$t"; done
+for t in def drectve implib pe bfd archive roundtrip model diff exp cli cli-files; do mkdir -p "$t"; done
 W=$OUT/.work
 mkdir -p "$W"
 
@@ -262,6 +262,20 @@ for l in "$libs"/*; do
 	cp "$l" implib/
 	cp "$l" archive/
 	put bfd "$(basename "$l")" 000 "$l"
+done
+
+# ---------------------------------------------------------------- export objects
+# mkimplib --exp for each machine (i386 also with -k), and GNU dlltool -e's.
+for m in i386 x86-64 arm64 arm; do
+	"$BIN/mkimplib" -m $m -D full.dll --exp "exp/mk-$m.exp" "$defs/full.def" 2>/dev/null ||
+		rm -f "exp/mk-$m.exp"
+done
+"$BIN/mkimplib" -m i386 -k --exp exp/mk-i386-k.exp "$defs/stdcall.def" 2>/dev/null ||
+	rm -f exp/mk-i386-k.exp
+for p in i686 x86_64; do
+	have $p-w64-mingw32-dlltool || continue
+	(cd "$W" && $p-w64-mingw32-dlltool -D full.dll -d "$defs/full.def" -e "$OUT/exp/gnu-$p.exp" \
+		2>/dev/null) || rm -f "exp/gnu-$p.exp"
 done
 
 # ---------------------------------------------------------------- command lines
