@@ -192,6 +192,11 @@ static int build(dk_coff *c, exp_entry *v, size_t n, const dk_implib_opts *o, dk
 				  DK_SCN_CNT_INITIALIZED_DATA | DK_SCN_ALIGN_4BYTES | DK_SCN_MEM_READ);
 	/* Symbol 0: the section itself, which the RVAs inside it are relative to. */
 	uint32_t self = dk_coff_symbol_add(c, ".edata", 0, (int16_t)sec, 0, DK_SYM_CLASS_STATIC);
+	/* i386: @feat.00 with bit 0 (the object has no code that could
+	 * break SAFESEH), so that lld-link and link.exe take it under
+	 * /safeseh as llvm-dlltool's import members are taken. */
+	if (o->machine == DK_MACHINE_I386)
+		dk_coff_symbol_add(c, "@feat.00", 1, DK_SYM_ABSOLUTE, 0, DK_SYM_CLASS_STATIC);
 	/* One undefined symbol per distinct target, in name order. */
 	{
 		exp_entry **bysym = malloc((n ? n : 1) * sizeof *bysym);
