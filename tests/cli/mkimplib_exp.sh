@@ -92,7 +92,7 @@ if python3 -c '
 import json, sys
 d = json.load(open("exp.json"))["files"][0]
 e = {x["name"]: x for x in d["exports"]}
-assert d["dll"] == "t.dll" and d["machine"] == "x86-64", d
+assert d["dll"] == "t.dll" and d["machine"] == "x86-64" and d["kind"] == "export-object", d
 assert sorted(e) == ["add", "counter", "fwd", "hidden", "other", "sfunc@8"], sorted(e)
 assert e["hidden"]["ordinal"] == 7 and e["hidden"]["noname"], e["hidden"]
 assert e["counter"]["kind"] == "data" and e["add"]["kind"] == "code", e["counter"]
