@@ -290,6 +290,7 @@ printf 'LIBRARY full.dll\nEXPORTS\n    plain @3\n    gone @4\n' >$files/old.def
 [ -f "$dlls/msvc64.dll" ] && cp "$dlls/msvc64.dll" $files/api.dll
 [ -f "$dlls/killat32.dll" ] && cp "$dlls/killat32.dll" $files/k32.dll
 [ -f "$libs/mk-x86-64-short.lib" ] && cp "$libs/mk-x86-64-short.lib" $files/api.lib
+[ -f exp/mk-x86-64.exp ] && cp exp/mk-x86-64.exp $files/x.exp
 [ -f "$libs/mk-i386-long.lib" ] && cp "$libs/mk-i386-long.lib" $files/long.a
 printf 'a.def\n-o\nr.def\n' >$files/rsp
 
@@ -332,6 +333,8 @@ cli mkdef
 cli mkimplib -m x86-64 -o x.lib a.def
 cli mkimplib -m i386 -k --format long -o x.a a.def
 cli mkimplib -m arm64ec --archive gnu -o x.lib -D y.dll a.def
+cli mkimplib -m i386 -k -o x.lib --exp x.exp a.def
+cli dumpexports -f json x.exp
 cli mkimplib -m arm --no-leading-underscore -o x.lib a.def
 cli mkimplib -o x.lib -M x.d api.dll
 cli mkimplib --recover-stdcall -o x.lib k32.dll
