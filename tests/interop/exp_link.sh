@@ -11,6 +11,8 @@
 #     beside it.  i386 -k: the .exp exports sfunc for _sfunc@8, and a client
 #     of the -k import library runs.  Two DLLs that import from each other,
 #     each linked from its object, its .exp and the other's import library.
+#   40000 exports: the relocation count overflows the section header; GNU ld
+#     and lld-link read it.
 #   arm64, arm: linked by lld-link; the exports are checked (no Wine here).
 #   Control: GNU ld without the .exp exports something else (the export
 #   check can fail).
@@ -158,6 +160,31 @@ for arch in x86-64 i386; do
 	fi
 	run_step "$arch: a client calls through both under Wine" "$arch" "$m" c.exe exp_ping.dll exp_pong.dll
 done
+
+# ---- 40000 exports: 80004 relocations in .edata, more than a section
+# header's 16-bit count (the count overflows into the first relocation).
+b=$T/big
+mkdir -p "$b"
+{ echo "LIBRARY big.dll"; echo EXPORTS; seq -f '    f%g' 1 40000; } >"$b/big.def"
+awk 'BEGIN { for (i = 1; i <= 40000; i++) printf ".globl f%d\nf%d: ret\n", i, i }' >"$b/big.s"
+if x86_64-w64-mingw32-as -o "$b/big.o" "$b/big.s" >"$b/build.log" 2>&1 &&
+   "$MKIMPLIB" -m x86-64 --exp "$b/big.exp" "$b/big.def" >>"$b/build.log" 2>&1; then
+	cells=("GNU ld|x86_64-w64-mingw32-gcc -shared -nostdlib -Wl,-e,0 -o big.dll big.o big.exp")
+	for l in "${LLDS[@]}"; do
+		cells+=("${l%% *} lld-link|${l#* } -nologo -dll -noentry -nodefaultlib -machine:x64 -out:big.dll big.o big.exp")
+	done
+	for c in "${cells[@]}"; do
+		name=${c%%|*} cmd=${c#*|}
+		rm -f "$b/big.dll"
+		if (cd "$b" && $cmd) >"$b/link.log" 2>&1 && "$DUMP" --check "$b/big.def" "$b/big.dll" >"$b/check.txt" 2>&1; then
+			ok "40000 exports (80004 relocations): $name links a DLL that exports them all"
+		else
+			fail "40000 exports (80004 relocations): $name" "$(head -c 300 "$b/link.log" "$b/check.txt" | tr '\n' '|')"
+		fi
+	done
+else
+	fail "40000 exports: object and .exp" "$(head -c 300 "$b/build.log" | tr '\n' '|')"
+fi
 
 # ---- arm64, arm: lld-link, exports only
 for arch in arm64 arm; do
