@@ -9,7 +9,8 @@
 #     the DLL GNU ld links from the .def itself; clients linked by GNU ld
 #     against mkimplib's import library of the same .def run under Wine
 #     beside it.  i386 -k: the .exp exports sfunc for _sfunc@8, and a client
-#     of the -k import library runs.  Two DLLs that import from each other,
+#     of the -k import library runs; i386 --dialect msvc (_sfunc@8) by
+#     lld-link as from the .def.  Two DLLs that import from each other,
 #     each linked from its object, its .exp and the other's import library.
 #   40000 exports: the relocation count overflows the section header; GNU ld
 #     and lld-link read it.
@@ -134,6 +135,38 @@ if "$MKIMPLIB" -m i386 -k -o "$k/interop.lib" --exp "$k/interop.exp" "$(def_of i
 		run_step "i386 -k: the client runs under Wine" i386 "$k" c.exe interop.dll interop2.dll
 else
 	[ -s "$k/mkimplib.log" ] && fail "i386 -k: mkimplib --exp" "$(head -c 300 "$k/mkimplib.log")"
+fi
+
+# ---- i386 in link.exe's naming (--dialect msvc, `_sfunc@8`): lld-link
+# exports from the .exp what it exports from the .def itself.
+ms=$T/i386-msvc
+mkdir -p "$ms"
+cat >"$ms/ms.def" <<'D'
+LIBRARY interop.dll
+EXPORTS
+    add
+    _sfunc@8
+    by_ordinal @42 NONAME
+    counter DATA
+D
+# (no forwarder here: lld-link 14's own table from -def: gives an i386
+# forward target a C '_', "_interop2.twice"; forwarders are checked above)
+if "$MKIMPLIB" -m i386 --dialect msvc --exp "$ms/ms.exp" "$ms/ms.def" >"$ms/mkimplib.log" 2>&1; then
+	for l in "${LLDS[@]}"; do
+		lv=${l%% *} lldlink=${l#* }
+		if (cd "$ms" && "$lldlink" -nologo -dll -noentry -nodefaultlib -machine:x86 -def:ms.def \
+			-out:ref-$lv.dll "$T/i386/obj/interop.obj" &&
+		    "$lldlink" -nologo -dll -noentry -nodefaultlib -machine:x86 -out:exp-$lv.dll \
+			"$T/i386/obj/interop.obj" ms.exp) >"$ms/link-$lv.log" 2>&1 &&
+		   "$DUMP" --diff "$ms/ref-$lv.dll" "$ms/exp-$lv.dll" >"$ms/diff-$lv.txt" 2>&1 &&
+		   "$DUMP" "$ms/exp-$lv.dll" | grep -q ' _sfunc@8$'; then
+			ok "i386 --dialect msvc, $lv lld-link: the .exp exports _sfunc@8 and the rest as -def: does"
+		else
+			fail "i386 --dialect msvc, $lv lld-link" "$(head -c 300 "$ms/link-$lv.log" "$ms/diff-$lv.txt" | tr '\n' '|')"
+		fi
+	done
+else
+	fail "i386 --dialect msvc: mkimplib --exp" "$(head -c 300 "$ms/mkimplib.log")"
 fi
 
 # ---- two DLLs that import from each other
