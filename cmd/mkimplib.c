@@ -130,7 +130,8 @@ static int parse_options(int nargs, char **args, options *o)
 		return -1;
 	}
 	if ((!o->output && !o->exp) || (o->output && strcmp(o->output, "-") == 0)) {
-		cli_usage_error("give the import library to write with -o FILE");
+		cli_usage_error("give the import library to write with -o FILE%s",
+				o->exp ? "" : " (or only an export object with --exp FILE)");
 		return -1;
 	}
 	return 1;

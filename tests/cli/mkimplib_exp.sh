@@ -150,6 +150,26 @@ fi
 	ok "mkimplib from a .exp: the import library of the .def" ||
 	fail "mkimplib from a .exp" "$(head -2 err.txt)"
 
+# ---- from objects: the .exp their .def gives (mkdef's), for each compiler
+bash "$TOP/tests/fixtures.sh" "$FIX" >/dev/null 2>&1
+for cfg in mingw64 mingw32 msvc32 msvcarm64; do
+	o=$FIX/$cfg/api.o
+	if [ ! -s "$o" ]; then
+		missing "from objects ($cfg)" "the $cfg fixture (its compiler)"
+		continue
+	fi
+	"$MKDEF" --library api.dll -o obj-$cfg.def "$o" 2>/dev/null
+	case $cfg in msvc32) dia=(--dialect msvc) ;; *) dia=() ;; esac
+	m=$("$DUMP" -f json "$o" | python3 -c 'import json,sys; print(json.load(sys.stdin)["files"][0]["machine"])')
+	if "$MKIMPLIB" -D api.dll --exp obj-$cfg.exp "$o" 2>err.txt &&
+	   "$MKIMPLIB" -m "$m" "${dia[@]}" --exp def-$cfg.exp obj-$cfg.def 2>>err.txt &&
+	   same_bytes obj-$cfg.exp def-$cfg.exp; then
+		ok "from objects ($cfg, $m): the .exp of the .def mkdef writes for them"
+	else
+		fail "from objects ($cfg)" "bytes differ or none written: $(head -2 err.txt | tr '\n' '|')"
+	fi
+done
+
 # ---- refusals: one line, nothing written (neither file)
 refuse_exp() {
 	local name=$1 pat=$2
