@@ -41,7 +41,7 @@ static const char usage_text[] =
 	"  -V, --version            show the version\n";
 
 enum { OPT_FORMAT = 256, OPT_ARCHIVE, OPT_NO_UNDERSCORE, OPT_DLL, OPT_RECOVER };
-enum { OPT_EXP = 300 };
+enum { OPT_EXP = 0x1e0 }; /* apart from the list above, which grows */
 
 static const struct option long_opts[] = {
 	{ "output", required_argument, NULL, 'o' },
@@ -125,7 +125,8 @@ static int parse_options(int nargs, char **args, options *o)
 		cli_usage_error("no input files");
 		return -1;
 	}
-	if (o->exp && (strcmp(o->exp, "-") == 0 || (o->output && strcmp(o->exp, o->output) == 0))) {
+	if (o->exp && (strcmp(o->exp, "-") == 0 || (o->output && strcmp(o->exp, o->output) == 0) ||
+		       (o->depfile && strcmp(o->exp, o->depfile) == 0))) {
 		cli_usage_error("--exp needs a file of its own, not %s", o->exp);
 		return -1;
 	}

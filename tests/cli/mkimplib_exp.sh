@@ -185,12 +185,20 @@ refuse_exp "arm64ec: refused, and the import library not written either" \
 	'^out\.exp: error: export objects are written for i386, x86-64, arm64 and arm, not for arm64ec' \
 	-m arm64ec -o out.lib --exp out.exp t.def
 refuse_exp "--exp -" '^mkimplib: error: --exp needs a file of its own' -m x86-64 --exp - t.def
+refuse_exp "--exp the same as -M" '^mkimplib: error: --exp needs a file of its own' -m x86-64 --exp out.exp -M out.exp t.def
 refuse_exp "--exp the same as -o" '^mkimplib: error: --exp needs a file of its own' -m x86-64 -o out.exp --exp out.exp t.def
 cp t.def in.exp
 refuse_exp "--exp over an input" 'in\.exp: error: .*same as' -m x86-64 --exp in.exp in.exp
 printf 'LIBRARY t.dll\nEXPORTS\n    g EXPORTAS f\n    f\n' >twice.def
 refuse_exp "two exports of one name" '^out\.exp: error: "f" is exported twice' -m x86-64 --exp out.exp twice.def
 refuse_exp "neither -o nor --exp" 'give the import library to write with -o FILE' -m x86-64 t.def
+
+# ---- -M: the rule names the import library, or the .exp when it is alone
+"$MKIMPLIB" -m x86-64 -o dep.lib --exp dep.exp -M both.d t.def &&
+	"$MKIMPLIB" -m x86-64 --exp dep2.exp -M alone.d t.def
+grep -q '^dep\.lib: ' both.d && grep -q '^dep2\.exp: ' alone.d && grep -q '^  t\.def$' alone.d &&
+	ok "-M with --exp: the rule's target is -o, or the .exp alone" ||
+	fail "-M with --exp" "$(cat both.d alone.d | tr '\n' '|')"
 
 # ---- damaged .exp files: one line naming the file and the offset, exit 2
 cp a-x86-64.exp good.exp
