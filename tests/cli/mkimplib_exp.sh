@@ -11,7 +11,7 @@ cd "$T" || exit 1
 MKIMPLIB=$BIN/mkimplib
 DUMP=$BIN/dumpexports
 built "mkimplib --exp" "$MKIMPLIB" "$DUMP" || exit 0
-need "mkimplib --exp" "$READOBJ" x86_64-w64-mingw32-objdump x86_64-w64-mingw32-dlltool || exit 0
+need "mkimplib --exp" "$READOBJ" x86_64-w64-mingw32-objdump x86_64-w64-mingw32-dlltool i686-w64-mingw32-dlltool || exit 0
 
 cat >t.def <<'D'
 LIBRARY t.dll
@@ -134,13 +134,24 @@ fi
 # untyped: no DATA is knowable, so kinds are not compared)
 (x86_64-w64-mingw32-dlltool -m i386:x86-64 -d "$T/t.def" -e "$T/gnu.exp") >dlltool.log 2>&1
 if [ -s gnu.exp ]; then
-	"$DUMP" --diff --ignore-kind gnu.exp a-x86-64.exp >gnu.diff 2>&1 && ok "dlltool -e's .exp lists as ours (--diff --ignore-kind)" ||
+	"$DUMP" --diff --ignore-kind --ordinals gnu.exp a-x86-64.exp >gnu.diff 2>&1 && ok "dlltool -e's .exp lists as ours (--diff --ignore-kind --ordinals)" ||
 		fail "dlltool -e's .exp lists as ours" "$(head -5 gnu.diff | tr '\n' '|')"
 	"$DUMP" --format def gnu.exp | grep -q DATA && fail "dlltool's .exp: no DATA claimed" "a DATA export was guessed" ||
 		ok "dlltool's .exp: no DATA claimed (its symbols carry no type)"
 else
 	fail "dlltool -e's .exp" "dlltool wrote none: $(head -c 300 dlltool.log)"
 fi
+
+for k in "" -k; do
+	rm -f gnu32.exp
+	(i686-w64-mingw32-dlltool $k -d "$T/t.def" -e "$T/gnu32.exp") >dlltool32.log 2>&1
+	"$MKIMPLIB" -m i386 $k --exp ours32.exp t.def
+	if [ -s gnu32.exp ] && "$DUMP" --diff --ignore-kind --ordinals gnu32.exp ours32.exp >gnu32.diff 2>&1; then
+		ok "i386${k:+ $k}: dlltool -e's .exp lists as ours (names, ordinals)"
+	else
+		fail "i386${k:+ $k}: dlltool -e's .exp lists as ours" "$(head -c 300 dlltool32.log gnu32.diff | tr '\n' '|')"
+	fi
+done
 
 # ---- mkdef and mkimplib read a .exp as the DLL it describes
 "$MKDEF" a-x86-64.exp >mkdef.def 2>&1
