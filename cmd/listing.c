@@ -350,7 +350,8 @@ static void table_module(const listing_input *in, bool demangle)
 	if (nw > 60)
 		nw = 60;
 	out_esc(in->path, 0);
-	printf(": %s", dk_input_kind_name(in->kind));
+	printf(": %s", in->kind == DK_INPUT_OBJECTS && dk_is_exp_mem(in->bytes.data, in->bytes.len)
+			       ? "export object" : dk_input_kind_name(in->kind));
 	if (dk_machine_name(m->machine))
 		printf(", %s", dk_machine_name(m->machine));
 	printf(", %zu export%s\n", m->nexports, m->nexports == 1 ? "" : "s");
@@ -552,6 +553,7 @@ void listing_json_input(const listing_input *in, const char *error, bool demangl
 static void json_body(const listing_input *in, bool demangle)
 {
 	const char *kind = in->kind == DK_INPUT_IMAGE ? "image" : in->kind == DK_INPUT_IMPLIB ? "import-library"
+			   : in->kind == DK_INPUT_OBJECTS && dk_is_exp_mem(in->bytes.data, in->bytes.len) ? "export-object"
 			   : in->kind == DK_INPUT_OBJECTS ? "objects" : "def";
 	dk_machine mach = in->kind == DK_INPUT_IMPLIB ? in->lib.machine
 			  : in->kind == DK_INPUT_IMAGE ? in->img.machine : in->m.machine;

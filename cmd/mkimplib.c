@@ -10,6 +10,7 @@
 
 static const char usage_text[] =
 	"usage: mkimplib [options] -o OUTPUT INPUT...\n"
+	"       mkimplib [options] [-o OUTPUT] --exp FILE.exp INPUT...\n"
 	"Write an import library for a DLL: from its .def file, from the DLL itself,\n"
 	"from another import library, or from the objects and archives it is linked\n"
 	"from (their exports collected as mkdef does).\n"
@@ -35,12 +36,15 @@ static const char usage_text[] =
 	"                           with objects as input: as in mkdef(1)\n"
 	"      --native-def FILE    with -m arm64ec: the native (ARM64) exports of an\n"
 	"                           ARM64X DLL; the library holds both (llvm-dlltool -N)\n"
+	"      --exp FILE           also (or only) write an export object: the DLL's\n"
+	"                           export table, to link the DLL with instead of a .def\n"
 	"  -M, --depfile FILE       write a make rule listing every input read\n"
 	"  -h, --help               show this help\n"
 	"  -V, --version            show the version\n";
 
 enum { OPT_FORMAT = 256, OPT_ARCHIVE, OPT_NO_UNDERSCORE, OPT_DLL, OPT_RECOVER };
 enum { OPT_NATIVE_DEF = 300 }; /* ARM64X */
+enum { OPT_EXP = 0x1e0 }; /* apart from the list above, which grows */
 
 static const struct option long_opts[] = {
 	{ "output", required_argument, NULL, 'o' },
@@ -53,6 +57,7 @@ static const struct option long_opts[] = {
 	{ "no-leading-underscore", no_argument, NULL, OPT_NO_UNDERSCORE },
 	{ "dll", required_argument, NULL, OPT_DLL },
 	{ "native-def", required_argument, NULL, OPT_NATIVE_DEF },
+	{ "exp", required_argument, NULL, OPT_EXP },
 	CLI_READ_LONG_OPTIONS,
 	{ "depfile", required_argument, NULL, 'M' },
 	{ "help", no_argument, NULL, 'h' },
@@ -63,6 +68,7 @@ static const struct option long_opts[] = {
 typedef struct options {
 	const char *output, *depfile, *machine, *dllname, *dll_pick;
 	const char *native_def; /* ARM64X: the native view's .def */
+	const char *exp; /* --exp: the export object to write, or NULL */
 	bool recover;
 	dk_implib_opts io; /* -k, --no-leading-underscore, --format, --archive */
 	cli_read in;
@@ -92,6 +98,7 @@ static int parse_options(int nargs, char **args, options *o)
 		case OPT_DLL: o->dll_pick = optarg; break;
 		case OPT_RECOVER: o->recover = true; break;
 		case OPT_NATIVE_DEF: o->native_def = optarg; break;
+		case OPT_EXP: o->exp = optarg; break;
 		case OPT_FORMAT:
 			if (strcmp(optarg, "short") == 0) {
 				o->io.format = DK_IMPLIB_SHORT;
@@ -124,8 +131,14 @@ static int parse_options(int nargs, char **args, options *o)
 		cli_usage_error("no input files");
 		return -1;
 	}
-	if (!o->output || strcmp(o->output, "-") == 0) {
-		cli_usage_error("give the import library to write with -o FILE");
+	if (o->exp && (strcmp(o->exp, "-") == 0 || (o->output && strcmp(o->exp, o->output) == 0) ||
+		       (o->depfile && strcmp(o->exp, o->depfile) == 0))) {
+		cli_usage_error("--exp needs a file of its own, not %s", o->exp);
+		return -1;
+	}
+	if ((!o->output && !o->exp) || (o->output && strcmp(o->output, "-") == 0)) {
+		cli_usage_error("give the import library to write with -o FILE%s",
+				o->exp ? "" : " (or only an export object with --exp FILE)");
 		return -1;
 	}
 	return 1;
@@ -161,7 +174,7 @@ static bool pick_inputs(const options *o, cli_inputs *ins, cli_deps *deps, singl
 			one->kind = k;
 			one->in = &ins->v[i];
 		}
-		if (!cli_deps_add(deps, o->files[i], o->output)) {
+		if (!cli_deps_add(deps, o->files[i], o->output ? o->output : o->exp)) {
 			cli_error("out of memory");
 			return false;
 		}
@@ -222,7 +235,7 @@ static bool read_exports(options *o, const cli_inputs *ins, const single *one, d
 	 * and the link that uses it would fail later, far from the cause. */
 	size_t imports = 0;
 	for (size_t i = 0; i < m->nexports; i++)
-		imports += !(m->exports[i].flags & DK_EXPORT_PRIVATE);
+		imports += !(m->exports[i].flags & DK_EXPORT_PRIVATE) || !o->output;
 	if (imports == 0) {
 		char names[300];
 		dk_loc loc = dk_loc_file(one->path);
@@ -331,14 +344,17 @@ static int run(options *o, cli_deps *deps, dk_sink *sink)
 	dk_implib_opts io = o->io;
 	cli_inputs ins = { NULL, NULL, 0 };
 	single one = { NULL, DK_INPUT_UNREAD, NULL };
-	char *data = NULL, *dll = NULL;
-	size_t len = 0;
+	char *data = NULL, *dll = NULL, *expdata = NULL;
+	size_t len = 0, explen = 0;
 	int status = 1;
 
 	dk_module_init(&m);
 	if (!cli_check_outputs(o->output, o->depfile, o->files, (size_t)o->nfiles, deps, NULL) ||
 	    (o->native_def &&
-	     !cli_check_outputs(o->output, o->depfile, (char **)&o->native_def, 1, NULL, NULL)))
+	     !cli_check_outputs(o->output, o->depfile, (char **)&o->native_def, 1, NULL, NULL)) ||
+	    !cli_check_outputs(o->exp, NULL, o->files, (size_t)o->nfiles, deps, NULL) ||
+	    (o->native_def && o->exp &&
+	     !cli_check_outputs(o->exp, NULL, (char **)&o->native_def, 1, NULL, NULL)))
 		goto out;
 	if (o->machine) {
 		io.machine = dk_machine_from_name(o->machine);
@@ -383,13 +399,21 @@ static int run(options *o, cli_deps *deps, dk_sink *sink)
 			goto out;
 	}
 	cli_subject(o->output);
-	if (dk_implib_write(&m, &io, &data, &len, sink) != DK_OK)
+	if (o->output && dk_implib_write(&m, &io, &data, &len, sink) != DK_OK)
 		goto out;
-	if (!cli_write_outputs(o->output, data, len, o->depfile, deps))
+	/* --exp: the export table of the same exports, under the names the
+	 * import library imports (dk_exp_write); written with it or not at all. */
+	cli_subject(o->exp);
+	if (o->exp && dk_exp_write(&m, &io, &expdata, &explen, sink) != DK_OK)
+		goto out;
+	if (!(o->output ? cli_write_outputs2(o->output, data, len, o->exp, expdata, explen,
+					     o->depfile, deps)
+			: cli_write_outputs(o->exp, expdata, explen, o->depfile, deps)))
 		goto out;
 	status = 0;
 out:
 	free(data);
+	free(expdata);
 	free(dll);
 	dk_module_free(&m);
 	cli_inputs_free(&ins);

@@ -685,6 +685,38 @@ int dk_implib_write(const dk_module *m, const dk_implib_opts *o, char **out, siz
 		    dk_sink *s);
 
 /* ------------------------------------------------------------------ */
+/* Export objects (.exp)                                                */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Write an export object for the exports of `m` (PRIVATE ones included:
+ * they are in the DLL): a COFF object whose .edata section is the DLL's
+ * export directory (time stamp 0), with relocations to the symbols
+ * exported, for a linker to take as the DLL's export table.  The names
+ * are those dk_implib_write imports with the same options (machine,
+ * dll_name, dialect, kill_at, no_leading_underscore; format and archive
+ * are not used).  Exports without an ordinal get the free ordinals from
+ * the lowest one given (else 1) upwards, in name order.  i386, x86-64,
+ * arm64 and arm.  The buffer is malloc'd (dk_free).
+ */
+int dk_exp_write(const dk_module *m, const dk_implib_opts *o, char **out, size_t *len,
+		 dk_sink *s);
+
+/* True when the bytes are a COFF object with an .edata section: an
+ * export object (mkimplib's, dlltool's, lib.exe's). */
+bool dk_is_exp_mem(const void *data, size_t len);
+
+/*
+ * The exports an export object's .edata describes: names, ordinals (the
+ * module's ordinals_assigned is set), NONAME, forwarders, and `= internal`
+ * where the symbol is not the name's own; DATA when the object marks its
+ * code symbols as functions (mkimplib does, dlltool does not: then
+ * nothing is DATA).  m->name is the DLL name.  Every offset is checked;
+ * damage is one error with its offset.
+ */
+int dk_read_exp_mem(dk_module *m, const void *data, size_t len, const char *name, dk_sink *s);
+
+/* ------------------------------------------------------------------ */
 /* Output                                                               */
 /* ------------------------------------------------------------------ */
 

@@ -176,6 +176,9 @@ int dk_load_any(dk_module *m, const dk_input *in, dk_input_kind kind, const char
 	case DK_INPUT_DEF:
 		return dk_def_parse(m, (const char *)in->data, in->len, in->name, s);
 	case DK_INPUT_OBJECTS:
+		/* An export object: its export directory, not its directives. */
+		if (dk_is_exp_mem(in->data, in->len))
+			return dk_read_exp_mem(m, in->data, in->len, in->name, s);
 		if (dk_read_inputs_mem(m, in, 1, ro, s) != DK_OK)
 			return DK_FAIL;
 		return dk_module_dedupe(m, s, NULL);

@@ -1405,6 +1405,32 @@ static void apply_excludes(dk_module *m, dk_directives *excl, const dk_read_opts
 	m->nexports = out;
 }
 
+/* An export object among the objects (GNU ld and lld export what its
+ * .edata says): its exports, and the DLL name and machine when the
+ * module has none yet. */
+static int read_exp_input(dk_module *m, const dk_input *in, dk_sink *s)
+{
+	dk_module x;
+	int rc;
+
+	dk_module_init(&x);
+	rc = dk_read_exp_mem(&x, in->data, in->len, in->name, s);
+	for (size_t i = 0; rc == DK_OK && i < x.nexports; i++)
+		if (!dk_module_add(m, &x.exports[i])) {
+			dk_report(s, DK_ERROR, NULL, "out of memory");
+			rc = DK_FAIL;
+		}
+	if (rc == DK_OK && !m->name) {
+		m->name = x.name;
+		m->has_name_stmt = true;
+		x.name = NULL;
+	}
+	if (rc == DK_OK && !m->machine)
+		m->machine = x.machine;
+	dk_module_free(&x);
+	return rc;
+}
+
 int dk_read_inputs_mem(dk_module *m, const dk_input *in, size_t n, const dk_read_opts *o,
 		       dk_sink *s)
 {
@@ -1420,7 +1446,8 @@ int dk_read_inputs_mem(dk_module *m, const dk_input *in, size_t n, const dk_read
 			opts.dialect = dk_input_dialect_mem(in[i].data, in[i].len);
 	memset(&excl, 0, sizeof excl);
 	for (size_t i = 0; i < n; i++)
-		if (read_one(m, &in[i], &opts, &excl, s) != DK_OK)
+		if ((dk_is_exp_mem(in[i].data, in[i].len) ? read_exp_input(m, &in[i], s)
+							   : read_one(m, &in[i], &opts, &excl, s)) != DK_OK)
 			rc = DK_FAIL;
 	apply_excludes(m, &excl, &opts);
 	dk_directives_free(&excl);

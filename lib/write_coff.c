@@ -147,7 +147,7 @@ int dk_coff_write(const dk_coff *c, dk_buf *out)
 		}
 		if (s->nrelocs) {
 			relptr[i] = pos;
-			pos += 10 * (uint32_t)s->nrelocs;
+			pos += 10 * (uint32_t)(s->nrelocs + (s->nrelocs > 0xffff));
 		}
 	}
 	symtab = pos;
@@ -166,13 +166,20 @@ int dk_coff_write(const dk_coff *c, dk_buf *out)
 		dk_put32(h + 16, s->data.len ? (uint32_t)s->data.len : s->size);
 		dk_put32(h + 20, dataptr[i]);
 		dk_put32(h + 24, relptr[i]);
-		dk_put16(h + 32, (uint16_t)s->nrelocs);
-		dk_put32(h + 36, s->flags);
+		/* More than 65535 relocations (an export object's): the count
+		 * field says 0xffff and a first, extra relocation the count. */
+		dk_put16(h + 32, s->nrelocs > 0xffff ? 0xffff : (uint16_t)s->nrelocs);
+		dk_put32(h + 36, s->flags | (s->nrelocs > 0xffff ? DK_SCN_LNK_NRELOC_OVFL : 0));
 		dk_buf_add(out, h, 40);
 	}
 	for (size_t i = 0; i < c->nsections; i++) {
 		const dk_coff_section *s = &c->sections[i];
 		dk_buf_add(out, s->data.data, s->data.len);
+		if (s->nrelocs > 0xffff) {
+			dk_buf_add32(out, (uint32_t)s->nrelocs + 1);
+			dk_buf_add32(out, 0);
+			dk_buf_add16(out, 0);
+		}
 		for (size_t r = 0; r < s->nrelocs; r++) {
 			dk_buf_add32(out, s->relocs[r].offset);
 			dk_buf_add32(out, s->relocs[r].symbol);

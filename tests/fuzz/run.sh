@@ -20,6 +20,7 @@
 #              writer -> .def parser -> the same module
 #   model      dedupe, stdcall kill-at/aliases, --merge, sort, check
 #   diff       two .def files compared (as --diff and --check do)
+#   exp        export objects (.exp): the reader, and what it reads rewritten
 #   cli        mkdef, mkimplib and dumpexports command lines
 set -u
 SECONDS_EACH=$1

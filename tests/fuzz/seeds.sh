@@ -25,7 +25,7 @@ have() { command -v "$1" >/dev/null 2>&1; }
 rm -rf "$OUT"
 mkdir -p "$OUT"
 cd "$OUT" || exit 1
-for t in def drectve implib pe bfd archive roundtrip model diff cli cli-files; do mkdir -p "$t"; done
+for t in def drectve implib pe bfd archive roundtrip model diff exp cli cli-files; do mkdir -p "$t"; done
 W=$OUT/.work
 mkdir -p "$W"
 
@@ -274,6 +274,20 @@ for l in "$libs"/*; do
 	put bfd "$(basename "$l")" 000 "$l"
 done
 
+# ---------------------------------------------------------------- export objects
+# mkimplib --exp for each machine (i386 also with -k), and GNU dlltool -e's.
+for m in i386 x86-64 arm64 arm; do
+	"$BIN/mkimplib" -m $m -D full.dll --exp "exp/mk-$m.exp" "$defs/full.def" 2>/dev/null ||
+		rm -f "exp/mk-$m.exp"
+done
+"$BIN/mkimplib" -m i386 -k --exp exp/mk-i386-k.exp "$defs/stdcall.def" 2>/dev/null ||
+	rm -f exp/mk-i386-k.exp
+for p in i686 x86_64; do
+	have $p-w64-mingw32-dlltool || continue
+	(cd "$W" && $p-w64-mingw32-dlltool -D full.dll -d "$defs/full.def" -e "$OUT/exp/gnu-$p.exp" \
+		2>/dev/null) || rm -f "exp/gnu-$p.exp"
+done
+
 # ---------------------------------------------------------------- command lines
 # The files every fuzz_cli run sees (short names the fuzzer can find).
 files=cli-files
@@ -286,6 +300,7 @@ printf 'LIBRARY full.dll\nEXPORTS\n    plain @3\n    gone @4\n' >$files/old.def
 [ -f "$dlls/msvc64.dll" ] && cp "$dlls/msvc64.dll" $files/api.dll
 [ -f "$dlls/killat32.dll" ] && cp "$dlls/killat32.dll" $files/k32.dll
 [ -f "$libs/mk-x86-64-short.lib" ] && cp "$libs/mk-x86-64-short.lib" $files/api.lib
+[ -f exp/mk-x86-64.exp ] && cp exp/mk-x86-64.exp $files/x.exp
 [ -f "$libs/mk-i386-long.lib" ] && cp "$libs/mk-i386-long.lib" $files/long.a
 printf 'a.def\n-o\nr.def\n' >$files/rsp
 
@@ -328,6 +343,8 @@ cli mkdef
 cli mkimplib -m x86-64 -o x.lib a.def
 cli mkimplib -m i386 -k --format long -o x.a a.def
 cli mkimplib -m arm64ec --archive gnu -o x.lib -D y.dll a.def
+cli mkimplib -m i386 -k -o x.lib --exp x.exp a.def
+cli dumpexports -f json x.exp
 cli mkimplib -m arm --no-leading-underscore -o x.lib a.def
 cli mkimplib -o x.lib -M x.d api.dll
 cli mkimplib --recover-stdcall -o x.lib k32.dll
