@@ -57,8 +57,13 @@ DK_VERSION := $(shell sed -n 's/^\#define DK_VERSION "\(.*\)"/\1/p' lib/dllkit.h
 
 CMD_COMMON := cmd/common.c cmd/inputs.c cmd/listing.c
 TOOLS      := mkdef mkimplib dumpexports
-TOOL_BINS  := $(TOOLS:%=$(BUILD)/bin/%)
-CMD_OBJ    := $(CMD_COMMON:%.c=$(BUILD)/%.o) $(TOOLS:%=$(BUILD)/cmd/%.o)
+# dllkit-dlltool is mkimplib under another name (cmd/dlltool.c: dlltool's
+# command line); `make install` adds it with the target-prefixed names of
+# DLLTOOL_TARGETS, whose prefix picks the default machine as GNU dlltool's does.
+DLLTOOL    := $(BUILD)/bin/dllkit-dlltool
+DLLTOOL_TARGETS ?= x86_64-w64-mingw32 i686-w64-mingw32 aarch64-w64-mingw32 armv7-w64-mingw32
+TOOL_BINS  := $(TOOLS:%=$(BUILD)/bin/%) $(DLLTOOL)
+CMD_OBJ    := $(CMD_COMMON:%.c=$(BUILD)/%.o) $(TOOLS:%=$(BUILD)/cmd/%.o) $(BUILD)/cmd/dlltool.o
 
 UNIT_SRC  := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/unit/%)
@@ -106,6 +111,12 @@ $(BUILD)/bin/%: $(BUILD)/cmd/%.o $(BUILD)/cmd/common.o $(BUILD)/cmd/inputs.o $(L
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIB_A) $(LDLIBS_ALL)
 
+$(BUILD)/bin/mkimplib: $(BUILD)/cmd/dlltool.o
+
+# A hard link: one program, which reads its name.
+$(DLLTOOL): $(BUILD)/bin/mkimplib
+	ln -f $< $@
+
 # dumpexports' listings (cmd/listing.c) demangle C++ names with libiberty's demangler.
 $(BUILD)/bin/dumpexports: $(BUILD)/cmd/listing.o
 $(BUILD)/bin/dumpexports: LDLIBS_ALL += -liberty
@@ -144,7 +155,8 @@ FUZZ_TARGETS  ?= $(FUZZ_NAMES)
 FUZZ_CFLAGS   := $(WARN) -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
                  -fno-sanitize-recover=all $(CPPFLAGS) -Icmd -Itests/fuzz
 FUZZ_LIB_OBJ  := $(LIB_SRC:%.c=$(FUZZ_DIR)/obj/%.o)
-FUZZ_CMD_OBJ  := $(CMD_COMMON:%.c=$(FUZZ_DIR)/obj/%.o) $(TOOLS:%=$(FUZZ_DIR)/obj/cmd/%.o)
+FUZZ_CMD_OBJ  := $(CMD_COMMON:%.c=$(FUZZ_DIR)/obj/%.o) $(TOOLS:%=$(FUZZ_DIR)/obj/cmd/%.o) \
+                 $(FUZZ_DIR)/obj/cmd/dlltool.o
 FUZZ_BINS     := $(FUZZ_NAMES:%=$(FUZZ_DIR)/fuzz_%)
 
 $(FUZZ_DIR)/obj/%.o: %.c
@@ -211,7 +223,9 @@ MAN5 := $(wildcard man/*.5)
 install: $(TOOL_BINS) $(LIB_A) $(BUILD)/dllkit.pc
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man3 \
 	  $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(PKGCONFIGDIR)
-	install -m 755 $(TOOL_BINS) $(DESTDIR)$(BINDIR)/
+	install -m 755 $(TOOLS:%=$(BUILD)/bin/%) $(DESTDIR)$(BINDIR)/
+	ln -f $(DESTDIR)$(BINDIR)/mkimplib $(DESTDIR)$(BINDIR)/dllkit-dlltool
+	for t in $(DLLTOOL_TARGETS); do ln -sf dllkit-dlltool $(DESTDIR)$(BINDIR)/$$t-dllkit-dlltool || exit 1; done
 	install -m 644 $(MAN1) $(DESTDIR)$(MANDIR)/man1/
 	install -m 644 $(MAN3) $(DESTDIR)$(MANDIR)/man3/
 	install -m 644 $(MAN5) $(DESTDIR)$(MANDIR)/man5/
@@ -221,7 +235,8 @@ install: $(TOOL_BINS) $(LIB_A) $(BUILD)/dllkit.pc
 
 # Removes every file install put there (folders are left: they may be shared).
 uninstall:
-	rm -f $(TOOLS:%=$(DESTDIR)$(BINDIR)/%) \
+	rm -f $(TOOLS:%=$(DESTDIR)$(BINDIR)/%) $(DESTDIR)$(BINDIR)/dllkit-dlltool \
+	  $(DLLTOOL_TARGETS:%=$(DESTDIR)$(BINDIR)/%-dllkit-dlltool) \
 	  $(MAN1:man/%=$(DESTDIR)$(MANDIR)/man1/%) $(MAN3:man/%=$(DESTDIR)$(MANDIR)/man3/%) \
 	  $(MAN5:man/%=$(DESTDIR)$(MANDIR)/man5/%) $(DESTDIR)$(LIBDIR)/libdllkit.a \
 	  $(DESTDIR)$(INCLUDEDIR)/dllkit.h $(DESTDIR)$(PKGCONFIGDIR)/dllkit.pc

@@ -697,6 +697,32 @@ done:
 	return ok;
 }
 
+bool cli_write_files(size_t n, const char *const *paths, const char *const *data,
+		     const size_t *lens)
+{
+	dk_sink s = cli_sink();
+	dk_output out[CLI_MAX_FILES];
+	bool ok = false;
+
+	if (n == 0 || n > CLI_MAX_FILES)
+		return n == 0;
+	memset(out, 0, sizeof out);
+	pending = out;
+	catch_fatal_signals();
+	npending = 0;
+	for (size_t i = 0; i < n; i++) {
+		npending++;
+		if (dk_output_prepare(&out[i], paths[i], data[i], lens[i], true, &s) != DK_OK)
+			goto done;
+	}
+	ok = dk_output_commit(out, (size_t)npending, &s) == DK_OK;
+done:
+	dk_output_free(out, (size_t)npending);
+	npending = 0;
+	pending = NULL;
+	return ok;
+}
+
 /* A regular file's identity (device and inode), when `path` names one. */
 static bool regular_file(const char *path, struct stat *st)
 {

@@ -160,6 +160,12 @@ bool cli_write_outputs2(const char *path, const char *data, size_t len, const ch
 			const char *data2, size_t len2, const char *depfile,
 			const struct cli_deps *deps);
 
+/* Write `n` files (at most CLI_MAX_FILES; none "-"), each only if changed:
+ * all land or none (dllkit-dlltool's -l, -y, -e and -z together). */
+#define CLI_MAX_FILES 6
+bool cli_write_files(size_t n, const char *const *paths, const char *const *data,
+		     const size_t *lens);
+
 /*
  * Refuse to write over an input, as gcc does: `output` (-o) must not be
  * one of the inputs or response files (rsp), nor `depfile` (-M) one of

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 #include "common.h"
+#include "dlltool.h"
 
 static const char usage_text[] =
 	"usage: mkimplib [options] -o OUTPUT INPUT...\n"
@@ -428,6 +429,9 @@ int main(int argc, char **argv)
 	cli_deps deps = { NULL, 0, 0 };
 	int nargs = 0, status = 1;
 
+	/* Called as dllkit-dlltool (or any *dlltool): dlltool's command line. */
+	if (argc > 0 && dlltool_called(argv[0]))
+		return dlltool_main(argc, argv);
 	cli_start("mkimplib");
 	memset(&o, 0, sizeof o);
 	if (cli_expand_argv(argc, argv, &nargs, &args, &deps)) {
