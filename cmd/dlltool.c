@@ -416,8 +416,21 @@ static bool read_exports(dt_options *o, cli_deps *deps, dk_input *def, cli_input
 
 	if (o->def) {
 		dk_input_kind k = cli_input_read(def, o->def, sink);
+		dk_loc loc = dk_loc_file(o->def);
 		if (k == DK_INPUT_UNREAD)
 			return false;
+		/* A binary file is named as what it is, not parsed into a
+		 * page of complaints; text of any name is read as a .def. */
+		if (k == DK_INPUT_OBJECTS || k == DK_INPUT_IMPLIB || k == DK_INPUT_IMAGE ||
+		    (k == DK_INPUT_OTHER && memchr(def->data, 0, def->len))) {
+			if (k == DK_INPUT_OTHER)
+				dk_report(sink, DK_ERROR, &loc, "is not a .def file: %s",
+					  dk_input_other_reason(def->data, def->len));
+			else
+				dk_report(sink, DK_ERROR, &loc, "is not a .def file (%s)",
+					  dk_input_kind_name(k));
+			return false;
+		}
 		cli_subject(o->def);
 		if (dk_def_parse(m, (const char *)def->data, def->len, o->def, sink) != DK_OK)
 			return false;
@@ -433,9 +446,8 @@ static bool read_exports(dt_options *o, cli_deps *deps, dk_input *def, cli_input
 		for (int i = 0; i < o->nfiles; i++) {
 			if (ins->kind[i] != DK_INPUT_OBJECTS) {
 				dk_loc loc = dk_loc_file(o->files[i]);
-				dk_report(sink, DK_ERROR, &loc, "is a %s; dlltool reads objects and "
-					  "archives here (a .def goes with -d)",
-					  dk_input_kind_name(ins->kind[i]));
+				dk_report(sink, DK_ERROR, &loc, "is not an object or archive (%s); "
+					  "a .def goes with -d", dk_input_kind_name(ins->kind[i]));
 				return false;
 			}
 			if (!cli_deps_add(deps, o->files[i], out))

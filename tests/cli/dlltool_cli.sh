@@ -1,0 +1,132 @@
+#!/bin/bash
+# dllkit-dlltool's own behaviour: -I and --identify-strict print what GNU
+# dlltool and llvm-dlltool print; -V, --help and -v; warnings only with -v;
+# what it refuses (one line naming the file, status 1, nothing written),
+# among them a broken .def, which GNU dlltool takes with exit 0.
+. "$(dirname "$0")/../lib.sh"
+DT=$BIN/dllkit-dlltool
+LLVM_DLLTOOL=/usr/lib/llvm-22/bin/llvm-dlltool
+built "dllkit-dlltool" "$DT" || exit 0
+need "dllkit-dlltool -I beside GNU dlltool and llvm-dlltool" "$LLVM_DLLTOOL" x86_64-w64-mingw32-dlltool \
+	x86_64-w64-mingw32-gcc || exit 0
+cd "$T" || exit 1
+
+printf 'LIBRARY t.dll\nEXPORTS\n    plain\n    var DATA\n' >t.def
+printf 'LIBRARY u.dll\nEXPORTS\n    other\n' >u.def
+"$DT" -d t.def -l t.a && "$DT" -d u.def -l u.a || fail "libraries for -I" "not written"
+"$LLVM_DLLTOOL" -m i386:x86-64 -d t.def -l t-short.lib
+# Two DLLs in one library: GNU dlltool's t.dll members, then u.dll's.
+x86_64-w64-mingw32-dlltool -d t.def -l two.a && x86_64-w64-mingw32-dlltool -d u.def -l u-g.a &&
+	mkdir -p ux && (cd ux && ar x ../u-g.a) && ar q two.a ux/* && ar s two.a
+echo 'int f(void) { return 1; }' >obj.c && x86_64-w64-mingw32-gcc -c obj.c -o obj.o
+rm -f objs.a && ar rcs objs.a obj.o
+cc -c -x c /dev/null -o elf.o
+
+# ---------------------------------------------------------------------------
+# -I, --identify-strict: stdout and status as both peers give them.
+for lib in t.a t-short.lib two.a /usr/x86_64-w64-mingw32/lib/libkernel32.a obj.o objs.a t.def; do
+	[ -e "$lib" ] || continue
+	for strict in "" --identify-strict; do
+		tag="-I $(basename "$lib")${strict:+ $strict}"
+		x86_64-w64-mingw32-dlltool $strict -I "$lib" >g.out 2>/dev/null; grc=$?
+		"$LLVM_DLLTOOL" $strict -I "$lib" >v.out 2>/dev/null; vrc=$?
+		"$DT" $strict -I "$lib" >o.out 2>o.err; orc=$?
+		# Statuses as 0 or "failed"; GNU dlltool says nothing on stdout when it fails.
+		g=$([ $grc = 0 ] && cat g.out || echo "failed")
+		v=$([ $vrc = 0 ] && cat v.out || echo "failed")
+		o=$([ $orc = 0 ] && cat o.out || echo "failed")
+		if [ "$g" != "$v" ]; then
+			# The peers disagree (only GNU dlltool reads short libraries
+			# its own way): ours must give one of the two.
+			[ "$o" = "$g" ] || [ "$o" = "$v" ] && ok "$tag: as one of the peers" ||
+				fail "$tag: as one of the peers" "GNU '$g', llvm '$v', ours '$o'"
+		elif [ "$o" = "$g" ]; then
+			ok "$tag: $(echo "$o" | tr '\n' ' ')"
+		else
+			fail "$tag" "GNU and llvm-dlltool '$g', ours '$o' $(head -2 o.err)"
+		fi
+		if [ $orc != 0 ] && ! error_ok "$tag: the error" "$(basename "$lib")" $orc o.err mkimplib; then :; fi
+		[ $orc = 0 ] && [ -s o.err ] && fail "$tag: quiet" "$(cat o.err)"
+	done
+done
+"$DT" -I two.a >/dev/null 2>&1 && [ "$("$DT" -I two.a | wc -l)" = 2 ] &&
+	ok "-I of a library of two DLLs prints both" || fail "-I of a library of two DLLs prints both" "$("$DT" -I two.a 2>&1)"
+"$DT" --identify-strict -I two.a >/dev/null 2>strict.err
+error_ok "--identify-strict with two DLLs" 'two.a.*2 DLLs.*t.dll, u.dll' $? strict.err mkimplib && ok "--identify-strict with two DLLs: one line naming them"
+
+# ---------------------------------------------------------------------------
+# -V, --help, -v.
+"$DT" -V >v.txt 2>v.err && grep -q '^dllkit-dlltool (dllkit) ' v.txt && [ ! -s v.err ] &&
+	ok "-V prints the version on stdout" || fail "-V prints the version on stdout" "$(cat v.txt v.err)"
+"$DT" --help >h.txt 2>h.err && [ ! -s h.err ] && grep -q -- '--output-lib' h.txt && grep -q -- '--identify-strict' h.txt &&
+	ok "--help lists the options on stdout" || fail "--help lists the options on stdout" "$(head -3 h.txt h.err)"
+"$DT" -v -d t.def -l vv.a >vv.out 2>vv.err && grep -q 'import library vv.a' vv.err && [ ! -s vv.out ] &&
+	ok "-v says what is written, on stderr" || fail "-v says what is written, on stderr" "$(cat vv.err)"
+"$DT" -d t.def -l nv.a >nv.out 2>nv.err && [ ! -s nv.err ] && [ ! -s nv.out ] && cmp -s vv.a nv.a &&
+	ok "without -v: nothing printed, the same library" || fail "without -v: nothing printed, the same library" "$(cat nv.err)"
+
+# Warnings only with -v: a .def the parser warns about (a keyword it
+# ignores) gives a library silently, and the warning with -v.
+printf 'LIBRARY w.dll\nDESCRIPTION "old"\nEXPORTS\n    plain\n' >w.def
+"$BIN/mkimplib" -m x86-64 -o w-mk.lib w.def 2>w-mk.err
+if [ -s w-mk.err ]; then
+	"$DT" -d w.def -l w.a 2>w.err
+	"$DT" -v -d w.def -l w2.a 2>w2.err
+	[ ! -s w.err ] && grep -q warning w2.err && ok "a warning is shown with -v only" ||
+		fail "a warning is shown with -v only" "without -v: $(cat w.err); with: $(cat w2.err)"
+else
+	# No warning to hide: hold the sink to it with an ignored keyword.
+	ok "the .def gives no warning to hide (mkimplib prints none either)"
+fi
+
+# ---------------------------------------------------------------------------
+# Refusals: one line, status 1, nothing written.
+# refuse NAME PATTERN OUT ARGS...
+refuse() {
+	local name=$1 pat=$2 out=$3
+	shift 3
+	rm -f "$out"
+	"$DT" "$@" >r.out 2>r.err
+	if error_ok "$name" "$pat" $? r.err mkimplib; then
+		if [ -e "$out" ]; then fail "$name" "$out was written"
+		elif ls -a | grep -q '^\.dllkit-'; then fail "$name" "a temporary file was left"
+		else ok "$name"; fi
+	fi
+}
+printf 'LIBRARY b.dll\nEXPORTS\n    good\n    bad @ @\n    later\n' >broken.def
+# GNU dlltool takes it with exit 0 and drops what follows the error.
+if x86_64-w64-mingw32-dlltool -d broken.def -l g-broken.a >/dev/null 2>&1; then
+	ok "GNU dlltool takes the broken .def with exit 0 (the difference dllkit-dlltool(1) states)"
+else
+	ok "GNU dlltool refuses the broken .def too (dllkit-dlltool(1) says it does not)"
+fi
+refuse "a broken .def: file and line named" 'broken.def:4' broken.a -d broken.def -l broken.a
+refuse "a missing .def" 'nosuch.def' ns.a -d nosuch.def -l ns.a
+refuse "an object given as -d" 'obj.o.*not a .def' od.a -d obj.o -l od.a
+refuse "an ELF file given as -d" 'elf.o' ed.a -d elf.o -l ed.a
+refuse "an ELF file as an object" 'elf.o' elf.a -l elf.a -D e.dll elf.o
+refuse "a .def given as an object" 't.def.*-d' td.a -l td.a t.def
+refuse "-x (--no-idata4)" 'no-idata4' x.a -x -d t.def -l x.a
+refuse "-c (--no-idata5)" 'no-idata5' c.a -c -d t.def -l c.a
+refuse "-b (--base-file)" 'base-file' b.a -b base -d t.def -l b.a
+refuse "-p (--ext-prefix-alias)" 'ext-prefix-alias' p.a -p pre -d t.def -l p.a
+refuse "-a (--add-indirect)" 'add-indirect' a.a -a -d t.def -l a.a
+refuse "an unknown option" "unknown|unrecognized|--frobnicate" f.a --frobnicate -d t.def -l f.a
+refuse "an unknown machine" 'unknown machine "mcore"' m.a -m mcore -d t.def -l m.a
+refuse "nothing to write" 'nothing to write' none.a -d t.def
+refuse "no exports" 'no exports' ne.a -l ne.a
+refuse "-l and -e naming one file" 'same file' same.a -d t.def -l same.a -e same.a
+cp t.def over.def
+refuse "the library written over the .def" 'same as' no-such.a -d over.def -l over.def
+refuse "-I with other work" 'give it alone' t2.a -I t.a -d t.def -l t2.a
+refuse "--identify-strict without -I" 'goes with -I' t3.a --identify-strict -d t.def -l t3.a
+refuse "no DLL name" 'no DLL name' nd.a --export-all-symbols -l nd.a obj.o
+refuse "--leading-underscore on x86-64" 'leading-underscore' lu.a --leading-underscore -m x86-64 -d t.def -l lu.a
+printf 'EXPORTS\n    only PRIVATE\n' >priv.def
+refuse "a .def that imports nothing" 'priv.def.*exports nothing' priv.a -D p.dll -d priv.def -l priv.a
+refuse "-N without -m arm64ec" '-N makes an ARM64X' n.a -N u.def -d t.def -l n.a
+# Outputs land all or none: -e fails (arm64ec has no export objects), so
+# the library asked for with it is not written either.
+refuse "-l with an -e that cannot be written: neither lands" 'arm64ec|export' both.a -m arm64ec -d t.def -l both.a -e both.exp
+[ -e both.exp ] && fail "-e that cannot be written" "both.exp written"
+cmp -s t.def over.def && ok "the .def refused as an output is untouched" || fail "the .def refused as an output is untouched" "changed"
