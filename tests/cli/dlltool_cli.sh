@@ -130,3 +130,29 @@ refuse "-N without -m arm64ec" '-N makes an ARM64X' n.a -N u.def -d t.def -l n.a
 refuse "-l with an -e that cannot be written: neither lands" 'arm64ec|export' both.a -m arm64ec -d t.def -l both.a -e both.exp
 [ -e both.exp ] && fail "-e that cannot be written" "both.exp written"
 cmp -s t.def over.def && ok "the .def refused as an output is untouched" || fail "the .def refused as an output is untouched" "changed"
+
+# ---------------------------------------------------------------------------
+# make install: dllkit-dlltool and its target-prefixed names, which pick
+# their machine; make uninstall removes them.
+ROOT=$T/root
+if make -C "$TOP" -s BUILD="$BUILD" install DESTDIR="$ROOT" PREFIX=/usr >inst.out 2>&1; then
+	b=$ROOT/usr/bin
+	if [ -x "$b/dllkit-dlltool" ] && [ "$(stat -c %i "$b/dllkit-dlltool")" = "$(stat -c %i "$b/mkimplib")" ] &&
+		[ -f "$ROOT/usr/share/man/man1/dllkit-dlltool.1" ]; then
+		ok "make install: dllkit-dlltool (a hard link to mkimplib) and its page"
+	else
+		fail "make install: dllkit-dlltool (a hard link to mkimplib) and its page" "$(ls -li "$b" | tr '\n' '|')"
+	fi
+	printf 'LIBRARY s.dll\nEXPORTS\n    sfunc@8\n' >inst.def
+	"$b/i686-w64-mingw32-dllkit-dlltool" -d inst.def -l inst32.a 2>inst.err &&
+		"$b/x86_64-w64-mingw32-dllkit-dlltool" -d inst.def -l inst64.a 2>>inst.err &&
+		"$DT" -m i386 -d inst.def -l inst32-m.a && "$DT" -m x86-64 -d inst.def -l inst64-m.a &&
+		same_bytes inst32.a inst32-m.a && same_bytes inst64.a inst64-m.a &&
+		ok "the installed target-prefixed names write for their machines" ||
+		fail "the installed target-prefixed names write for their machines" "$(cat inst.err)"
+	make -C "$TOP" -s BUILD="$BUILD" uninstall DESTDIR="$ROOT" PREFIX=/usr >uninst.out 2>&1
+	left=$(ls "$ROOT/usr/bin" 2>/dev/null | grep dlltool)
+	[ -z "$left" ] && ok "make uninstall removes them" || fail "make uninstall removes them" "$left"
+else
+	fail "make install" "$(tail -3 inst.out | tr '\n' '|')"
+fi
