@@ -29,6 +29,10 @@ START_TEST(machine_aliases)
 	ck_assert_int_eq(dk_machine_from_name("aarch64"), DK_MACHINE_ARM64);
 	ck_assert_int_eq(dk_machine_from_name("arm64ec"), DK_MACHINE_ARM64EC);
 	ck_assert_int_eq(dk_machine_from_name("armnt"), DK_MACHINE_ARMNT);
+	/* GNU dlltool's and llvm-dlltool's -m spellings */
+	ck_assert_int_eq(dk_machine_from_name("i386:x86-64"), DK_MACHINE_AMD64);
+	ck_assert_int_eq(dk_machine_from_name("arm_interwork"), DK_MACHINE_ARMNT);
+	ck_assert_int_eq(dk_machine_from_name("i386:x86"), DK_MACHINE_UNKNOWN);
 	ck_assert_int_eq(dk_machine_from_name("mips"), DK_MACHINE_UNKNOWN);
 	ck_assert_int_eq(dk_machine_from_name(""), DK_MACHINE_UNKNOWN);
 }
