@@ -556,6 +556,7 @@ typedef struct dk_implib_entry {
 	unsigned name_type; /* a dk_name_type: short members any; long-format DK_NAME_NAME,
 	                     * or DK_NAME_ORDINAL by ordinal */
 	bool short_format;  /* a Microsoft short-import member, else a GNU long-format object */
+	bool delay;         /* loaded at the first call (a delay-load library's import) */
 	char *member;       /* the archive member it came from */
 } dk_implib_entry;
 
@@ -653,6 +654,9 @@ typedef struct dk_implib_opts {
 	dk_dialect dialect;         /* i386: how the .def names are written; AUTO = GNU */
 	bool kill_at;               /* import stdcall/fastcall names without @N */
 	bool no_leading_underscore; /* i386: C symbols carry no '_' prefix */
+	bool delay;                 /* a delay-load library (i386, x86-64, arm64; `format`
+	                             * is ignored): functions only, DATA left out with a
+	                             * warning; see write_implib_delay.c */
 } dk_implib_opts;
 
 /*
