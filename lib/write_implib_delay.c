@@ -7,7 +7,7 @@
  * For a DLL "k.dll" (stem "k_dll", as in write_implib_long.c) the archive
  * holds a head and one object per function:
  *
- *   k_dll_y000000.o  head: the DLL's module handle (in .data, written by
+ *   k_dll_y000000.o  head: the DLL's module handle (in .didat, written by
  *                    the helper), its name (.rdata), and on x86-64 and
  *                    arm64 the common part of the lazy path, the "merge"
  *                    routine that saves the argument registers, calls the
@@ -360,7 +360,8 @@ static int write_head(const delay_machine *mc, const names *nm, const char *dll,
 	dk_coff_init(&c, (uint16_t)mc->machine);
 	if (mc->machine != DK_MACHINE_I386)
 		text = dk_coff_section_add(&c, ".text", TEXT_FLAGS | DK_SCN_ALIGN_16BYTES);
-	data = dk_coff_section_add(&c, ".data", DATA_FLAGS | align_flag(mc->ptr));
+	/* (.didat, as the slots: readers know the library's objects by it) */
+	data = dk_coff_section_add(&c, ".didat", DATA_FLAGS | align_flag(mc->ptr));
 	rdata = dk_coff_section_add(&c, ".rdata", RDATA_FLAGS | DK_SCN_ALIGN_4BYTES);
 	feat00(&c, mc);
 	zeros(&c, data, mc->ptr);
