@@ -7,6 +7,8 @@
 # (the DLL linked with --kill-at).  src/delay_client.c, linked against it
 # by GNU ld and by lld 22 in MinGW mode, must
 #   - not import delay.dll at start-up (llvm-readobj --coff-imports),
+#   - hold a delay-import descriptor per function whose thunk, lazy entry
+#     and merge are right (tests/tools/delay-walk, as delay_arm64.sh),
 #   - find delay.dll not loaded before its first call and loaded after it
 #     (GetModuleHandleA), get every result right twice and print
 #     "delay-ok" under Wine,
@@ -24,10 +26,15 @@ FIRST="delay: before the first call"
 LDLLD=$LLVM_BIN/ld.lld
 
 built "delay-load libraries under Wine" "$MKIMPLIB" || exit 0
-need "delay-load libraries under Wine" "$LDLLD" "$READOBJ" clang x86_64-w64-mingw32-gcc \
+need "delay-load libraries under Wine" "$LDLLD" "$READOBJ" clang cc x86_64-w64-mingw32-gcc \
 	i686-w64-mingw32-gcc || exit 0
 
 log_of() { head -c 600 "$1" | tr '\n' '|'; }
+
+if ! cc -std=c11 -Wall -Wextra -O1 -o delay-walk "$TOP/tests/tools/delay-walk.c" 2>walk.log; then
+	fail "build tests/tools/delay-walk.c" "$(log_of walk.log)"
+	exit 0
+fi
 
 # link LINKER ARCH OUT LIB: the client linked by GNU ld or lld (MinGW mode).
 link() {
@@ -96,6 +103,18 @@ for variant in x86-64 i386 i386-k; do
 			ok "$tag: the client does not import delay.dll at start-up"
 		else
 			fail "$tag: the client does not import delay.dll at start-up" "llvm-readobj --coff-imports: $(grep -i 'Name:' "$dir/imports.txt" | tr '\n' ' ')"
+		fi
+		case $variant in
+		x86-64 | i386-k) names="add sfunc ffunc #5 renamed fsum sum6" ;;
+		i386) names="add sfunc@8 @ffunc@8 #5 renamed fsum sum6" ;;
+		esac
+		printf '%s\n' $names | sed 's/^/delay.dll /; s/$/ thunk=ok lazy=ok merge=ok/' | LC_ALL=C sort >"$dir/walk.expected"
+		"$T/delay-walk" "$dir/client.exe" 2>&1 | grep -v '^directory ' | LC_ALL=C sort >"$dir/walk.txt"
+		if cmp -s "$dir/walk.expected" "$dir/walk.txt"; then
+			ok "$tag: a descriptor per function, its thunk, lazy entry and merge right (delay-walk)"
+		else
+			fail "$tag: a descriptor per function, its thunk, lazy entry and merge right (delay-walk)" \
+				"$(diff "$dir/walk.expected" "$dir/walk.txt" | grep '^[<>]' | head -4 | tr '\n' '|')"
 		fi
 		cp "$d/delay.dll" "$dir/"
 		run_step "$tag: under Wine delay.dll is loaded at the first call, every kind of call right" \
