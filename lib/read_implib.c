@@ -896,6 +896,8 @@ static void read_delay_import(reader *r, member *m, const dk_coff_in_sym *y, uin
 	const unsigned char *entry;
 	dk_implib_entry *x;
 
+	if (r->failed)
+		return; /* one error per library: the first damaged import says it */
 	if (!ptr) {
 		report(r, m, base, "an import object for machine 0x%04x, which dllkit does not know",
 		       c->machine);
