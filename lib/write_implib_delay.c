@@ -555,6 +555,10 @@ int dk_implib_write_delay(const dk_implib_opts *o, const dk_import_entry *entrie
 	}
 	for (size_t i = 0; i < n; i++)
 		ndata += entries[i].type != DK_IMPORT_CODE;
+	if (n == 0) {
+		dk_report(s, DK_ERROR, NULL, "nothing to delay-load: no exports; no library written");
+		return DK_FAIL;
+	}
 	if (ndata == n) {
 		dk_report(s, DK_ERROR, NULL,
 			  "nothing to delay-load: every export is DATA (a variable cannot wait "
