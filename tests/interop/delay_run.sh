@@ -15,6 +15,9 @@
 #   - without delay.dll beside it, start, print its first line and only
 #     then fail (exit 126, 0xC06D007E, the helper's "module not found").
 # The bytes are checked to depend on the input only (made twice, compared).
+# On x86-64 the merge's unwind information is checked in the client, and a
+# C++ exception thrown by the delay-load failure hook must reach the
+# caller's catch (src/delay_hook.cpp).
 # And the peers' known failures, shown where they are cheap to show: GNU
 # dlltool 2.40's -y library crashes at the first call when linked by lld
 # (x86-64) or by GNU ld (i686), where ours runs.  No linker fills the
@@ -26,7 +29,7 @@ FIRST="delay: before the first call"
 LDLLD=$LLVM_BIN/ld.lld
 
 built "delay-load libraries under Wine" "$MKIMPLIB" || exit 0
-need "delay-load libraries under Wine" "$LDLLD" "$READOBJ" clang cc x86_64-w64-mingw32-gcc \
+need "delay-load libraries under Wine" "$LDLLD" "$READOBJ" clang cc x86_64-w64-mingw32-gcc x86_64-w64-mingw32-g++ \
 	i686-w64-mingw32-gcc || exit 0
 
 log_of() { head -c 600 "$1" | tr '\n' '|'; }
@@ -125,6 +128,38 @@ for variant in x86-64 i386 i386-k; do
 			"$arch" "$dir/missing"
 	done
 done
+
+# x86-64: the merge carries unwind information (llvm-readobj --unwind shows
+# its prologue in the linked client), and a C++ exception thrown by
+# mingw-w64's delay-load failure hook (src/delay_hook.cpp; delay.dll
+# missing) unwinds through the helper and the merge to the caller's catch.
+# (Wine's unwinder was seen to tolerate broken unwind codes here, so the
+# codes themselves are what the first case checks.)
+exe=$T/x86-64/gnu/client.exe
+if [ -f "$exe" ]; then
+	"$READOBJ" --unwind "$exe" 2>&1 | awk '
+		/RuntimeFunction \{/ { codes = ""; prolog = "" }
+		/PrologSize:/ { prolog = $2 }
+		/^ *0x[0-9A-F]+: / { sub(/^ */, ""); codes = codes (codes == "" ? "" : "|") $0 }
+		/^ *\]/ && codes != "" { print prolog " " codes; codes = "" }' >"$T/unwind.txt"
+	if grep -qxF "10 0x0A: ALLOC_SMALL size=104|0x06: PUSH_NONVOL reg=R9|0x04: PUSH_NONVOL reg=R8|0x02: PUSH_NONVOL reg=RDX|0x01: PUSH_NONVOL reg=RCX" "$T/unwind.txt"; then
+		ok "x86-64: the merge's unwind information is in the client (llvm-readobj --unwind)"
+	else
+		fail "x86-64: the merge's unwind information is in the client (llvm-readobj --unwind)" "no such RuntimeFunction among $(wc -l <"$T/unwind.txt")"
+	fi
+fi
+name="x86-64, GNU ld: a C++ exception from the failure hook unwinds through the merge to the caller"
+dir=$T/x86-64/hook
+mkdir -p "$dir"
+if ! x86_64-w64-mingw32-g++ -O2 -static -o "$dir/hook.exe" "$ISRC/delay_hook.cpp" "$T/x86-64/libdelay.a" >"$dir/link.log" 2>&1; then
+	fail "$name" "link: $(log_of "$dir/link.log")"
+elif ! wine_ready x86_64; then
+	wine_unavailable "$name" "$WINE_WHY"
+elif run_wine "$dir" hook.exe "caught: no delay.dll" >/dev/null 2>&1; then
+	ok "$name"
+else
+	fail "$name" "$WINE_WHY"
+fi
 
 # The peers' failures this library avoids: GNU dlltool -y libraries crash at
 # the first call with lld (x86-64: the address table lands in .idata, which
