@@ -63,7 +63,7 @@ static const struct option long_opts[] = {
 typedef struct options {
 	const char *output, *depfile, *machine, *dllname, *dll_pick;
 	bool recover;
-	bool format_short; /* --format short given (refused with --delay) */
+	bool delay, format_short; /* --delay; --format short given (refused with it) */
 	dk_implib_opts io; /* -k, --no-leading-underscore, --format, --archive */
 	cli_read in;
 	char **files; /* the inputs */
@@ -113,18 +113,20 @@ static int parse_options(int nargs, char **args, options *o)
 			}
 			break;
 		case 'M': o->depfile = optarg; break;
-		case OPT_DELAY: o->io.delay = true; break;
+		case OPT_DELAY: o->delay = true; break;
 		default:
 			/* -h, -V, and what getopt refused */
 			return cli_standard_option(c, usage_text, args, long_opts) > 0 ? 0 : -1;
 		}
 	}
-	if (o->io.delay && o->format_short) {
+	if (o->delay && o->format_short) {
 		/* Short members say nothing of delay loading: lld's -delayload does. */
 		cli_usage_error("--delay writes objects of its own and takes no --format short "
 				"(with lld, link a short library with -delayload instead)");
 		return -1;
 	}
+	if (o->delay)
+		o->io.format = DK_IMPLIB_DELAY;
 	o->files = args + optind;
 	o->nfiles = nargs - optind;
 	if (o->nfiles < 1) {

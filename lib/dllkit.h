@@ -638,6 +638,9 @@ long dk_module_diff(const dk_module *old_m, const dk_module *new_m, bool ignore_
 typedef enum dk_implib_format {
 	DK_IMPLIB_SHORT = 0, /* Microsoft/LLVM short-import members + three helper members */
 	DK_IMPLIB_LONG,      /* GNU dlltool style: one COFF object per import, head and tail */
+	DK_IMPLIB_DELAY,     /* delay-load (mkimplib --delay; i386, x86-64, arm64): a head and
+	                      * one COFF object per function, DATA left out with a warning;
+	                      * see write_implib_delay.c */
 } dk_implib_format;
 
 typedef enum dk_archive_kind {
@@ -654,9 +657,6 @@ typedef struct dk_implib_opts {
 	dk_dialect dialect;         /* i386: how the .def names are written; AUTO = GNU */
 	bool kill_at;               /* import stdcall/fastcall names without @N */
 	bool no_leading_underscore; /* i386: C symbols carry no '_' prefix */
-	bool delay;                 /* a delay-load library (i386, x86-64, arm64; `format`
-	                             * is ignored): functions only, DATA left out with a
-	                             * warning; see write_implib_delay.c */
 } dk_implib_opts;
 
 /*

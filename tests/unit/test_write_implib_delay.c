@@ -40,7 +40,7 @@ static char *write_delay(dk_machine machine, size_t *len, unit_diags *u, dk_sink
 	memset(&o, 0, sizeof o);
 	o.machine = machine;
 	o.dll_name = "k.dll";
-	o.delay = true;
+	o.format = DK_IMPLIB_DELAY;
 	ck_assert_int_eq(dk_implib_write(&m, &o, &out, len, s), DK_OK);
 	dk_module_free(&m);
 	return out;
@@ -272,7 +272,7 @@ static void expect_refusal(dk_machine machine, unsigned flags, const char *messa
 	memset(&o, 0, sizeof o);
 	o.machine = machine;
 	o.dll_name = "k.dll";
-	o.delay = true;
+	o.format = DK_IMPLIB_DELAY;
 	ck_assert_int_eq(dk_implib_write(&m, &o, &out, &len, &s), DK_FAIL);
 	ck_assert_uint_eq(s.errors, 1);
 	ck_assert_ptr_null(out);
