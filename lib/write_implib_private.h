@@ -40,4 +40,7 @@ int dk_implib_write_arm64x(const dk_implib_opts *o, const dk_import_entry *ec, s
 			   dk_buf *out, dk_sink *s);
 int dk_implib_write_long(const dk_implib_opts *o, const dk_import_entry *entries, size_t n,
 			 dk_ar_kind kind, dk_buf *out, dk_sink *s);
+/* mkimplib --delay: write_implib_delay.c */
+int dk_implib_write_delay(const dk_implib_opts *o, const dk_import_entry *entries, size_t n,
+			  dk_ar_kind kind, dk_buf *out, dk_sink *s);
 #endif
