@@ -243,16 +243,6 @@ static char *cat(const char *a, const char *b, const char *c, const char *d)
 	return r;
 }
 
-/* "dir/k.dll" -> "k.dll" */
-static const char *dll_base(const char *dll)
-{
-	const char *base = dll;
-	for (const char *p = dll; *p; p++)
-		if (*p == '/' || *p == '\\')
-			base = p + 1;
-	return base;
-}
-
 static int names_init(names *nm, const dk_implib_opts *o)
 {
 	bool i386 = o->machine == DK_MACHINE_I386;
@@ -262,13 +252,8 @@ static int names_init(names *nm, const dk_implib_opts *o)
 	nm->helper = !i386 ? "__delayLoadHelper2"
 		     : *u  ? "___delayLoadHelper2@8"
 			   : "__delayLoadHelper2@8";
-	if (!(nm->stem = dk_strdup(dll_base(o->dll_name))))
+	if (!(nm->stem = dk_implib_stem(o->dll_name)))
 		return DK_FAIL;
-	for (char *p = nm->stem; *p; p++) {
-		unsigned char ch = (unsigned char)*p;
-		if (!((ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z')))
-			*p = '_';
-	}
 	nm->handle = cat(u, "__delay_", nm->stem, "_handle");
 	nm->iname = cat(u, "__delay_", nm->stem, "_iname");
 	nm->merge = cat(u, "__delay_", nm->stem, "_merge");
@@ -285,29 +270,12 @@ static void names_free(names *nm)
 
 /* ---- members ---- */
 
-typedef struct member {
-	char *name;
-	size_t off, len;    /* its bytes in the shared buffer */
-	char *symbols[3];   /* the external symbols it defines */
-	size_t nsymbols;
-} member;
-
-static void member_free(member *mb)
+static void define(dk_coff *c, dk_implib_member *mb, const char *name, uint32_t value, int sec,
+		   uint16_t type)
 {
-	free(mb->name);
-	for (size_t i = 0; i < mb->nsymbols; i++)
-		free(mb->symbols[i]);
-}
-
-static void define(dk_coff *c, member *mb, const char *name, uint32_t value, int sec, uint16_t type)
-{
-	char *p = dk_strdup(name);
 	dk_coff_symbol_add(c, name, value, (int16_t)sec, type, DK_SYM_CLASS_EXTERNAL);
-	if (!p) {
+	if (dk_implib_member_symbol(mb, name) != DK_OK)
 		c->failed = true;
-		return;
-	}
-	mb->symbols[mb->nsymbols++] = p;
 }
 
 static uint32_t section_symbol(dk_coff *c, int sec, const char *name)
@@ -320,37 +288,8 @@ static uint32_t undefined(dk_coff *c, const char *name, uint16_t type)
 	return dk_coff_symbol_add(c, name, 0, DK_SYM_UNDEFINED, type, DK_SYM_CLASS_EXTERNAL);
 }
 
-/* i386: "@feat.00" = 1: safe for /SAFESEH images (lld-link wants it). */
-static void feat00(dk_coff *c, const delay_machine *mc)
-{
-	if (mc->machine == DK_MACHINE_I386)
-		dk_coff_symbol_add(c, "@feat.00", 1, DK_SYM_ABSOLUTE, 0, DK_SYM_CLASS_STATIC);
-}
-
-static void zeros(dk_coff *c, int sec, size_t n)
-{
-	static const unsigned char z[8];
-	while (n) {
-		size_t k = n < sizeof z ? n : sizeof z;
-		dk_coff_data(c, sec, z, k);
-		n -= k;
-	}
-}
-
-static int finish(dk_coff *c, member *mb, dk_buf *all)
-{
-	int rc = DK_FAIL;
-
-	mb->off = all->len;
-	if (!c->failed)
-		rc = dk_coff_write(c, all);
-	mb->len = all->len - mb->off;
-	dk_coff_free(c);
-	return rc;
-}
-
 /* The head: module handle, DLL name, and (x86-64, arm64) the merge. */
-static int write_head(const delay_machine *mc, const names *nm, const char *dll, member *mb,
+static int write_head(const delay_machine *mc, const names *nm, const char *dll, dk_implib_member *mb,
 		      dk_buf *all)
 {
 	dk_coff c;
@@ -363,10 +302,11 @@ static int write_head(const delay_machine *mc, const names *nm, const char *dll,
 	/* (.didat, as the slots: readers know the library's objects by it) */
 	data = dk_coff_section_add(&c, ".didat", DATA_FLAGS | align_flag(mc->ptr));
 	rdata = dk_coff_section_add(&c, ".rdata", RDATA_FLAGS | DK_SCN_ALIGN_4BYTES);
-	feat00(&c, mc);
-	zeros(&c, data, mc->ptr);
+	if (mc->machine == DK_MACHINE_I386)
+		dk_coff_feat00(&c);
+	dk_coff_zeros(&c, data, mc->ptr);
 	dk_coff_data(&c, rdata, dll, len);
-	zeros(&c, rdata, (4 - len % 4) % 4);
+	dk_coff_zeros(&c, rdata, (4 - len % 4) % 4);
 	define(&c, mb, nm->handle, 0, data, 0);
 	define(&c, mb, nm->iname, 0, rdata, 0);
 	if (mc->machine == DK_MACHINE_AMD64) {
@@ -397,12 +337,12 @@ static int write_head(const delay_machine *mc, const names *nm, const char *dll,
 		dk_coff_reloc_add(&c, text, (uint32_t)bl_at, helper, REL_ARM64_BRANCH26);
 		define(&c, mb, nm->merge, 0, text, DK_SYM_DTYPE_FUNCTION);
 	}
-	return finish(&c, mb, all);
+	return dk_implib_member_finish(&c, mb, all);
 }
 
 /* One function: thunk and lazy entry, its slot, its descriptor. */
 static int write_import(const delay_machine *mc, const names *nm, const dk_import_entry *x,
-			member *mb, dk_buf *all)
+			dk_implib_member *mb, dk_buf *all)
 {
 	dk_coff c;
 	int text, didat, rdata;
@@ -419,13 +359,13 @@ static int write_import(const delay_machine *mc, const names *nm, const dk_impor
 	rdata = dk_coff_section_add(&c, ".rdata", RDATA_FLAGS | align_flag(mc->ptr));
 	stext = section_symbol(&c, text, ".text");
 	srdata = section_symbol(&c, rdata, ".rdata");
-	feat00(&c, mc);
+	if (mc->machine == DK_MACHINE_I386)
+		dk_coff_feat00(&c);
 	define(&c, mb, x->symbol, 0, text, DK_SYM_DTYPE_FUNCTION);
 	imp = dk_coff_symbol_add(&c, impname, 0, (int16_t)didat, 0, DK_SYM_CLASS_EXTERNAL);
-	if (!(mb->symbols[mb->nsymbols] = impname))
+	if (dk_implib_member_symbol(mb, impname) != DK_OK)
 		c.failed = true;
-	else
-		mb->nsymbols++;
+	free(impname);
 	handle = undefined(&c, nm->handle, 0);
 	iname = undefined(&c, nm->iname, 0);
 	helper_or_merge = mc->machine == DK_MACHINE_I386 ? undefined(&c, nm->helper, DK_SYM_DTYPE_FUNCTION)
@@ -493,16 +433,16 @@ static int write_import(const delay_machine *mc, const names *nm, const dk_impor
 			dk_put32(e, UINT32_C(0x80000000) | x->ordinal);
 		dk_coff_data(&c, rdata, e, mc->ptr);
 	}
-	zeros(&c, rdata, mc->ptr);
+	dk_coff_zeros(&c, rdata, mc->ptr);
 	if (x->load_name) {
 		unsigned char hint[2];
 		size_t n = strlen(x->load_name) + 1;
 		dk_put16(hint, x->ordinal);
 		dk_coff_data(&c, rdata, hint, 2);
 		dk_coff_data(&c, rdata, x->load_name, n);
-		zeros(&c, rdata, n % 2);
+		dk_coff_zeros(&c, rdata, n % 2);
 	}
-	return finish(&c, mb, all);
+	return dk_implib_member_finish(&c, mb, all);
 }
 
 /* The DATA and CONSTANT imports left out, in one warning. */
@@ -534,8 +474,7 @@ int dk_implib_write_delay(const dk_implib_opts *o, const dk_import_entry *entrie
 {
 	const delay_machine *mc = find_machine(o->machine);
 	size_t ndata = 0, nmembers, k = 1;
-	member *mb = NULL;
-	dk_ar_member *am = NULL;
+	dk_implib_member *mb = NULL;
 	names nm;
 	dk_buf all;
 	int rc = DK_FAIL;
@@ -548,7 +487,7 @@ int dk_implib_write_delay(const dk_implib_opts *o, const dk_import_entry *entrie
 			  dk_machine_name(o->machine) ? dk_machine_name(o->machine) : "(unknown)");
 		return DK_FAIL;
 	}
-	if (!o->dll_name || !*dll_base(o->dll_name)) {
+	if (!o->dll_name || !*dk_dll_basename(o->dll_name)) {
 		dk_report(s, DK_ERROR, NULL, "DLL name \"%s\" names no file",
 			  o->dll_name ? o->dll_name : "");
 		return DK_FAIL;
@@ -577,19 +516,12 @@ int dk_implib_write_delay(const dk_implib_opts *o, const dk_import_entry *entrie
 			return DK_FAIL;
 		kind = DK_AR_GNU;
 	}
-	if (names_init(&nm, o) != DK_OK)
+	if (names_init(&nm, o) != DK_OK || !(mb = calloc(nmembers, sizeof *mb)))
 		goto nomem;
-	mb = calloc(nmembers, sizeof *mb);
-	am = calloc(nmembers, sizeof *am);
-	if (!mb || !am)
-		goto nomem;
-	for (size_t i = 0; i < nmembers; i++) {
-		size_t len = strlen(nm.stem) + 16;
-		if (!(mb[i].name = malloc(len)))
+	for (size_t i = 0; i < nmembers; i++)
+		if (dk_implib_member_name(&mb[i], nm.stem, 'y', i) != DK_OK)
 			goto nomem;
-		snprintf(mb[i].name, len, "%s_y%06zu.o", nm.stem, i);
-	}
-	if (write_head(mc, &nm, dll_base(o->dll_name), &mb[0], &all) != DK_OK)
+	if (write_head(mc, &nm, dk_dll_basename(o->dll_name), &mb[0], &all) != DK_OK)
 		goto nomem;
 	for (size_t i = 0; i < n; i++) {
 		if (entries[i].type != DK_IMPORT_CODE)
@@ -597,28 +529,12 @@ int dk_implib_write_delay(const dk_implib_opts *o, const dk_import_entry *entrie
 		if (write_import(mc, &nm, &entries[i], &mb[k++], &all) != DK_OK)
 			goto nomem;
 	}
-	for (size_t i = 0; i < nmembers; i++) {
-		am[i].name = mb[i].name;
-		am[i].data = all.data + mb[i].off;
-		am[i].size = mb[i].len;
-		am[i].symbols = (const char *const *)mb[i].symbols;
-		am[i].nsymbols = mb[i].nsymbols;
-	}
-	if (dk_archive_write(out, kind, am, nmembers) != DK_OK) {
-		dk_report(s, DK_ERROR, NULL, "out of memory (writing an archive of %zu members)",
-			  nmembers);
-		goto done;
-	}
-	rc = DK_OK;
+	rc = dk_implib_members_write(mb, nmembers, &all, kind, out, s);
 	goto done;
 nomem:
 	dk_report(s, DK_ERROR, NULL, "out of memory");
 done:
-	if (mb)
-		for (size_t i = 0; i < nmembers; i++)
-			member_free(&mb[i]);
-	free(mb);
-	free(am);
+	dk_implib_members_free(mb, nmembers);
 	dk_buf_free(&all);
 	names_free(&nm);
 	return rc;
