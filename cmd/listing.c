@@ -276,7 +276,7 @@ static void table_image_view(const listing_input *in, bool demangle)
 static void table_implib(const listing_input *in, bool demangle)
 {
 	const dk_implib *l = &in->lib;
-	size_t ndll = 0, nshort = 0;
+	size_t ndll = 0, nshort = 0, ndelay = 0;
 	int ow = 7, hw = 4, nw = 4, tw = 2;
 	const char *prev = NULL;
 
@@ -287,6 +287,7 @@ static void table_implib(const listing_input *in, bool demangle)
 		prev = x->dll;
 		if (x->short_format)
 			nshort++;
+		ndelay += x->delay;
 		if (x->by_ordinal && digits(x->ordinal) > ow)
 			ow = digits(x->ordinal);
 		if (!x->by_ordinal && digits(x->ordinal) > hw)
@@ -302,18 +303,24 @@ static void table_implib(const listing_input *in, bool demangle)
 		nw = 60;
 	bool arm64x = implib_arm64x(l);
 	out_esc(in->path, 0);
-	printf(": import library, %s, %zu imports from %zu DLL%s, %s format\n",
+	printf(": import library, %s, %zu imports from %zu DLL%s, %s format",
 	       arm64x ? "ARM64X (EC and native imports)"
 	       : dk_machine_name(l->machine) ? dk_machine_name(l->machine) : "unknown machine", l->n,
 	       ndll, ndll == 1 ? "" : "s",
 	       nshort == l->n ? "short" : nshort == 0 ? "long" : "mixed short and long");
+	if (ndelay)
+		printf(ndelay == l->n ? ", delay-load" : ", %zu delay-load", ndelay);
+	putchar('\n');
 	prev = NULL;
 	for (size_t i = 0; i < l->n; i++) {
 		const dk_implib_entry *x = &l->v[i];
 		char ord[16] = "", hint[16] = "";
-		if (!prev || strcmp(prev, x->dll) != 0) {
+		/* A new heading for each DLL, and where delay loading starts or stops. */
+		if (!prev || strcmp(prev, x->dll) != 0 || (i && l->v[i - 1].delay != x->delay)) {
 			fputs("\n  ", stdout);
 			out_esc(x->dll, 0);
+			if (x->delay)
+				fputs(" (delay-load: loaded at the first call)", stdout);
 			putchar('\n');
 			printf("  %*s  %*s  %-5s  %-*s  %-*s  %s%s\n", ow, "ordinal", hw, "hint", "type", tw,
 			       "by", nw, "name", arm64x ? "view    " : "", "symbol");
@@ -445,6 +452,7 @@ static listing_row implib_row(const dk_implib_entry *x, bool arm64x)
 	r.dll = x->dll;
 	r.by = name_type_word(x);
 	r.view = implib_view(x, arm64x);
+	r.delay = x->delay;
 	return r;
 }
 
@@ -470,6 +478,7 @@ static listing_row export_row(const listing_input *in, const dk_export *e)
 	r.import_name = e->import_name;
 	r.export_as = e->export_as;
 	r.view = image ? view_word(&in->img) : NULL;
+	r.delay = -1;
 	return r;
 }
 
@@ -494,6 +503,7 @@ static void json_row(const listing_row *r, bool demangle, bool first)
 	json_str(r->dll);
 	fputs(", \"by\": ", stdout);
 	json_str(r->by);
+	printf(", \"delay\": %s", r->delay < 0 ? "null" : r->delay ? "true" : "false");
 	fputs(", \"import_name\": ", stdout);
 	json_str(r->import_name);
 	fputs(", \"export_as\": ", stdout);
@@ -629,6 +639,8 @@ static void tsv_row(const char *path, const listing_row *r, bool demangle)
 	putchar_unlocked('\t');
 	out_str(r->noname && r->private_ ? "NONAME PRIVATE" : r->noname ? "NONAME"
 		: r->private_ ? "PRIVATE" : "");
+	if (r->delay > 0)
+		out_str(r->noname || r->private_ ? " DELAY" : "DELAY");
 	putchar_unlocked('\t');
 	tsv_field(r->forward);
 	putchar('\t');

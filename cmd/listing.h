@@ -37,6 +37,7 @@ typedef struct listing_row {
 	const char *symbol;      /* an import's symbol */
 	const char *dll;         /* the DLL it belongs to */
 	const char *by;          /* an import's name type: "name", "ordinal", ... */
+	int delay;               /* an import: 1 delay-load, 0 not; -1 for exports */
 	const char *import_name; /* a .def's `== name` */
 	const char *export_as;   /* a .def's EXPORTAS */
 	const char *view;        /* ARM64X: "ec" or "native", else NULL */

@@ -24,6 +24,8 @@ static const char usage_text[] =
 	"      --format short|long  short: Microsoft/LLVM short-import members (default);\n"
 	"                           long: GNU dlltool's one object per import\n"
 	"      --archive gnu|coff   archive kind (default: coff for short, gnu for long)\n"
+	"      --delay              a delay-load library: the DLL is loaded at the first\n"
+	"                           call (i386, x86-64, arm64; DATA exports left out)\n"
 	"  -k, --kill-at            import stdcall/fastcall functions without their @N\n"
 	"      --recover-stdcall    with an i386 DLL linked with --kill-at as input: import\n"
 	"                           its stdcall/fastcall functions as _f@8, the @N read\n"
@@ -43,9 +45,10 @@ static const char usage_text[] =
 	"  -h, --help               show this help\n"
 	"  -V, --version            show the version\n";
 
-enum { OPT_FORMAT = 256, OPT_ARCHIVE, OPT_NO_UNDERSCORE, OPT_DLL, OPT_RECOVER };
-enum { OPT_NATIVE_DEF = 300 }; /* ARM64X */
-enum { OPT_EXP = 0x1e0 }; /* apart from the list above, which grows */
+enum {
+	OPT_FORMAT = 256, OPT_ARCHIVE, OPT_NO_UNDERSCORE, OPT_DLL, OPT_RECOVER,
+	OPT_NATIVE_DEF, OPT_DELAY, OPT_EXP
+};
 
 static const struct option long_opts[] = {
 	{ "output", required_argument, NULL, 'o' },
@@ -59,6 +62,7 @@ static const struct option long_opts[] = {
 	{ "dll", required_argument, NULL, OPT_DLL },
 	{ "native-def", required_argument, NULL, OPT_NATIVE_DEF },
 	{ "exp", required_argument, NULL, OPT_EXP },
+	{ "delay", no_argument, NULL, OPT_DELAY },
 	CLI_READ_LONG_OPTIONS,
 	{ "depfile", required_argument, NULL, 'M' },
 	{ "help", no_argument, NULL, 'h' },
@@ -71,6 +75,7 @@ typedef struct options {
 	const char *native_def; /* ARM64X: the native view's .def */
 	const char *exp; /* --exp: the export object to write, or NULL */
 	bool recover;
+	bool delay, format_short; /* --delay; --format short given (refused with it) */
 	dk_implib_opts io; /* -k, --no-leading-underscore, --format, --archive */
 	cli_read in;
 	char **files; /* the inputs */
@@ -103,6 +108,7 @@ static int parse_options(int nargs, char **args, options *o)
 		case OPT_FORMAT:
 			if (strcmp(optarg, "short") == 0) {
 				o->io.format = DK_IMPLIB_SHORT;
+				o->format_short = true;
 			} else if (strcmp(optarg, "long") == 0) {
 				o->io.format = DK_IMPLIB_LONG;
 			} else {
@@ -121,11 +127,20 @@ static int parse_options(int nargs, char **args, options *o)
 			}
 			break;
 		case 'M': o->depfile = optarg; break;
+		case OPT_DELAY: o->delay = true; break;
 		default:
 			/* -h, -V, and what getopt refused */
 			return cli_standard_option(c, usage_text, args, long_opts) > 0 ? 0 : -1;
 		}
 	}
+	if (o->delay && o->format_short) {
+		/* Short members say nothing of delay loading: lld's -delayload does. */
+		cli_usage_error("--delay writes objects of its own and takes no --format short "
+				"(with lld, link a short library with -delayload instead)");
+		return -1;
+	}
+	if (o->delay)
+		o->io.format = DK_IMPLIB_DELAY;
 	o->files = args + optind;
 	o->nfiles = nargs - optind;
 	if (o->nfiles < 1) {

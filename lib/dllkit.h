@@ -574,6 +574,7 @@ typedef struct dk_implib_entry {
 	unsigned name_type; /* a dk_name_type: short members any; long-format DK_NAME_NAME,
 	                     * or DK_NAME_ORDINAL by ordinal */
 	bool short_format;  /* a Microsoft short-import member, else a GNU long-format object */
+	bool delay;         /* loaded at the first call (a delay-load library's import) */
 	char *member;       /* the archive member it came from */
 	dk_machine machine; /* the member's (an ARM64X library: ARM64EC or ARM64) */
 } dk_implib_entry;
@@ -658,6 +659,9 @@ long dk_module_diff(const dk_module *old_m, const dk_module *new_m, bool ignore_
 typedef enum dk_implib_format {
 	DK_IMPLIB_SHORT = 0, /* Microsoft/LLVM short-import members + three helper members */
 	DK_IMPLIB_LONG,      /* GNU dlltool style: one COFF object per import, head and tail */
+	DK_IMPLIB_DELAY,     /* delay-load (mkimplib --delay; i386, x86-64, arm64): a head and
+	                      * one COFF object per function, DATA left out with a warning;
+	                      * see write_implib_delay.c */
 } dk_implib_format;
 
 typedef enum dk_archive_kind {

@@ -22,6 +22,14 @@
  *           object holds the DLL name.  That chain is followed across the
  *           archive's members.  SYM defined in code: a code import; SYM in
  *           .idata$5 (mkimplib's CONSTANT): const; no SYM: data.
+ *   delay   a delay-load import object, its entries marked `delay`: GNU
+ *           dlltool -y's (its lazy thunk leads to the head's descriptor,
+ *           see delay_dll), or mkimplib --delay's: `__imp_SYM` defined in
+ *           .didat, and a delay-import descriptor of its own whose
+ *           relocation at offset 12 (the address table) names `__imp_SYM`;
+ *           at offset 4 the DLL name (in the head), at 16 the name table,
+ *           whose entry is a hint/name or an ordinal with the top bit set
+ *           (see read_delay_import and lib/write_implib_delay.c).
  *   alias   the weak externals `__imp_X` -> `__imp_Y` (and `X` -> `Y` for
  *           code) llvm-dlltool and mkimplib write for an `X == Y` import
  *           whose Y another import loads: X imports what Y imports.
@@ -72,7 +80,8 @@ static bool known_machine(uint16_t m)
 	return dk_machine_name((dk_machine)m) != NULL;
 }
 
-/* True when one of the object's sections is called ".idata$...". */
+/* True when one of the object's sections is called ".idata$..." or is
+ * ".didat" (mkimplib --delay's address-table slot). */
 static bool has_idata(const unsigned char *p, size_t len)
 {
 	unsigned nsec;
@@ -80,9 +89,11 @@ static bool has_idata(const unsigned char *p, size_t len)
 	if (!dk_coff_header_ok(p, len))
 		return false;
 	nsec = dk_le16(p + 2);
-	for (unsigned i = 0; i < nsec; i++)
-		if (memcmp(p + DK_COFF_HEADER_SIZE + DK_COFF_SECTION_SIZE * i, ".idata$", 7) == 0)
+	for (unsigned i = 0; i < nsec; i++) {
+		const unsigned char *name = p + DK_COFF_HEADER_SIZE + DK_COFF_SECTION_SIZE * i;
+		if (memcmp(name, ".idata$", 7) == 0 || memcmp(name, ".didat\0\0", 8) == 0)
 			return true;
+	}
 	return false;
 }
 
@@ -147,6 +158,7 @@ typedef struct reader {
 	dk_machine first_object; /* of the first COFF member, for a library without imports */
 	dk_machine cur_machine;  /* of the member being read (note_machine) */
 	dk_str missing;             /* the last symbol no member defined */
+	bool via_delay;             /* import_dll found the DLL through a delay-load head */
 } reader;
 
 static void report(reader *r, const member *m, size_t off, const char *fmt, ...)
@@ -628,7 +640,7 @@ static bool delay_dll(reader *r, member *m, dk_str *dll)
 			if (!resolve(r, m, target, "the delay-load helper of its DLL", &tail))
 				return false;
 			if (delay_head_dll(r, tail.m, dll))
-				return true;
+				return r->via_delay = true;
 			if (!r->failed)
 				report(r, tail.m, tail.m->e.offset,
 				       "defines `%.*s' but no __DELAY_IMPORT_DESCRIPTOR_ to name its DLL",
@@ -643,7 +655,7 @@ static bool delay_dll(reader *r, member *m, dk_str *dll)
 			heads++;
 		only = &r->m[r->defs[i].member];
 	}
-	return heads == 1 && delay_head_dll(r, only, dll);
+	return r->via_delay = heads == 1 && delay_head_dll(r, only, dll);
 }
 
 /*
@@ -825,7 +837,144 @@ static void read_long_import(reader *r, member *m, const dk_coff_in_sym *y)
 	by_ordinal(r, m, y, &imp, dll, sym, s5.data + y->value, ptr);
 }
 
-/* Every `__imp_` an .idata object defines in .idata$5. */
+/* mkimplib --delay: the relocation of type `rva` in `m` whose target is
+ * symbol `isym` at offset 12 of a descriptor (its address table).  Sets
+ * *sec and *off to the descriptor's section and offset. */
+static bool find_descriptor(const member *m, uint32_t isym, uint16_t rva, uint32_t *sec,
+			    dk_coff_in_sec *s, uint32_t *off)
+{
+	const dk_coff_in *c = &m->obj;
+	dk_coff_why w;
+
+	for (uint32_t si = 1; si <= c->nsec; si++) {
+		if (!dk_coff_in_section(c, si, s, &w) || !s->data || (s->flags & DK_SCN_CNT_CODE))
+			continue;
+		for (uint32_t k = 0; k < s->nrelocs; k++) {
+			const unsigned char *rel = c->p + s->reloc_off + (size_t)k * DK_COFF_RELOC_SIZE;
+			uint32_t at = dk_le32(rel);
+			if (dk_le32(rel + 4) != isym || dk_le16(rel + 8) != rva || at < 12 ||
+			    !dk_fits(at - 12, 32, s->size) || dk_le32(s->data + at - 12) != 1)
+				continue;
+			*sec = si;
+			*off = at - 12;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* The image-relative relocation type of a machine. */
+static uint16_t rva_type(uint16_t machine)
+{
+	switch (machine) {
+	case DK_MACHINE_I386: return DK_REL_I386_DIR32NB;
+	case DK_MACHINE_AMD64: return DK_REL_AMD64_ADDR32NB;
+	case DK_MACHINE_ARMNT: return DK_REL_ARM_ADDR32NB;
+	default: return DK_REL_ARM64_ADDR32NB;
+	}
+}
+
+/* A place + the addend stored at `p`: the bytes `need` long there, or NULL. */
+static const unsigned char *at_place(const place *pl, const unsigned char *p, size_t need,
+				     uint64_t *off)
+{
+	*off = (uint64_t)pl->value + dk_le32(p);
+	if (!pl->sec.data || !dk_fits(*off, need, pl->sec.size))
+		return NULL;
+	return pl->sec.data + *off;
+}
+
+/* One `__imp_X` (symbol record `isym`, at `y`) that mkimplib --delay
+ * defines in .didat: its descriptor gives the DLL and the name table. */
+static void read_delay_import(reader *r, member *m, const dk_coff_in_sym *y, uint32_t isym)
+{
+	const dk_coff_in *c = &m->obj;
+	unsigned ptr = dk_machine_pointer_size((dk_machine)c->machine);
+	size_t base = m->e.offset;
+	dk_str imp = y->name, sym = { y->name.p + 6, y->name.n - 6 }, dll, name;
+	dk_coff_in_sec ds;
+	uint32_t dsec, doff, target;
+	place pl;
+	uint64_t off;
+	const unsigned char *entry;
+	dk_implib_entry *x;
+
+	if (r->failed)
+		return; /* one error per library: the first damaged import says it */
+	if (!ptr) {
+		report(r, m, base, "an import object for machine 0x%04x, which dllkit does not know",
+		       c->machine);
+		return;
+	}
+	if (sym.n == 0) {
+		report(r, m, base, "an import object defining `__imp_' with no name after it");
+		return;
+	}
+	if (!find_descriptor(m, isym, rva_type(c->machine), &dsec, &ds, &doff)) {
+		report(r, m, base,
+		       "`%.*s' is in .didat, but no delay-import descriptor of the object names it",
+		       (int)imp.n, imp.p);
+		return;
+	}
+	/* The DLL name, through the relocation at offset 4. */
+	if (!reloc_at(r, m, dsec, &ds, doff + 4, &target)) {
+		if (!r->nomem)
+			report(r, m, base + ds.reloc_off, "the delay-import descriptor of `%.*s' names no DLL "
+			       "(no relocation at its offset 4)", (int)imp.n, imp.p);
+		return;
+	}
+	if (!resolve(r, m, target, "the DLL name", &pl))
+		return;
+	if (!at_place(&pl, ds.data + doff + 4, 1, &off) || !section_string(&pl.sec, off, &dll) ||
+	    dll.n == 0) {
+		report(r, pl.m, pl.m->e.offset, "`%.*s' should be a DLL name, but is empty, not a string "
+		       "or outside its section", (int)pl.name.n, pl.name.p);
+		return;
+	}
+	/* The name table's entry, through the relocation at offset 16. */
+	if (!reloc_at(r, m, dsec, &ds, doff + 16, &target) ||
+	    !resolve(r, m, target, "the name table", &pl) ||
+	    !(entry = at_place(&pl, ds.data + doff + 16, ptr, &off))) {
+		if (!r->failed)
+			report(r, m, base + ds.reloc_off, "the name table of `%.*s' is not where its "
+			       "delay-import descriptor says", (int)imp.n, imp.p);
+		return;
+	}
+	if (pl.m != m) {
+		report(r, m, base, "the name table of `%.*s' is in another member", (int)imp.n, imp.p);
+		return;
+	}
+	if (!reloc_at(r, m, pl.section, &pl.sec, (uint32_t)off, &target)) {
+		uint64_t v = ptr == 8 ? dk_le64(entry) : dk_le32(entry);
+		uint64_t flag = ptr == 8 ? UINT64_C(0x8000000000000000) : UINT64_C(0x80000000);
+		if (!(v & flag) || (v & ~flag) > 0xffff) {
+			report(r, m, base, "the name-table entry of `%.*s' is neither a name (no relocation) "
+			       "nor an ordinal (top bit clear, or above 65535)", (int)imp.n, imp.p);
+			return;
+		}
+		note_machine(r, m, base, c->machine);
+		x = add_entry(r, m, dll, sym, NULL, (uint16_t)v, import_type(r, m, sym, (uint32_t)y->section),
+			      DK_NAME_ORDINAL, false);
+	} else {
+		place hn;
+		const unsigned char *h;
+		if (!resolve(r, m, target, "the hint/name entry", &hn))
+			return;
+		if (!(h = at_place(&hn, entry, 2, &off)) || !section_string(&hn.sec, off + 2, &name) ||
+		    name.n == 0) {
+			report(r, m, base, "the hint/name entry of `%.*s' is empty, outside its section or "
+			       "has no end", (int)imp.n, imp.p);
+			return;
+		}
+		note_machine(r, m, base, c->machine);
+		x = add_entry(r, m, dll, sym, &name, dk_le16(h), import_type(r, m, sym, (uint32_t)y->section),
+			      DK_NAME_NAME, false);
+	}
+	if (x)
+		x->delay = true;
+}
+
+/* Every `__imp_` an .idata object defines in .idata$5 or (delay-load) .didat. */
 static void read_long(reader *r, member *m)
 {
 	const dk_coff_in *c = &m->obj;
@@ -843,8 +992,15 @@ static void read_long(reader *r, member *m)
 			report(r, m, m->e.offset + w.off, "%s", w.text);
 			continue;
 		}
-		if (str_is(s.name, ".idata$5"))
+		if (str_is(s.name, ".idata$5")) {
+			size_t before = r->lib->n;
+			r->via_delay = false;
 			read_long_import(r, m, &y);
+			if (r->lib->n > before)
+				r->lib->v[before].delay = r->via_delay;
+		} else if (str_is(s.name, ".didat")) {
+			read_delay_import(r, m, &y, i - y.naux);
+		}
 	}
 }
 
@@ -984,8 +1140,10 @@ static void resolve_aliases(reader *r)
 		dk_implib_entry *x = add_entry(r, &r->m[al->member], dll, al->from,
 					       t.name ? &name : NULL, t.ordinal, type, t.name_type,
 					       t.short_format);
-		if (x)
+		if (x) {
 			x->machine = (dk_machine)r->m[al->member].obj.machine;
+			x->delay = t.delay;
+		}
 	}
 	free(v);
 }

@@ -122,6 +122,21 @@ uint32_t dk_coff_symbol_add(dk_coff *c, const char *name, uint32_t value, int16_
 	return dk_coff_symbol_add_aux(c, name, value, section, type, storage_class, NULL, 0);
 }
 
+void dk_coff_zeros(dk_coff *c, int section, size_t n)
+{
+	static const unsigned char z[16];
+	while (n) {
+		size_t k = n < sizeof z ? n : sizeof z;
+		dk_coff_data(c, section, z, k);
+		n -= k;
+	}
+}
+
+void dk_coff_feat00(dk_coff *c)
+{
+	dk_coff_symbol_add(c, "@feat.00", 1, DK_SYM_ABSOLUTE, 0, DK_SYM_CLASS_STATIC);
+}
+
 int dk_coff_write(const dk_coff *c, dk_buf *out)
 {
 	size_t base = out->len;

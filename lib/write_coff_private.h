@@ -58,6 +58,12 @@ int dk_coff_section_add(dk_coff *c, const char *name, uint32_t flags);
 dk_coff_section *dk_coff_section_get(dk_coff *c, int number);
 /* Append bytes to a section's data. */
 void dk_coff_data(dk_coff *c, int section, const void *p, size_t n);
+/* Append `n` zero bytes to a section. */
+void dk_coff_zeros(dk_coff *c, int section, size_t n);
+/* i386: the absolute symbol "@feat.00" = 1, saying the object is safe in
+ * a /SAFESEH image (it installs no exception handlers); lld-link (by
+ * default) and link.exe refuse i386 objects without it. */
+void dk_coff_feat00(dk_coff *c);
 /* A relocation at `offset` of `section` against symbol index `symbol`. */
 void dk_coff_reloc_add(dk_coff *c, int section, uint32_t offset, uint32_t symbol, uint16_t type);
 

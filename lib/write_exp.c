@@ -196,7 +196,7 @@ static int build(dk_coff *c, exp_entry *v, size_t n, const dk_implib_opts *o, dk
 	 * break SAFESEH), so that lld-link and link.exe take it under
 	 * /safeseh as llvm-dlltool's import members are taken. */
 	if (o->machine == DK_MACHINE_I386)
-		dk_coff_symbol_add(c, "@feat.00", 1, DK_SYM_ABSOLUTE, 0, DK_SYM_CLASS_STATIC);
+		dk_coff_feat00(c);
 	/* One undefined symbol per distinct target, in name order. */
 	{
 		exp_entry **bysym = malloc((n ? n : 1) * sizeof *bysym);

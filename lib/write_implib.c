@@ -175,10 +175,12 @@ int dk_implib_write(const dk_module *m, const dk_implib_opts *o, char **out, siz
 		return DK_FAIL;
 	kind = o->archive == DK_ARCHIVE_GNU    ? DK_AR_GNU
 	       : o->archive == DK_ARCHIVE_COFF ? DK_AR_COFF
-	       : o->format == DK_IMPLIB_LONG   ? DK_AR_GNU
+	       : o->format != DK_IMPLIB_SHORT  ? DK_AR_GNU
 					       : DK_AR_COFF;
 	dk_buf_init(&b);
-	if (o->format == DK_IMPLIB_LONG)
+	if (o->format == DK_IMPLIB_DELAY)
+		rc = dk_implib_write_delay(o, v, n, kind, &b, s);
+	else if (o->format == DK_IMPLIB_LONG)
 		rc = dk_implib_write_long(o, v, n, kind, &b, s);
 	else
 		rc = dk_implib_write_short(o, v, n, kind, &b, s);

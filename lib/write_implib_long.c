@@ -92,15 +92,6 @@ static uint32_t table_flags(const long_machine *mc)
 	return IDATA_FLAGS | (mc->ptr == 8 ? DK_SCN_ALIGN_8BYTES : DK_SCN_ALIGN_4BYTES);
 }
 
-/* One archive member being built. */
-typedef struct member {
-	char *name;
-	dk_buf *all;      /* every member's bytes, one after another */
-	size_t off, len;  /* this member's part of *all */
-	char *symbols[2]; /* the external symbols it defines, for the index */
-	size_t nsymbols;
-} member;
-
 /* The names shared by every member. */
 typedef struct names {
 	char *stem;  /* "k_dll" */
@@ -120,33 +111,13 @@ static char *concat3(const char *a, const char *b, const char *c)
 	return r;
 }
 
-static bool is_alnum(unsigned char c)
-{
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-/* "dir/k.dll" -> "k.dll": what the loader is asked for (as the short
- * writer stores it; '/' and '\\' both separate). */
-static const char *dll_base(const char *dll)
-{
-	const char *base = dll;
-	for (const char *p = dll; *p; p++)
-		if (*p == '/' || *p == '\\')
-			base = p + 1;
-	return base;
-}
-
 static int names_init(names *nm, const dk_implib_opts *o)
 {
 	const char *u = o->machine == DK_MACHINE_I386 && !o->no_leading_underscore ? "_" : "";
 
 	memset(nm, 0, sizeof *nm);
-	nm->stem = dk_strdup(dll_base(o->dll_name));
-	if (!nm->stem)
+	if (!(nm->stem = dk_implib_stem(o->dll_name)))
 		return DK_FAIL;
-	for (char *p = nm->stem; *p; p++)
-		if (!is_alnum((unsigned char)*p))
-			*p = '_';
 	nm->head = concat3(u, "_head_", nm->stem);
 	nm->iname = concat3(u, nm->stem, "_iname");
 	return nm->head && nm->iname ? DK_OK : DK_FAIL;
@@ -159,32 +130,6 @@ static void names_free(names *nm)
 	free(nm->iname);
 }
 
-static int member_name(member *mb, const names *nm, size_t seq)
-{
-	size_t n = strlen(nm->stem) + 16;
-	mb->name = malloc(n);
-	if (!mb->name)
-		return DK_FAIL;
-	snprintf(mb->name, n, "%s_d%06zu.o", nm->stem, seq);
-	return DK_OK;
-}
-
-static int member_symbol(member *mb, const char *name)
-{
-	char *p = dk_strdup(name);
-	if (!p)
-		return DK_FAIL;
-	mb->symbols[mb->nsymbols++] = p;
-	return DK_OK;
-}
-
-static void member_free(member *mb)
-{
-	free(mb->name);
-	for (size_t i = 0; i < mb->nsymbols; i++)
-		free(mb->symbols[i]);
-}
-
 /* A static symbol naming section `sec`, which relocations may target. */
 static uint32_t section_symbol(dk_coff *c, int sec)
 {
@@ -192,33 +137,8 @@ static uint32_t section_symbol(dk_coff *c, int sec)
 	return dk_coff_symbol_add(c, s ? s->name : "", 0, (int16_t)sec, 0, DK_SYM_CLASS_STATIC);
 }
 
-/* i386: "@feat.00" = 1 says the object is safe for /SAFESEH images (it has
- * no handlers); lld-link and link.exe refuse objects without it. */
-static void feat00(dk_coff *c, const long_machine *mc)
-{
-	if (mc->feat00)
-		dk_coff_symbol_add(c, "@feat.00", 1, DK_SYM_ABSOLUTE, 0, DK_SYM_CLASS_STATIC);
-}
-
-static void zeros(dk_coff *c, int sec, size_t n)
-{
-	static const unsigned char z[8];
-	dk_coff_data(c, sec, z, n);
-}
-
-static int finish(dk_coff *c, member *mb)
-{
-	int rc;
-
-	mb->off = mb->all->len;
-	rc = dk_coff_write(c, mb->all);
-	mb->len = mb->all->len - mb->off;
-	dk_coff_free(c);
-	return rc;
-}
-
 /* The head: this DLL's entry in the import directory. */
-static int write_head(const long_machine *mc, const names *nm, member *mb)
+static int write_head(const long_machine *mc, const names *nm, dk_implib_member *mb, dk_buf *all)
 {
 	dk_coff c;
 	int i2, i5, i4;
@@ -232,7 +152,8 @@ static int write_head(const long_machine *mc, const names *nm, member *mb)
 	s5 = section_symbol(&c, i5);
 	s4 = section_symbol(&c, i4);
 	(void)s2;
-	feat00(&c, mc);
+	if (mc->feat00)
+		dk_coff_feat00(&c);
 	dk_coff_symbol_add(&c, nm->head, 0, (int16_t)i2, 0, DK_SYM_CLASS_EXTERNAL);
 	iname = dk_coff_symbol_add(&c, nm->iname, 0, DK_SYM_UNDEFINED, 0, DK_SYM_CLASS_EXTERNAL);
 
@@ -240,19 +161,20 @@ static int write_head(const long_machine *mc, const names *nm, member *mb)
 	 * ForwarderChain, Name, FirstThunk.  The empty .idata$4/.idata$5
 	 * sections of this object sort first among the DLL's entries, so
 	 * their addresses are where its tables start. */
-	zeros(&c, i2, 8);
-	zeros(&c, i2, 8);
-	zeros(&c, i2, 4);
+	dk_coff_zeros(&c, i2, 8);
+	dk_coff_zeros(&c, i2, 8);
+	dk_coff_zeros(&c, i2, 4);
 	dk_coff_reloc_add(&c, i2, 0, s4, mc->rva);
 	dk_coff_reloc_add(&c, i2, 12, iname, mc->rva);
 	dk_coff_reloc_add(&c, i2, 16, s5, mc->rva);
-	if (member_symbol(mb, nm->head) != DK_OK)
+	if (dk_implib_member_symbol(mb, nm->head) != DK_OK)
 		c.failed = true;
-	return finish(&c, mb);
+	return dk_implib_member_finish(&c, mb, all);
 }
 
 /* The tail: the null entries closing both tables, and the DLL's name. */
-static int write_tail(const long_machine *mc, const names *nm, const char *dll, member *mb)
+static int write_tail(const long_machine *mc, const names *nm, const char *dll, dk_implib_member *mb,
+		      dk_buf *all)
 {
 	dk_coff c;
 	int i4, i5, i7;
@@ -265,20 +187,21 @@ static int write_tail(const long_machine *mc, const names *nm, const char *dll, 
 	section_symbol(&c, i4);
 	section_symbol(&c, i5);
 	section_symbol(&c, i7);
-	feat00(&c, mc);
+	if (mc->feat00)
+		dk_coff_feat00(&c);
 	dk_coff_symbol_add(&c, nm->iname, 0, (int16_t)i7, 0, DK_SYM_CLASS_EXTERNAL);
-	zeros(&c, i4, mc->ptr);
-	zeros(&c, i5, mc->ptr);
+	dk_coff_zeros(&c, i4, mc->ptr);
+	dk_coff_zeros(&c, i5, mc->ptr);
 	dk_coff_data(&c, i7, dll, len);
-	zeros(&c, i7, (4 - len % 4) % 4);
-	if (member_symbol(mb, nm->iname) != DK_OK)
+	dk_coff_zeros(&c, i7, (4 - len % 4) % 4);
+	if (dk_implib_member_symbol(mb, nm->iname) != DK_OK)
 		c.failed = true;
-	return finish(&c, mb);
+	return dk_implib_member_finish(&c, mb, all);
 }
 
 /* One import. */
 static int write_import_object(const long_machine *mc, const names *nm,
-		      const dk_import_entry *x, member *mb)
+		      const dk_import_entry *x, dk_implib_member *mb, dk_buf *all)
 {
 	dk_coff c;
 	int text, i7, i5, i4, i6;
@@ -299,7 +222,8 @@ static int write_import_object(const long_machine *mc, const names *nm,
 	s5 = section_symbol(&c, i5);
 	section_symbol(&c, i4);
 	s6 = section_symbol(&c, i6);
-	feat00(&c, mc);
+	if (mc->feat00)
+		dk_coff_feat00(&c);
 
 	/* What callers reference: SYM is the jump thunk for code; for
 	 * CONSTANT it is the address-table entry itself, as a short import
@@ -311,35 +235,35 @@ static int write_import_object(const long_machine *mc, const names *nm,
 			dk_coff_reloc_add(&c, text, mc->thunk_off[i], s5, mc->thunk_type[i]);
 		dk_coff_symbol_add(&c, x->symbol, 0, (int16_t)text, DK_SYM_DTYPE_FUNCTION,
 				   DK_SYM_CLASS_EXTERNAL);
-		if (member_symbol(mb, x->symbol) != DK_OK)
+		if (dk_implib_member_symbol(mb, x->symbol) != DK_OK)
 			c.failed = true;
 	} else if (x->type == DK_IMPORT_CONST) {
 		dk_coff_symbol_add(&c, x->symbol, 0, (int16_t)i5, 0, DK_SYM_CLASS_EXTERNAL);
-		if (member_symbol(mb, x->symbol) != DK_OK)
+		if (dk_implib_member_symbol(mb, x->symbol) != DK_OK)
 			c.failed = true;
 	}
 	dk_coff_symbol_add(&c, imp, 0, (int16_t)i5, 0, DK_SYM_CLASS_EXTERNAL);
-	if (member_symbol(mb, imp) != DK_OK)
+	if (dk_implib_member_symbol(mb, imp) != DK_OK)
 		c.failed = true;
 	head = dk_coff_symbol_add(&c, nm->head, 0, DK_SYM_UNDEFINED, 0, DK_SYM_CLASS_EXTERNAL);
 	free(imp);
 
 	/* A reference to the head, so that linking any import links it. */
-	zeros(&c, i7, 4);
+	dk_coff_zeros(&c, i7, 4);
 	dk_coff_reloc_add(&c, i7, 0, head, mc->rva);
 
 	if (load) {
 		/* By name: both tables hold the RVA of the hint/name entry. */
 		unsigned char hint[2];
-		zeros(&c, i5, mc->ptr);
-		zeros(&c, i4, mc->ptr);
+		dk_coff_zeros(&c, i5, mc->ptr);
+		dk_coff_zeros(&c, i4, mc->ptr);
 		dk_coff_reloc_add(&c, i5, 0, s6, mc->rva);
 		dk_coff_reloc_add(&c, i4, 0, s6, mc->rva);
 		dk_put16(hint, x->ordinal);
 		dk_coff_data(&c, i6, hint, 2);
 		dk_coff_data(&c, i6, load, strlen(load) + 1);
 		if (strlen(load) % 2 == 0)
-			zeros(&c, i6, 1); /* entries start on even addresses */
+			dk_coff_zeros(&c, i6, 1); /* entries start on even addresses */
 	} else {
 		/* By ordinal: the top bit set, the ordinal in the low 16 bits. */
 		unsigned char e[8];
@@ -350,7 +274,7 @@ static int write_import_object(const long_machine *mc, const names *nm,
 		dk_coff_data(&c, i5, e, mc->ptr);
 		dk_coff_data(&c, i4, e, mc->ptr);
 	}
-	return finish(&c, mb);
+	return dk_implib_member_finish(&c, mb, all);
 }
 
 static const long_machine *find_machine(dk_machine m)
@@ -366,8 +290,7 @@ int dk_implib_write_long(const dk_implib_opts *o, const dk_import_entry *entries
 {
 	const long_machine *mc = find_machine(o->machine);
 	size_t nmembers = n + 2;
-	member *mb = NULL;
-	dk_ar_member *am = NULL;
+	dk_implib_member *mb = NULL;
 	names nm;
 	dk_buf all;
 	int rc = DK_FAIL;
@@ -398,50 +321,28 @@ int dk_implib_write_long(const dk_implib_opts *o, const dk_import_entry *entries
 			return DK_FAIL;
 		kind = DK_AR_GNU;
 	}
-	if (!*dll_base(o->dll_name)) {
+	if (!*dk_dll_basename(o->dll_name)) {
 		dk_report(s, DK_ERROR, NULL, "DLL name \"%s\" names no file", o->dll_name);
 		return DK_FAIL;
 	}
-	if (names_init(&nm, o) != DK_OK)
+	if (names_init(&nm, o) != DK_OK || !(mb = calloc(nmembers, sizeof *mb)))
 		goto nomem;
-	mb = calloc(nmembers, sizeof *mb);
-	am = calloc(nmembers, sizeof *am);
-	if (!mb || !am)
-		goto nomem;
-	for (size_t i = 0; i < nmembers; i++) {
-		mb[i].all = &all;
-		if (member_name(&mb[i], &nm, i) != DK_OK)
+	for (size_t i = 0; i < nmembers; i++)
+		if (dk_implib_member_name(&mb[i], nm.stem, 'd', i) != DK_OK)
 			goto nomem;
-	}
-	if (write_head(mc, &nm, &mb[0]) != DK_OK)
+	if (write_head(mc, &nm, &mb[0], &all) != DK_OK)
 		goto nomem;
 	for (size_t i = 0; i < n; i++)
-		if (write_import_object(mc, &nm, &entries[i], &mb[i + 1]) != DK_OK)
+		if (write_import_object(mc, &nm, &entries[i], &mb[i + 1], &all) != DK_OK)
 			goto nomem;
-	if (write_tail(mc, &nm, dll_base(o->dll_name), &mb[n + 1]) != DK_OK)
+	if (write_tail(mc, &nm, dk_dll_basename(o->dll_name), &mb[n + 1], &all) != DK_OK)
 		goto nomem;
-	for (size_t i = 0; i < nmembers; i++) {
-		am[i].name = mb[i].name;
-		am[i].data = all.data + mb[i].off;
-		am[i].size = mb[i].len;
-		am[i].symbols = (const char *const *)mb[i].symbols;
-		am[i].nsymbols = mb[i].nsymbols;
-	}
-	if (dk_archive_write(out, kind, am, nmembers) != DK_OK) {
-		dk_report(s, DK_ERROR, NULL, "out of memory (writing an archive of %zu members)",
-			  nmembers);
-		goto done;
-	}
-	rc = DK_OK;
+	rc = dk_implib_members_write(mb, nmembers, &all, kind, out, s);
 	goto done;
 nomem:
 	dk_report(s, DK_ERROR, NULL, "out of memory");
 done:
-	if (mb)
-		for (size_t i = 0; i < nmembers; i++)
-			member_free(&mb[i]);
-	free(mb);
-	free(am);
+	dk_implib_members_free(mb, nmembers);
 	dk_buf_free(&all);
 	names_free(&nm);
 	return rc;

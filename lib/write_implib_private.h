@@ -40,4 +40,34 @@ int dk_implib_write_arm64x(const dk_implib_opts *o, const dk_import_entry *ec, s
 			   dk_buf *out, dk_sink *s);
 int dk_implib_write_long(const dk_implib_opts *o, const dk_import_entry *entries, size_t n,
 			 dk_ar_kind kind, dk_buf *out, dk_sink *s);
+/* mkimplib --delay: write_implib_delay.c */
+int dk_implib_write_delay(const dk_implib_opts *o, const dk_import_entry *entries, size_t n,
+			  dk_ar_kind kind, dk_buf *out, dk_sink *s);
+
+/*
+ * Members of the writers that build ordinary COFF objects (long format,
+ * delay-load): each object is serialised onto the end of one shared
+ * buffer, then the archive is written from it.
+ */
+typedef struct dk_implib_member {
+	char *name;
+	size_t off, len;  /* its bytes in the shared buffer */
+	char *symbols[3]; /* the external symbols it defines, for the index */
+	size_t nsymbols;
+} dk_implib_member;
+
+/* "dir/k.dll" -> "k_dll": the stem of the helper symbols and member names,
+ * every byte that is not an ASCII letter or digit made '_' (as ld does).
+ * NULL: out of memory. */
+char *dk_implib_stem(const char *dll_name);
+/* Name `mb` "STEM_<letter>NNNNNN.o" (six digits: members sort in order). */
+int dk_implib_member_name(dk_implib_member *mb, const char *stem, char letter, size_t seq);
+/* Note that `mb` defines the external symbol `name` (at most three). */
+int dk_implib_member_symbol(dk_implib_member *mb, const char *name);
+/* Serialise `c` onto the end of `all` as `mb`'s bytes, and free it. */
+int dk_implib_member_finish(dk_coff *c, dk_implib_member *mb, dk_buf *all);
+/* The archive of `n` members whose bytes are in `all`, appended to `out`. */
+int dk_implib_members_write(const dk_implib_member *mb, size_t n, const dk_buf *all,
+			    dk_ar_kind kind, dk_buf *out, dk_sink *s);
+void dk_implib_members_free(dk_implib_member *mb, size_t n);
 #endif

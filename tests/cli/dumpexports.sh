@@ -524,7 +524,7 @@ for f in doc['files']:
         print('%s: no exports' % p)
     for e in f['exports']:
         if set(e) != {'name', 'ordinal', 'hint', 'rva', 'kind', 'noname', 'private', 'forward',
-                      'internal', 'symbol', 'dll', 'by', 'import_name', 'export_as', 'demangled', 'mangling'}:
+                      'internal', 'symbol', 'dll', 'by', 'delay', 'import_name', 'export_as', 'demangled', 'mangling'}:
             print('%s: keys %s' % (p, sorted(e)))
             break
 d = {f['path']: f for f in doc['files']}

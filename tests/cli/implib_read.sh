@@ -411,5 +411,12 @@ for pre in x86_64-w64-mingw32 i686-w64-mingw32; do
 	"$D" -f tsv "$T/plain-$pre.a" | cut -f2- | sed 1d | sort >"$T/plain-$pre.txt"
 	"$D" -f tsv "$T/delay-$pre.a" | cut -f2- | sed 1d | sort >"$T/delay-$pre.txt"
 	sed -i 's/\tsfunc@8\tcode\t/\tsfunc\tcode\t/' "$T/plain-$pre.txt"
+	# (every import of the delay-load library says DELAY in its flags)
+	if awk -F'\t' '$7 !~ /(^| )DELAY$/ { bad = 1 } END { exit bad }' "$T/delay-$pre.txt"; then
+		ok "$pre dlltool -y delay-load library: every import flagged DELAY"
+	else
+		fail "$pre dlltool -y delay-load library: every import flagged DELAY" "$(head -3 "$T/delay-$pre.txt" | tr '\n\t' '| ')"
+	fi
+	sed -i 's/\tDELAY\t/\t\t/; s/ DELAY\t/\t/' "$T/delay-$pre.txt"
 	same "$pre dlltool -y delay-load library: same imports as the ordinary one" "$T/plain-$pre.txt" "$T/delay-$pre.txt"
 done

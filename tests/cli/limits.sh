@@ -278,7 +278,7 @@ one_error "mkdef --ex: ambiguous, with the options it could be" \
 one_error "dumpexports --di: ambiguous between --diff and --dialect" \
 	'^dumpexports: error: option --di is ambiguous: it could be --diff or --dialect ' "$DX" --di one.o
 one_error "mkimplib --d=x: ambiguous, a value or not" \
-	'^mkimplib: error: option --d is ambiguous: it could be --dllname, --dll, --dialect or --depfile ' \
+	'^mkimplib: error: option --d is ambiguous: it could be --dllname, --dll, --delay, --dialect or --depfile ' \
 	"$MKIMPLIB" --d=x -o x.lib one.o
 "$MKDEF" --export-a one.o >prefix.out 2>prefix.err && [ ! -s prefix.err ] && grep -qx '    one' prefix.out &&
 	ok "mkdef --export-a: a prefix of two names of one option is that option" ||

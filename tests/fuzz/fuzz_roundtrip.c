@@ -10,7 +10,8 @@
  * Promises checked (a difference aborts with a line saying which):
  *   - .def writer -> .def parser gives the same module, field by field, and
  *     writing that again gives the same bytes;
- *   - for every machine and both formats (short and long), the import
+ *   - for every machine and every format (short, long, and delay-load,
+ *     which holds the functions only), the import
  *     library the writer makes is read back by dllkit's import-library
  *     reader without a word, and holds exactly the imports the writer meant
  *     (symbol, DLL, the name the loader looks up or the ordinal, the kind);
@@ -56,7 +57,8 @@ static const char *what(const dk_implib_opts *o)
 {
 	static char buf[128];
 	snprintf(buf, sizeof buf, "%s %s library (archive %d, kill-at %d, no-underscore %d, dialect %d)",
-		 dk_machine_name(o->machine), o->format == DK_IMPLIB_LONG ? "long" : "short",
+		 dk_machine_name(o->machine),
+		 o->format == DK_IMPLIB_DELAY ? "delay" : o->format == DK_IMPLIB_LONG ? "long" : "short",
 		 (int)o->archive, o->kill_at, o->no_leading_underscore, (int)o->dialect);
 	return buf;
 }
@@ -199,6 +201,20 @@ static void one_library(const dk_module *m, const dk_implib_opts *o)
 	}
 	if (dk_import_entries(m, o, &want, &nwant, &s) != DK_OK)
 		fuzz_fail("%s: no import list: %s", what(o), g.first);
+	if (o->format == DK_IMPLIB_DELAY) {
+		/* A delay-load library holds the functions only. */
+		size_t k = 0;
+		for (size_t i = 0; i < nwant; i++) {
+			if (want[i].type == DK_IMPORT_CODE) {
+				want[k++] = want[i];
+				continue;
+			}
+			free(want[i].symbol);
+			free(want[i].load_name);
+			free(want[i].export_as);
+		}
+		nwant = k;
+	}
 	memset(&lib, 0, sizeof lib);
 	s = fuzz_keeping(&g);
 	if (dk_read_implib_mem(&lib, data, len, "written.lib", &s) != DK_OK)
@@ -237,6 +253,9 @@ static void one_library(const dk_module *m, const dk_implib_opts *o)
 				  y->symbol, y->dll, dll);
 		if (y->short_format != (o->format == DK_IMPLIB_SHORT))
 			fuzz_fail("%s: import of %s read back in the other format", what(o), y->symbol);
+		if (y->delay != (o->format == DK_IMPLIB_DELAY))
+			fuzz_fail("%s: import of %s read back %sdelay-load", what(o), y->symbol,
+				  y->delay ? "" : "not ");
 		if (y->by_ordinal ? y->name != NULL : y->name == NULL)
 			fuzz_fail("%s: import of %s: by ordinal %d with name %s", what(o), y->symbol,
 				  y->by_ordinal, fuzz_s(y->name));
@@ -306,7 +325,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	}
 	def_round_trip(&m);
 	for (size_t mi = 0; mi < sizeof machines / sizeof machines[0]; mi++)
-		for (int f = 0; f < 2; f++) {
+		for (int f = 0; f < 3; f++) {
 			dk_implib_opts o;
 			memset(&o, 0, sizeof o);
 			o.machine = machines[mi];

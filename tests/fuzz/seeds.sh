@@ -249,6 +249,11 @@ done
 	2>/dev/null || rm -f "$libs/mk-i386-k-long.lib"
 "$BIN/mkimplib" -m i386 -k -o "$libs/mk-i386-k.lib" "$defs/stdcall.def" 2>/dev/null ||
 	rm -f "$libs/mk-i386-k.lib"
+# Delay-load libraries (read_delay_import in read_implib.c; dlltool -y's below).
+for m in i386 x86-64 arm64; do
+	"$BIN/mkimplib" --delay -m $m -D full.dll -o "$libs/mk-$m-delay.lib" "$defs/full.def" \
+		2>/dev/null || rm -f "$libs/mk-$m-delay.lib"
+done
 if [ -x "$LLVM/llvm-dlltool" ]; then
 	for m in i386 i386:x86-64 arm64 arm64ec arm; do
 		"$LLVM/llvm-dlltool" -m $m -D full.dll -d "$defs/stdcall.def" \
@@ -259,6 +264,8 @@ for p in i686 x86_64; do
 	have $p-w64-mingw32-dlltool || continue
 	(cd "$W" && $p-w64-mingw32-dlltool -D std.dll -d "$defs/stdcall.def" -l "$libs/gnu-$p.a" \
 		2>/dev/null) || rm -f "$libs/gnu-$p.a"
+	(cd "$W" && $p-w64-mingw32-dlltool -D std.dll -d "$defs/stdcall.def" -y "$libs/gnu-$p-delay.a" \
+		2>/dev/null) || rm -f "$libs/gnu-$p-delay.a"
 done
 # Real ones: the smallest import libraries of the MinGW sysroot.
 for dir in /usr/x86_64-w64-mingw32/lib /usr/i686-w64-mingw32/lib; do
