@@ -23,7 +23,7 @@ static const char usage_text[] =
 	"\n"
 	"  -d, --input-def FILE       the .def file to read\n"
 	"  -l, --output-lib FILE      the import library to write\n"
-	"  -y, --output-delaylib FILE a delay-load import library to write\n"
+	"  -y, --output-delaylib FILE a delay-load import library to write (functions)\n"
 	"  -e, --output-exp FILE      an export object to write\n"
 	"  -z, --output-def FILE      a .def file to write (of the objects' exports)\n"
 	"  -D, --dllname NAME         the DLL the library imports from\n"
@@ -288,11 +288,6 @@ static int parse_options(int nargs, char **args, dt_options *o)
 				return -1;
 			}
 	}
-	if (o->delaylib) {
-		cli_usage_error("-y (--output-delaylib): delay-load import libraries are not in "
-				"this build of dllkit-dlltool");
-		return -1;
-	}
 	return 1;
 }
 
@@ -412,7 +407,7 @@ static int loader_names(dk_module *m, const dt_options *o, dk_machine machine)
 static bool read_exports(dt_options *o, cli_deps *deps, dk_input *def, cli_inputs *ins,
 			 dk_module *m, dk_sink *sink)
 {
-	const char *out = o->lib ? o->lib : o->exp ? o->exp : o->outdef;
+	const char *out = o->lib ? o->lib : o->delaylib ? o->delaylib : o->exp ? o->exp : o->outdef;
 
 	if (o->def) {
 		dk_input_kind k = cli_input_read(def, o->def, sink);
@@ -524,19 +519,19 @@ static int run(dt_options *o, cli_deps *deps, dk_sink *sink)
 	cli_inputs ins = { NULL, NULL, 0 };
 	dk_implib_opts io;
 	dk_machine machine = DK_MACHINE_UNKNOWN;
-	char *dll = NULL, *buf[3] = { NULL, NULL, NULL };
-	size_t len[3] = { 0, 0, 0 };
-	const char *paths[3];
-	const char *data[3];
-	size_t lens[3], n = 0;
+	char *dll = NULL, *buf[4] = { NULL, NULL, NULL, NULL };
+	size_t len[4] = { 0, 0, 0, 0 };
+	const char *paths[4];
+	const char *data[4];
+	size_t lens[4], n = 0;
 	int status = 1;
 
 	dk_module_init(&m);
 	memset(&def, 0, sizeof def);
 	memset(&io, 0, sizeof io);
 	{
-		const char *outs[] = { o->lib, o->exp, o->outdef };
-		for (int i = 0; i < 3; i++)
+		const char *outs[] = { o->lib, o->exp, o->outdef, o->delaylib };
+		for (int i = 0; i < 4; i++)
 			if (outs[i] && (!cli_check_outputs(outs[i], NULL, o->files, (size_t)o->nfiles,
 							   deps, NULL) ||
 					(o->def && !cli_check_outputs(outs[i], NULL,
@@ -592,7 +587,7 @@ static int run(dt_options *o, cli_deps *deps, dk_sink *sink)
 	}
 	/* The library or export object must import something: a .def that
 	 * exports nothing is refused, not turned into an empty library. */
-	if (o->lib || o->exp) {
+	if (o->lib || o->exp || o->delaylib) {
 		size_t imports = 0;
 		for (size_t i = 0; i < m.nexports; i++)
 			imports += !(m.exports[i].flags & DK_EXPORT_PRIVATE) || !o->lib;
@@ -610,7 +605,7 @@ static int run(dt_options *o, cli_deps *deps, dk_sink *sink)
 		if (dk_def_write(&m, &buf[2], &len[2], sink) != DK_OK)
 			goto out;
 	}
-	if (o->lib || o->exp) {
+	if (o->lib || o->exp || o->delaylib) {
 		if (o->dllname)
 			dll = strdup(o->dllname);
 		else if (m.name && *m.name)
@@ -636,12 +631,27 @@ static int run(dt_options *o, cli_deps *deps, dk_sink *sink)
 		cli_subject(o->exp);
 		if (o->exp && dk_exp_write(&m, &io, &buf[1], &len[1], sink) != DK_OK)
 			goto out;
+		/* -y: the delay-load library of the same imports.  DATA cannot
+		 * be delay-loaded: the writer leaves it out with a warning, which
+		 * is shown without -v too, since the library then lacks exports
+		 * the .def has (no rustc runs -y). */
+		if (o->delaylib) {
+			dk_implib_opts dio = io;
+			bool *shown = sink->ctx, was = *shown;
+			dio.format = DK_IMPLIB_DELAY;
+			cli_subject(o->delaylib);
+			*shown = true;
+			int rc = dk_implib_write(&m, &dio, &buf[3], &len[3], sink);
+			*shown = was;
+			if (rc != DK_OK)
+				goto out;
+		}
 	}
 	{
-		const char *outs[] = { o->lib, o->exp, o->outdef };
+		const char *outs[] = { o->lib, o->exp, o->outdef, o->delaylib };
 		static const char *const what[] = { "import library", "export object",
-						     ".def file" };
-		for (int i = 0; i < 3; i++)
+						     ".def file", "delay-load import library" };
+		for (int i = 0; i < 4; i++)
 			if (outs[i]) {
 				paths[n] = outs[i];
 				data[n] = buf[i];
@@ -659,7 +669,7 @@ static int run(dt_options *o, cli_deps *deps, dk_sink *sink)
 nomem:
 	cli_error("out of memory");
 out:
-	for (int i = 0; i < 3; i++)
+	for (int i = 0; i < 4; i++)
 		free(buf[i]);
 	free(dll);
 	dk_module_free(&m);

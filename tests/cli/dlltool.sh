@@ -227,6 +227,45 @@ for arch in i386 x86-64; do
 done
 
 # ---------------------------------------------------------------------------
+# -y: the delay-load library mkimplib --delay writes, with GNU dlltool -y's
+# symbols for the functions (DATA cannot be delay-loaded: left out, and
+# said even without -v), linked by GNU ld into a program that imports
+# nothing from t.dll at load time.
+dsyms() {
+	llvm-nm -g --defined-only "$1" 2>/dev/null | awk 'NF == 3 { print $3 }' |
+		grep -Ev '_DELAY_IMPORT_DESCRIPTOR_|_iname$|__tailMerge_|^_*_delay_|(^|_)var$|(^|_)stdd(@4)?$|(^|_)cst$' | LC_ALL=C sort
+}
+for arch in i386 x86-64; do
+	def=t.def; [ $arch = x86-64 ] && def=t64.def
+	w=$T/y-$arch
+	mkdir -p "$w"
+	(cd "$w" && "$(gnu $arch)-dlltool" -d "$T/$def" -y g.a) || { fail "-y $arch: GNU dlltool" failed; continue; }
+	if ! "$DT" -m "$(mname $arch)" -d $def -y "$w/o.a" -l "$w/ol.a" 2>"$w/err"; then
+		fail "-y $arch: dllkit-dlltool" "$(head -3 "$w/err")"
+		continue
+	fi
+	grep -q 'DATA exports\? cannot be delay-loaded.*var' "$w/err" && [ "$(wc -l <"$w/err")" = 1 ] &&
+		ok "-y $arch: the DATA left out is said, in one line, without -v" ||
+		fail "-y $arch: the DATA left out is said, in one line, without -v" "$(cat "$w/err")"
+	"$BIN/mkimplib" --delay -m $arch -o "$w/mk.a" $def 2>/dev/null
+	same "-y $arch: the library mkimplib --delay writes" "$w/mk.a" "$w/o.a"
+	dsyms "$w/g.a" >"$w/g.syms"
+	dsyms "$w/o.a" >"$w/o.syms"
+	same "-y $arch: GNU dlltool -y's symbols for the functions ($(wc -l <"$w/o.syms"))" "$w/g.syms" "$w/o.syms"
+	pre=$(gnu $arch)
+	printf '__declspec(dllimport) int plain(void);\nint main(void) { return plain(); }\n' >"$w/c.c"
+	if "$pre-gcc" -o "$w/c.exe" "$w/c.c" "$w/o.a" >"$w/c.log" 2>&1; then
+		if llvm-readobj --coff-imports "$w/c.exe" | grep -q 'Name: t.dll'; then
+			fail "-y $arch: a program linked with it loads t.dll only when called" "t.dll is in its import table"
+		else
+			ok "-y $arch: a program linked with it by GNU ld loads t.dll only when called"
+		fi
+	else
+		fail "-y $arch: a program links with it" "$(head -3 "$w/c.log" | tr '\n' '|')"
+	fi
+done
+
+# ---------------------------------------------------------------------------
 # The machine a target prefix names, when -m does not say.
 mkdir -p pbin
 for p in x86_64-w64-mingw32:x86-64 i686-w64-mingw32:i386 aarch64-w64-mingw32:arm64 armv7-w64-mingw32:arm \

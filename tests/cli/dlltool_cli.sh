@@ -156,3 +156,12 @@ if make -C "$TOP" -s BUILD="$BUILD" install DESTDIR="$ROOT" PREFIX=/usr >inst.ou
 else
 	fail "make install" "$(tail -3 inst.out | tr '\n' '|')"
 fi
+
+# -y refusals: a machine without delay-load libraries, and nothing written
+# beside it.
+refuse "-y for arm: the machine named" 'delay-load.*not arm' ya.a -m arm -d t.def -y ya.a
+refuse "-y and -l naming one file" 'same file' yb.a -d t.def -l yb.a -y yb.a
+rm -f yl.a
+"$DT" -m arm -d t.def -l yl.a -y yd.a 2>/dev/null
+[ ! -e yl.a ] && ok "-y that cannot be written: the -l beside it is not written either" ||
+	fail "-y that cannot be written: the -l beside it is not written either" "yl.a written"
