@@ -7,7 +7,6 @@
  * assembler-based dlltool needs (-S, -f, -t, -C, -n) is accepted and has
  * nothing to do.  Quiet on success: warnings are shown with -v only, since
  * rustc takes any output on dlltool's standard error for a failure. */
-#include <ctype.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -348,11 +347,13 @@ out:
 	return status;
 }
 
-/* The name the loader is asked for, as dlltool makes it from a .def name:
- * -U puts a '_' before every name, --add-stdcall-underscore before the
- * stdcall ones (`f@8`); neither before a fastcall `@f@8`.  -k then drops
- * a fastcall name's '@' and cuts the name at its last '@' followed by a
- * digit.  NULL when out of memory. */
+/* The name the loader is asked for, made from a .def name as dlltool
+ * makes it: -U puts a '_' before every name, --add-stdcall-underscore
+ * before the stdcall ones (`f@8`); neither before a fastcall `@f@8`.
+ * -k then drops a fastcall name's '@' and cuts the name at its first '@'
+ * (`f@8`, `f@@8`, `f@` all give `f`), as the library does on i386 and as
+ * link.exe and llvm-dlltool undecorate; a C++ name (`?f@@YAXH@Z`) is
+ * left whole, since it is what the DLL exports.  NULL when out of memory. */
 static char *loader_name(const char *name, const dt_options *o)
 {
 	bool fast = name[0] == '@';
@@ -365,10 +366,10 @@ static char *loader_name(const char *name, const dt_options *o)
 		return NULL;
 	s[0] = '_';
 	memcpy(s + under, name, len + 1);
-	if (o->kill_at) {
-		if (fast)
+	if (o->kill_at && name[0] != '?') {
+		if (fast && s[1])
 			memmove(s, s + 1, len);
-		if ((at = strrchr(s, '@')) && isdigit((unsigned char)at[1]))
+		if ((at = strchr(s + 1, '@')) != NULL)
 			*at = '\0';
 	}
 	return s;
@@ -585,9 +586,11 @@ static int run(dt_options *o, cli_deps *deps, dk_sink *sink)
 		if (dk_module_check(&m, sink, &loc) != DK_OK)
 			goto out;
 	}
-	/* The library or export object must import something: a .def that
-	 * exports nothing is refused, not turned into an empty library. */
-	if (o->lib || o->exp || o->delaylib) {
+	/* Objects that export nothing are refused (a forgotten dllexport
+	 * would give an empty library); a .def that lists nothing says so
+	 * itself, and gets its empty library, as from GNU dlltool
+	 * (mingw-w64-crt has such .def files). */
+	if ((o->lib || o->exp || o->delaylib) && !o->def) {
 		size_t imports = 0;
 		for (size_t i = 0; i < m.nexports; i++)
 			imports += !(m.exports[i].flags & DK_EXPORT_PRIVATE) || !o->lib;

@@ -122,8 +122,7 @@ refuse "-I with other work" 'give it alone' t2.a -I t.a -d t.def -l t2.a
 refuse "--identify-strict without -I" 'goes with -I' t3.a --identify-strict -d t.def -l t3.a
 refuse "no DLL name" 'no DLL name' nd.a --export-all-symbols -l nd.a obj.o
 refuse "--leading-underscore on x86-64" 'leading-underscore' lu.a --leading-underscore -m x86-64 -d t.def -l lu.a
-printf 'EXPORTS\n    only PRIVATE\n' >priv.def
-refuse "a .def that imports nothing" 'priv.def.*exports nothing' priv.a -D p.dll -d priv.def -l priv.a
+refuse "objects that export nothing" 'obj.o.*exports nothing' oe.a -D o.dll -l oe.a obj.o
 refuse "-N without -m arm64ec" '-N makes an ARM64X' n.a -N u.def -d t.def -l n.a
 # Outputs land all or none: -e fails (arm64ec has no export objects), so
 # the library asked for with it is not written either.

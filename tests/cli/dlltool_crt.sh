@@ -101,6 +101,37 @@ grep -qx '    GetLastError@0 == GetLastError' lib32/k32.ov && grep -qx '    _hre
 	ok "lib32 -k: GetLastError@0 and _hread@12 are imported undecorated" ||
 	fail "lib32 -k: GetLastError@0 and _hread@12 are imported undecorated" "$(tr '\n' '|' <lib32/k32.ov)"
 
+# mingw-w64-crt has .def files that list nothing (api-ms-win-core-rtlsupport):
+# GNU dlltool writes a library with no imports, and so does dllkit-dlltool.
+printf 'LIBRARY api-ms-win-empty-l1-1-0\n\nEXPORTS\n\n' >src/empty.def
+printf 'LIBRARY p.dll\nEXPORTS\n    only PRIVATE\n' >src/priv.def
+for d in empty priv; do
+	(cd glib32 && i686-w64-mingw32-dlltool -m i386 -k --output-lib lib$d.a --input-def ../src/$d.def)
+	if "$DT" -m i386 -k --output-lib lib32/lib$d.a --input-def src/$d.def >$d.out 2>&1 && [ ! -s $d.out ]; then
+		ext_syms glib32/lib$d.a >$d.g
+		ext_syms lib32/lib$d.a >$d.o
+		same "a .def with no import ($d): a library, GNU dlltool's symbols" $d.g $d.o
+	else
+		fail "a .def with no import ($d): a library" "$(cat $d.out)"
+	fi
+done
+
+# -k, where dllkit-dlltool imports what the DLL exports and GNU dlltool does
+# not (dllkit-dlltool(1), DIFFERENCES): C++ names stay whole, and a name
+# ending in a bare '@' (shell32's ExtractIconW@ in mingw-w64's lib32) is cut
+# there.
+printf 'LIBRARY x.dll\nEXPORTS\n    ?kMax@CIniW@@2KB DATA\n    ?Log@P@@QEAAXPEBGHW4L@1@0ZZ\n    ExtractIconW@\n    Beep@8\n' >src/kx.def
+for m in i386 i386:x86-64; do
+	"$DT" -m $m -k -d src/kx.def -l kx.a 2>kx.err
+	"$DE" --format def kx.a >kx.view 2>&1
+	if grep -qx '    ?kMax@CIniW@@2KB DATA' kx.view && grep -qx '    ?Log@P@@QEAAXPEBGHW4L@1@0ZZ' kx.view &&
+		grep -qx '    ExtractIconW@ == ExtractIconW' kx.view && grep -qx '    Beep@8 == Beep' kx.view && [ ! -s kx.err ]; then
+		ok "-k -m $m: C++ names whole, ExtractIconW@ imported as ExtractIconW, Beep@8 as Beep"
+	else
+		fail "-k -m $m: C++ names whole, ExtractIconW@ imported as ExtractIconW, Beep@8 as Beep" "$(tr '\n' '|' <kx.view) $(cat kx.err)"
+	fi
+done
+
 # `ar cru` appends the build's own objects; programs link against the result.
 cat >extra.c <<'EOF'
 int crt_extra(void) { return 42; }
