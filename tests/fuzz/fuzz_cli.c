@@ -5,7 +5,8 @@
  * build compiles cmd/mkdef.c, cmd/mkimplib.c and cmd/dumpexports.c with
  * main renamed (-Dmain=mkdef_main, ...) and this target calls them.
  *
- * Input: the tool's name on the first line, then one argument per line;
+ * Input: the tool's name on the first line (dllkit-dlltool: mkimplib with
+ * dlltool's command line), then one argument per line;
  * after a NUL byte, the rest is the content of the file "in".  The run
  * takes place in a private folder holding "in" and the files of
  * $DK_FUZZ_FILES (the seed script puts a .def, objects, an archive, a DLL
@@ -242,6 +243,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	name = argv[0];
 	tool = strcmp(name, "mkdef") == 0	 ? mkdef_main
 	       : strcmp(name, "mkimplib") == 0	 ? mkimplib_main
+	       : strcmp(name, "dllkit-dlltool") == 0 ? mkimplib_main /* reads its name */
 	       : strcmp(name, "dumpexports") == 0 ? dumpexports_main
 						 : NULL;
 	diff_tool = tool == dumpexports_main;

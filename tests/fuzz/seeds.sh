@@ -361,6 +361,12 @@ cli mkimplib --dialect msvc -o x.lib -D m.dll ms32.o
 cli mkimplib -m i386 -o x.lib in -- "$defs/stdcall.def"
 cli mkimplib -o x.lib in -- "$dlls/gnu32.dll"
 cli mkimplib -m x86-64 -o a.def a.def
+cli dllkit-dlltool -m i386 -k -d a.def -l x.a -e x.exp -y d.a
+cli dllkit-dlltool --as-flags=--64 -m i386:x86-64 -k --output-lib x.a --temp-prefix x --input-def a.def
+cli dllkit-dlltool -d in -D X.dll -l x.a -m i386 -f --32 --no-leading-underscore --temp-prefix P -- "$defs/stdcall.def"
+cli dllkit-dlltool -A -U --export-all-symbols --exclude-symbols=add -z o.def -D api.dll -l x.a api32.o
+cli dllkit-dlltool --identify-strict -I long.a
+cli dllkit-dlltool -I in -- "$libs/mk-x86-64-short.lib"
 cli dumpexports api.dll
 cli dumpexports -f json api.dll api.lib a.def api.o
 cli dumpexports -f def long.a
