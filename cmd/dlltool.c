@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include "common.h"
 #include "dlltool.h"
 
@@ -174,6 +175,27 @@ static void quiet_diag(void *ctx, const dk_diag *d)
 {
 	if (d->severity == DK_ERROR || *(const bool *)ctx)
 		cli_print_diag(NULL, d);
+}
+
+/* A growable byte buffer (the library's dk_buf is private to it). */
+typedef struct dk_buf_lite {
+	char *v;
+	size_t len, cap;
+} dk_buf_lite;
+
+static bool lite_add(dk_buf_lite *b, const char *s, size_t n)
+{
+	if (b->len + n + 1 > b->cap) {
+		size_t cap = (b->len + n + 1) * 2;
+		char *v = realloc(b->v, cap);
+		if (!v)
+			return false;
+		b->v = v;
+		b->cap = cap;
+	}
+	memcpy(b->v + b->len, s, n);
+	b->len += n;
+	return true;
 }
 
 /* The command line into `o`: 1 to run, 0 when done (--help, --version),
@@ -403,6 +425,140 @@ static int loader_names(dk_module *m, const dt_options *o, dk_machine machine)
 	return DK_OK;
 }
 
+/*
+ * dlltool's .def grammar is not line-based: `a b` is two exports, and
+ * mingw-w64-crt's msvcr80d.def has a line `: mbrtowc ; ...` (':' for ';')
+ * that GNU dlltool and llvm-dlltool both read as the exports ":" and
+ * "mbrtowc".  The library's parser takes one export a line and refuses
+ * that; here such a line is split as dlltool splits it.  Only lines of
+ * plain words are touched (no quotes, '=' or lower-case attribute, where
+ * the parser's own message is the better one): the first export stays on
+ * its line, the others go to an EXPORTS section added at the end, so every
+ * other line keeps its number.  Each split line is warned about, -v or
+ * not: it is most likely a typo.  *out is NULL when nothing was split.
+ */
+static bool is_statement(const char *w, size_t n)
+{
+	static const char *const words[] = { "EXPORTS", "IMPORTS", "SECTIONS", "SEGMENTS",
+		"LIBRARY", "NAME", "DESCRIPTION", "VERSION", "HEAPSIZE", "STACKSIZE", "STUB",
+		"CODE", "DATA", "EXETYPE" };
+	for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+		if (strlen(words[i]) == n && strncmp(w, words[i], n) == 0)
+			return true;
+	return false;
+}
+
+static bool word_is(const char *w, size_t n, const char *kw)
+{
+	return strlen(kw) == n && strncmp(w, kw, n) == 0;
+}
+
+static bool word_is_any_case(const char *w, size_t n, const char *kw)
+{
+	return strlen(kw) == n && strncasecmp(w, kw, n) == 0;
+}
+
+static bool split_def_lines(const char *text, size_t len, const char *path, dk_sink *sink,
+			    char **out, size_t *outlen)
+{
+	static const char *const attrs[] = { "NONAME", "DATA", "PRIVATE", "CONSTANT" };
+	char *copy = malloc(len + 1);
+	dk_buf_lite extra = { NULL, 0, 0 };
+	bool in_exports = false, ok = true;
+	unsigned line = 0;
+
+	*out = NULL;
+	if (!copy)
+		return false;
+	memcpy(copy, text, len);
+	copy[len] = '\0';
+	for (size_t pos = 0; pos < len;) {
+		size_t end = pos, stop;
+		const char *w[64];
+		size_t wl[64], nw = 0, split = 0;
+
+		while (end < len && text[end] != '\n')
+			end++;
+		line++;
+		stop = pos;
+		while (stop < end && text[stop] != ';')
+			stop++;
+		for (size_t i = pos; i < stop && nw < 64;) {
+			while (i < stop && (text[i] == ' ' || text[i] == '\t' || text[i] == '\r'))
+				i++;
+			if (i == stop)
+				break;
+			w[nw] = text + i;
+			while (i < stop && text[i] != ' ' && text[i] != '\t' && text[i] != '\r')
+				i++;
+			wl[nw] = (size_t)(text + i - w[nw]);
+			nw++;
+		}
+		if (nw && is_statement(w[0], wl[0])) {
+			in_exports = word_is(w[0], wl[0], "EXPORTS");
+			nw = 0;
+		} else if (nw > 1 && in_exports && nw < 64 && !memchr(text + pos, '=', stop - pos) &&
+			   !memchr(text + pos, '"', stop - pos) && !memchr(text + pos, '\'', stop - pos)) {
+			/* Attributes and ordinals belong to the export before them;
+			 * another word starts an export (dlltool's grammar). */
+			for (size_t i = 1; i < nw && !split;) {
+				bool attr = false, other_case = false;
+				for (size_t a = 0; a < 4; a++) {
+					attr |= word_is(w[i], wl[i], attrs[a]);
+					other_case |= word_is_any_case(w[i], wl[i], attrs[a]);
+				}
+				if (other_case && !attr)
+					break; /* `data`: the parser says what is wrong */
+				if (attr || (w[i][0] == '@' && wl[i] > 1))
+					i++;
+				else if (wl[i] == 1 && w[i][0] == '@')
+					i += 2;
+				else if (word_is(w[i], wl[i], "EXPORTAS"))
+					i += 2;
+				else
+					split = i;
+			}
+		}
+		if (split) {
+			dk_loc loc = dk_loc_file(path);
+			loc.line = line;
+			loc.column = (unsigned)(w[split] - (text + pos)) + 1;
+			dk_report(sink, DK_WARNING, &loc, "several exports on one line (\"%.*s\" after "
+				  "\"%.*s\"); read as dlltool reads them, one export each",
+				  (int)wl[split], w[split], (int)wl[0], w[0]);
+			if (!extra.len && !lite_add(&extra, "\nEXPORTS\n", 9))
+				ok = false;
+			/* Each word that starts an export begins a line. */
+			for (size_t i = split; i < nw && ok; i++) {
+				bool starts = !(word_is(w[i], wl[i], "NONAME") || word_is(w[i], wl[i], "DATA") ||
+						word_is(w[i], wl[i], "PRIVATE") ||
+						word_is(w[i], wl[i], "CONSTANT") || w[i][0] == '@' ||
+						(i > split && (word_is(w[i - 1], wl[i - 1], "EXPORTAS") ||
+							       (wl[i - 1] == 1 && w[i - 1][0] == '@'))));
+				ok = lite_add(&extra, starts ? "\n    " : " ", starts ? 5 : 1) &&
+				     lite_add(&extra, w[i], wl[i]);
+			}
+			memset(copy + (w[split] - text), ' ', stop - (size_t)(w[split] - text));
+		}
+		pos = end + 1;
+	}
+	if (ok && extra.len) {
+		size_t n = len + 1 + extra.len + 1;
+		if ((*out = malloc(n + 1)) != NULL) {
+			memcpy(*out, copy, len);
+			(*out)[len] = '\n';
+			memcpy(*out + len + 1, extra.v, extra.len);
+			(*out)[len + 1 + extra.len] = '\n';
+			(*out)[n] = '\0';
+			*outlen = n;
+		} else
+			ok = false;
+	}
+	free(copy);
+	free(extra.v);
+	return ok;
+}
+
 /* The exports: the .def's, then the objects', as dlltool reads them both.
  * False after printing why. */
 static bool read_exports(dt_options *o, cli_deps *deps, dk_input *def, cli_inputs *ins,
@@ -428,8 +584,27 @@ static bool read_exports(dt_options *o, cli_deps *deps, dk_input *def, cli_input
 			return false;
 		}
 		cli_subject(o->def);
-		if (dk_def_parse(m, (const char *)def->data, def->len, o->def, sink) != DK_OK)
+		char *split = NULL;
+		size_t splitlen = 0;
+		dk_sink count = { NULL, NULL, 0, 0 };
+		if (!split_def_lines((const char *)def->data, def->len, o->def, &count, &split,
+				     &splitlen))
+			goto nomem;
+		int rc = split ? dk_def_parse(m, split, splitlen, o->def, sink)
+			       : dk_def_parse(m, (const char *)def->data, def->len, o->def, sink);
+		free(split);
+		if (rc != DK_OK)
 			return false;
+		if (split) {
+			/* Read: now the split lines are said, -v or not (a refused
+			 * .def gets its one error line alone). */
+			bool *shown = sink->ctx, was = *shown;
+			*shown = true;
+			split_def_lines((const char *)def->data, def->len, o->def, sink, &split,
+					&splitlen);
+			*shown = was;
+			free(split);
+		}
 		if (!cli_deps_add(deps, o->def, out))
 			goto nomem;
 	}

@@ -116,6 +116,33 @@ for d in empty priv; do
 	fi
 done
 
+# dlltool's .def grammar takes several exports on a line; mingw-w64-crt's
+# lib32/msvcr80d.def has `: mbrtowc ; ...` (':' for ';'), which GNU dlltool
+# and llvm-dlltool read as the exports ":" and "mbrtowc".  So does
+# dllkit-dlltool, with a warning (without -v too) naming the line; a line
+# it would have to guess at (a lower-case attribute) is still refused.
+printf 'LIBRARY msvcr80d.dll\nEXPORTS\n    first\n    : mbrtowc ; replaced, CRT version\n    a b DATA c @4 NONAME d @ 5\n    last\n' >src/multi.def
+(cd glib32 && i686-w64-mingw32-dlltool -m i386 -k --output-lib libmulti.a --input-def ../src/multi.def)
+if "$DT" -m i386 -k --output-lib lib32/libmulti.a --input-def src/multi.def 2>multi.err; then
+	"$DE" --format def glib32/libmulti.a | LC_ALL=C sort >multi.g
+	"$DE" --format def lib32/libmulti.a | LC_ALL=C sort >multi.o
+	same "several exports on a line: GNU dlltool's exports ($(grep -c '^    ' multi.o))" multi.g multi.o
+	grep -q 'multi.def:4:.*warning: several exports on one line' multi.err &&
+		grep -q 'multi.def:5:.*warning' multi.err && [ "$(wc -l <multi.err)" = 2 ] &&
+		ok "several exports on a line: one warning per line, with its number" ||
+		fail "several exports on a line: one warning per line, with its number" "$(cat multi.err)"
+else
+	fail "several exports on a line" "$(cat multi.err)"
+fi
+printf 'LIBRARY m.dll\nEXPORTS\n    : mbrtowc\n    z data\n' >src/multi-bad.def
+"$DT" -m i386 --output-lib lib32/libmb.a --input-def src/multi-bad.def >/dev/null 2>mb.err
+error_ok "a lower-case attribute is refused, alone" 'multi-bad.def:4:.*DATA' $? mb.err mkimplib &&
+	{ [ -e lib32/libmb.a ] && fail "a lower-case attribute is refused" "written" || ok "a lower-case attribute is refused: one line, nothing written"; }
+printf 'LIBRARY m.dll\nEXPORTS\n    : mbrtowc\n' >src/multi1.def
+"$BIN/mkimplib" -m i386 -o mk-multi.a src/multi1.def >/dev/null 2>mk-multi.err
+error_ok "mkimplib still takes one export a line" 'multi1.def:3:.*one export per line' $? mk-multi.err mkimplib &&
+	ok "mkimplib still takes one export a line"
+
 # -k, where dllkit-dlltool imports what the DLL exports and GNU dlltool does
 # not (dllkit-dlltool(1), DIFFERENCES): C++ names stay whole, and a name
 # ending in a bare '@' (shell32's ExtractIconW@ in mingw-w64's lib32) is cut
