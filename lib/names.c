@@ -158,7 +158,9 @@ bool dk_arm64ec_is_mangled(const char *sym)
 	return sym[0] == '#' || (sym[0] == '?' && strstr(sym, "$$h") != NULL);
 }
 
-/* `#f` -> `f`, `?f@@$$hYAXXZ` -> `?f@@YAXXZ`; NULL when not EC-mangled. */
+/* `#f` -> `f`, `?f@@$$hYAXXZ` -> `?f@@YAXXZ`, `??4S@@$$h` -> `??4S@@` (a
+ * name that ends where the mangling goes: llvm-dlltool writes that too);
+ * NULL when not EC-mangled. */
 char *dk_arm64ec_demangle(const char *sym)
 {
 	const char *h;
@@ -166,7 +168,7 @@ char *dk_arm64ec_demangle(const char *sym)
 
 	if (sym[0] == '#')
 		return dk_strdup(sym + 1);
-	if (sym[0] != '?' || !(h = strstr(sym, "$$h")) || !h[3])
+	if (sym[0] != '?' || !(h = strstr(sym, "$$h")))
 		return NULL;
 	dk_buf_init(&b);
 	dk_buf_add(&b, sym, (size_t)(h - sym));

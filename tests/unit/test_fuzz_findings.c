@@ -357,6 +357,40 @@ START_TEST(roundtrip_arm64ec_names_mangled_to_nothing_or_twice)
 }
 END_TEST
 
+/*
+ * An ARM64EC C++ name that ends where the EC mangling goes (`??4Shape@@`,
+ * written `??4Shape@@$$h`, as llvm-dlltool 22 writes it) read back under
+ * its mangled symbol: the reader did not undo a `$$h` at the very end.
+ * (found by fuzz_roundtrip from a mutated cls2 .def)
+ */
+START_TEST(roundtrip_arm64ec_name_mangled_at_its_end)
+{
+	static const char def[] = "LIBRARY t.dll\nEXPORTS\n ??4Shape@@\n ?g@@\n";
+	diags g = { 0 };
+	dk_sink s = { diag_fn, &g, 0, 0 };
+	dk_implib_opts o = { 0 };
+	dk_implib lib;
+	dk_module m;
+	char *data = NULL;
+	size_t len = 0;
+
+	o.machine = DK_MACHINE_ARM64EC;
+	o.dll_name = "t.dll";
+	dk_module_init(&m);
+	ck_assert_int_eq(dk_def_parse(&m, def, strlen(def), "t.def", &s), DK_OK);
+	ck_assert_int_eq(dk_implib_write(&m, &o, &data, &len, &s), DK_OK);
+	ck_assert_int_eq(dk_read_implib_mem(&lib, data, len, "t.lib", &s), DK_OK);
+	ck_assert_uint_eq(lib.n, 2);
+	for (size_t i = 0; i < lib.n; i++) {
+		ck_assert_msg(strstr(lib.v[i].symbol, "$$h") == NULL, "read back as %s", lib.v[i].symbol);
+		ck_assert_str_eq(lib.v[i].symbol, lib.v[i].name);
+	}
+	dk_implib_free(&lib);
+	free(data);
+	dk_module_free(&m);
+}
+END_TEST
+
 static Suite *findings_suite(void)
 {
 	Suite *s = suite_create("fuzz_findings");
@@ -368,6 +402,7 @@ static Suite *findings_suite(void)
 	tcase_add_test(t, roundtrip_i386_symbols_with_double_at);
 	tcase_add_test(t, roundtrip_i386_symbol_underscore_alone);
 	tcase_add_test(t, roundtrip_arm64ec_names_mangled_to_nothing_or_twice);
+	tcase_add_test(t, roundtrip_arm64ec_name_mangled_at_its_end);
 	suite_add_tcase(s, t);
 	return s;
 }
