@@ -128,12 +128,25 @@ static size_t base_name(const char *argv0, const char **base)
 	return n;
 }
 
+/* Where "dlltool" last starts in the base name (of length n), or -1.
+ * What follows it is ignored: a version (`llvm-dlltool-22`) or a copy's
+ * suffix (`dllkit-dlltool.snap`). */
+static long dlltool_at(const char *b, size_t n)
+{
+	long at = -1;
+
+	for (size_t i = 0; i + 7 <= n; i++)
+		if (strncmp(b + i, "dlltool", 7) == 0)
+			at = (long)i;
+	return at;
+}
+
 bool dlltool_called(const char *argv0)
 {
-	const char *b;
+	const char *b = "";
 	size_t n = argv0 ? base_name(argv0, &b) : 0;
 
-	return n >= 7 && strncmp(b + n - 7, "dlltool", 7) == 0;
+	return dlltool_at(b, n) >= 0;
 }
 
 /*
@@ -145,7 +158,8 @@ bool dlltool_called(const char *argv0)
 static dk_machine machine_of_name(const char *argv0, bool *bad)
 {
 	const char *b;
-	size_t n = base_name(argv0, &b) - 7; /* less "dlltool" */
+	size_t len = base_name(argv0, &b);
+	size_t n = (size_t)dlltool_at(b, len); /* before "dlltool" */
 	char arch[32];
 	size_t k;
 

@@ -3,8 +3,8 @@
 #define DK_CMD_DLLTOOL_H
 #include <stdbool.h>
 
-/* True when argv[0] names the tool as a dlltool: its base name (less a
- * ".exe") ends in "dlltool" (dllkit-dlltool, x86_64-w64-mingw32-dlltool). */
+/* True when argv[0] names the tool as a dlltool: its base name holds
+ * "dlltool" (dllkit-dlltool, x86_64-w64-mingw32-dlltool, dlltool-22). */
 bool dlltool_called(const char *argv0);
 
 /* The whole run in dlltool's terms; returns the exit status. */

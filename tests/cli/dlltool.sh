@@ -268,11 +268,17 @@ done
 # ---------------------------------------------------------------------------
 # The machine a target prefix names, when -m does not say.
 mkdir -p pbin
+# (Also GNU dlltool's own name, a versioned name and a copy's suffix:
+# whatever follows "dlltool" is ignored.)
 for p in x86_64-w64-mingw32:x86-64 i686-w64-mingw32:i386 aarch64-w64-mingw32:arm64 armv7-w64-mingw32:arm \
-	x86_64-w64-mingw32-dlltool-as-gnu:x86-64; do
+	as-gnu:x86-64 versioned:i386 snap:x86-64; do
 	pre=${p%%:*} m=${p#*:}
 	name=$pre-dllkit-dlltool
-	[ "$pre" = x86_64-w64-mingw32-dlltool-as-gnu ] && name=x86_64-w64-mingw32-dlltool
+	case $pre in
+	as-gnu) name=x86_64-w64-mingw32-dlltool ;;
+	versioned) name=i686-w64-mingw32-dlltool-2.40 ;;
+	snap) name=dllkit-dlltool.snap ;;
+	esac
 	ln -sf "$DT" "pbin/$name"
 	def=t.def; [ "$m" = i386 ] || def=t64.def
 	"pbin/$name" -d $def -l "p-$name.a" 2>"p-$name.err"
