@@ -262,9 +262,14 @@ static int parse_options(int nargs, char **args, dt_options *o)
 		case 'S': case 'f': case 't': case 'C': case 'n': case DT_DETERMINISTIC:
 			break;
 		case 'x': case 'c':
-			cli_usage_error("-%c (--no-idata%c) leaves the import %s table out of the "
-					"library; dllkit-dlltool does not write such libraries",
-					c, c == 'x' ? '4' : '5', c == 'x' ? "lookup" : "address");
+			/* GNU dlltool 2.40 then points the import directory entry
+			 * at a symbol nothing defines (`hname`, `fthunk`): its own
+			 * library does not link (tests/cli/dlltool_cli.sh). */
+			cli_usage_error("-%c (--no-idata%c) leaves the end of the import %s table out "
+					"of the library, which no linker can then use (GNU dlltool's "
+					"does not link either: undefined `%s'); leave the option out",
+					c, c == 'x' ? '4' : '5', c == 'x' ? "lookup" : "address",
+					c == 'x' ? "hname" : "fthunk");
 			return -1;
 		case DT_NUL_PREFIXED:
 			cli_usage_error("--use-nul-prefixed-import-tables is not supported");

@@ -106,8 +106,24 @@ refuse "an object given as -d" 'obj.o.*not a .def' od.a -d obj.o -l od.a
 refuse "an ELF file given as -d" 'elf.o' ed.a -d elf.o -l ed.a
 refuse "an ELF file as an object" 'elf.o' elf.a -l elf.a -D e.dll elf.o
 refuse "a .def given as an object" 't.def.*-d' td.a -l td.a t.def
-refuse "-x (--no-idata4)" 'no-idata4' x.a -x -d t.def -l x.a
-refuse "-c (--no-idata5)" 'no-idata5' c.a -c -d t.def -l c.a
+refuse "-x (--no-idata4)" 'no-idata4.*hname' x.a -x -d t.def -l x.a
+refuse "-c (--no-idata5)" 'no-idata5.*fthunk' c.a -c -d t.def -l c.a
+# Why: GNU dlltool's own -x and -c libraries do not link (dllkit-dlltool(1)).
+printf 'int main(void){return 0;}\n' >xc-main.c
+for o in x c; do
+	sym=hname; [ $o = c ] && sym=fthunk
+	name="GNU dlltool -$o writes a library that does not link (undefined $sym)"
+	if ! x86_64-w64-mingw32-dlltool -$o -d t.def -l g-$o.a 2>/dev/null; then
+		fail "$name" "GNU dlltool -$o failed"
+	elif x86_64-w64-mingw32-gcc -o xc-$o.exe xc-main.c -Wl,--whole-archive g-$o.a \
+		-Wl,--no-whole-archive >xc-$o.err 2>&1; then
+		fail "$name" "it linked"
+	elif grep -q "undefined reference to \`$sym'" xc-$o.err; then
+		ok "$name"
+	else
+		fail "$name" "$(head -2 xc-$o.err | tr '\n' '|')"
+	fi
+done
 refuse "-b (--base-file)" 'base-file' b.a -b base -d t.def -l b.a
 refuse "-p (--ext-prefix-alias)" 'ext-prefix-alias' p.a -p pre -d t.def -l p.a
 refuse "-a (--add-indirect)" 'add-indirect' a.a -a -d t.def -l a.a
