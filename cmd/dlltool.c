@@ -829,17 +829,31 @@ static int run(dt_options *o, cli_deps *deps, dk_sink *sink)
 		if (o->exp && dk_exp_write(&m, &io, &buf[1], &len[1], sink) != DK_OK)
 			goto out;
 		/* -y: the delay-load library of the same imports.  DATA cannot
-		 * be delay-loaded: the writer leaves it out with a warning, which
-		 * is shown without -v too, since the library then lacks exports
-		 * the .def has (no rustc runs -y). */
+		 * be delay-loaded: the writer leaves it out with a warning,
+		 * shown with -v (mingw-w64-crt's --enable-delay-import-libs
+		 * makes 91 such libraries; a link that needs one of them says
+		 * which).  With no function at all, as GNU dlltool does for an
+		 * empty .def, a library that imports nothing: an archive with no
+		 * member, which links as one with a head would. */
 		if (o->delaylib) {
 			dk_implib_opts dio = io;
-			bool *shown = sink->ctx, was = *shown;
+			size_t nfunc = 0;
+			int rc = DK_OK;
+			for (size_t i = 0; i < m.nexports; i++)
+				nfunc += !(m.exports[i].flags &
+					   (DK_EXPORT_DATA | DK_EXPORT_CONSTANT | DK_EXPORT_PRIVATE));
 			dio.format = DK_IMPLIB_DELAY;
 			cli_subject(o->delaylib);
-			*shown = true;
-			int rc = dk_implib_write(&m, &dio, &buf[3], &len[3], sink);
-			*shown = was;
+			if (nfunc == 0) {
+				if (!(buf[3] = strdup("!<arch>\n")))
+					goto nomem;
+				len[3] = 8;
+				if (o->verbose)
+					cli_message(o->delaylib, "note",
+						    "no function to delay-load: an empty library");
+			} else {
+				rc = dk_implib_write(&m, &dio, &buf[3], &len[3], sink);
+			}
 			if (rc != DK_OK)
 				goto out;
 		}

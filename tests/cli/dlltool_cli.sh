@@ -172,6 +172,27 @@ else
 	fail "make install" "$(tail -3 inst.out | tr '\n' '|')"
 fi
 
+# -y with no function to delay-load (mingw-w64-crt's empty .def files with
+# --enable-delay-import-libs; a .def of DATA only): both libraries written,
+# silently, the delay-load one an archive with no member, which GNU ld
+# links against like any library that is not needed.
+printf 'LIBRARY api-ms-win-core-rtlsupport-l1-2-1\nEXPORTS\n' >empty.def
+printf 'LIBRARY v.dll\nEXPORTS\n    var DATA\n    cst CONSTANT\n' >dataonly.def
+printf 'int main(void){return 0;}\n' >ye-main.c
+for d in empty dataonly; do
+	name="-y with no function ($d.def): both libraries, quiet, an empty delay library that links"
+	rm -f ye-$d.a ye-$d.delay.a
+	if "$DT" -m i386 -k -d $d.def -l ye-$d.a -y ye-$d.delay.a >ye-$d.err 2>&1 && [ ! -s ye-$d.err ] &&
+		[ -s ye-$d.a ] && [ "$(cat ye-$d.delay.a)" = '!<arch>' ] &&
+		i686-w64-mingw32-gcc -o ye-$d.exe ye-main.c ye-$d.delay.a ye-$d.a >ye-$d.log 2>&1; then
+		ok "$name"
+	else
+		fail "$name" "$(cat ye-$d.err ye-$d.log 2>/dev/null | head -3 | tr '\n' '|')"
+	fi
+done
+"$DT" -v -m i386 -d empty.def -y ye-v.a 2>&1 | grep -q 'no function to delay-load' &&
+	ok "-y with no function: said with -v" || fail "-y with no function: said with -v" "no note"
+
 # -y refusals: a machine without delay-load libraries, and nothing written
 # beside it.
 refuse "-y for arm: the machine named" 'delay-load.*not arm' ya.a -m arm -d t.def -y ya.a
