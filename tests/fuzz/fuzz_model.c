@@ -85,7 +85,9 @@ static void dedupe(dk_module *m, dk_sink *s, const char *when)
 	for (size_t i = 0; i < nb; i++) {
 		if (strcmp(before[i], after[i]) != 0)
 			fuzz_fail("%s: dedupe lost \"%s\"", when, before[i]);
-		if (data_names[i] && !has_data(m, before[i]))
+		/* (after a conflict, reported, the export is not one anyway:
+		 * `f = dll.g` and `f = impl DATA` keep the first) */
+		if (rc == DK_OK && data_names[i] && !has_data(m, before[i]))
 			fuzz_fail("%s: dedupe dropped DATA from \"%s\"", when, before[i]);
 	}
 	for (size_t i = 0; i < nb; i++)
