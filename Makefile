@@ -121,7 +121,7 @@ $(DLLTOOL): $(BUILD)/bin/mkimplib
 $(BUILD)/bin/dumpexports: $(BUILD)/cmd/listing.o
 $(BUILD)/bin/dumpexports: LDLIBS_ALL += -liberty
 
-$(BUILD)/tests/unit/%: tests/unit/%.c tests/unit/unit.h $(LIB_INT)
+$(BUILD)/tests/unit/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(LIB_INT)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CHECK_CFLAGS) $(ALL_CFLAGS) -o $@ $< $(LIB_INT) $(LDLIBS_ALL) $(CHECK_LIBS)
 
