@@ -649,8 +649,6 @@ bool cli_write_outputs(const char *path, const char *data, size_t len, const cha
 bool cli_write_outputs2(const char *path, const char *data, size_t len, const char *path2,
 			const char *data2, size_t len2, const char *depfile, const cli_deps *deps)
 {
-	dk_sink s = cli_sink();
-	dk_output out[3];
 	char *dep = NULL;
 	size_t deplen = 0;
 	bool ok = false;
@@ -672,27 +670,15 @@ bool cli_write_outputs2(const char *path, const char *data, size_t len, const ch
 		cli_error("%s: out of memory", depfile);
 		return false;
 	}
-	memset(out, 0, sizeof out);
-	pending = out;
-	catch_fatal_signals();
-	npending = 1;
-	if (dk_output_prepare(&out[0], path, data, len, true, &s) != DK_OK)
-		goto done;
-	if (path2) {
-		npending++;
-		if (dk_output_prepare(&out[npending - 1], path2, data2, len2, true, &s) != DK_OK)
-			goto done;
+	{
+		const char *paths[3] = { path }, *bytes[3] = { data };
+		size_t lens[3] = { len }, n = 1;
+		if (path2)
+			paths[n] = path2, bytes[n] = data2, lens[n++] = len2;
+		if (depfile)
+			paths[n] = depfile, bytes[n] = dep, lens[n++] = deplen;
+		ok = cli_write_files(n, paths, bytes, lens);
 	}
-	if (depfile) {
-		npending++;
-		if (dk_output_prepare(&out[npending - 1], depfile, dep, deplen, true, &s) != DK_OK)
-			goto done;
-	}
-	ok = dk_output_commit(out, (size_t)npending, &s) == DK_OK;
-done:
-	dk_output_free(out, (size_t)npending);
-	npending = 0;
-	pending = NULL;
 	free(dep);
 	return ok;
 }

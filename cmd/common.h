@@ -145,6 +145,11 @@ int cli_load_image_recover(const dk_input *in, bool explain, bool aliases, dk_mo
 
 /* "a.o, b.o, c.o, ..." for a message about several inputs. */
 void cli_name_inputs(char *buf, size_t size, const cli_inputs *ins);
+/* ARM64X: read the .def `path` as the native (ARM64) view of `m` (its
+ * machine ARM64), noted in `deps` as an input of `output`.  False after
+ * printing why. */
+bool cli_read_native_def(dk_module *m, const char *path, const char *output, cli_deps *deps,
+			 dk_sink *sink);
 
 /*
  * Write `data` to `path` ("-" or NULL: stdout), atomically and only if

@@ -680,24 +680,12 @@ nomem:
 static bool read_native_def(const dt_options *o, dk_machine machine, dk_module *m,
 			    cli_deps *deps, dk_sink *sink)
 {
-	dk_loc loc = dk_loc_file(o->native_def);
-	dk_module *nat;
-
 	if (machine != DK_MACHINE_ARM64EC) {
 		cli_usage_error("-N makes an ARM64X library: give -m arm64ec (not %s)",
 				dk_machine_name(machine));
 		return false;
 	}
-	if (!(nat = dk_module_native(m)) || !cli_deps_add(deps, o->native_def, o->lib)) {
-		cli_error("out of memory");
-		return false;
-	}
-	cli_subject(o->native_def);
-	if (dk_def_parse_file(nat, o->native_def, sink) != DK_OK ||
-	    dk_module_check(nat, sink, &loc) != DK_OK)
-		return false;
-	nat->machine = DK_MACHINE_ARM64;
-	return true;
+	return cli_read_native_def(m, o->native_def, o->lib, deps, sink);
 }
 
 static void say(const dt_options *o, const char *what, const char *path, size_t len)

@@ -174,3 +174,20 @@ out:
 	}
 	return rc;
 }
+
+bool cli_read_native_def(dk_module *m, const char *path, const char *output, cli_deps *deps,
+			 dk_sink *sink)
+{
+	dk_loc loc = dk_loc_file(path);
+	dk_module *nat = dk_module_native(m);
+
+	if (!nat || !cli_deps_add(deps, path, output)) {
+		cli_error("out of memory");
+		return false;
+	}
+	cli_subject(path);
+	if (dk_def_parse_file(nat, path, sink) != DK_OK || dk_module_check(nat, sink, &loc) != DK_OK)
+		return false;
+	nat->machine = DK_MACHINE_ARM64;
+	return true;
+}

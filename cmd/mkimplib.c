@@ -328,7 +328,6 @@ static bool read_native_def(const options *o, const dk_implib_opts *io, dk_modul
 			    cli_deps *deps, dk_sink *sink)
 {
 	dk_loc loc = dk_loc_file(o->native_def);
-	dk_module *nat;
 
 	if (io->machine != DK_MACHINE_ARM64EC) {
 		cli_usage_error("--native-def makes an ARM64X library: give -m arm64ec (the "
@@ -340,16 +339,7 @@ static bool read_native_def(const options *o, const dk_implib_opts *io, dk_modul
 			  "(an ARM64X DLL or library); --native-def would replace it");
 		return false;
 	}
-	if (!(nat = dk_module_native(m)) || !cli_deps_add(deps, o->native_def, o->output)) {
-		cli_error("out of memory");
-		return false;
-	}
-	cli_subject(o->native_def);
-	if (dk_def_parse_file(nat, o->native_def, sink) != DK_OK ||
-	    dk_module_check(nat, sink, &loc) != DK_OK)
-		return false;
-	nat->machine = DK_MACHINE_ARM64;
-	return true;
+	return cli_read_native_def(m, o->native_def, o->output, deps, sink);
 }
 
 /* Read the inputs and write the import library: 0, or 1 after printing
