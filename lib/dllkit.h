@@ -544,6 +544,91 @@ long dk_image_recover_stdcall(dk_module *m, const void *data, size_t len, const 
 			      unsigned flags, dk_undecided_fn undecided, void *ctx, dk_sink *s);
 
 /* ------------------------------------------------------------------ */
+/* PE images (DLL, EXE): what they import                               */
+/* ------------------------------------------------------------------ */
+
+/* One function or variable an image imports. */
+typedef struct dk_imported {
+	char *name;          /* by name; NULL when imported by ordinal */
+	uint16_t hint;       /* by name: where the name table is searched first */
+	uint16_t ordinal;    /* by ordinal: the ordinal */
+	bool by_ordinal;
+	uint32_t slot_rva;   /* its address-table slot */
+	uint64_t bound;      /* a bound import: the address the slot holds (else 0) */
+} dk_imported;
+
+/* How a DLL's descriptors were found. */
+typedef enum dk_found {
+	DK_FOUND_DIRECTORY = 0, /* a data directory points at them */
+	DK_FOUND_THUNKS = 1,    /* delay-load descriptors no data directory points at
+				 * (GNU `dlltool -y` and `mkimplib --delay` libraries:
+				 * no linker lists them), found by their shape, each
+				 * address-table slot first holding the address of a
+				 * thunk in the image's code */
+} dk_found;
+
+/* One DLL an image imports from, loaded with it (DK_IMPORTS_LOAD) or at
+ * its first call (DK_IMPORTS_DELAY).  Descriptors that name the same DLL
+ * (ASCII case ignored) with the same kind are one entry, their functions
+ * in the order of the descriptors. */
+typedef enum dk_imports_kind { DK_IMPORTS_LOAD = 0, DK_IMPORTS_DELAY = 1 } dk_imports_kind;
+
+typedef struct dk_import_dll {
+	char *dll;                /* the name as the image writes it (the first descriptor's) */
+	dk_imports_kind kind;
+	dk_found found;
+	size_t ndescriptors;
+	uint32_t descriptor_rva;  /* the first descriptor's */
+	uint32_t name_rva;        /* where the first descriptor's DLL name is */
+	uint32_t lookup_rva;      /* the first descriptor's lookup (name) table, or 0 */
+	uint32_t address_rva;     /* the first descriptor's address table */
+	uint32_t timestamp;       /* load: 0; -1 bound (new style, see `bound`); else the
+				   * TimeDateStamp of the DLL it was bound to (old style) */
+	uint32_t forwarder_chain; /* load: old-style binding's first forwarder; -1 or 0 for none */
+	uint32_t attributes;      /* delay: 1 (addresses are RVAs) or 0 (old: VAs) */
+	uint32_t handle_rva;      /* delay: where the module handle is kept */
+	uint32_t bound_timestamp; /* the bound-import directory's TimeDateStamp for it, or 0 */
+	bool bound;               /* the bound-import directory names it */
+	dk_imported *items;
+	size_t nitems;
+} dk_import_dll;
+
+/* A bound-import directory entry (data directory 11): a DLL the image was
+ * bound to, and the DLLs that forwarders of it were bound through. */
+typedef struct dk_bound_dll {
+	char *dll;
+	uint32_t timestamp;
+	char **forwarders;        /* DLL names */
+	uint32_t *forwarder_timestamps;
+	size_t nforwarders;
+} dk_bound_dll;
+
+typedef struct dk_imports {
+	dk_machine machine;       /* as dk_image (ARM64X: ARM64EC) */
+	uint16_t raw_machine;
+	bool pe32plus, is_dll, arm64x;
+	uint64_t image_base;
+	dk_import_dll *dlls;      /* load-time DLLs first in descriptor order, then delay ones */
+	size_t ndlls;
+	dk_bound_dll *bound;
+	size_t nbound;
+} dk_imports;
+
+/*
+ * Read what a PE image imports: the import directory (data directory 1),
+ * the delay-import directory (13), delay-import descriptors that no data
+ * directory points at (DK_FOUND_THUNKS), and the bound-import directory
+ * (11).  Every offset,
+ * count and string is checked against the file; damage is a one-line error
+ * naming the file and the byte offset of the field that is wrong, and
+ * `im` is left empty.  An image that imports nothing is not an error.
+ */
+int dk_read_imports(dk_imports *im, const char *path, dk_sink *s);
+int dk_read_imports_mem(dk_imports *im, const void *data, size_t len, const char *name,
+			dk_sink *s);
+void dk_imports_free(dk_imports *im);
+
+/* ------------------------------------------------------------------ */
 /* Reading import libraries                                             */
 /* ------------------------------------------------------------------ */
 
