@@ -1,28 +1,20 @@
 /* read_image.c - the export directory of a PE image (DLL or EXE), read from its bytes.
  *
- * Not through libbfd: libbfd has no interface to the export table, and the
- * plain Debian libbfd cannot open ARM64 images at all.  The format is small
- * (PE/COFF specification, sections 2-3 and 6.3), so we read it directly, for
- * every machine, PE32 and PE32+ alike.
+ * The format is small (PE/COFF specification, section 6.3); the headers
+ * and addresses are read_pe.c's, for every machine, PE32 and PE32+ alike.
  *
- * Every number in the file is untrusted.  Each read goes through rva_map(),
- * which says how many bytes are really there from a given address to the end
- * of the section's data in the file, and every table and string is checked
- * against that before it is touched; counts are checked against the bytes
- * that hold them before anything is allocated for them.  The first problem
+ * Every number in the file is untrusted.  Each read goes through
+ * dk_pe_rva_map(), and every table and string is checked against what it
+ * says before it is touched; counts are checked against the bytes that
+ * hold them before anything is allocated for them.  The first problem
  * found is reported (file and byte offset) and the read stops: one error per
  * damaged image, and `m` is left as it was.
  */
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
-#include "dllkit_private.h"
 #include "pecoff_private.h"
+#include "read_pe_private.h"
 
 /* A NONAME export has no name in the image, but the model needs one (it
  * sorts, finds and writes exports by name): "ord_7" for ordinal 7.  It is a
@@ -31,243 +23,11 @@
 #define NONAME_FORMAT "ord_%u"
 
 enum {
-	SCN_MEM_EXECUTE = 0x20000000,
-	FILE_DLL = 0x2000,
-	MAGIC_PE32 = 0x10b,
-	MAGIC_PE32PLUS = 0x20b,
-	DIR_EXPORT = 0,
-	DIR_LOAD_CONFIG = 10,
 	EXPORT_DIR_SIZE = 40,
-	SECTION_HEADER_SIZE = 40,
 };
 
-typedef struct pe_section {
-	uint32_t va;      /* VirtualAddress */
-	uint32_t extent;  /* bytes it covers in memory: VirtualSize, else SizeOfRawData */
-	uint32_t inited;  /* bytes of it backed by the file, from va (clipped to the file) */
-	uint64_t rawptr;  /* PointerToRawData */
-	uint32_t flags;   /* Characteristics */
-	unsigned index;   /* 1-based, in section-table order (sec[] is sorted by va) */
-	char name[9];     /* for messages, non-printing bytes shown as '?' */
-} pe_section;
-
-typedef struct pe {
-	const unsigned char *d;
-	size_t len;
-	const char *name; /* for diagnostics */
-	dk_sink *s;
-	uint32_t size_of_headers;
-	pe_section *sec;  /* sorted by va */
-	size_t nsec;
-} pe;
-
-__attribute__((format(printf, 3, 4))) static int bad(pe *p, long long off, const char *fmt, ...)
-{
-	dk_loc loc = dk_loc_file(p->name);
-	va_list ap;
-
-	loc.offset = off;
-	va_start(ap, fmt);
-	dk_vreport(p->s, DK_ERROR, &loc, fmt, ap);
-	va_end(ap);
-	return DK_FAIL;
-}
-
-/* ------------------------------------------------------------------ */
-/* Addresses                                                            */
-/* ------------------------------------------------------------------ */
-
-/* The section whose memory holds `rva`, or NULL.  Sections of a valid image
- * are in ascending, non-overlapping order; the table is sorted here anyway,
- * so a lookup is a binary search whatever the file says (for overlapping
- * sections of a damaged image the answer is one of them, never a read
- * outside the file). */
-static const pe_section *section_of(const pe *p, uint32_t rva)
-{
-	size_t lo = 0, hi = p->nsec;
-
-	while (lo < hi) { /* first section with va > rva */
-		size_t mid = lo + (hi - lo) / 2;
-		if (p->sec[mid].va <= rva)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (lo == 0)
-		return NULL;
-	const pe_section *sc = &p->sec[lo - 1];
-	return (uint64_t)rva - sc->va < sc->extent ? sc : NULL;
-}
-
-/* Where `rva` is in the file, and how many bytes from there belong to the
- * same section (or to the headers) and are really in the file.  False when
- * the address has no bytes in the file: outside every section, or in the
- * zero-filled tail of one.  An address below SizeOfHeaders that no section
- * claims is in the headers, which the loader maps at the image base. */
-static bool rva_map(const pe *p, uint32_t rva, size_t *off, size_t *avail)
-{
-	const pe_section *sc = section_of(p, rva);
-
-	if (sc) {
-		uint32_t in = rva - sc->va;
-		if (in >= sc->inited)
-			return false;
-		*off = (size_t)(sc->rawptr + in);
-		*avail = sc->inited - in;
-		return true;
-	}
-	if (rva < p->size_of_headers && rva < p->len) {
-		size_t end = p->size_of_headers < p->len ? p->size_of_headers : p->len;
-		*off = rva;
-		*avail = end - rva;
-		return true;
-	}
-	return false;
-}
-
-/* Why rva_map() said no; `field` is the file offset of the field that gave
- * the address. */
-static int not_in_file(pe *p, long long field, const char *what, uint32_t rva)
-{
-	const pe_section *sc = section_of(p, rva);
-
-	if (sc)
-		return bad(p, field, "the %s (RVA 0x%x) is not in the file: it is past the data that section \"%s\" has in the file",
-			   what, rva, sc->name);
-	return bad(p, field, "the %s (RVA 0x%x) is not in the file: no section holds it", what, rva);
-}
-
-/* Map `count` entries of `size` bytes at `rva`; `what` names the table and
- * `field` is the file offset of the field that gave the address. */
-static int map_table(pe *p, uint32_t rva, uint64_t count, unsigned size, const char *what,
-		     long long field, size_t *off)
-{
-	size_t avail;
-
-	if (!rva_map(p, rva, off, &avail))
-		return not_in_file(p, field, what, rva);
-	if (count * size > avail)
-		return bad(p, field,
-			   "the %s (%llu entries of %u bytes at RVA 0x%x) runs past the end of its section (%zu bytes left)",
-			   what, (unsigned long long)count, size, rva, avail);
-	return DK_OK;
-}
-
-/* A NUL-terminated string at `rva` that ends inside its section and the
- * file.  Returns a pointer into the image, or NULL after an error. */
-static const char *string_at(pe *p, uint32_t rva, const char *what, long long field)
-{
-	size_t off, avail;
-	const unsigned char *nul;
-
-	if (!rva_map(p, rva, &off, &avail)) {
-		not_in_file(p, field, what, rva);
-		return NULL;
-	}
-	nul = memchr(p->d + off, 0, avail);
-	if (!nul) {
-		bad(p, (long long)off, "the %s at RVA 0x%x runs past the end of its section unterminated",
-		    what, rva);
-		return NULL;
-	}
-	return (const char *)(p->d + off);
-}
-
-/* ------------------------------------------------------------------ */
-/* Headers                                                              */
-/* ------------------------------------------------------------------ */
-
-/* What a file that is not a PE image looks like, for the message. */
-static const char *what_else(const unsigned char *d, size_t len)
-{
-	size_t i, n;
-
-	if (len == 0)
-		return "an empty file";
-	if (len >= 8 && memcmp(d, "!<arch>\n", 8) == 0)
-		return "an ar archive: a static or import library";
-	if (len >= 8 && memcmp(d, "!<thin>\n", 8) == 0)
-		return "a thin ar archive";
-	if (len >= 4 && memcmp(d, "\177ELF", 4) == 0)
-		return "an ELF file";
-	if (len >= 6 && dk_le16(d) == 0 && dk_le16(d + 2) == 0xffff)
-		return dk_le16(d + 4) >= 2 ? "a big-object COFF file" : "an import-library member";
-	if (len >= 20) {
-		switch (dk_le16(d)) {
-		case DK_MACHINE_I386: case DK_MACHINE_AMD64: case DK_MACHINE_ARM64:
-		case DK_MACHINE_ARM64EC: case DK_MACHINE_ARMNT:
-			return "a COFF object file";
-		}
-	}
-	n = len < 256 ? len : 256;
-	for (i = 0; i < n; i++)
-		if (d[i] < 0x20 && d[i] != '\t' && d[i] != '\n' && d[i] != '\r')
-			break;
-	if (i == n)
-		return "a text file";
-	return "no MZ signature";
-}
-
-static int read_sections(pe *p, size_t at, unsigned nsec)
-{
-	p->sec = malloc((nsec ? nsec : 1) * sizeof *p->sec);
-	if (!p->sec)
-		return bad(p, -1, "out of memory");
-	for (unsigned i = 0; i < nsec; i++) {
-		const unsigned char *h = p->d + at + (size_t)i * SECTION_HEADER_SIZE;
-		pe_section *sc = &p->sec[i];
-		uint32_t vsize = dk_le32(h + 8), rawsize = dk_le32(h + 16);
-		uint64_t inited;
-
-		sc->va = dk_le32(h + 12);
-		sc->rawptr = dk_le32(h + 20);
-		sc->flags = dk_le32(h + 36);
-		sc->index = i + 1;
-		for (unsigned k = 0; k < 8; k++)
-			sc->name[k] = h[k] >= 0x20 && h[k] < 0x7f ? (char)h[k] : h[k] ? '?' : '\0';
-		sc->name[8] = '\0';
-		/* The loader maps VirtualSize bytes, of which the first
-		 * SizeOfRawData come from the file and the rest are zero; old
-		 * linkers left VirtualSize 0, meaning SizeOfRawData. */
-		sc->extent = vsize ? vsize : rawsize;
-		inited = rawsize < sc->extent ? rawsize : sc->extent;
-		/* A section whose data the file lacks (truncated, or a
-		 * bogus pointer) has only what is there. */
-		if (sc->rawptr >= p->len)
-			inited = 0;
-		else if (inited > p->len - sc->rawptr)
-			inited = p->len - sc->rawptr;
-		sc->inited = (uint32_t)inited;
-	}
-	p->nsec = nsec;
-	/* Insertion sort by address, ties in table order: valid images are
-	 * already sorted, so this is one pass for them. */
-	for (size_t i = 1; i < p->nsec; i++) {
-		pe_section t = p->sec[i];
-		size_t j = i;
-		while (j > 0 && p->sec[j - 1].va > t.va) {
-			p->sec[j] = p->sec[j - 1];
-			j--;
-		}
-		p->sec[j] = t;
-	}
-	return DK_OK;
-}
-
-/* ARM64EC images say AMD64 in their COFF header, so that x64 tools accept
- * them; what marks them is the CHPE metadata pointer in the load
- * configuration (IMAGE_LOAD_CONFIG_DIRECTORY64.CHPEMetadataPointer, offset
- * 200).  An ARM64 image with one is ARM64X: its ordinary export directory is
- * the native ARM64 one.  Anything amiss here just means "not hybrid": the
- * load configuration is the loader's business, not ours. */
-static bool has_chpe_metadata(const pe *p, uint32_t lc_rva)
-{
-	size_t off, avail;
-
-	if (!lc_rva || !rva_map(p, lc_rva, &off, &avail) || avail < 208)
-		return false;
-	return dk_le32(p->d + off) >= 208 && dk_le64(p->d + off + 200) != 0;
-}
+typedef dk_pe pe;
+typedef dk_pe_section pe_section;
 
 /* ------------------------------------------------------------------ */
 /* ARM64X: the EC view's export directory                               */
@@ -311,11 +71,11 @@ static int find_dvrt(pe *p, size_t lc_off, uint32_t lc_len, uint64_t image_base,
 	if (lc_len >= LC_DVRT_VA + 8 && dk_le64(lc + LC_DVRT_VA)) {
 		uint64_t va = dk_le64(lc + LC_DVRT_VA);
 		if (va < image_base || va - image_base > UINT32_MAX)
-			return bad(p, (long long)(lc_off + LC_DVRT_VA),
+			return dk_pe_bad(p, (long long)(lc_off + LC_DVRT_VA),
 				   "the dynamic value relocation table's address 0x%llx is outside the image (base 0x%llx)",
 				   (unsigned long long)va, (unsigned long long)image_base);
-		if (!rva_map(p, (uint32_t)(va - image_base), off, avail))
-			return not_in_file(p, (long long)(lc_off + LC_DVRT_VA),
+		if (!dk_pe_rva_map(p, (uint32_t)(va - image_base), off, avail))
+			return dk_pe_not_in_file(p, (long long)(lc_off + LC_DVRT_VA),
 					   "dynamic value relocation table", (uint32_t)(va - image_base));
 		return DK_OK;
 	}
@@ -328,11 +88,11 @@ static int find_dvrt(pe *p, size_t lc_off, uint32_t lc_len, uint64_t image_base,
 		if (p->sec[i].index == idx)
 			sc = &p->sec[i];
 	if (!sc)
-		return bad(p, (long long)(lc_off + LC_DVRT_SECTION),
+		return dk_pe_bad(p, (long long)(lc_off + LC_DVRT_SECTION),
 			   "the dynamic value relocation table is in section %u, but the image has %zu sections",
 			   idx, p->nsec);
 	if (in >= sc->inited)
-		return bad(p, (long long)(lc_off + LC_DVRT_OFFSET),
+		return dk_pe_bad(p, (long long)(lc_off + LC_DVRT_OFFSET),
 			   "the dynamic value relocation table (offset 0x%x in section \"%s\") is not in the file: the section has 0x%x bytes there",
 			   in, sc->name, sc->inited);
 	*off = (size_t)(sc->rawptr + in);
@@ -358,11 +118,11 @@ static int arm64x_fixups(pe *p, size_t at, uint32_t len, uint32_t entry, unsigne
 
 	while (at < end) {
 		if (end - at < 8)
-			return bad(p, (long long)at, "ARM64X fixup block header (8 bytes) runs past the end of its record (%zu bytes left)",
+			return dk_pe_bad(p, (long long)at, "ARM64X fixup block header (8 bytes) runs past the end of its record (%zu bytes left)",
 				   end - at);
 		uint32_t page = dk_le32(p->d + at), bsize = dk_le32(p->d + at + 4);
 		if (bsize < 8 || bsize > end - at || bsize % 2)
-			return bad(p, (long long)at + 4,
+			return dk_pe_bad(p, (long long)at + 4,
 				   "ARM64X fixup block size %u is not an even size from 8 to the %zu bytes left in its record",
 				   bsize, end - at);
 		size_t q = at + 8, bend = at + bsize;
@@ -377,22 +137,22 @@ static int arm64x_fixups(pe *p, size_t at, uint32_t len, uint32_t entry, unsigne
 				patch_entry(dir, entry, target, size, NULL);
 			} else if (type == FIX_VALUE) {
 				if (bend - q < size)
-					return bad(p, (long long)q - 2,
+					return dk_pe_bad(p, (long long)q - 2,
 						   "ARM64X value fixup of %u bytes runs past the end of its block",
 						   size);
 				patch_entry(dir, entry, target, size, p->d + q);
 				q += size;
 			} else if (type == FIX_DELTA) {
 				if (bend - q < 2)
-					return bad(p, (long long)q - 2,
+					return dk_pe_bad(p, (long long)q - 2,
 						   "ARM64X delta fixup runs past the end of its block");
 				q += 2;
 				if (target < (uint64_t)entry + 8 && target + 8 > entry)
-					return bad(p, (long long)q - 4,
+					return dk_pe_bad(p, (long long)q - 4,
 						   "an ARM64X delta fixup changes the export directory entry (RVA 0x%x); only values and zero-fills are expected there",
 						   entry);
 			} else {
-				return bad(p, (long long)q - 2, "ARM64X fixup 0x%04x has type 3, which is not defined",
+				return dk_pe_bad(p, (long long)q - 2, "ARM64X fixup 0x%04x has type 3, which is not defined",
 					   e);
 			}
 		}
@@ -414,7 +174,7 @@ static int ec_export_entry(pe *p, uint32_t lc_rva, uint64_t image_base, uint32_t
 
 	dk_put32(dir, *rva);
 	dk_put32(dir + 4, *size);
-	if (!rva_map(p, lc_rva, &lc_off, &lc_avail) || lc_avail < 4)
+	if (!dk_pe_rva_map(p, lc_rva, &lc_off, &lc_avail) || lc_avail < 4)
 		return DK_OK; /* (has_chpe_metadata read it) */
 	uint32_t lc_len = dk_le32(p->d + lc_off);
 	if (lc_len > lc_avail)
@@ -424,24 +184,24 @@ static int ec_export_entry(pe *p, uint32_t lc_rva, uint64_t image_base, uint32_t
 	if (!off)
 		return DK_OK;
 	if (avail < 8)
-		return bad(p, (long long)off, "the dynamic value relocation table header (8 bytes) runs past the end of its section");
+		return dk_pe_bad(p, (long long)off, "the dynamic value relocation table header (8 bytes) runs past the end of its section");
 	uint32_t version = dk_le32(p->d + off), tsize = dk_le32(p->d + off + 4);
 	if (version != 1)
-		return bad(p, (long long)off,
+		return dk_pe_bad(p, (long long)off,
 			   "dynamic value relocation table version %u: only version 1 is known, so the ARM64EC exports cannot be found",
 			   version);
 	if (tsize > avail - 8)
-		return bad(p, (long long)off + 4,
+		return dk_pe_bad(p, (long long)off + 4,
 			   "the dynamic value relocation table (%u bytes) runs past the end of its section (%zu bytes left)",
 			   tsize, avail - 8);
 	size_t at = off + 8, end = at + tsize;
 	while (at < end) {
 		if (end - at < 12)
-			return bad(p, (long long)at, "dynamic relocation record header (12 bytes) runs past the end of the table");
+			return dk_pe_bad(p, (long long)at, "dynamic relocation record header (12 bytes) runs past the end of the table");
 		uint64_t sym = dk_le64(p->d + at);
 		uint32_t rlen = dk_le32(p->d + at + 8);
 		if (rlen > end - at - 12)
-			return bad(p, (long long)at + 8,
+			return dk_pe_bad(p, (long long)at + 8,
 				   "dynamic relocation record of %u bytes runs past the end of the table (%zu bytes left)",
 				   rlen, end - at - 12);
 		if (sym == DVRT_ARM64X && arm64x_fixups(p, at + 12, rlen, entry, dir) != DK_OK)
@@ -554,7 +314,7 @@ static int check_name_table(pe *p, dk_image *info, name_ref *v, const uint16_t *
 	 * table is its own sorted order; another one is sorted here. */
 	order = malloc((size_t)nused * sizeof *order);
 	if (!order)
-		return bad(p, -1, "out of memory");
+		return dk_pe_bad(p, -1, "out of memory");
 	nused = 0;
 	for (uint32_t k = 0; k < nnames; k++)
 		if (v[k].str)
@@ -605,7 +365,7 @@ static int add_one(pe *p, dk_module *m, dk_export *e)
 {
 	e->origin = (char *)p->name;
 	if (!dk_module_add(m, e))
-		return bad(p, -1, "out of memory");
+		return dk_pe_bad(p, -1, "out of memory");
 	return DK_OK;
 }
 
@@ -621,7 +381,7 @@ static int export_entry(pe *p, dk_module *m, const exp_dir *x, uint32_t i, uint3
 
 	memset(&e, 0, sizeof e);
 	if (ordinal < 1 || ordinal > 65535)
-		return bad(p, (long long)func_field,
+		return dk_pe_bad(p, (long long)func_field,
 			   "export address table entry %u has ordinal %llu (base %u + %u), outside 1..65535",
 			   i, (unsigned long long)ordinal, x->base, i);
 	e.ordinal = (uint32_t)ordinal;
@@ -630,11 +390,11 @@ static int export_entry(pe *p, dk_module *m, const exp_dir *x, uint32_t i, uint3
 	if ((uint64_t)rva - x->rva < x->size) {
 		/* Inside the export directory: a forwarder, "dll.func" or
 		 * "dll.#7", which the loader resolves in the other DLL. */
-		e.forward = (char *)string_at(p, rva, "forwarder string", (long long)func_field);
+		e.forward = (char *)dk_pe_string_at(p, rva, "forwarder string", (long long)func_field);
 		if (!e.forward)
 			return DK_FAIL;
 		if (!dk_is_forward_target(e.forward, strlen(e.forward)))
-			return bad(p, (long long)func_field,
+			return dk_pe_bad(p, (long long)func_field,
 				   "ordinal %u forwards to \"%.200s\", which is not dll.function",
 				   e.ordinal, e.forward);
 	} else {
@@ -646,8 +406,8 @@ static int export_entry(pe *p, dk_module *m, const exp_dir *x, uint32_t i, uint3
 		 * constant in .rdata is data too; what we cannot see is code
 		 * placed in a writable, non-executable section, which no
 		 * compiler does.) */
-		const pe_section *sc = section_of(p, rva);
-		if (!sc || !(sc->flags & SCN_MEM_EXECUTE))
+		const pe_section *sc = dk_pe_section_of(p, rva);
+		if (!sc || !(sc->flags & DK_SCN_MEM_EXECUTE))
 			e.flags |= DK_EXPORT_DATA;
 	}
 	/* A function whose only names were repeats of other names (dropped,
@@ -684,10 +444,10 @@ static int read_exports(pe *p, dk_module *m, dk_image *info, uint32_t dir_rva, u
 	uint16_t *fn_of = NULL;
 	int rc = DK_FAIL;
 
-	if (!rva_map(p, dir_rva, &x.off, &avail))
-		return not_in_file(p, dir_field, "export directory", dir_rva);
+	if (!dk_pe_rva_map(p, dir_rva, &x.off, &avail))
+		return dk_pe_not_in_file(p, dir_field, "export directory", dir_rva);
 	if (avail < EXPORT_DIR_SIZE)
-		return bad(p, (long long)x.off,
+		return dk_pe_bad(p, (long long)x.off,
 			   "the export directory at RVA 0x%x runs past the end of its section", dir_rva);
 	h = p->d + x.off;
 	x.rva = dir_rva;
@@ -704,28 +464,28 @@ static int read_exports(pe *p, dk_module *m, dk_image *info, uint32_t dir_rva, u
 	x.ords_rva = dk_le32(h + 36);
 
 	if (dk_le32(h + 12)) {
-		const char *dll = string_at(p, dk_le32(h + 12), "DLL name", (long long)x.off + 12);
+		const char *dll = dk_pe_string_at(p, dk_le32(h + 12), "DLL name", (long long)x.off + 12);
 		if (!dll)
 			return DK_FAIL;
 		if (*dll && !(info->export_name = dk_strdup(dll)))
-			return bad(p, -1, "out of memory");
+			return dk_pe_bad(p, -1, "out of memory");
 	}
 	/* The tables must hold their counts before a byte is allocated for
 	 * them: a count is then bounded by the size of the file. */
-	if (x.nfunc && map_table(p, x.funcs_rva, x.nfunc, 4, "export address table",
+	if (x.nfunc && dk_pe_map_table(p, x.funcs_rva, x.nfunc, 4, "export address table",
 				 (long long)x.off + 28, &funcs_off) != DK_OK)
 		return DK_FAIL;
 	if (x.nnames &&
-	    (map_table(p, x.names_rva, x.nnames, 4, "export name pointer table",
+	    (dk_pe_map_table(p, x.names_rva, x.nnames, 4, "export name pointer table",
 		       (long long)x.off + 32, &names_off) != DK_OK ||
-	     map_table(p, x.ords_rva, x.nnames, 2, "export ordinal table", (long long)x.off + 36,
+	     dk_pe_map_table(p, x.ords_rva, x.nnames, 2, "export ordinal table", (long long)x.off + 36,
 		       &ords_off) != DK_OK))
 		return DK_FAIL;
 	if (x.nnames > INT32_MAX)
-		return bad(p, (long long)x.off + 24, "%u export names are too many", x.nnames);
+		return dk_pe_bad(p, (long long)x.off + 24, "%u export names are too many", x.nnames);
 	if (x.nfunc == 0) {
 		if (x.nnames)
-			return bad(p, (long long)x.off + 24,
+			return dk_pe_bad(p, (long long)x.off + 24,
 				   "the export directory has %u names but no address table entries",
 				   x.nnames);
 		return DK_OK;
@@ -738,13 +498,13 @@ static int read_exports(pe *p, dk_module *m, dk_image *info, uint32_t dir_rva, u
 	nref = calloc(x.nnames ? (size_t)x.nnames : 1, sizeof *nref);
 	fn_of = calloc(x.nnames ? (size_t)x.nnames : 1, sizeof *fn_of);
 	if (!first || !by_func || !nref || !fn_of) {
-		bad(p, -1, "out of memory");
+		dk_pe_bad(p, -1, "out of memory");
 		goto out;
 	}
 	for (uint32_t k = 0; k < x.nnames; k++) {
 		uint16_t f = dk_le16(p->d + ords_off + (size_t)k * 2);
 		if (f >= x.nfunc) {
-			bad(p, (long long)(ords_off + (size_t)k * 2),
+			dk_pe_bad(p, (long long)(ords_off + (size_t)k * 2),
 			    "export name %u points at address table entry %u, but the table has %u entries",
 			    k, f, x.nfunc);
 			goto out;
@@ -763,11 +523,11 @@ static int read_exports(pe *p, dk_module *m, dk_image *info, uint32_t dir_rva, u
 			nref[k].str = nref[k - 1].str;
 			continue;
 		}
-		nref[k].str = string_at(p, nref[k].rva, "export name", (long long)field);
+		nref[k].str = dk_pe_string_at(p, nref[k].rva, "export name", (long long)field);
 		if (!nref[k].str)
 			goto out;
 		if (!*nref[k].str) {
-			bad(p, (long long)field, "export name %u (ordinal %llu) is empty", k,
+			dk_pe_bad(p, (long long)field, "export name %u (ordinal %llu) is empty", k,
 			    (unsigned long long)x.base + fn_of[k]);
 			goto out;
 		}
@@ -806,89 +566,32 @@ out:
 
 static int read_image(pe *p, dk_module *m, dk_image *info, dk_module *nat, dk_image *nat_info)
 {
-	const unsigned char *d = p->d;
-	size_t len = p->len, coff, opt, sect;
-	uint32_t lfanew, ndirs, dir_rva = 0, dir_size = 0, lc_rva = 0;
-	unsigned nsec, optsize, magic, fixed, dirs_at;
+	uint32_t dir_rva = 0, dir_size = 0, lc_rva = 0, lc_size;
+	long long dir_field = -1;
 	dk_machine mach;
 
-	if (len < 2 || d[0] != 'M' || d[1] != 'Z')
-		return bad(p, -1, "not a PE image (%s)", what_else(d, len));
-	if (len < 64)
-		return bad(p, -1, "not a PE image (an MZ header of %zu bytes: too short for a DOS header)",
-			   len);
-	lfanew = dk_le32(d + 0x3c);
-	if ((uint64_t)lfanew + 4 > len || memcmp(d + lfanew, "PE\0\0", 4) != 0)
-		return bad(p, 0x3c,
-			   "not a PE image (an MS-DOS program: no PE signature at offset 0x%x)", lfanew);
-	coff = (size_t)lfanew + 4;
-	if (len - coff < 20)
-		return bad(p, (long long)coff, "truncated PE image: the COFF header runs past the end of the file");
-	info->raw_machine = dk_le16(d + coff);
-	nsec = dk_le16(d + coff + 2);
-	optsize = dk_le16(d + coff + 16);
-	info->is_dll = (dk_le16(d + coff + 18) & FILE_DLL) != 0;
-	opt = coff + 20;
-	if (optsize < 2)
-		return bad(p, (long long)coff + 16, "not a PE image (no optional header)");
-	if (len - opt < optsize)
-		return bad(p, (long long)opt,
-			   "truncated PE image: the optional header (%u bytes) runs past the end of the file",
-			   optsize);
-	magic = dk_le16(d + opt);
-	if (magic != MAGIC_PE32 && magic != MAGIC_PE32PLUS)
-		return bad(p, (long long)opt, "not a PE image (optional header magic 0x%x; expected 0x10b or 0x20b)",
-			   magic);
-	info->pe32plus = magic == MAGIC_PE32PLUS;
-	fixed = info->pe32plus ? 112 : 96; /* up to the data directories */
-	if (optsize < fixed)
-		return bad(p, (long long)coff + 16,
-			   "the optional header is %u bytes, too short for a %s header (%u)", optsize,
-			   info->pe32plus ? "PE32+" : "PE32", fixed);
-	info->image_major = dk_le16(d + opt + 44);
-	info->image_minor = dk_le16(d + opt + 46);
-	p->size_of_headers = dk_le32(d + opt + 60);
-	ndirs = dk_le32(d + opt + fixed - 4);
-	dirs_at = fixed;
-	/* Only the directories we use must lie inside the optional header. */
-	if (ndirs > DIR_EXPORT) {
-		if (optsize < dirs_at + 8 * (DIR_EXPORT + 1))
-			return bad(p, (long long)opt + fixed - 4,
-				   "the optional header (%u bytes) cannot hold the %u data directories it claims",
-				   optsize, ndirs);
-		dir_rva = dk_le32(d + opt + dirs_at + 8 * DIR_EXPORT);
-		dir_size = dk_le32(d + opt + dirs_at + 8 * DIR_EXPORT + 4);
-	}
-	if (ndirs > DIR_LOAD_CONFIG && optsize >= dirs_at + 8 * (DIR_LOAD_CONFIG + 1))
-		lc_rva = dk_le32(d + opt + dirs_at + 8 * DIR_LOAD_CONFIG);
-	sect = opt + optsize;
-	if ((uint64_t)nsec * SECTION_HEADER_SIZE > len - sect)
-		return bad(p, (long long)sect,
-			   "truncated PE image: the section table (%u sections) runs past the end of the file",
-			   nsec);
-	if (read_sections(p, sect, nsec) != DK_OK)
+	if (dk_pe_open(p, p->d, p->len, p->name, p->s) != DK_OK)
 		return DK_FAIL;
-
-	switch (info->raw_machine) {
-	case DK_MACHINE_I386: case DK_MACHINE_AMD64: case DK_MACHINE_ARM64:
-	case DK_MACHINE_ARM64EC: case DK_MACHINE_ARMNT:
-		mach = (dk_machine)info->raw_machine;
-		break;
-	default:
-		mach = DK_MACHINE_UNKNOWN;
-	}
-	if (mach == DK_MACHINE_AMD64 && info->pe32plus && has_chpe_metadata(p, lc_rva))
-		mach = DK_MACHINE_ARM64EC;
-	if (mach == DK_MACHINE_ARM64 && info->pe32plus && has_chpe_metadata(p, lc_rva)) {
-		info->arm64x = true;
-		mach = DK_MACHINE_ARM64EC; /* the module is the EC view */
-	}
+	info->raw_machine = p->raw_machine;
+	info->is_dll = p->is_dll;
+	info->pe32plus = p->pe32plus;
+	info->image_major = p->image_major;
+	info->image_minor = p->image_minor;
+	/* Only the directories we use must lie inside the optional header. */
+	if (p->ndirs > DK_PE_DIR_EXPORT &&
+	    !dk_pe_dir(p, DK_PE_DIR_EXPORT, &dir_rva, &dir_size, &dir_field))
+		return dk_pe_bad(p, (long long)p->opt + p->dirs_at - 4,
+				 "the optional header (%u bytes) cannot hold the %u data directories it claims",
+				 p->optsize, p->ndirs);
+	dk_pe_dir(p, DK_PE_DIR_LOAD_CONFIG, &lc_rva, &lc_size, NULL);
+	mach = p->machine;
+	info->arm64x = p->arm64x;
 	info->machine = mach;
 	if (m->machine != DK_MACHINE_UNKNOWN && m->machine != mach) {
 		if (mach == DK_MACHINE_UNKNOWN)
-			return bad(p, (long long)coff, "is for machine 0x%04x, but earlier inputs are for %s",
+			return dk_pe_bad(p, (long long)p->coff, "is for machine 0x%04x, but earlier inputs are for %s",
 				   info->raw_machine, dk_machine_name(m->machine));
-		return bad(p, (long long)coff, "is for %s, but earlier inputs are for %s",
+		return dk_pe_bad(p, (long long)p->coff, "is for %s, but earlier inputs are for %s",
 			   dk_machine_name(mach), dk_machine_name(m->machine));
 	}
 
@@ -902,10 +605,9 @@ static int read_image(pe *p, dk_module *m, dk_image *info, dk_module *nat, dk_im
 		nat_info->is_dll = info->is_dll;
 		nat_info->image_major = info->image_major;
 		nat_info->image_minor = info->image_minor;
-		if (dir_rva && read_exports(p, nat, nat_info, dir_rva, dir_size,
-					    (long long)opt + dirs_at) != DK_OK)
+		if (dir_rva && read_exports(p, nat, nat_info, dir_rva, dir_size, dir_field) != DK_OK)
 			return DK_FAIL;
-		if (ec_export_entry(p, lc_rva, dk_le64(d + opt + 24), (uint32_t)(opt + dirs_at),
+		if (ec_export_entry(p, lc_rva, p->image_base, (uint32_t)(p->opt + p->dirs_at),
 				    &ec_rva, &ec_size) != DK_OK)
 			return DK_FAIL;
 		dir_rva = ec_rva;
@@ -915,7 +617,7 @@ static int read_image(pe *p, dk_module *m, dk_image *info, dk_module *nat, dk_im
 	 * not an error: there are just no exports. */
 	if (dir_rva == 0)
 		return DK_OK;
-	return read_exports(p, m, info, dir_rva, dir_size, (long long)opt + dirs_at);
+	return read_exports(p, m, info, dir_rva, dir_size, dir_field);
 }
 
 int dk_read_image_mem(dk_module *m, dk_image *info, const void *data, size_t len,
@@ -939,17 +641,17 @@ int dk_read_image_mem(dk_module *m, dk_image *info, const void *data, size_t len
 	p.name = name;
 	p.s = s;
 	rc = read_image(&p, m, info, &nat, &nat_info);
-	free(p.sec);
+	dk_pe_close(&p);
 	if (rc == DK_OK && info->arm64x) {
 		/* The native view beside the EC one: its own module and facts. */
 		if (m->native) {
-			rc = bad(&p, -1, "is an ARM64X image, but the export set read into already has a native view");
+			rc = dk_pe_bad(&p, -1, "is an ARM64X image, but the export set read into already has a native view");
 		} else if (!(m->native = malloc(sizeof *m->native)) ||
 			   !(info->native = malloc(sizeof *info->native)) ||
 			   (nat_info.export_name && !(nat.name = dk_strdup(nat_info.export_name)))) {
 			free(m->native);
 			m->native = NULL;
-			rc = bad(&p, -1, "out of memory");
+			rc = dk_pe_bad(&p, -1, "out of memory");
 		} else {
 			nat.machine = DK_MACHINE_ARM64;
 			nat.is_exe = !info->is_dll;
@@ -963,7 +665,7 @@ int dk_read_image_mem(dk_module *m, dk_image *info, const void *data, size_t len
 			 * the native one. */
 			if (!info->export_name && info->native->export_name &&
 			    !(info->export_name = dk_strdup(info->native->export_name)))
-				rc = bad(&p, -1, "out of memory");
+				rc = dk_pe_bad(&p, -1, "out of memory");
 		}
 	}
 	dk_module_free(&nat);
@@ -971,7 +673,7 @@ int dk_read_image_mem(dk_module *m, dk_image *info, const void *data, size_t len
 	if (rc == DK_OK && info->export_name && !m->name) {
 		m->name = dk_strdup(info->export_name);
 		if (!m->name) {
-			rc = bad(&p, -1, "out of memory");
+			rc = dk_pe_bad(&p, -1, "out of memory");
 		} else {
 			m->is_exe = !info->is_dll;
 			named = true;
@@ -1006,43 +708,17 @@ int dk_read_image_mem(dk_module *m, dk_image *info, const void *data, size_t len
 
 int dk_read_image(dk_module *m, dk_image *info, const char *path, dk_sink *s)
 {
-	struct stat st;
-	int fd, rc;
-	void *map;
-	char *buf;
-	size_t len;
+	const unsigned char *data;
+	size_t len, unmap_len;
+	int rc;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		dk_loc loc = dk_loc_file(path);
-		if (info)
-			memset(info, 0, sizeof *info);
-		dk_report(s, DK_ERROR, &loc, "cannot open: %s", strerror(errno));
-		return DK_FAIL;
-	}
-	/* A regular file is mapped: only the headers and the export tables
-	 * are touched (the 1,500 Wine and MinGW DLLs here, 1.4 GB, read in
-	 * 0.1 s), where a copy would read every byte.  (A file truncated by
-	 * another process while mapped would fault; dllkit reads finished
-	 * DLLs.)  Anything else (a pipe, an empty file) is read into memory. */
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
-	    (uint64_t)st.st_size <= SIZE_MAX) {
-		map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-		if (map != MAP_FAILED) {
-			close(fd);
-			rc = dk_read_image_mem(m, info, map, (size_t)st.st_size, path, s);
-			munmap(map, (size_t)st.st_size);
-			return rc;
-		}
-	}
-	close(fd);
-	if (dk_read_file(path, &buf, &len, s) != DK_OK) {
+	if (dk_pe_load_file(path, &data, &len, &unmap_len, s) != DK_OK) {
 		if (info)
 			memset(info, 0, sizeof *info);
 		return DK_FAIL;
 	}
-	rc = dk_read_image_mem(m, info, buf, len, path, s);
-	free(buf);
+	rc = dk_read_image_mem(m, info, data, len, path, s);
+	dk_pe_unload_file(data, unmap_len);
 	return rc;
 }
 
