@@ -10,7 +10,7 @@
 #   lacking        b.dll without b_version (b-lacking.def)
 #   noord          b.dll's b_five at ordinal 6, not 5 (b-noord.def)
 #   missing        no b.dll
-#   forward-gone   a.dll's a_fwd forwarded to gone.dll, which is nowhere
+#   forwarder      a.dll's a_fwd forwarded to gone.dll, which is nowhere
 #   machine        an i686 b.dll beside the x86-64 program and a.dll
 #   delay-*        prog.exe also delay-loads d.dll (never called, never
 #                  built) through a `mkimplib --delay` library and through
@@ -129,7 +129,8 @@ wine_verdict() {
 }
 
 # wine_native DIR EXE: the files Wine loaded natively (not its builtins) in
-# the program's thread, as Wine names them, lower case, sorted.
+# the program's thread, EXE itself aside (wow64 names it twice), as Wine
+# names them, lower case, sorted.
 wine_native() {
 	local exe=$2
 	W_EXE=$(echo "$exe" | tr 'A-Z' 'a-z') awk '
@@ -139,7 +140,7 @@ wine_native() {
 			p = $0; sub(/^[^"]*"/, "", p); sub(/".*/, "", p)
 			gsub(/\\\\/, "\\", p); p = tolower(p)
 			b = p; sub(/.*\\/, "", b)
-			if (main == "" && b == exe) { main = tid; next }
+			if (b == exe) { if (main == "") main = tid; next }
 			if (tid == main && $NF == "native") print p
 		}' "$1/${exe%.exe}.out.txt" | LC_ALL=C sort -u
 }
@@ -157,7 +158,9 @@ as_wine_paths() {
 # must be WANT ("loads" or "refused", with Wine's words matching RE), and
 # `dumpexports --deps` (-L for each SEARCH folder) must predict it: exit 0
 # for loads, and `-f paths` exactly the DLLs Wine loaded from the folders;
-# exit 1 for refused, its report matching RE's DLL or function (DEPS_RE).
+# exit 1 for refused, and its report must name the problem: DEPS_RE must
+# match a line of the table's "problems:" part or a row of -f tsv (its
+# fields joined with "|": dll|status|kind|needed_by|path|machine).
 check() {
 	local name=$1 arch=$2 dir=$3 exe=$4 want=$5 re=$6 s largs=() rc
 	shift 6
@@ -183,6 +186,7 @@ check() {
 	"$DUMP" --deps "${largs[@]}" "$dir/$exe" >"$dir/deps.txt" 2>"$dir/deps.err"
 	rc=$?
 	"$DUMP" --deps -f tsv "${largs[@]}" "$dir/$exe" >"$dir/deps.tsv" 2>>"$dir/deps.err"
+	{ sed -n '/^problems:/,$p' "$dir/deps.txt" | sed 's/^ *//'; tr '\t' '|' <"$dir/deps.tsv"; } >"$dir/deps.facts"
 	if [ "$want" = loads ]; then
 		if [ "$rc" -ne 0 ]; then
 			fail "$name: --deps says it will load (exit 0)" "exit $rc: $(log_of "$dir/deps.txt") $(log_of "$dir/deps.err")"
@@ -204,10 +208,10 @@ check() {
 	else
 		if [ "$rc" -ne 1 ]; then
 			fail "$name: --deps says it will not load (exit 1)" "exit $rc: $(log_of "$dir/deps.txt") $(log_of "$dir/deps.err")"
-		elif ! cat "$dir/deps.txt" "$dir/deps.err" | grep -qE -- "$DEPS_RE"; then
-			fail "$name: --deps names the problem" "/$DEPS_RE/ not in: $(log_of "$dir/deps.txt")"
+		elif ! grep -qE -- "$DEPS_RE" "$dir/deps.facts"; then
+			fail "$name: --deps names the problem" "/$DEPS_RE/ not in: $(log_of "$dir/deps.facts")"
 		else
-			ok "$name: --deps exit 1: $(grep -E -- "$DEPS_RE" "$dir/deps.txt" "$dir/deps.err" | head -1 | sed 's/^[^:]*://' | cut -c1-150)"
+			ok "$name: --deps exit 1: $(grep -E -- "$DEPS_RE" "$dir/deps.facts" | head -1 | sed "s|$T/||g" | cut -c1-150)"
 		fi
 	fi
 }
@@ -222,26 +226,26 @@ for arch in x86-64 i386; do
 	check "$arch, complete chain prog.exe -> a.dll -> b.dll" "$arch" "$d" prog.exe loads ''
 
 	d=$(case_dir "$arch" lacking prog.exe a.dll lacking/b.dll)
-	DEPS_RE='b_version'
+	DEPS_RE='^b\.dll:.*"?b_version'
 	check "$arch, b.dll lacks b_version" "$arch" "$d" prog.exe refused 'No implementation for b\.dll\.b_version'
 
 	d=$(case_dir "$arch" missing prog.exe a.dll)
-	DEPS_RE='b\.dll'
+	DEPS_RE='^b\.dll\|missing\|load\|'
 	check "$arch, b.dll missing" "$arch" "$d" prog.exe refused 'Library b\.dll .*not found'
 
 	[ "$arch" = x86-64 ] || continue
 
 	d=$(case_dir "$arch" noord prog.exe a.dll noord/b.dll)
-	DEPS_RE='(#|ordinal |@)5([^0-9]|$)'
+	DEPS_RE='^b\.dll:.*(#|ordinal |@)5([^0-9]|$)'
 	check "$arch, b.dll has no ordinal 5" "$arch" "$d" prog.exe refused 'No implementation for b\.dll\.5'
 
-	d=$(case_dir "$arch" forward-gone prog.exe gone/a.dll b.dll)
-	DEPS_RE='gone'
+	d=$(case_dir "$arch" forwarder prog.exe gone/a.dll b.dll)
+	DEPS_RE='^gone\.dll\|missing\|load\|a\.dll'
 	check "$arch, a.dll forwards a_fwd to gone.dll, which is missing" "$arch" "$d" prog.exe refused \
 		"forward 'gone\.gone_add'"
 
 	d=$(case_dir "$arch" machine prog.exe a.dll i686/b.dll)
-	DEPS_RE='b\.dll'
+	DEPS_RE='^b\.dll\|wrong machine\|load\|'
 	check "$arch, an i686 b.dll beside the x86-64 program" "$arch" "$d" prog.exe refused \
 		'Loading library b\.dll .*failed \(error c000007b\)'
 
@@ -250,11 +254,11 @@ for arch in x86-64 i386; do
 		check "$arch, d.dll delay-loaded ($lib library), missing, never called" "$arch" "$d" \
 			"prog-delay-$lib.exe" loads ''
 		if [ "$HAVE_DEPS" = yes ]; then
-			if cat "$d/deps.txt" "$d/deps.tsv" | grep -qi 'd\.dll'; then
+			if grep -qE '^d\.dll\|missing\|delay\|' "$d/deps.facts"; then
 				ok "$arch, d.dll delay-loaded ($lib library): --deps reports d.dll and still exits 0"
 			else
 				fail "$arch, d.dll delay-loaded ($lib library): --deps reports d.dll" \
-					"no d.dll in: $(log_of "$d/deps.txt")"
+					"no row d.dll|missing|delay in: $(log_of "$d/deps.facts")"
 			fi
 		fi
 	done
@@ -268,7 +272,7 @@ for arch in x86-64 i386; do
 	mkdir -p "$d/first" "$d/second"
 	cp "$T/$arch/parts/lacking/b.dll" "$d/first/"
 	cp "$T/$arch/parts/b.dll" "$d/second/"
-	DEPS_RE='b_version'
+	DEPS_RE='^b\.dll\|found\|load\|[^|]*\|.*/first/b\.dll\|'
 	check "$arch, the first search folder's b.dll (lacking b_version) wins" "$arch" "$d" prog.exe refused \
 		'No implementation for b\.dll\.b_version' "$d/first" "$d/second"
 done
