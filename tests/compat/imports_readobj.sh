@@ -63,7 +63,7 @@ mkdir -p "$W"
 for t in "$DUMP" "$READOBJ"; do
 	if [ ! -x "$t" ]; then echo "FAIL - imports vs llvm-readobj: $t is missing"; exit 1; fi
 done
-command -v jq >/dev/null 2>&1 || { echo "FAIL - imports vs llvm-readobj: jq is not installed"; exit 1; }
+command -v python3 >/dev/null 2>&1 || { echo "FAIL - imports vs llvm-readobj: python3 is not installed"; exit 1; }
 
 # pe_files DIR...: the regular files under DIR that start with "MZ", sorted.
 pe_files() {
@@ -71,7 +71,7 @@ pe_files() {
 	for d in "$@"; do
 		[ -d "$d" ] && find "$d" -type f -size +63c
 	done | sort -u | while IFS= read -r f; do
-		[ "$(head -c 2 "$f" 2>/dev/null)" = MZ ] && printf '%s\n' "$f"
+		[ "$(head -c 2 "$f" 2>/dev/null | tr -d '\0')" = MZ ] && printf '%s\n' "$f"
 	done
 }
 
@@ -100,9 +100,22 @@ group() {
 		fi
 		sed 1d "$g/one.tsv" >>"$g/ours.tsv"
 	done <"$g/files"
-	xargs -d '\n' -n 200 "$DUMP" --imports -f json <"$g/files" 2>/dev/null |
-		jq -r '.files[] | .path as $p | .imports[]? | select(.found == "thunks") | [$p, .dll, .kind] | @tsv' \
-		>"$g/thunks.tsv" 2>"$g/jq.err"
+	# the DLLs dumpexports found through thunks (its JSON's "found")
+	xargs -d '\n' -n 200 "$DUMP" --imports -f json <"$g/files" 2>/dev/null | python3 -c '
+import json, sys
+dec = json.JSONDecoder()
+text = sys.stdin.read()
+i = 0
+while i < len(text):
+    while i < len(text) and text[i].isspace():
+        i += 1
+    if i >= len(text):
+        break
+    doc, i = dec.raw_decode(text, i)
+    for f in doc["files"]:
+        for d in f.get("imports", []):
+            if d.get("found") == "thunks":
+                print("%s\t%s\t%s" % (f["path"], d["dll"], d["kind"]))' >"$g/thunks.tsv" 2>"$g/json.err"
 	xargs -d '\n' -n 200 "$READOBJ" --coff-imports <"$g/files" 2>"$g/readobj.err" | readobj_rows >"$g/readobj.tsv"
 
 	# Row by row, in order: diff of the two lists; every row one side has
@@ -131,7 +144,10 @@ group() {
 		"images with a difference: $images_diff"
 	T_IMAGES=$((T_IMAGES + n)); T_DLLS=$((T_DLLS + dlls)); T_ROWS=$((T_ROWS + rows))
 	T_SAME=$((T_SAME + same)); T_THUNK=$((T_THUNK + thunk)); T_UNEXPL=$((T_UNEXPL + unexpl)); T_UNREAD=$((T_UNREAD + unread))
-	if [ "$unexpl" -ne 0 ] || [ "$unread" -ne 0 ] || [ "$same" -eq 0 ]; then
+	if [ -s "$g/json.err" ]; then
+		BAD=1
+		echo "FAIL - imports vs llvm-readobj, $name: the JSON listings did not parse: $(head -3 "$g/json.err" | tr '\n' '|')"
+	elif [ "$unexpl" -ne 0 ] || [ "$unread" -ne 0 ] || [ "$same" -eq 0 ]; then
 		BAD=1
 		echo "FAIL - imports vs llvm-readobj, $name: $unexpl unexplained rows, $unread images not read, $same identical rows (see $g/classified.txt, $g/unread.txt)"
 		grep '^UNEXPLAINED' "$g/classified.txt" | head -10 | sed 's/^/    /'
