@@ -12,8 +12,8 @@
 #     at all, and dumpexports must still list it, kind `delay`;
 #   - by lld-link (clang --target=x86_64-, i686- and aarch64-windows-msvc,
 #     no CRT) with -delayload:d.dll, which fills the delay-import directory;
-# and a.dll (src/deps/a.c, importing b_add from b.dll) by GNU ld (x86-64,
-# i686) and by lld-link (x86-64).  The import libraries of b, c and d come
+# and a.dll (src/deps/a.c, importing b_add from b.dll) by GNU ld and by
+# lld-link, x86-64 and i686.  The import libraries of b, c and d come
 # from mkimplib.  For each image:
 #   - the TSV header is `file dll kind ordinal hint name`;
 #   - its rows equal llvm-readobj's, turned into the same rows
@@ -95,13 +95,16 @@ for arch in x86-64 i386 arm64; do
 		fail "$arch: lld-link links the program with -delayload:d.dll" "$(log_of lld-$arch.log)"
 	fi
 done
-if clang --target=x86_64-windows-msvc -O2 -c -o a-x86-64.obj "$SRC/a.c" >lld-a.log 2>&1 &&
-   "$L22/lld-link" -nologo -machine:x64 -dll -noentry -nodefaultlib -def:"$SRC/a.def" -out:lld-x86-64-a.dll \
-	a-x86-64.obj libb-x86-64.a >>lld-a.log 2>&1; then
-	add_image lld-x86-64-a.dll - want-a
-else
-	fail "x86-64: lld-link links a.dll" "$(log_of lld-a.log)"
-fi
+for arch in x86-64 i386; do
+	case $arch in x86-64) t=x86_64 m=x64 extra= ;; i386) t=i686 m=x86 extra=-safeseh:no ;; esac
+	if clang --target=$t-windows-msvc -O2 -c -o a-$arch.obj "$SRC/a.c" >lld-a-$arch.log 2>&1 &&
+	   "$L22/lld-link" -nologo -machine:$m -dll -noentry -nodefaultlib -def:"$SRC/a.def" -out:lld-$arch-a.dll \
+		a-$arch.obj libb-$arch.a $extra >>lld-a-$arch.log 2>&1; then
+		add_image lld-$arch-a.dll - want-a
+	else
+		fail "$arch: lld-link links a.dll" "$(log_of lld-a-$arch.log)"
+	fi
+done
 
 # --- each image --------------------------------------------------------------
 HEADER=$(printf 'file\tdll\tkind\tordinal\thint\tname')

@@ -52,10 +52,12 @@ log_of() { head -c 600 "$1" | tr '\n' '|'; }
 # Does this dumpexports know --deps at all?  (Without it every prediction
 # is a FAIL; the Wine half still runs, so that its verdicts are seen.)
 HAVE_DEPS=yes
-"$DUMP" --deps "$T" >/dev/null 2>"$T/probe.err"
-if grep -qiE "unknown|unrecognized|invalid option|usage" "$T/probe.err"; then
+"$DUMP" --help >"$T/probe.err" 2>&1
+if ! grep -q -- '--deps' "$T/probe.err"; then
 	HAVE_DEPS=no
+	echo "dumpexports --help does not mention --deps" >"$T/probe.err"
 fi
+WV= WV_WHY=
 
 # build ARCH: the pieces of every case, in $T/ARCH/parts.
 build() {
