@@ -146,3 +146,19 @@ for arch in x86-64 i386; do
 		done
 	done
 done
+
+# A damaged image among good ones: exit 2 and one error line for it, and
+# the good ones still listed (dumpexports(1), EXIT STATUS).
+for arch in x86-64 i386; do
+	good=gnu-$arch.exe bad=$arch-name-past-end.exe
+	[ -f "$good" ] && [ -f "$bad" ] || continue
+	name="$arch: $bad between two good images: one error line, exit 2, both good ones listed"
+	"$D" --imports -f tsv "$good" "$bad" lld-$arch.exe >mixed-$arch.tsv 2>mixed-$arch.err
+	rc=$?
+	error_ok "$name" "^$bad:0x[0-9a-f]+: error: " $rc mixed-$arch.err "$D" || continue
+	if cut -f1 mixed-$arch.tsv | sed 1d | uniq | tr '\n' ' ' | grep -qx "$good lld-$arch.exe "; then
+		ok "$name"
+	else
+		fail "$name" "files listed: $(cut -f1 mixed-$arch.tsv | uniq | tr '\n' ' ')"
+	fi
+done
