@@ -20,6 +20,11 @@
 #   search-order   two such folders, the first holding the lacking b.dll:
 #                  the first one found wins, for both
 # and on i686 (PE32, the 32-bit loader): complete, lacking, missing.
+# Packaging, x86-64 and i686: a C++ program (src/deps/pkg.cpp, MinGW g++
+# posix) that needs libstdc++-6.dll, the libgcc DLL and, through it,
+# libwinpthread-1.dll from the compiler's folders: run with those folders
+# as -L / WINEPATH; copied with `--deps -f paths | xargs cp -t dist/`, the
+# folder runs alone and checks clean; less libwinpthread-1.dll, refused.
 #
 # What Wine shows (WINEDEBUG=+loaddll,err+module,warn+module): a missing
 # DLL is "err:module:import_dll Library b.dll (which is needed by ...) not
@@ -277,4 +282,47 @@ for arch in x86-64 i386; do
 	DEPS_RE='^b\.dll\|found\|load\|[^|]*\|.*/first/b\.dll\|'
 	check "$arch, the first search folder's b.dll (lacking b_version) wins" "$arch" "$d" prog.exe refused \
 		'No implementation for b\.dll\.b_version' "$d/first" "$d/second"
+done
+
+# Packaging: a C++ program whose runtime DLLs (libstdc++, libgcc, winpthread)
+# are in the compiler's folders.  Run from its build folder with those
+# folders as -L / WINEPATH; then `--deps -f paths | xargs cp` into an
+# empty folder, which must run under Wine with nothing else and check clean
+# with no -L; and that folder less libwinpthread-1.dll (needed by the libgcc
+# DLL, not by the program) must be refused by both.
+for arch in x86-64 i386; do
+	case $arch in x86-64) gxx=x86_64-w64-mingw32-g++-posix ;; i386) gxx=i686-w64-mingw32-g++-posix ;; esac
+	p=$T/$arch/pkg
+	mkdir -p "$p/build" "$p/dist"
+	if ! command -v "$gxx" >/dev/null 2>&1; then
+		missing "$arch, packaging a C++ program" "$gxx"
+		continue
+	fi
+	if ! "$gxx" -O2 -o "$p/build/pkg.exe" "$SRC/pkg.cpp" >"$p/build.log" 2>&1; then
+		fail "$arch, packaging: build pkg.exe with $gxx" "$(log_of "$p/build.log")"
+		continue
+	fi
+	gdir=$(dirname "$("$gxx" -print-file-name=libstdc++-6.dll)")
+	tdir=$(dirname "$("$gxx" -print-file-name=libwinpthread-1.dll)")
+	if [ ! -f "$gdir/libstdc++-6.dll" ] || [ ! -f "$tdir/libwinpthread-1.dll" ]; then
+		fail "$arch, packaging: the runtime DLLs" "not found through $gxx -print-file-name ($gdir, $tdir)"
+		continue
+	fi
+	check "$arch, C++ program, runtime DLLs in the compiler's folders (-L, WINEPATH)" "$arch" "$p/build" pkg.exe loads '' \
+		"$gdir" "$tdir"
+	[ "$HAVE_DEPS" = yes ] || continue
+	if "$DUMP" --deps -L "$gdir" -L "$tdir" -f paths "$p/build/pkg.exe" 2>"$p/paths.err" | xargs -r cp -t "$p/dist/" &&
+	   cp "$p/build/pkg.exe" "$p/dist/" && [ "$(ls "$p/dist" | wc -l)" -ge 4 ]; then
+		ok "$arch, packaging: --deps -f paths | xargs cp -t dist/ copied $(ls "$p/dist" | grep -ci '\.dll$') DLLs ($(ls "$p/dist" | grep -i '\.dll$' | tr '\n' ' '))"
+	else
+		fail "$arch, packaging: --deps -f paths | xargs cp -t dist/" "dist holds: $(ls "$p/dist" | tr '\n' ' ') $(log_of "$p/paths.err")"
+		continue
+	fi
+	check "$arch, packaging: the copied folder runs alone and checks clean" "$arch" "$p/dist" pkg.exe loads ''
+	rm -rf "$p/short"
+	cp -r "$p/dist" "$p/short"
+	rm -f "$p/short/libwinpthread-1.dll"
+	DEPS_RE='^libwinpthread-1\.dll\|missing\|load\|'
+	check "$arch, packaging: the folder less libwinpthread-1.dll" "$arch" "$p/short" pkg.exe refused \
+		'Library libwinpthread-1\.dll .*not found'
 done
