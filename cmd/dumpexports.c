@@ -4,12 +4,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "deps.h"
 #include "listing.h"
 
 static const char usage_text[] =
 	"usage: dumpexports [options] FILE...\n"
 	"       dumpexports --diff OLD NEW\n"
 	"       dumpexports --check FILE.def BINARY\n"
+	"       dumpexports --deps [-L DIR]... PROGRAM\n"
 	"Show what FILEs export: PE images (DLL, EXE), import libraries, COFF objects\n"
 	"and archives (their dllexport directives), and .def files.\n"
 	"\n"
@@ -29,11 +31,18 @@ static const char usage_text[] =
 	"                           have bound to: NONAME, or pinned by the old .def)\n"
 	"      --export-all, --exclude SYM,..., --exclude-libs LIB,..., --dialect gnu|msvc\n"
 	"                           for objects and archives: as in mkdef(1)\n"
+	"      --deps PROGRAM       the DLLs PROGRAM (an EXE or DLL) loads, found in its\n"
+	"                           folder, then in each -L DIR; every imported function\n"
+	"                           checked; exit 1 when it will not load.  -f paths: the\n"
+	"                           DLLs to ship, one path a line\n"
+	"  -L DIR                   with --deps, a folder to look for DLLs in (repeatable)\n"
+	"      --system NAME,...    with --deps, take these DLLs as Windows' own\n"
 	"  -h, --help               show this help\n"
 	"  -V, --version            show the version\n";
 
 enum { OPT_DLL = 256, OPT_DIFF, OPT_CHECK, OPT_IGNORE_KIND, OPT_ORDINALS };
 enum { OPT_VIEW = 300 }; /* ARM64X */
+enum { OPT_DEPS = 400, OPT_SYSTEM }; /* --deps (cmd/deps.c) */
 
 static const struct option long_opts[] = {
 	{ "format", required_argument, NULL, 'f' },
@@ -44,6 +53,8 @@ static const struct option long_opts[] = {
 	{ "ignore-kind", no_argument, NULL, OPT_IGNORE_KIND },
 	{ "ordinals", no_argument, NULL, OPT_ORDINALS },
 	{ "view", required_argument, NULL, OPT_VIEW },
+	{ "deps", no_argument, NULL, OPT_DEPS },
+	{ "system", required_argument, NULL, OPT_SYSTEM },
 	CLI_READ_LONG_OPTIONS,
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
@@ -51,7 +62,7 @@ static const struct option long_opts[] = {
 };
 
 /* What a run was asked to do. */
-typedef enum mode { M_LIST, M_DIFF, M_CHECK } mode;
+typedef enum mode { M_LIST, M_DIFF, M_CHECK, M_DEPS } mode;
 
 typedef struct opts {
 	mode mode;
@@ -60,6 +71,7 @@ typedef struct opts {
 	const char *dll;
 	const char *view; /* ARM64X: "ec" or "native", NULL for both */
 	cli_read in;
+	deps_opts deps; /* --deps: -L, --system, -f paths */
 	char **files; /* the operands */
 	int nfiles;
 } opts;
@@ -309,10 +321,10 @@ out:
 static int parse_options(int nargs, char **args, opts *o)
 {
 	int c, r;
-	bool diff = false, check = false;
+	bool diff = false, check = false, deps = false;
 
 	opterr = 0;
-	while ((c = getopt_long(nargs, args, ":f:ChV", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(nargs, args, ":f:ChVL:", long_opts, NULL)) != -1) {
 		if ((r = cli_read_option(&o->in, c, optarg)) != 0) {
 			if (r < 0)
 				return -1;
@@ -328,8 +340,10 @@ static int parse_options(int nargs, char **args, opts *o)
 				o->format = LISTING_JSON;
 			else if (strcmp(optarg, "tsv") == 0)
 				o->format = LISTING_TSV;
+			else if (strcmp(optarg, "paths") == 0)
+				o->deps.paths = true;
 			else {
-				cli_usage_error("--format takes table, def, json or tsv, not \"%s\"",
+				cli_usage_error("--format takes table, def, json, tsv or (with --deps) paths, not \"%s\"",
 						optarg);
 				return -1;
 			}
@@ -340,6 +354,17 @@ static int parse_options(int nargs, char **args, opts *o)
 		case OPT_CHECK: check = true; break;
 		case OPT_IGNORE_KIND: o->ignore_kind = true; break;
 		case OPT_ORDINALS: o->all_ordinals = true; break;
+		case OPT_DEPS: deps = true; break;
+		case 'L':
+			if (!deps_add_dir(&o->deps, optarg))
+				return -1;
+			break;
+		case OPT_SYSTEM:
+			if (!cli_split_list(optarg, &o->deps.system, &o->deps.nsystem, &o->deps.capsystem)) {
+				cli_error("out of memory");
+				return -1;
+			}
+			break;
 		case OPT_VIEW:
 			if (strcmp(optarg, "ec") != 0 && strcmp(optarg, "native") != 0) {
 				cli_usage_error("--view takes ec or native, not \"%s\"", optarg);
@@ -354,12 +379,25 @@ static int parse_options(int nargs, char **args, opts *o)
 	cli_read_finish(&o->in);
 	o->files = args + optind;
 	o->nfiles = nargs - optind;
-	o->mode = diff ? M_DIFF : check ? M_CHECK : M_LIST;
-	if (diff && check) {
-		cli_usage_error("--diff and --check do not go together");
+	o->mode = diff ? M_DIFF : check ? M_CHECK : deps ? M_DEPS : M_LIST;
+	if (diff + check + deps > 1) {
+		cli_usage_error("%s do not go together", deps ? "--deps, --diff and --check"
+							   : "--diff and --check");
 		return -1;
 	}
-	if (o->mode != M_LIST && o->nfiles != 2) {
+	if (!deps && (o->deps.paths || o->deps.ndirs || o->deps.nsystem)) {
+		cli_usage_error("%s is for --deps", o->deps.paths ? "--format paths"
+						    : o->deps.ndirs ? "-L" : "--system");
+		return -1;
+	}
+	if (deps && (o->format == LISTING_DEF || o->nfiles != 1)) {
+		if (o->format == LISTING_DEF)
+			cli_usage_error("--deps shows table, json, tsv or paths, not def");
+		else
+			cli_usage_error("--deps takes one program (an EXE or DLL)");
+		return -1;
+	}
+	if ((o->mode == M_DIFF || o->mode == M_CHECK) && o->nfiles != 2) {
 		cli_usage_error("%s takes two files", diff ? "--diff" : "--check");
 		return -1;
 	}
@@ -419,6 +457,8 @@ static int run(const opts *o, capture *cap, dk_sink *s)
 {
 	if (o->mode == M_LIST)
 		return list(o, cap, s);
+	if (o->mode == M_DEPS)
+		return deps_run(o->files[0], &o->deps, o->format, s);
 	return compare(o->files[0], o->files[1], o->mode == M_CHECK, o, s);
 }
 
@@ -446,6 +486,7 @@ int main(int argc, char **argv)
 		status = r > 0 ? run(&o, &cap, &sink) : r == 0 ? 0 : 2;
 	}
 	cli_read_free(&o.in);
+	deps_opts_free(&o.deps);
 	cli_deps_free(&files);
 	cli_free_argv(nargs, args);
 	/* A listing or a difference lost on the way out is trouble (2), not
