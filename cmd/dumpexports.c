@@ -5,17 +5,22 @@
 #include <string.h>
 #include <unistd.h>
 #include "deps.h"
+#include "imports.h"
 #include "listing.h"
 
 static const char usage_text[] =
 	"usage: dumpexports [options] FILE...\n"
 	"       dumpexports --diff OLD NEW\n"
 	"       dumpexports --check FILE.def BINARY\n"
+	"       dumpexports --imports [-f FORMAT] IMAGE...\n"
 	"       dumpexports --deps [-L DIR]... PROGRAM\n"
 	"Show what FILEs export: PE images (DLL, EXE), import libraries, COFF objects\n"
 	"and archives (their dllexport directives), and .def files.\n"
 	"\n"
-	"  -f, --format FORMAT      table (default), def, json or tsv\n"
+	"  -f, --format FORMAT      table (default), def, json or tsv; with --deps also paths\n"
+	"      --imports            what PE images (DLL, EXE) import instead: per DLL, by\n"
+	"                           name and hint or by ordinal, at load or delay-loaded\n"
+	"                           (also through dlltool -y / mkimplib --delay libraries)\n"
 	"  -C, --demangle           show C++ names demangled (Itanium); MSVC names are\n"
 	"                           kept and marked\n"
 	"      --dll NAME           with an import library naming several DLLs, the one\n"
@@ -42,6 +47,7 @@ static const char usage_text[] =
 
 enum { OPT_DLL = 256, OPT_DIFF, OPT_CHECK, OPT_IGNORE_KIND, OPT_ORDINALS };
 enum { OPT_VIEW = 300 }; /* ARM64X */
+enum { OPT_IMPORTS = 320 };
 enum { OPT_DEPS = 400, OPT_SYSTEM }; /* --deps (cmd/deps.c) */
 
 static const struct option long_opts[] = {
@@ -53,6 +59,7 @@ static const struct option long_opts[] = {
 	{ "ignore-kind", no_argument, NULL, OPT_IGNORE_KIND },
 	{ "ordinals", no_argument, NULL, OPT_ORDINALS },
 	{ "view", required_argument, NULL, OPT_VIEW },
+	{ "imports", no_argument, NULL, OPT_IMPORTS },
 	{ "deps", no_argument, NULL, OPT_DEPS },
 	{ "system", required_argument, NULL, OPT_SYSTEM },
 	CLI_READ_LONG_OPTIONS,
@@ -62,7 +69,7 @@ static const struct option long_opts[] = {
 };
 
 /* What a run was asked to do. */
-typedef enum mode { M_LIST, M_DIFF, M_CHECK, M_DEPS } mode;
+typedef enum mode { M_LIST, M_DIFF, M_CHECK, M_IMPORTS, M_DEPS } mode;
 
 typedef struct opts {
 	mode mode;
@@ -321,7 +328,7 @@ out:
 static int parse_options(int nargs, char **args, opts *o)
 {
 	int c, r;
-	bool diff = false, check = false, deps = false;
+	bool diff = false, check = false, imports = false, deps = false;
 
 	opterr = 0;
 	while ((c = getopt_long(nargs, args, ":f:ChVL:", long_opts, NULL)) != -1) {
@@ -354,6 +361,7 @@ static int parse_options(int nargs, char **args, opts *o)
 		case OPT_CHECK: check = true; break;
 		case OPT_IGNORE_KIND: o->ignore_kind = true; break;
 		case OPT_ORDINALS: o->all_ordinals = true; break;
+		case OPT_IMPORTS: imports = true; break;
 		case OPT_DEPS: deps = true; break;
 		case 'L':
 			if (!deps_add_dir(&o->deps, optarg))
@@ -379,10 +387,19 @@ static int parse_options(int nargs, char **args, opts *o)
 	cli_read_finish(&o->in);
 	o->files = args + optind;
 	o->nfiles = nargs - optind;
-	o->mode = diff ? M_DIFF : check ? M_CHECK : deps ? M_DEPS : M_LIST;
-	if (diff + check + deps > 1) {
-		cli_usage_error("%s do not go together", deps ? "--deps, --diff and --check"
-							   : "--diff and --check");
+	o->mode = diff ? M_DIFF : check ? M_CHECK : imports ? M_IMPORTS : deps ? M_DEPS : M_LIST;
+	if (diff + check + imports + deps > 1) {
+		cli_usage_error("%s and %s do not go together",
+				diff ? "--diff" : check ? "--check" : "--imports",
+				deps ? "--deps" : imports ? "--imports" : "--check");
+		return -1;
+	}
+	if (imports && o->format == LISTING_DEF) {
+		cli_usage_error("--imports lists as a table, json or tsv; a .def is for exports");
+		return -1;
+	}
+	if (imports && o->view) {
+		cli_usage_error("--view picks an ARM64X DLL's export view; --imports reads its import directories, which the two views share");
 		return -1;
 	}
 	if (!deps && (o->deps.paths || o->deps.ndirs || o->deps.nsystem)) {
@@ -453,10 +470,67 @@ static int list(const opts *o, capture *cap, dk_sink *s)
 	return any_error ? 2 : 0;
 }
 
+/* --imports: each input's import directories in the format asked for: 0,
+ * or 2 when any input could not be read. */
+static int list_imports(const opts *o, capture *cap, dk_sink *s)
+{
+	bool any_error = false;
+
+	if (o->format == LISTING_JSON)
+		listing_json_begin();
+	if (o->format == LISTING_TSV)
+		imports_tsv_header();
+	for (int i = 0; i < o->nfiles; i++) {
+		const char *path = o->files[i];
+		dk_input bytes;
+		dk_imports im;
+		bool ok = false;
+
+		cap->first[0] = '\0';
+		cli_flush_stdout(); /* what was listed comes before this file's errors */
+		cli_subject(path);
+		dk_input_kind kind = cli_input_read(&bytes, path, s);
+		memset(&im, 0, sizeof im);
+		if (kind == DK_INPUT_IMAGE) {
+			ok = dk_read_imports_mem(&im, bytes.data, bytes.len, path, s) == DK_OK;
+		} else if (kind != DK_INPUT_UNREAD) {
+			/* dk_read_imports_mem says what the file is instead. */
+			dk_read_imports_mem(&im, bytes.data, bytes.len, path, s);
+		}
+		if (!ok)
+			any_error = true;
+		switch (o->format) {
+		case LISTING_JSON:
+			imports_json(path, &im,
+				     ok ? NULL : cap->first[0] ? cap->first : "could not be read",
+				     o->demangle, i == 0);
+			break;
+		case LISTING_TSV:
+			if (ok)
+				imports_tsv(path, &im, o->demangle);
+			break;
+		default:
+			if (!ok)
+				break;
+			if (i > 0)
+				putchar('\n');
+			imports_table(path, &im, o->demangle);
+			break;
+		}
+		dk_imports_free(&im);
+		dk_input_free(&bytes);
+	}
+	if (o->format == LISTING_JSON)
+		listing_json_end();
+	return any_error ? 2 : 0;
+}
+
 static int run(const opts *o, capture *cap, dk_sink *s)
 {
 	if (o->mode == M_LIST)
 		return list(o, cap, s);
+	if (o->mode == M_IMPORTS)
+		return list_imports(o, cap, s);
 	if (o->mode == M_DEPS)
 		return deps_run(o->files[0], &o->deps, o->format, s);
 	return compare(o->files[0], o->files[1], o->mode == M_CHECK, o, s);

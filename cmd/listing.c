@@ -12,7 +12,7 @@
 /* ---- names and numbers ---- */
 
 /* The demangled form of an Itanium name (malloc'd), or NULL. */
-static char *demangled(const char *name)
+char *listing_demangled(const char *name)
 {
 	if (!name)
 		return NULL;
@@ -28,9 +28,9 @@ static bool is_msvc_cpp(const char *name)
 }
 
 /* The name as shown: demangled with -C, MSVC names marked. malloc'd. */
-static char *shown_name(const char *name, bool demangle)
+char *listing_shown_name(const char *name, bool demangle)
 {
-	char *d = demangle ? demangled(name) : NULL;
+	char *d = demangle ? listing_demangled(name) : NULL;
 	char *r;
 
 	if (d)
@@ -243,7 +243,7 @@ static void table_image_view(const listing_input *in, bool demangle)
 		const dk_export *e = &m->exports[i];
 		char *name = NULL;
 		if (!(e->flags & DK_EXPORT_NONAME) && (demangle || is_msvc_cpp(e->name)))
-			name = shown_name(e->name, demangle);
+			name = listing_shown_name(e->name, demangle);
 		out_pad(2);
 		out_udec(e->ordinal, ow);
 		out_pad(2);
@@ -292,7 +292,7 @@ static void table_implib(const listing_input *in, bool demangle)
 			ow = digits(x->ordinal);
 		if (!x->by_ordinal && digits(x->ordinal) > hw)
 			hw = digits(x->ordinal);
-		char *n = shown_name(x->name ? x->name : "[NONAME]", demangle);
+		char *n = listing_shown_name(x->name ? x->name : "[NONAME]", demangle);
 		if (n && esc_width(n) > nw)
 			nw = esc_width(n);
 		free(n);
@@ -327,7 +327,7 @@ static void table_implib(const listing_input *in, bool demangle)
 			prev = x->dll;
 		}
 		snprintf(x->by_ordinal ? ord : hint, 16, "%u", x->ordinal);
-		char *name = x->name ? shown_name(x->name, demangle) : strdup("[NONAME]");
+		char *name = x->name ? listing_shown_name(x->name, demangle) : strdup("[NONAME]");
 		printf("  %*s  %*s  %-5s  %-*s  ", ow, ord, hw, hint, type_word(x->type), tw,
 		       name_type_word(x));
 		out_esc(name, nw);
@@ -349,7 +349,7 @@ static void table_module(const listing_input *in, bool demangle)
 		const dk_export *e = &m->exports[i];
 		if (e->ordinal && digits(e->ordinal) > ow)
 			ow = digits(e->ordinal);
-		char *n = shown_name(e->name, demangle);
+		char *n = listing_shown_name(e->name, demangle);
 		if (n && esc_width(n) > nw)
 			nw = esc_width(n);
 		free(n);
@@ -371,7 +371,7 @@ static void table_module(const listing_input *in, bool demangle)
 	for (size_t i = 0; i < m->nexports; i++) {
 		const dk_export *e = &m->exports[i];
 		char ord[16] = "";
-		char *name = shown_name(e->name, demangle);
+		char *name = listing_shown_name(e->name, demangle);
 		if (e->ordinal)
 			snprintf(ord, sizeof ord, "%" PRIu32, e->ordinal);
 		bool attrs = e->internal || e->forward || e->import_name || e->export_as ||
@@ -486,7 +486,7 @@ static listing_row export_row(const listing_input *in, const dk_export *e)
 static void json_row(const listing_row *r, bool demangle, bool first)
 {
 	const char *name = r->name;
-	char *d = demangle ? demangled(name) : NULL;
+	char *d = demangle ? listing_demangled(name) : NULL;
 	printf("%s\n      {\"name\": ", first ? "" : ",");
 	json_str(name);
 	json_opt_uint("ordinal", r->has_ordinal, r->ordinal);
@@ -617,7 +617,7 @@ static void tsv_row(const char *path, const listing_row *r, bool demangle)
 {
 	const char *view = r->view;
 	const char *name = r->name;
-	char *shown = name && (demangle || is_msvc_cpp(name)) ? shown_name(name, demangle) : NULL;
+	char *shown = name && (demangle || is_msvc_cpp(name)) ? listing_shown_name(name, demangle) : NULL;
 	tsv_field(path);
 	putchar_unlocked('\t');
 	tsv_field(r->dll);
@@ -727,7 +727,7 @@ void listing_change(dk_change what, const dk_export *a, const dk_export *b, bool
 	char buf[300];
 	char *name;
 
-	name = shown_name(diff_name(e, buf, sizeof buf), demangle);
+	name = listing_shown_name(diff_name(e, buf, sizeof buf), demangle);
 	fputs(what == DK_CHANGE_ADDED ? "+ " : what == DK_CHANGE_REMOVED ? "- " : "~ ", stdout);
 	out_esc(name, 0);
 	switch (what) {

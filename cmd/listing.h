@@ -43,6 +43,12 @@ typedef struct listing_row {
 	const char *view;        /* ARM64X: "ec" or "native", else NULL */
 } listing_row;
 
+/* An Itanium C++ name demangled (malloc'd), or NULL; and a name as the
+ * listings show it: demangled with `demangle`, MSVC names then marked
+ * (malloc'd; NULL when out of memory). */
+char *listing_demangled(const char *name);
+char *listing_shown_name(const char *name, bool demangle);
+
 /* `-C`: C++ names demangled (Itanium), MSVC names marked. */
 void listing_table(const listing_input *in, bool demangle);
 
