@@ -365,6 +365,10 @@ static size_t add_dep(ctx *c, const char *raw, size_t importer, bool forwarded)
 		return i;
 	}
 	dep->status = DK_DEP_MISSING;
+	/* A name with a folder in it (an import table is untrusted) is not
+	 * looked for: it names no file in the folders searched. */
+	if (!name[0] || strpbrk(name, "/\\:"))
+		return i;
 	size_t ndirs = c->o ? c->o->ndirs : 0;
 	for (size_t k = 0; k <= ndirs && !dep->path && !c->oom; k++)
 		dep->path = find_in_dir(c, k == 0 ? c->prog_dir : c->o->dirs[k - 1], name);

@@ -222,10 +222,10 @@ static char *tmpdir(void)
 
 static char *in_dir(const char *dir, const char *name)
 {
-	static char buf[4][600];
+	static char buf[4][1200];
 	static int k;
 	char *p = buf[k++ % 4];
-	snprintf(p, 600, "%s/%s", dir, name);
+	snprintf(p, 1200, "%s/%s", dir, name);
 	return p;
 }
 
@@ -659,6 +659,34 @@ START_TEST(resolve_extra_system_names)
 }
 END_TEST
 
+START_TEST(resolve_names_with_folders_not_looked_for)
+{
+	char *dir = tmpdir();
+	dk_deps d;
+	unsigned errors;
+	char sub[600];
+
+	/* b.dll is one folder up; the import names it "../b.dll" and
+	 * "..\\b.dll": neither reads a file outside the folders searched. */
+	chain(dir, "fb");
+	snprintf(sub, sizeof sub, "%s/sub", dir);
+	ck_assert_int_eq(mkdir(sub, 0777), 0);
+	pe_def p = { .machine = AMD64, .dll = false, .nimps = 2,
+		     .imps = { { "../b.dll", false, { "fb" } }, { "..\\b.dll", false, { "fb" } } } };
+	write_pe(in_dir(sub, "p.exe"), &p);
+	ck_assert_int_eq(resolve(&d, in_dir(sub, "p.exe"), NULL, 0, &errors), DK_OK);
+	ck_assert_uint_eq(d.ndlls, 2);
+	for (size_t i = 0; i < 2; i++) {
+		ck_assert_int_eq(d.dlls[i].status, DK_DEP_MISSING);
+		ck_assert_ptr_null(d.dlls[i].path);
+	}
+	ck_assert_uint_eq(d.load_problems, 2);
+	dk_deps_free(&d);
+	rm_tree(dir);
+	free(dir);
+}
+END_TEST
+
 static Suite *deps_suite(void)
 {
 	Suite *s = suite_create("deps");
@@ -674,6 +702,7 @@ static Suite *deps_suite(void)
 	tcase_add_test(t, resolve_forwarders);
 	tcase_add_test(t, resolve_delay_loads);
 	tcase_add_test(t, resolve_extra_system_names);
+	tcase_add_test(t, resolve_names_with_folders_not_looked_for);
 	suite_add_tcase(s, t);
 	return s;
 }
