@@ -398,10 +398,13 @@ static edge *new_edge(ctx *c)
 /* An edge from `from` to each DLL its imports name. */
 static void expand(ctx *c, size_t from)
 {
+	/* The array, not the node: add_dep may move c->nodes. */
 	const dk_imports *im = from == DK_DEP_PROGRAM ? &c->prog : &c->nodes[from].im;
+	const dk_import_dll *dlls = im->dlls;
+	size_t n = im->ndlls;
 
-	for (size_t k = 0; k < im->ndlls && !c->oom; k++) {
-		const dk_import_dll *idll = &im->dlls[k];
+	for (size_t k = 0; k < n && !c->oom; k++) {
+		const dk_import_dll *idll = &dlls[k];
 		size_t to = add_dep(c, idll->dll, from, false);
 		if (c->oom)
 			return;

@@ -687,6 +687,41 @@ START_TEST(resolve_names_with_folders_not_looked_for)
 }
 END_TEST
 
+/* Enough DLLs that the list grows while a DLL's imports are being
+ * followed (a use after free the Wine DLLs found under ASan). */
+START_TEST(resolve_list_grows_while_expanding)
+{
+	char *dir = tmpdir();
+	dk_deps d;
+	unsigned errors;
+
+	pe_def p = { .machine = AMD64, .dll = false, .nimps = 4,
+		     .imps = { { "a.dll", false, { "fa" } }, { "kernel32.dll", false, { "x" } },
+			       { "user32.dll", false, { "x" } }, { "gdi32.dll", false, { "x" } } } };
+	pe_def a = { .machine = AMD64, .dll = true, .name = "a.dll", .nexps = 1,
+		     .exps = { { "fa", NULL } }, .nimps = 4,
+		     .imps = { { "b.dll", false, { "fb" } }, { "advapi32.dll", false, { "x" } },
+			       { "shell32.dll", false, { "x" } }, { "ole32.dll", false, { "x" } } } };
+	pe_def b = { .machine = AMD64, .dll = true, .name = "b.dll", .nexps = 1,
+		     .exps = { { "fb", NULL } }, .nimps = 4,
+		     .imps = { { "c1.dll", false, { "f" } }, { "c2.dll", false, { "f" } },
+			       { "c3.dll", false, { "f" } }, { "c4.dll", true, { "f" } } } };
+	write_pe(in_dir(dir, "p.exe"), &p);
+	write_pe(in_dir(dir, "a.dll"), &a);
+	write_pe(in_dir(dir, "b.dll"), &b);
+	ck_assert_int_eq(resolve(&d, in_dir(dir, "p.exe"), NULL, 0, &errors), DK_OK);
+	ck_assert_uint_eq(d.ndlls, 12);
+	ck_assert_str_eq(d.dlls[11].name, "c4.dll");
+	ck_assert_int_eq(d.dlls[11].kind, DK_IMPORTS_DELAY);
+	ck_assert_uint_eq(d.dlls[11].needed_by, dep_index(&d, "b.dll"));
+	ck_assert_uint_eq(d.load_problems, 3);
+	ck_assert_uint_eq(d.nproblems, 4);
+	dk_deps_free(&d);
+	rm_tree(dir);
+	free(dir);
+}
+END_TEST
+
 static Suite *deps_suite(void)
 {
 	Suite *s = suite_create("deps");
@@ -703,6 +738,7 @@ static Suite *deps_suite(void)
 	tcase_add_test(t, resolve_delay_loads);
 	tcase_add_test(t, resolve_extra_system_names);
 	tcase_add_test(t, resolve_names_with_folders_not_looked_for);
+	tcase_add_test(t, resolve_list_grows_while_expanding);
 	suite_add_tcase(s, t);
 	return s;
 }
