@@ -696,7 +696,8 @@ typedef struct dk_deps {
 	bool is_dll;
 	dk_dep *dlls;        /* in the order the chain first meets them, breadth first */
 	size_t ndlls;
-	dk_problem *problems; /* by importer, in that order */
+	dk_problem *problems; /* the DLLs that are not usable, in list order; then the
+				 * functions not found, in the order met */
 	size_t nproblems;
 	size_t load_problems; /* the problems that stop the program (not `delay`) */
 } dk_deps;
