@@ -25,7 +25,7 @@ have() { command -v "$1" >/dev/null 2>&1; }
 rm -rf "$OUT"
 mkdir -p "$OUT"
 cd "$OUT" || exit 1
-for t in def drectve implib pe bfd archive roundtrip model diff exp cli cli-files; do mkdir -p "$t"; done
+for t in def drectve implib pe imports bfd archive roundtrip model diff exp cli cli-files; do mkdir -p "$t"; done
 W=$OUT/.work
 mkdir -p "$W"
 
@@ -222,7 +222,19 @@ if have x86_64-w64-mingw32-gcc && [ -f "$FIX/mingw64/api.o" ]; then
 		"$FIX/mingw64/api.o" 2>/dev/null || rm -f "$dlls/prog.exe"
 fi
 for d in "$dlls"/*.dll "$dlls"/*.exe; do
-	[ -f "$d" ] && cp "$d" pe/
+	[ -f "$d" ] && cp "$d" pe/ && cp "$d" imports/
+done
+# Programs that import at load and delay-load (the delay-load library
+# mkimplib makes, whose descriptors no directory lists), and a Wine DLL
+# with both kinds, when there is one.
+if have x86_64-w64-mingw32-gcc && [ -x "$BUILD/bin/mkimplib" ]; then
+	printf 'LIBRARY dly.dll\nEXPORTS\n f1\n f2 @7 NONAME\n' >"$dlls/dly.def"
+	printf 'int f1(void); int f2(void);\nint main(void) { return f1() + f2(); }\n' >"$dlls/dly.c"
+	"$BUILD/bin/mkimplib" -m x86-64 --delay -o "$dlls/libdly.a" "$dlls/dly.def" 2>/dev/null &&
+		x86_64-w64-mingw32-gcc -s -o imports/delay.exe "$dlls/dly.c" "$dlls/libdly.a" 2>/dev/null
+fi
+for f in /usr/lib/x86_64-linux-gnu/wine/x86_64-windows/adsldp.dll; do
+	[ -f "$f" ] && cp "$f" imports/wine-adsldp.dll
 done
 # ARM64X: the DLL and import libraries tests/cli/arm64x.sh builds (clang-22,
 # lld-link), when make check has run in this build folder: two export
@@ -306,6 +318,7 @@ printf 'LIBRARY full.dll\nEXPORTS\n    plain @3\n    gone @4\n' >$files/old.def
 [ -f "$W/gnu-mingw64.a" ] && cp "$W/gnu-mingw64.a" $files/lib.a
 [ -f "$dlls/msvc64.dll" ] && cp "$dlls/msvc64.dll" $files/api.dll
 [ -f "$dlls/killat32.dll" ] && cp "$dlls/killat32.dll" $files/k32.dll
+[ -f imports/delay.exe ] && cp imports/delay.exe $files/prog.exe
 [ -f "$libs/mk-x86-64-short.lib" ] && cp "$libs/mk-x86-64-short.lib" $files/api.lib
 [ -f exp/mk-x86-64.exp ] && cp exp/mk-x86-64.exp $files/x.exp
 [ -f "$libs/mk-i386-long.lib" ] && cp "$libs/mk-i386-long.lib" $files/long.a
@@ -368,6 +381,8 @@ cli dllkit-dlltool -A -U --export-all-symbols --exclude-symbols=add -z o.def -D 
 cli dllkit-dlltool --identify-strict -I long.a
 cli dllkit-dlltool -I in -- "$libs/mk-x86-64-short.lib"
 cli dumpexports api.dll
+cli dumpexports --imports -f tsv api.dll
+cli dumpexports --imports -f json -C prog.exe api.dll
 cli dumpexports -f json api.dll api.lib a.def api.o
 cli dumpexports -f def long.a
 cli dumpexports -f tsv -C lib.a
