@@ -407,6 +407,10 @@ static int parse_options(int nargs, char **args, opts *o)
 						    : o->deps.ndirs ? "-L" : "--system");
 		return -1;
 	}
+	if (deps && o->view) {
+		cli_usage_error("--view picks an ARM64X DLL's export view; --deps follows a program's imports");
+		return -1;
+	}
 	if (deps && (o->format == LISTING_DEF || o->nfiles != 1)) {
 		if (o->format == LISTING_DEF)
 			cli_usage_error("--deps shows table, json, tsv or paths, not def");

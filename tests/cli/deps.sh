@@ -390,3 +390,5 @@ refuse "--deps takes one program" 'takes one program' --deps ok/p.exe ok/a.dll
 refuse "-L without --deps is a usage error" '-L is for --deps' -L . ok/a.dll
 refuse "-f paths without --deps is a usage error" 'paths is for --deps' -f paths ok/a.dll
 refuse "--deps with -f def is a usage error" 'not def' --deps -f def ok/p.exe
+refuse "--deps with --view is a usage error" 'view' --deps --view ec ok/p.exe
+refuse "--deps with --imports is a usage error" 'do not go together' --deps --imports ok/p.exe
