@@ -449,20 +449,11 @@ static void add_prob(ctx *c, size_t ei, dk_problem_kind what, const char *fn, ui
 	c->nprobs++;
 }
 
-/* The export of dep `t` an importer of machine `m` finds by `fn` (or by
- * ordinal `ord` when fn is NULL), or NULL. */
-static const dk_export *lookup(const ctx *c, size_t t, dk_machine m, const char *fn, uint16_t ord)
+/* The export of `mod` named `fn` (`names`: its named exports, sorted), or
+ * with ordinal `ord` when fn is NULL; NULL when none. */
+static const dk_export *find_export(const dk_module *mod, dk_export *const *names, size_t nnames,
+				    const char *fn, uint16_t ord)
 {
-	const node *nd = &c->nodes[t];
-	const dk_module *mod = &nd->m;
-	dk_export *const *names = nd->by_name;
-	size_t nnames = nd->nby_name;
-
-	if (mod->native && m == DK_MACHINE_ARM64) {
-		mod = mod->native;
-		names = nd->nat_by_name;
-		nnames = nd->nnat_by_name;
-	}
 	if (fn) {
 		size_t lo = 0, hi = nnames;
 		while (lo < hi) {
@@ -481,6 +472,23 @@ static const dk_export *lookup(const ctx *c, size_t t, dk_machine m, const char 
 		if (mod->exports[i].ordinal == ord)
 			return &mod->exports[i];
 	return NULL;
+}
+
+/* The export of dep `t` that importer `who` finds.  An ARM64X DLL has two
+ * export tables: an ARM64 importer looks in the native one, any other in
+ * the EC one; an ARM64X importer (whose one import table serves both its
+ * views, and says which import is whose nowhere dllkit reads) in either. */
+static const dk_export *lookup(const ctx *c, size_t t, size_t who, const char *fn, uint16_t ord)
+{
+	const node *nd = &c->nodes[t];
+	bool who_arm64x = who == DK_DEP_PROGRAM ? c->prog.arm64x : c->d->dlls[who].arm64x;
+
+	if (nd->m.native && machine_of(c, who) == DK_MACHINE_ARM64)
+		return find_export(nd->m.native, nd->nat_by_name, nd->nnat_by_name, fn, ord);
+	const dk_export *x = find_export(&nd->m, nd->by_name, nd->nby_name, fn, ord);
+	if (!x && nd->m.native && who_arm64x)
+		x = find_export(nd->m.native, nd->nat_by_name, nd->nnat_by_name, fn, ord);
+	return x;
 }
 
 /* `x` (of edge `ei`'s DLL) forwards: an edge to the DLL it names. */
@@ -548,7 +556,7 @@ static void check_one(ctx *c, size_t ei, const char *fn, uint16_t ord)
 	const edge *e = &c->edges[ei];
 	const dk_export *x;
 
-	x = lookup(c, e->to, machine_of(c, e->from), fn, ord);
+	x = lookup(c, e->to, e->from, fn, ord);
 	if (!x) {
 		add_prob(c, ei, fn ? DK_PROBLEM_NAME : DK_PROBLEM_ORDINAL, fn, ord);
 		return;

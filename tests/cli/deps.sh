@@ -370,6 +370,75 @@ else
 	fail "i386 fixtures" "$(head -c 400 cc.err)"
 fi
 
+# ---- ARM64 and ARM64X (clang-22, lld-link 22) ----
+# An ARM64X DLL has two export tables: an ARM64 client must find its
+# imports in the native one, an ARM64EC client in the EC one, an ARM64X
+# client (one import table for both) in either.
+LLVM=/usr/lib/llvm-22/bin
+if need "--deps on ARM64 and ARM64X" clang-22 "$LLVM/lld-link" "$LLVM/llvm-mc"; then
+	mkdir -p arm && cd arm || exit 1
+	echo 'int both(int a) { return a + 2; } int ecfunc(int a) { return a; }' >ec.c
+	echo 'int both(int a) { return a + 3; } int natfunc(int a) { return a; }' >native.c
+	cat >lc_ec.c <<'C'
+extern const unsigned __chpe_metadata[];
+struct load_config { unsigned size; unsigned char before[196]; const void *chpe_metadata; unsigned char after[0x140 - 208]; };
+const struct load_config _load_config_used = { sizeof(struct load_config), { 0 }, __chpe_metadata, { 0 } };
+__asm__(".section .rdata,\"dr\"\n.globl __chpe_metadata\n.p2align 3\n__chpe_metadata:\n.long 1\n"
+	".rva __hybrid_code_map\n.long __hybrid_code_map_count\n.fill 0x80, 1, 0\n");
+void *__os_arm64x_dispatch_ret, *__os_arm64x_dispatch_call_no_redirect, *__os_arm64x_check_icall,
+	*__os_arm64x_dispatch_icall, *__os_arm64x_check_call, *__os_arm64x_dispatch_call;
+C
+	cat >lc_native.c <<'C'
+struct load_config { unsigned size; unsigned char rest[0x140 - 4]; };
+const struct load_config _load_config_used = { sizeof(struct load_config), { 0 } };
+C
+	printf 'LIBRARY pair.dll\nEXPORTS\n    both\n    ecfunc\n' >ec.def
+	printf 'LIBRARY pair.dll\nEXPORTS\n    both\n    natfunc\n' >native.def
+	echo '__declspec(dllimport) int natfunc(int); __declspec(dllimport) int both(int); int entry(void) { return natfunc(1) + both(1); }' >cn.c
+	echo '__declspec(dllimport) int ecfunc(int); __declspec(dllimport) int both(int); int entry(void) { return ecfunc(1) + both(1); }' >ce.c
+	printf '.text\n.globl "#__icall_helper_arm64ec"\n"#__icall_helper_arm64ec":\nret\n.globl __icall_helper_arm64ec\n__icall_helper_arm64ec:\nret\n' >icall.s
+	LL="$LLVM/lld-link -nologo -dll -noentry -nodefaultlib"
+	if clang-22 --target=arm64ec-pc-windows-msvc -O2 -c ec.c -o ec.obj 2>cc.err &&
+	   clang-22 --target=arm64ec-pc-windows-msvc -O2 -c lc_ec.c -o lc_ec.obj 2>>cc.err &&
+	   clang-22 --target=aarch64-pc-windows-msvc -O2 -c native.c -o native.obj 2>>cc.err &&
+	   clang-22 --target=aarch64-pc-windows-msvc -O2 -c lc_native.c -o lc_native.obj 2>>cc.err &&
+	   clang-22 --target=aarch64-pc-windows-msvc -O2 -c cn.c -o cn.obj 2>>cc.err &&
+	   clang-22 --target=arm64ec-pc-windows-msvc -O2 -c ce.c -o ce.obj 2>>cc.err &&
+	   "$LLVM/llvm-mc" --triple=arm64ec-pc-windows-msvc -filetype=obj -o icall.obj icall.s 2>>cc.err &&
+	   $LL -machine:arm64x -def:ec.def -defarm64native:native.def -out:pair.dll -implib:pair.lib \
+		ec.obj native.obj lc_ec.obj lc_native.obj >>cc.err 2>&1 &&
+	   $LL -machine:arm64 -export:entry -out:cn.dll cn.obj pair.lib >>cc.err 2>&1 &&
+	   $LL -machine:arm64ec -export:entry -out:ce.dll ce.obj lc_ec.obj icall.obj pair.lib >>cc.err 2>&1 &&
+	   $LL -machine:arm64x -export:entry -out:cx.dll ce.obj cn.obj lc_ec.obj lc_native.obj icall.obj pair.lib >>cc.err 2>&1 &&
+	   $LL -machine:arm64 -export:natfunc -out:nat_only.dll native.obj >>cc.err 2>&1 &&
+	   $CC -shared -o x64.dll ../b.c 2>>cc.err; then
+		cd .. || exit 1
+		folder a64 arm/cn.dll arm/ce.dll arm/cx.dll arm/pair.dll
+		printf '  pair.dll  found          load   cn.dll     a64/pair.dll\nwill load\n' >want
+		check "an ARM64 DLL importing from an ARM64X DLL's native view: will load" 0 want --deps a64/cn.dll
+		printf '  pair.dll  found          load   ce.dll     a64/pair.dll\nwill load\n' >want
+		check "an ARM64EC DLL importing from an ARM64X DLL's EC view: will load" 0 want --deps a64/ce.dll
+		printf 'a64/cx.dll: arm64ec DLL, 1 DLL\n  pair.dll  found          load   cx.dll     a64/pair.dll\nwill load\n' >want
+		check "an ARM64X DLL importing from both views of an ARM64X DLL: will load" 0 want --deps a64/cx.dll
+		# pair.dll replaced by one with the native view's exports only
+		# (plain ARM64): the ARM64EC client cannot load it.
+		folder a64n arm/cn.dll arm/ce.dll arm/nat_only.dll:pair.dll
+		printf '  pair.dll: a64n/pair.dll is for arm64, ce.dll is for arm64ec: Windows stops with 0xc000007b\n' >want
+		check "an ARM64EC DLL beside a plain ARM64 DLL: wrong machine, exit 1" 1 want --deps a64n/ce.dll
+		printf '  pair.dll: no export "both" (imported by cn.dll)\nwill not load: 1 problem\n' >want
+		check "an ARM64 DLL beside an ARM64 DLL that lacks a function: named, exit 1" 1 want --deps a64n/cn.dll
+		folder a64x arm/cn.dll arm/x64.dll:pair.dll
+		printf '  pair.dll: a64x/pair.dll is for x86-64, cn.dll is for arm64: Windows stops with 0xc000007b\n' >want
+		check "an ARM64 DLL beside an x86-64 DLL: wrong machine, exit 1" 1 want --deps a64x/cn.dll
+		folder a64ec arm/ce.dll arm/x64.dll:pair.dll
+		printf '  pair.dll      found          load   ce.dll     a64ec/pair.dll\n' >want
+		check "an ARM64EC DLL loads an x86-64 DLL (its functions checked: it lacks them)" 1 want --deps a64ec/ce.dll
+	else
+		cd .. || exit 1
+		fail "ARM64 fixtures" "$(head -c 400 arm/cc.err)"
+	fi
+fi
+
 # ---- bad input and usage: one line, exit 2 ----
 echo "text" >text.exe
 refuse() {
