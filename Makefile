@@ -55,7 +55,7 @@ LIB_INT := $(BUILD)/libdllkit-internal.a
 LIB_SYMS := $(BUILD)/dllkit.syms
 DK_VERSION := $(shell sed -n 's/^\#define DK_VERSION "\(.*\)"/\1/p' lib/dllkit.h)
 
-CMD_COMMON := cmd/common.c cmd/inputs.c cmd/listing.c cmd/imports.c
+CMD_COMMON := cmd/common.c cmd/inputs.c cmd/listing.c cmd/imports.c cmd/deps.c
 TOOLS      := mkdef mkimplib dumpexports
 # dllkit-dlltool is mkimplib under another name (cmd/dlltool.c: dlltool's
 # command line); `make install` adds it with the target-prefixed names of
@@ -118,7 +118,7 @@ $(DLLTOOL): $(BUILD)/bin/mkimplib
 	ln -f $< $@
 
 # dumpexports' listings (cmd/listing.c, cmd/imports.c) demangle C++ names with libiberty's demangler.
-$(BUILD)/bin/dumpexports: $(BUILD)/cmd/listing.o $(BUILD)/cmd/imports.o
+$(BUILD)/bin/dumpexports: $(BUILD)/cmd/listing.o $(BUILD)/cmd/imports.o $(BUILD)/cmd/deps.o
 $(BUILD)/bin/dumpexports: LDLIBS_ALL += -liberty
 
 $(BUILD)/tests/unit/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(LIB_INT)

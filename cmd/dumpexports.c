@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "deps.h"
 #include "imports.h"
 #include "listing.h"
 
@@ -12,10 +13,11 @@ static const char usage_text[] =
 	"       dumpexports --diff OLD NEW\n"
 	"       dumpexports --check FILE.def BINARY\n"
 	"       dumpexports --imports [-f FORMAT] IMAGE...\n"
+	"       dumpexports --deps [-L DIR]... PROGRAM\n"
 	"Show what FILEs export: PE images (DLL, EXE), import libraries, COFF objects\n"
 	"and archives (their dllexport directives), and .def files.\n"
 	"\n"
-	"  -f, --format FORMAT      table (default), def, json or tsv\n"
+	"  -f, --format FORMAT      table (default), def, json or tsv; with --deps also paths\n"
 	"      --imports            what PE images (DLL, EXE) import instead: per DLL, by\n"
 	"                           name and hint or by ordinal, at load or delay-loaded\n"
 	"                           (also through dlltool -y / mkimplib --delay libraries)\n"
@@ -34,12 +36,19 @@ static const char usage_text[] =
 	"                           have bound to: NONAME, or pinned by the old .def)\n"
 	"      --export-all, --exclude SYM,..., --exclude-libs LIB,..., --dialect gnu|msvc\n"
 	"                           for objects and archives: as in mkdef(1)\n"
+	"      --deps PROGRAM       the DLLs PROGRAM (an EXE or DLL) loads, found in its\n"
+	"                           folder, then in each -L DIR; every imported function\n"
+	"                           checked; exit 1 when it will not load.  -f paths: the\n"
+	"                           DLLs to ship, one path a line\n"
+	"  -L DIR                   with --deps, a folder to look for DLLs in (repeatable)\n"
+	"      --system NAME,...    with --deps, take these DLLs as Windows' own\n"
 	"  -h, --help               show this help\n"
 	"  -V, --version            show the version\n";
 
 enum { OPT_DLL = 256, OPT_DIFF, OPT_CHECK, OPT_IGNORE_KIND, OPT_ORDINALS };
 enum { OPT_VIEW = 300 }; /* ARM64X */
 enum { OPT_IMPORTS = 320 };
+enum { OPT_DEPS = 400, OPT_SYSTEM }; /* --deps (cmd/deps.c) */
 
 static const struct option long_opts[] = {
 	{ "format", required_argument, NULL, 'f' },
@@ -51,6 +60,8 @@ static const struct option long_opts[] = {
 	{ "ordinals", no_argument, NULL, OPT_ORDINALS },
 	{ "view", required_argument, NULL, OPT_VIEW },
 	{ "imports", no_argument, NULL, OPT_IMPORTS },
+	{ "deps", no_argument, NULL, OPT_DEPS },
+	{ "system", required_argument, NULL, OPT_SYSTEM },
 	CLI_READ_LONG_OPTIONS,
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
@@ -58,7 +69,7 @@ static const struct option long_opts[] = {
 };
 
 /* What a run was asked to do. */
-typedef enum mode { M_LIST, M_DIFF, M_CHECK, M_IMPORTS } mode;
+typedef enum mode { M_LIST, M_DIFF, M_CHECK, M_IMPORTS, M_DEPS } mode;
 
 typedef struct opts {
 	mode mode;
@@ -67,6 +78,7 @@ typedef struct opts {
 	const char *dll;
 	const char *view; /* ARM64X: "ec" or "native", NULL for both */
 	cli_read in;
+	deps_opts deps; /* --deps: -L, --system, -f paths */
 	char **files; /* the operands */
 	int nfiles;
 } opts;
@@ -316,10 +328,10 @@ out:
 static int parse_options(int nargs, char **args, opts *o)
 {
 	int c, r;
-	bool diff = false, check = false, imports = false;
+	bool diff = false, check = false, imports = false, deps = false;
 
 	opterr = 0;
-	while ((c = getopt_long(nargs, args, ":f:ChV", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(nargs, args, ":f:ChVL:", long_opts, NULL)) != -1) {
 		if ((r = cli_read_option(&o->in, c, optarg)) != 0) {
 			if (r < 0)
 				return -1;
@@ -335,8 +347,10 @@ static int parse_options(int nargs, char **args, opts *o)
 				o->format = LISTING_JSON;
 			else if (strcmp(optarg, "tsv") == 0)
 				o->format = LISTING_TSV;
+			else if (strcmp(optarg, "paths") == 0)
+				o->deps.paths = true;
 			else {
-				cli_usage_error("--format takes table, def, json or tsv, not \"%s\"",
+				cli_usage_error("--format takes table, def, json, tsv or (with --deps) paths, not \"%s\"",
 						optarg);
 				return -1;
 			}
@@ -348,6 +362,17 @@ static int parse_options(int nargs, char **args, opts *o)
 		case OPT_IGNORE_KIND: o->ignore_kind = true; break;
 		case OPT_ORDINALS: o->all_ordinals = true; break;
 		case OPT_IMPORTS: imports = true; break;
+		case OPT_DEPS: deps = true; break;
+		case 'L':
+			if (!deps_add_dir(&o->deps, optarg))
+				return -1;
+			break;
+		case OPT_SYSTEM:
+			if (!cli_split_list(optarg, &o->deps.system, &o->deps.nsystem, &o->deps.capsystem)) {
+				cli_error("out of memory");
+				return -1;
+			}
+			break;
 		case OPT_VIEW:
 			if (strcmp(optarg, "ec") != 0 && strcmp(optarg, "native") != 0) {
 				cli_usage_error("--view takes ec or native, not \"%s\"", optarg);
@@ -362,10 +387,11 @@ static int parse_options(int nargs, char **args, opts *o)
 	cli_read_finish(&o->in);
 	o->files = args + optind;
 	o->nfiles = nargs - optind;
-	o->mode = diff ? M_DIFF : check ? M_CHECK : imports ? M_IMPORTS : M_LIST;
-	if (diff + check + imports > 1) {
-		cli_usage_error("%s and %s do not go together", diff ? "--diff" : "--check",
-				imports ? "--imports" : "--check");
+	o->mode = diff ? M_DIFF : check ? M_CHECK : imports ? M_IMPORTS : deps ? M_DEPS : M_LIST;
+	if (diff + check + imports + deps > 1) {
+		cli_usage_error("%s and %s do not go together",
+				diff ? "--diff" : check ? "--check" : "--imports",
+				deps ? "--deps" : imports ? "--imports" : "--check");
 		return -1;
 	}
 	if (imports && o->format == LISTING_DEF) {
@@ -374,6 +400,22 @@ static int parse_options(int nargs, char **args, opts *o)
 	}
 	if (imports && o->view) {
 		cli_usage_error("--view picks an ARM64X DLL's export view; --imports reads its import directories, which the two views share");
+		return -1;
+	}
+	if (!deps && (o->deps.paths || o->deps.ndirs || o->deps.nsystem)) {
+		cli_usage_error("%s is for --deps", o->deps.paths ? "--format paths"
+						    : o->deps.ndirs ? "-L" : "--system");
+		return -1;
+	}
+	if (deps && o->view) {
+		cli_usage_error("--view picks an ARM64X DLL's export view; --deps follows a program's imports");
+		return -1;
+	}
+	if (deps && (o->format == LISTING_DEF || o->nfiles != 1)) {
+		if (o->format == LISTING_DEF)
+			cli_usage_error("--deps shows table, json, tsv or paths, not def");
+		else
+			cli_usage_error("--deps takes one program (an EXE or DLL)");
 		return -1;
 	}
 	if ((o->mode == M_DIFF || o->mode == M_CHECK) && o->nfiles != 2) {
@@ -493,6 +535,8 @@ static int run(const opts *o, capture *cap, dk_sink *s)
 		return list(o, cap, s);
 	if (o->mode == M_IMPORTS)
 		return list_imports(o, cap, s);
+	if (o->mode == M_DEPS)
+		return deps_run(o->files[0], &o->deps, o->format, s);
 	return compare(o->files[0], o->files[1], o->mode == M_CHECK, o, s);
 }
 
@@ -520,6 +564,7 @@ int main(int argc, char **argv)
 		status = r > 0 ? run(&o, &cap, &sink) : r == 0 ? 0 : 2;
 	}
 	cli_read_free(&o.in);
+	deps_opts_free(&o.deps);
 	cli_deps_free(&files);
 	cli_free_argv(nargs, args);
 	/* A listing or a difference lost on the way out is trouble (2), not

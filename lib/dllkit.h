@@ -629,6 +629,123 @@ int dk_read_imports_mem(dk_imports *im, const void *data, size_t len, const char
 void dk_imports_free(dk_imports *im);
 
 /* ------------------------------------------------------------------ */
+/* PE images: the DLLs a program needs, and whether it will load        */
+/* ------------------------------------------------------------------ */
+
+/*
+ * What became of one DLL in the chain.  Every status but FOUND and SYSTEM
+ * is a problem (in dk_deps.problems too).
+ */
+typedef enum dk_dep_status {
+	DK_DEP_FOUND,         /* a DLL of a machine the importer can load, at `path` */
+	DK_DEP_SYSTEM,        /* Windows provides it (dk_system_dll, or the caller said so): not looked for */
+	DK_DEP_MISSING,       /* in none of the folders */
+	DK_DEP_WRONG_MACHINE, /* the first file of that name is for another machine: Windows
+			       * stops with 0xc000007b (STATUS_INVALID_IMAGE_FORMAT) */
+	DK_DEP_NOT_DLL,       /* the first file of that name is not a PE image, or is an EXE */
+	DK_DEP_UNREADABLE,    /* it could not be read, or is damaged (an error went to the sink) */
+} dk_dep_status;
+
+/* "found", "system", "missing", "wrong machine", "not a DLL", "unreadable". */
+const char *dk_dep_status_name(dk_dep_status st);
+
+#define DK_DEP_PROGRAM ((size_t)-1) /* as an importer: the program itself */
+
+/* One DLL the program needs, directly or through other DLLs. */
+typedef struct dk_dep {
+	char *name;          /* as the first importer spells it (".dll" added when it has no extension) */
+	char *path;          /* FOUND, WRONG_MACHINE, NOT_DLL, UNREADABLE: the file; else NULL */
+	dk_dep_status status;
+	dk_imports_kind kind; /* LOAD when any chain of load-time imports (and forwarders
+			       * in them) reaches it from the program, else DELAY */
+	size_t needed_by;    /* the dk_dep that first named it, or DK_DEP_PROGRAM */
+	bool forwarded;      /* first named by an export forwarder of `needed_by` */
+	dk_machine machine;  /* a PE image's (as dk_image: ARM64X is ARM64EC) */
+	uint16_t raw_machine;
+	bool arm64x;
+} dk_dep;
+
+typedef enum dk_problem_kind {
+	DK_PROBLEM_DLL,       /* the DLL `dll` is not usable: see its status */
+	DK_PROBLEM_NAME,      /* `dll` exports no `function` (by name; case matters) */
+	DK_PROBLEM_ORDINAL,   /* `dll` has no export with `ordinal` */
+	DK_PROBLEM_FORWARD_LOOP, /* a forwarder chain from `dll`'s `function`/`ordinal` does not end */
+} dk_problem_kind;
+
+typedef struct dk_problem {
+	dk_problem_kind what;
+	size_t importer;     /* the dk_dep (or DK_DEP_PROGRAM) whose import fails */
+	size_t dll;          /* the dk_dep that lacks it (DK_PROBLEM_DLL: the DLL itself) */
+	char *function;      /* NAME: the name; else NULL */
+	uint16_t ordinal;    /* ORDINAL: the ordinal */
+	/* Reached through an export forwarder: the importer imports
+	 * `via_function` (or ordinal `via_ordinal`) from `via`, which forwards
+	 * it (maybe through more forwarders) to `dll`; else `via` is
+	 * DK_DEP_PROGRAM and the rest empty. */
+	size_t via;
+	char *via_function;
+	uint16_t via_ordinal;
+	/* Only delay-load imports lead here: Windows starts the program and
+	 * fails at the first call.  Not counted in `load_problems`. */
+	bool delay;
+} dk_problem;
+
+typedef struct dk_deps {
+	dk_machine machine;  /* the program's (as dk_image) */
+	uint16_t raw_machine;
+	bool is_dll;
+	dk_dep *dlls;        /* in the order the chain first meets them, breadth first */
+	size_t ndlls;
+	dk_problem *problems; /* the DLLs that are not usable, in list order; then the
+				 * functions not found, in the order met */
+	size_t nproblems;
+	size_t load_problems; /* the problems that stop the program (not `delay`) */
+} dk_deps;
+
+typedef struct dk_deps_opts {
+	const char *const *dirs; /* searched after the program's own folder, in order */
+	size_t ndirs;
+	const char *const *system; /* more DLL names to take as Windows' own (case ignored) */
+	size_t nsystem;
+} dk_deps_opts;
+
+/*
+ * Follow the imports of the program (or DLL) `path` through the DLLs the
+ * Windows loader would load: each imported DLL is looked for in the
+ * program's folder, then in each of o->dirs, the first file whose name
+ * matches (ASCII case ignored, as Windows matches) wins; each DLL once.
+ * Every found DLL's own imports are followed in turn, and so are export
+ * forwarders ("dll.func") that an import resolves to.  Every imported
+ * function is checked against the exports of its DLL: by name (exact) or
+ * by ordinal.  System DLLs are not looked for.  Delay-load imports are
+ * followed and checked the same way, but what is wrong there only is
+ * marked `delay`.  The program's own damage is an error (DK_FAIL, `d`
+ * empty); a damaged DLL in the chain is an error on the sink and the status
+ * DK_DEP_UNREADABLE.  Never prints.  Returns DK_OK or DK_FAIL.
+ */
+int dk_deps_resolve(dk_deps *d, const char *path, const dk_deps_opts *o, dk_sink *s);
+void dk_deps_free(dk_deps *d);
+
+/*
+ * True when Windows provides the DLL `name` (ASCII case ignored; ".dll"
+ * assumed when it has no extension): an API set (api-ms-win-*, ext-ms-*),
+ * or one of the DLLs mingw-w64 has import libraries for less the
+ * redistributables (lib/system_dlls.c, made by tests/tools/gen-system-dlls.sh).
+ */
+bool dk_system_dll(const char *name);
+
+/*
+ * Can a program (or DLL) of machine `importer` load a DLL of machine `dll`
+ * (`dll_arm64x`: an ARM64X DLL, which dk_image reads as ARM64EC)?  The same
+ * machine can; an ARM64EC importer also loads x86-64 and ARM64X DLLs; an
+ * ARM64 one ARM64X DLLs.  An x86-64 importer loads only x86-64 DLLs (ARM64EC
+ * code runs in x86-64 processes only on ARM64 Windows).  Machines dllkit
+ * does not know must have equal raw numbers.
+ */
+bool dk_machine_loads(dk_machine importer, uint16_t importer_raw, dk_machine dll,
+		      uint16_t dll_raw, bool dll_arm64x);
+
+/* ------------------------------------------------------------------ */
 /* Reading import libraries                                             */
 /* ------------------------------------------------------------------ */
 

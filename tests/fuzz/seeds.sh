@@ -383,6 +383,9 @@ cli dllkit-dlltool -I in -- "$libs/mk-x86-64-short.lib"
 cli dumpexports api.dll
 cli dumpexports --imports -f tsv api.dll
 cli dumpexports --imports -f json -C prog.exe api.dll
+cli dumpexports --deps prog.exe
+cli dumpexports --deps -f json -L . --system api.dll prog.exe
+cli dumpexports --deps -f paths -L. api.dll
 cli dumpexports -f json api.dll api.lib a.def api.o
 cli dumpexports -f def long.a
 cli dumpexports -f tsv -C lib.a
