@@ -99,14 +99,6 @@ static void json_str(const char *s)
 	cli_put_json(stdout, s);
 }
 
-static void json_u(const char *key, bool has, uint64_t v)
-{
-	printf(", \"%s\": ", key);
-	if (has)
-		printf("%" PRIu64, v);
-	else
-		fputs("null", stdout);
-}
 
 void imports_json(const char *path, const dk_imports *im, const char *error, bool demangle,
 		  bool first)
@@ -129,24 +121,24 @@ void imports_json(const char *path, const dk_imports *im, const char *error, boo
 		json_str(e->dll);
 		printf(", \"kind\": \"%s\", \"found\": \"%s\", \"descriptors\": %zu", kind_word(e),
 		       e->found == DK_FOUND_THUNKS ? "thunks" : "directory", e->ndescriptors);
-		json_u("descriptor_rva", true, e->descriptor_rva);
-		json_u("timestamp", true, e->timestamp);
-		json_u("forwarder_chain", load && e->forwarder_chain != UINT32_MAX && e->forwarder_chain,
+		listing_json_uint("descriptor_rva", true, e->descriptor_rva);
+		listing_json_uint("timestamp", true, e->timestamp);
+		listing_json_uint("forwarder_chain", load && e->forwarder_chain != UINT32_MAX && e->forwarder_chain,
 		       e->forwarder_chain);
-		json_u("bound_timestamp", e->bound, e->bound_timestamp);
+		listing_json_uint("bound_timestamp", e->bound, e->bound_timestamp);
 		fputs(", \"functions\": [", stdout);
 		for (size_t k = 0; k < e->nitems; k++) {
 			const dk_imported *it = &e->items[k];
 			printf("%s\n        {\"name\": ", k ? "," : "");
 			json_str(it->name);
-			json_u("hint", !it->by_ordinal, it->hint);
-			json_u("ordinal", it->by_ordinal, it->ordinal);
+			listing_json_uint("hint", !it->by_ordinal, it->hint);
+			listing_json_uint("ordinal", it->by_ordinal, it->ordinal);
 			fputs(", \"demangled\": ", stdout);
 			char *d = demangle && it->name ? listing_demangled(it->name) : NULL;
 			json_str(d);
 			free(d);
-			json_u("slot_rva", true, it->slot_rva);
-			json_u("bound_address", it->bound != 0, it->bound);
+			listing_json_uint("slot_rva", true, it->slot_rva);
+			listing_json_uint("bound_address", it->bound != 0, it->bound);
 			fputs("}", stdout);
 		}
 		fputs(e->nitems ? "\n      ]}" : "]}", stdout);
@@ -156,12 +148,12 @@ void imports_json(const char *path, const dk_imports *im, const char *error, boo
 		const dk_bound_dll *b = &im->bound[i];
 		fputs(i ? ", {\"dll\": " : "{\"dll\": ", stdout);
 		json_str(b->dll);
-		json_u("timestamp", true, b->timestamp);
+		listing_json_uint("timestamp", true, b->timestamp);
 		fputs(", \"forwarders\": [", stdout);
 		for (size_t k = 0; k < b->nforwarders; k++) {
 			fputs(k ? ", {\"dll\": " : "{\"dll\": ", stdout);
 			json_str(b->forwarders[k]);
-			json_u("timestamp", true, b->forwarder_timestamps[k]);
+			listing_json_uint("timestamp", true, b->forwarder_timestamps[k]);
 			fputs("}", stdout);
 		}
 		fputs("]}", stdout);

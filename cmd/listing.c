@@ -428,7 +428,7 @@ static void json_str(const char *s)
 	cli_put_json(stdout, s); /* escaped as the other listings are, in common.c */
 }
 
-static void json_opt_uint(const char *key, bool has, uint64_t v)
+void listing_json_uint(const char *key, bool has, uint64_t v)
 {
 	printf(", \"%s\": ", key);
 	if (has)
@@ -489,9 +489,9 @@ static void json_row(const listing_row *r, bool demangle, bool first)
 	char *d = demangle ? listing_demangled(name) : NULL;
 	printf("%s\n      {\"name\": ", first ? "" : ",");
 	json_str(name);
-	json_opt_uint("ordinal", r->has_ordinal, r->ordinal);
-	json_opt_uint("hint", r->has_hint, r->hint);
-	json_opt_uint("rva", r->has_rva, r->rva);
+	listing_json_uint("ordinal", r->has_ordinal, r->ordinal);
+	listing_json_uint("hint", r->has_hint, r->hint);
+	listing_json_uint("rva", r->has_rva, r->rva);
 	printf(", \"kind\": \"%s\", \"noname\": %s, \"private\": %s, \"forward\": ", r->kind,
 	       r->noname ? "true" : "false", r->private_ ? "true" : "false");
 	json_str(r->forward);
@@ -571,17 +571,17 @@ static void json_body(const listing_input *in, bool demangle)
 	json_str(dk_machine_name(mach));
 	fputs(", \"dll\": ", stdout);
 	json_str(in->kind == DK_INPUT_IMAGE ? in->img.export_name : in->kind == DK_INPUT_IMPLIB ? NULL : in->m.name);
-	json_opt_uint("ordinal_base", in->kind == DK_INPUT_IMAGE && in->img.has_exports,
+	listing_json_uint("ordinal_base", in->kind == DK_INPUT_IMAGE && in->img.has_exports,
 		      in->img.ordinal_base);
-	json_opt_uint("timestamp", in->kind == DK_INPUT_IMAGE && in->img.has_exports, in->img.timestamp);
+	listing_json_uint("timestamp", in->kind == DK_INPUT_IMAGE && in->img.has_exports, in->img.timestamp);
 	fputs(", \"name_table\": ", stdout);
 	json_str(!(in->kind == DK_INPUT_IMAGE && in->img.has_exports) ? NULL
 		 : in->img.names_out_of_order				 ? "unsorted"
 		 : in->img.names_repeated				 ? "repeated"
 									 : "sorted");
-	json_opt_uint("names_out_of_order", in->kind == DK_INPUT_IMAGE && in->img.has_exports,
+	listing_json_uint("names_out_of_order", in->kind == DK_INPUT_IMAGE && in->img.has_exports,
 		      in->img.names_out_of_order);
-	json_opt_uint("names_repeated", in->kind == DK_INPUT_IMAGE && in->img.has_exports,
+	listing_json_uint("names_repeated", in->kind == DK_INPUT_IMAGE && in->img.has_exports,
 		      in->img.names_repeated);
 	fputs(", \"exports\": [", stdout);
 	if (in->kind == DK_INPUT_IMPLIB) {

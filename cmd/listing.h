@@ -52,6 +52,9 @@ char *listing_shown_name(const char *name, bool demangle);
 /* `-C`: C++ names demangled (Itanium), MSVC names marked. */
 void listing_table(const listing_input *in, bool demangle);
 
+/* JSON: `, "key": v`, or null when it has none. */
+void listing_json_uint(const char *key, bool has, uint64_t v);
+
 /* JSON: the opening, one input (or its first error when `error`), the end. */
 void listing_json_begin(void);
 void listing_json_input(const listing_input *in, const char *error, bool demangle, bool first);

@@ -76,6 +76,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "dllkit_private.h"
+#include "read_pe_private.h"
 
 enum {
 	SCN_MEM_EXECUTE = 0x20000000,
@@ -106,12 +107,6 @@ static uint32_t le32(const unsigned char *p)
 /* The image: sections and addresses                                    */
 /* ------------------------------------------------------------------ */
 
-typedef struct sect {
-	uint32_t va, extent, inited; /* as in read_image.c: memory size, file-backed size */
-	size_t raw;
-	uint32_t flags;
-} sect;
-
 typedef struct summary {
 	uint32_t rva;
 	uint8_t state;     /* 0 empty, 1 in progress, 2 done */
@@ -122,12 +117,11 @@ typedef struct summary {
 } summary;
 
 typedef struct img {
+	dk_pe pe;            /* headers and sections (read_pe.c) */
 	const unsigned char *d;
 	size_t len;
 	uint32_t base;       /* ImageBase (absolute addresses in the code) */
 	uint32_t iat, iat_size; /* the import address table directory, if any */
-	sect *s;
-	size_t ns;
 	uint32_t *entries;   /* export RVAs, sorted */
 	size_t nentries;
 	summary *sum;        /* callee summaries, open addressing */
@@ -135,25 +129,18 @@ typedef struct img {
 	bool oom;
 } img;
 
-static const sect *sect_of(const img *im, uint32_t rva)
-{
-	for (size_t i = 0; i < im->ns; i++)
-		if (rva >= im->s[i].va && (uint64_t)rva - im->s[i].va < im->s[i].extent)
-			return &im->s[i];
-	return NULL;
-}
-
 /* File bytes at `rva` and how many follow in the same section. */
 static const unsigned char *map(const img *im, uint32_t rva, size_t *avail, bool *exec)
 {
-	const sect *sc = sect_of(im, rva);
+	size_t off;
 
-	if (!sc || rva - sc->va >= sc->inited)
+	if (!dk_pe_rva_map(&im->pe, rva, &off, avail))
 		return NULL;
-	*avail = sc->inited - (rva - sc->va);
-	if (exec)
-		*exec = (sc->flags & SCN_MEM_EXECUTE) != 0;
-	return im->d + sc->raw + (rva - sc->va);
+	if (exec) {
+		const dk_pe_section *sc = dk_pe_section_of(&im->pe, rva);
+		*exec = sc && (sc->flags & SCN_MEM_EXECUTE) != 0;
+	}
+	return im->d + off;
 }
 
 static bool is_code(const img *im, uint32_t rva)
@@ -163,61 +150,22 @@ static bool is_code(const img *im, uint32_t rva)
 	return map(im, rva, &n, &x) && x;
 }
 
+/* The i386 image's headers and sections (read_pe.c, whose own words for
+ * damage are not wanted here: the exports were read from these bytes). */
 static int read_headers(img *im, const char *name, dk_sink *s)
 {
-	const unsigned char *d = im->d;
-	size_t len = im->len, coff, opt, sec;
-	unsigned nsec, optsize;
+	dk_sink quiet = { NULL, NULL, 0, 0 };
 	dk_loc loc = dk_loc_file(name);
 
-	if (len < 64 || d[0] != 'M' || d[1] != 'Z')
-		goto bad;
-	coff = (size_t)le32(d + 0x3c) + 4;
-	if (coff < 4 || coff > len || len - coff < 20 || memcmp(d + coff - 4, "PE\0\0", 4) != 0)
-		goto bad;
-	if (le16(d + coff) != DK_MACHINE_I386)
-		goto bad;
-	nsec = le16(d + coff + 2);
-	optsize = le16(d + coff + 16);
-	opt = coff + 20;
-	if (optsize < 96 || len - opt < optsize || le16(d + opt) != 0x10b)
-		goto bad;
-	im->base = le32(d + opt + 28);
-	if (le32(d + opt + 92) > 12 && optsize >= 96 + 13 * 8) {
-		im->iat = le32(d + opt + 96 + 12 * 8);
-		im->iat_size = le32(d + opt + 96 + 12 * 8 + 4);
-	}
-	sec = opt + optsize;
-	if ((uint64_t)nsec * 40 > len - sec)
-		goto bad;
-	im->s = calloc(nsec ? nsec : 1, sizeof *im->s);
-	if (!im->s) {
-		dk_report(s, DK_ERROR, &loc, "out of memory");
+	if (dk_pe_open(&im->pe, im->d, im->len, name, &quiet) != DK_OK ||
+	    im->pe.raw_machine != DK_MACHINE_I386 || im->pe.pe32plus) {
+		dk_report(s, DK_ERROR, &loc,
+			  "recovering stdcall names: the bytes are not the i386 PE image the exports were read from");
 		return DK_FAIL;
 	}
-	for (unsigned i = 0; i < nsec; i++) {
-		const unsigned char *h = d + sec + (size_t)i * 40;
-		sect *sc = &im->s[i];
-		uint32_t vsize = le32(h + 8), rawsize = le32(h + 16);
-		uint64_t inited;
-
-		sc->va = le32(h + 12);
-		sc->raw = le32(h + 20);
-		sc->flags = le32(h + 36);
-		sc->extent = vsize ? vsize : rawsize;
-		inited = rawsize < sc->extent ? rawsize : sc->extent;
-		if (sc->raw >= len)
-			inited = 0;
-		else if (inited > len - sc->raw)
-			inited = len - sc->raw;
-		sc->inited = (uint32_t)inited;
-	}
-	im->ns = nsec;
+	im->base = (uint32_t)im->pe.image_base;
+	dk_pe_dir(&im->pe, DK_PE_DIR_IAT, &im->iat, &im->iat_size, NULL);
 	return DK_OK;
-bad:
-	dk_report(s, DK_ERROR, &loc,
-		  "recovering stdcall names: the bytes are not the i386 PE image the exports were read from");
-	return DK_FAIL;
 }
 
 /* ------------------------------------------------------------------ */
@@ -1839,7 +1787,7 @@ static char *decide(img *im, const char *name, uint32_t rva, char *why, size_t w
 	bool exec;
 	dk_buf b;
 
-	if (!sect_of(im, rva)) {
+	if (!dk_pe_section_of(&im->pe, rva)) {
 		snprintf(why, whysz, "its address 0x%x lies in no section", rva);
 		return NULL;
 	}
@@ -2032,7 +1980,7 @@ long dk_image_recover_stdcall(dk_module *m, const void *data, size_t len, const 
 		if (!wants_decoration(e))
 			continue;
 		{
-			const sect *sc = sect_of(&im, e->rva);
+			const dk_pe_section *sc = dk_pe_section_of(&im.pe, e->rva);
 			if (sc && !(sc->flags & SCN_MEM_EXECUTE))
 				continue; /* data the reader did not mark: not ours to judge */
 		}
@@ -2080,7 +2028,7 @@ long dk_image_recover_stdcall(dk_module *m, const void *data, size_t len, const 
 	free(more);
 	free(im.entries);
 	free(im.sum);
-	free(im.s);
+	dk_pe_close(&im.pe);
 	return done;
 oom:
 	while (m->nexports > nbefore)
@@ -2090,7 +2038,7 @@ oom:
 	free(more);
 	free(im.entries);
 	free(im.sum);
-	free(im.s);
+	dk_pe_close(&im.pe);
 	dk_report(s, DK_ERROR, &loc, "out of memory");
 	return -1;
 }
