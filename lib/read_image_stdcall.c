@@ -159,6 +159,7 @@ static int read_headers(img *im, const char *name, dk_sink *s)
 
 	if (dk_pe_open(&im->pe, im->d, im->len, name, &quiet) != DK_OK ||
 	    im->pe.raw_machine != DK_MACHINE_I386 || im->pe.pe32plus) {
+		dk_pe_close(&im->pe);
 		dk_report(s, DK_ERROR, &loc,
 			  "recovering stdcall names: the bytes are not the i386 PE image the exports were read from");
 		return DK_FAIL;

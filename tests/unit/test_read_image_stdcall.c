@@ -501,6 +501,17 @@ START_TEST(other_machines_and_bad_bytes)
 	ck_assert_uint_eq(s.errors, 1);
 	ck_assert_ptr_nonnull(strstr(u.last, "not the i386 PE image"));
 	ck_assert_int_eq(dk_image_recover_stdcall(&m, NULL, 0, "t.dll", 0, NULL, NULL, &s), -1);
+	/* A whole PE image of another machine: refused, and nothing of its
+	 * headers kept (the leak a fuzz run found, under ASan). */
+	{
+		image other;
+		init(&other);
+		code(&other, "sfunc", 0x00, STD8, sizeof STD8);
+		put16(other.b + 0x44, 0x8664);
+		finish(&other);
+		ck_assert_int_eq(dk_image_recover_stdcall(&m, other.b, LEN, "t.dll", 0, NULL, NULL, &s), -1);
+		ck_assert_ptr_nonnull(strstr(u.last, "not the i386 PE image"));
+	}
 	dk_module_free(&m);
 }
 END_TEST
