@@ -7,6 +7,11 @@
  * checks every header, size and symbol-index offset against the bytes, and
  * libbfd is handed one object at a time, from memory (bfd_openr_iovec),
  * after coff_precheck has found every part of it inside those bytes.
+ * libbfd identifies every object and reads its sections and directives;
+ * --export-all reads the symbol table coff_check walked (libbfd's
+ * canonical symbols only for storage classes no compiler writes: see
+ * plain_symtab_exports), and the dialect pre-scan asks libbfd only about
+ * objects that have a .drectve section.
  *
  * libbfd keeps process-wide state of its own (bfd_init, the error and
  * assertion handlers) and is not thread-safe in 2.40.  Its handlers are
