@@ -9,7 +9,8 @@
  * after coff_precheck has found every part of it inside those bytes.
  * libbfd identifies every object and reads its sections and directives;
  * --export-all reads the symbol table coff_check walked (libbfd's
- * canonical symbols only for storage classes no compiler writes: see
+ * canonical symbols only when it holds a storage class the fast path does
+ * not know: see
  * plain_symtab_exports), and the dialect pre-scan asks libbfd only about
  * objects that have a .drectve section.
  *
