@@ -10,9 +10,8 @@
  * libbfd identifies every object and reads its sections and directives;
  * --export-all reads the symbol table coff_check walked (libbfd's
  * canonical symbols only when it holds a storage class the fast path does
- * not know: see
- * plain_symtab_exports), and the dialect pre-scan asks libbfd only about
- * objects that have a .drectve section.
+ * not know: see plain_symtab_exports), and the dialect pre-scan asks
+ * libbfd only about objects that have a .drectve section.
  *
  * libbfd keeps process-wide state of its own (bfd_init, the error and
  * assertion handlers) and is not thread-safe in 2.40.  Its handlers are
