@@ -80,13 +80,20 @@ static void put_escaped(FILE *f, const char *s, bool tsv)
 	while (*s) {
 		unsigned char c = (unsigned char)*s;
 		unsigned long cp;
+		size_t run = 0;
 		int n;
 
-		if (c >= 0x20 && c < 0x7f) {
-			if (tsv && c == '\\')
-				fputs_unlocked("\\\\", f);
-			else
-				putc_unlocked(c, f);
+		/* Printable ASCII, most names' every byte, in one write. */
+		while ((unsigned char)s[run] >= 0x20 && (unsigned char)s[run] < 0x7f &&
+		       !(tsv && s[run] == '\\'))
+			run++;
+		if (run) {
+			fwrite_unlocked(s, 1, run, f);
+			s += run;
+			continue;
+		}
+		if (tsv && c == '\\') {
+			fputs_unlocked("\\\\", f);
 			s++;
 			continue;
 		}
@@ -142,8 +149,19 @@ void cli_put_json(FILE *f, const char *s)
 	while (*s) {
 		unsigned char c = (unsigned char)*s;
 		unsigned long cp;
-		int n = utf8_seq(s, &cp);
+		size_t run = 0;
+		int n;
 
+		/* Printable ASCII but the quote and the backslash, in one write. */
+		while ((unsigned char)s[run] >= 0x20 && (unsigned char)s[run] < 0x7f &&
+		       s[run] != '"' && s[run] != '\\')
+			run++;
+		if (run) {
+			fwrite_unlocked(s, 1, run, f);
+			s += run;
+			continue;
+		}
+		n = utf8_seq(s, &cp);
 		if (c == '"' || c == '\\') {
 			putc_unlocked('\\', f);
 			putc_unlocked(c, f);

@@ -114,6 +114,7 @@ typedef struct capture {
 static void capture_diag(void *ctx, const dk_diag *d)
 {
 	capture *c = ctx;
+	cli_flush_stdout(); /* what was listed comes before what is said about it */
 	cli_print_diag(NULL, d);
 	if (d->severity == DK_ERROR && !c->first[0]) {
 		if (d->loc.member)
@@ -442,7 +443,6 @@ static int list(const opts *o, capture *cap, dk_sink *s)
 	for (int i = 0; i < o->nfiles; i++) {
 		listing_input in;
 		cap->first[0] = '\0';
-		cli_flush_stdout(); /* what was listed comes before this file's errors */
 		bool ok = input_read(&in, o->files[i], o, s) == DK_OK;
 		if (!ok)
 			any_error = true;

@@ -430,11 +430,13 @@ static void json_str(const char *s)
 
 void listing_json_uint(const char *key, bool has, uint64_t v)
 {
-	printf(", \"%s\": ", key);
+	out_str(", \"");
+	out_str(key);
+	out_str("\": ");
 	if (has)
-		printf("%" PRIu64, v);
+		out_udec(v, 0);
 	else
-		fputs("null", stdout);
+		out_str("null");
 }
 
 /* The row of an import. */
@@ -487,36 +489,40 @@ static void json_row(const listing_row *r, bool demangle, bool first)
 {
 	const char *name = r->name;
 	char *d = demangle ? listing_demangled(name) : NULL;
-	printf("%s\n      {\"name\": ", first ? "" : ",");
+	out_str(first ? "\n      {\"name\": " : ",\n      {\"name\": ");
 	json_str(name);
 	listing_json_uint("ordinal", r->has_ordinal, r->ordinal);
 	listing_json_uint("hint", r->has_hint, r->hint);
 	listing_json_uint("rva", r->has_rva, r->rva);
-	printf(", \"kind\": \"%s\", \"noname\": %s, \"private\": %s, \"forward\": ", r->kind,
-	       r->noname ? "true" : "false", r->private_ ? "true" : "false");
+	out_str(", \"kind\": \"");
+	out_str(r->kind);
+	out_str(r->noname ? "\", \"noname\": true" : "\", \"noname\": false");
+	out_str(r->private_ ? ", \"private\": true, \"forward\": "
+			    : ", \"private\": false, \"forward\": ");
 	json_str(r->forward);
-	fputs(", \"internal\": ", stdout);
+	out_str(", \"internal\": ");
 	json_str(r->internal);
-	fputs(", \"symbol\": ", stdout);
+	out_str(", \"symbol\": ");
 	json_str(r->symbol);
-	fputs(", \"dll\": ", stdout);
+	out_str(", \"dll\": ");
 	json_str(r->dll);
-	fputs(", \"by\": ", stdout);
+	out_str(", \"by\": ");
 	json_str(r->by);
-	printf(", \"delay\": %s", r->delay < 0 ? "null" : r->delay ? "true" : "false");
-	fputs(", \"import_name\": ", stdout);
+	out_str(r->delay < 0 ? ", \"delay\": null" : r->delay ? ", \"delay\": true"
+							      : ", \"delay\": false");
+	out_str(", \"import_name\": ");
 	json_str(r->import_name);
-	fputs(", \"export_as\": ", stdout);
+	out_str(", \"export_as\": ");
 	json_str(r->export_as);
 	if (r->view) { /* ARM64X rows only: other rows keep their keys */
-		fputs(", \"view\": ", stdout);
+		out_str(", \"view\": ");
 		json_str(r->view);
 	}
-	fputs(", \"demangled\": ", stdout);
+	out_str(", \"demangled\": ");
 	json_str(d);
-	printf(", \"mangling\": \"%s\"}",
-	       is_msvc_cpp(name) ? "msvc" : (name && name[0] == '_' && name[1] == 'Z') ? "itanium"
-										: "none");
+	out_str(is_msvc_cpp(name) ? ", \"mangling\": \"msvc\"}"
+		: (name && name[0] == '_' && name[1] == 'Z') ? ", \"mangling\": \"itanium\"}"
+							     : ", \"mangling\": \"none\"}");
 	free(d);
 }
 

@@ -7,6 +7,11 @@
  * checks every header, size and symbol-index offset against the bytes, and
  * libbfd is handed one object at a time, from memory (bfd_openr_iovec),
  * after coff_precheck has found every part of it inside those bytes.
+ * libbfd identifies every object and reads its sections and directives;
+ * --export-all reads the symbol table coff_check walked (libbfd's
+ * canonical symbols only when it holds a storage class the fast path does
+ * not know: see plain_symtab_exports), and the dialect pre-scan asks
+ * libbfd only about objects that have a .drectve section.
  *
  * libbfd keeps process-wide state of its own (bfd_init, the error and
  * assertion handlers) and is not thread-safe in 2.40.  Its handlers are
@@ -379,6 +384,8 @@ bool dk_bfd_reads_arm64(void)
 	return bfd_find_target("pe-aarch64-little", NULL) != NULL;
 }
 
+typedef struct cobj cobj;
+
 /* State for reading one input. */
 typedef struct reader {
 	dk_module *m;
@@ -391,6 +398,7 @@ typedef struct reader {
 	dk_directives *excl;    /* -exclude-symbols: of every input so far (names in m->dialect) */
 	const unsigned char *obj; /* the bytes of the object being read */
 	size_t objlen;
+	const cobj *coff;       /* its layout, as coff_check found it */
 } reader;
 
 /* Marks, while inputs are read, the exports --export-all added (as opposed
@@ -545,6 +553,43 @@ static int read_directives(reader *r, bfd *abfd, const char *member, dk_machine 
 	return rc;
 }
 
+/* One symbol --export-all may export (`raw`, as the object names it): kept
+ * unless a filter leaves it out. */
+static int export_symbol(reader *r, const char *raw, bool data, const char *where,
+			 dk_machine mach, dk_dialect dialect, const dk_loc *loc)
+{
+	char *name = dk_symbol_to_def_name(raw, mach, dialect);
+	dk_skip_reason why;
+	dk_export e;
+	int rc;
+
+	if (!name) {
+		dk_report(r->s, DK_ERROR, loc, "out of memory");
+		return DK_FAIL;
+	}
+	/* A symbol with no name (or i386's `_` alone) names nothing a .def
+	 * can export. */
+	why = *name ? dk_filter_symbol(raw, name) : DK_SKIP_INTERNAL;
+	if (why == DK_SKIP_NONE && dk_filter_user(r->o, raw, name))
+		why = DK_SKIP_USER_EXCLUDE;
+	if (why != DK_SKIP_NONE) {
+		skipped(r, raw, where, why);
+		free(name);
+		return DK_OK;
+	}
+	memset(&e, 0, sizeof e);
+	e.name = name;
+	e.flags = AUTO_EXPORT;
+	if (data)
+		e.flags |= DK_EXPORT_DATA;
+	rc = add_export(r, &e, where);
+	free(name);
+	return rc;
+}
+
+static int plain_symtab_exports(reader *r, bfd *abfd, const char *where, dk_machine mach,
+				dk_dialect dialect, const dk_loc *loc, bool *done);
+
 static int export_all_symbols(reader *r, bfd *abfd, const char *member, const char *where,
 			      dk_machine mach, dk_dialect dialect)
 {
@@ -552,10 +597,16 @@ static int export_all_symbols(reader *r, bfd *abfd, const char *member, const ch
 	asymbol **syms;
 	dk_loc loc = dk_loc_file(r->path);
 	int rc = DK_OK;
+	bool done;
 
 	loc.member = member;
 	if (!(bfd_get_file_flags(abfd) & HAS_SYMS))
 		return DK_OK;
+	rc = plain_symtab_exports(r, abfd, where, mach, dialect, &loc, &done);
+	if (done)
+		return rc;
+	/* A symbol table with storage classes the fast path does not know:
+	 * libbfd's canonical symbols, and whatever libbfd says about them. */
 	upper = bfd_get_symtab_upper_bound(abfd);
 	if (upper < 0) {
 		dk_report(r->s, DK_ERROR, &loc, "cannot read the symbol table: %s", bfd_why());
@@ -574,42 +625,15 @@ static int export_all_symbols(reader *r, bfd *abfd, const char *member, const ch
 	}
 	for (long i = 0; i < n && rc == DK_OK; i++) {
 		asymbol *sym = syms[i];
-		const char *raw = bfd_asymbol_name(sym);
 		asection *sec = bfd_asymbol_section(sym);
-		bool data;
-		char *name;
-		dk_skip_reason why;
 
 		if (!(sym->flags & (BSF_GLOBAL | BSF_WEAK)) && !bfd_is_com_section(sec))
 			continue;
 		if (bfd_is_und_section(sec) || bfd_is_abs_section(sec) ||
 		    (sym->flags & (BSF_SECTION_SYM | BSF_FILE | BSF_DEBUGGING)))
 			continue;
-		data = bfd_is_com_section(sec) || !(bfd_section_flags(sec) & SEC_CODE);
-		name = dk_symbol_to_def_name(raw, mach, dialect);
-		if (!name) {
-			dk_report(r->s, DK_ERROR, &loc, "out of memory");
-			rc = DK_FAIL;
-			break;
-		}
-		/* A symbol with no name (or i386's `_` alone) names nothing a
-		 * .def can export. */
-		why = *name ? dk_filter_symbol(raw, name) : DK_SKIP_INTERNAL;
-		if (why == DK_SKIP_NONE && dk_filter_user(r->o, raw, name))
-			why = DK_SKIP_USER_EXCLUDE;
-		if (why != DK_SKIP_NONE) {
-			skipped(r, raw, where, why);
-			free(name);
-			continue;
-		}
-		dk_export e;
-		memset(&e, 0, sizeof e);
-		e.name = name;
-		e.flags = AUTO_EXPORT;
-		if (data)
-			e.flags |= DK_EXPORT_DATA;
-		rc = add_export(r, &e, where);
-		free(name);
+		rc = export_symbol(r, bfd_asymbol_name(sym), bfd_is_com_section(sec) ||
+				   !(bfd_section_flags(sec) & SEC_CODE), where, mach, dialect, &loc);
 	}
 	free(syms);
 	return rc;
@@ -967,13 +991,14 @@ static bool check_comdats(const cobj *c, char *why, size_t whysize, bool *nomem)
  * True when the object is sound; else `why` says what is wrong (and
  * *nomem when that is want of memory).
  */
-static bool coff_check(const unsigned char *p, size_t len, char *why, size_t whysize,
-		       bool *nomem)
+static bool coff_check(const unsigned char *p, size_t len, cobj *out, char *why,
+		       size_t whysize, bool *nomem)
 {
 	cobj c;
 	uint64_t end;
 
 	memset(&c, 0, sizeof c);
+	memset(out, 0, sizeof *out);
 	c.p = p;
 	c.len = len;
 	*nomem = false;
@@ -1074,7 +1099,111 @@ static bool coff_check(const unsigned char *p, size_t len, char *why, size_t why
 				   (unsigned long long)k, name, (long)scn);
 		k += 1 + (uint64_t)naux;
 	}
-	return check_comdats(&c, why, whysize, nomem);
+	if (!check_comdats(&c, why, whysize, nomem))
+		return false;
+	*out = c;
+	return true;
+}
+
+/* Has the object a .drectve section with bytes in it (where libbfd, which
+ * looks at the first section of that name, may find directives)? */
+static bool has_directives(const cobj *c)
+{
+	for (uint64_t i = 0; i < c->nsec; i++) {
+		const unsigned char *h = c->p + c->hdr + i * 40;
+		char buf[9];
+		const char *name = section_name(c, h, buf);
+		if (dk_le32(h + 16) && name && strcmp(name, ".drectve") == 0)
+			return true;
+	}
+	return false;
+}
+
+/* Storage classes (IMAGE_SYM_CLASS_*) of the symbols compilers write. */
+enum {
+	SC_EXTERNAL = 2, SC_STATIC = 3, SC_LABEL = 6, SC_BLOCK = 100, SC_FUNCTION = 101,
+	SC_FILE = 103, SC_SECTION = 104, SC_WEAK_EXTERNAL = 105,
+};
+
+/*
+ * --export-all's symbols read straight from the symbol table coff_check
+ * walked, without libbfd's canonical form of every symbol (which was most
+ * of the time mkdef took over a big archive).  libbfd 2.40 reads a pe-*
+ * object's symbols of these classes as follows, and this gives the same
+ * symbols in the same order: an external or weak external symbol in a
+ * section is global (data unless libbfd calls the section code); one in
+ * no section is common (data) when it has a value, else undefined; one
+ * with section number -1 or -2 is absolute or debugging.  Static symbols,
+ * labels, .bb/.bf, file and section symbols are local.  *done is false,
+ * and nothing is read, when the table holds any other class (libbfd then
+ * reads it, and says what it says about it) or names a section libbfd
+ * did not make.
+ */
+static int plain_symtab_exports(reader *r, bfd *abfd, const char *where, dk_machine mach,
+				dk_dialect dialect, const dk_loc *loc, bool *done)
+{
+	const cobj *c = r->coff;
+	asection **by_index;
+	int rc = DK_OK;
+
+	*done = false;
+	if (!c)
+		return DK_OK;
+	for (uint64_t k = 0; k < c->nsyms;) {
+		const unsigned char *sym = c->p + c->symptr + k * c->symsz;
+		unsigned cls = sym[c->big ? 18 : 16], naux = sym[c->big ? 19 : 17];
+		switch (cls) {
+		case SC_EXTERNAL: case SC_STATIC: case SC_LABEL: case SC_BLOCK:
+		case SC_FUNCTION: case SC_FILE: case SC_SECTION: case SC_WEAK_EXTERNAL:
+			break;
+		default:
+			return DK_OK;
+		}
+		k += 1 + (uint64_t)naux;
+	}
+	by_index = calloc((size_t)c->nsec + 1, sizeof *by_index);
+	if (!by_index) {
+		dk_report(r->s, DK_ERROR, loc, "out of memory");
+		*done = true;
+		return DK_FAIL;
+	}
+	for (asection *sec = abfd->sections; sec; sec = sec->next)
+		if (sec->target_index >= 1 && (uint64_t)sec->target_index <= c->nsec)
+			by_index[sec->target_index] = sec;
+	for (uint64_t k = 0; k < c->nsyms; ) {
+		char buf[9];
+		int32_t scn;
+		unsigned cls, type, naux;
+		uint32_t value;
+		(void)symbol_at(c, k, buf, &scn, &cls, &type, &value, &naux);
+		k += 1 + (uint64_t)naux;
+		if ((cls == SC_EXTERNAL || cls == SC_WEAK_EXTERNAL) && scn > 0 && !by_index[scn]) {
+			free(by_index);
+			return DK_OK; /* a section libbfd left out: its reading decides */
+		}
+	}
+	*done = true;
+	for (uint64_t k = 0; k < c->nsyms && rc == DK_OK;) {
+		char buf[9];
+		int32_t scn;
+		unsigned cls, type, naux;
+		uint32_t value;
+		const char *name = symbol_at(c, k, buf, &scn, &cls, &type, &value, &naux);
+		bool data;
+
+		k += 1 + (uint64_t)naux;
+		if (cls != SC_EXTERNAL && cls != SC_WEAK_EXTERNAL)
+			continue;
+		if (scn > 0)
+			data = !(bfd_section_flags(by_index[scn]) & SEC_CODE);
+		else if (scn == 0 && value != 0)
+			data = true; /* common */
+		else
+			continue; /* undefined, absolute or debugging */
+		rc = export_symbol(r, name, data, where, mach, dialect, loc);
+	}
+	free(by_index);
+	return rc;
 }
 
 /* Open a bfd as an object; ambiguity between COFF targets is settled by
@@ -1129,8 +1258,8 @@ static void format_error(reader *r, const char *member)
  * problem reported when `report`) for anything that is not a sound COFF
  * object; *skip for a short import member, which is read by no one here.
  */
-static bfd *open_object(reader *r, const unsigned char *p, size_t len, const char *member,
-			mem *m, bool *skip)
+static bfd *open_object_if(reader *r, const unsigned char *p, size_t len, const char *member,
+			   mem *m, cobj *c, bool *skip, bool (*wanted)(const cobj *))
 {
 	dk_loc loc = dk_loc_file(r->path);
 	char why[256];
@@ -1141,6 +1270,7 @@ static bfd *open_object(reader *r, const unsigned char *p, size_t len, const cha
 	*skip = false;
 	r->obj = p;
 	r->objlen = len;
+	r->coff = c;
 	switch (kind_of(p, len)) {
 	case OBJ_COFF:
 		break;
@@ -1177,11 +1307,15 @@ static bfd *open_object(reader *r, const unsigned char *p, size_t len, const cha
 						       : "not a COFF object or archive");
 		return NULL;
 	}
-	if (!coff_check(p, len, why, sizeof why, &nomem)) {
+	if (!coff_check(p, len, c, why, sizeof why, &nomem)) {
 		if (nomem)
 			dk_report(r->s, DK_ERROR, &loc, "out of memory");
 		else
 			dk_report(r->s, DK_ERROR, &loc, "truncated or corrupt COFF object: %s", why);
+		return NULL;
+	}
+	if (wanted && !wanted(c)) {
+		*skip = true;
 		return NULL;
 	}
 	m->p = p;
@@ -1199,19 +1333,26 @@ static bfd *open_object(reader *r, const unsigned char *p, size_t len, const cha
 	return abfd;
 }
 
+static bfd *open_object(reader *r, const unsigned char *p, size_t len, const char *member,
+			mem *m, cobj *c, bool *skip)
+{
+	return open_object_if(r, p, len, member, m, c, skip, NULL);
+}
+
 /* Read one object (a file, or an archive member). */
 static int read_member(reader *r, const unsigned char *p, size_t len, const char *member)
 {
 	talk *t = current;
 	bool skip;
 	mem m;
+	cobj c;
 	bfd *abfd;
 	int rc;
 
 	t->member = member;
 	t->failed = false;
 	t->said = 0;
-	abfd = open_object(r, p, len, member, &m, &skip);
+	abfd = open_object(r, p, len, member, &m, &c, &skip);
 	if (!abfd) {
 		t->member = NULL;
 		if (!skip)
@@ -1224,6 +1365,7 @@ static int read_member(reader *r, const unsigned char *p, size_t len, const char
 		return DK_OK;
 	}
 	rc = read_object(r, abfd, member);
+	r->coff = NULL;
 	bfd_close(abfd);
 	tell_rest(t);
 	if (t->failed)
@@ -1294,7 +1436,11 @@ static dk_dialect bytes_dialect(reader *r, const unsigned char *p, size_t len)
 {
 	bool skip;
 	mem m;
-	bfd *abfd = open_object(r, p, len, NULL, &m, &skip);
+	cobj c;
+	/* An object without directives has no dialect: libbfd is not asked
+	 * (with the many members of a runtime archive, that was a third of
+	 * mkdef --export-all's time). */
+	bfd *abfd = open_object_if(r, p, len, NULL, &m, &c, &skip, has_directives);
 	dk_dialect d;
 
 	if (!abfd)

@@ -6,7 +6,11 @@
  * in one call (one bad input does not stop the others, and is named), the
  * machines of the inputs agreeing, and the dialect told by the directives.
  * Objects compiled by real compilers are read in tests/cli. */
+#define PACKAGE "dllkit"
+#define PACKAGE_VERSION DK_VERSION
+#include <bfd.h>
 #include <stdint.h>
+#include <unistd.h>
 #include "unit.h"
 #include "unit_bytes.h"
 
@@ -248,6 +252,199 @@ START_TEST(dialect_from_the_directives)
 }
 END_TEST
 
+/* ------------------------------------------------------------------ */
+/* --export-all: the symbol table read without libbfd's canonical form  */
+/* ------------------------------------------------------------------ */
+
+/* Where the symbols of symbols_object are: section 1 (.text, code), 2
+ * (.data), none with a value (common), none without (undefined), -1
+ * (absolute), -2 (debugging). */
+static const struct { int16_t scn; uint32_t value; } places[] = {
+	{ 1, 0 }, { 2, 4 }, { 0, 16 }, { 0, 0 }, { -1, 8 }, { -2, 0 },
+};
+enum { NPLACES = sizeof places / sizeof places[0] };
+
+/* An x86-64 object with one symbol of each storage class in `cls` in each
+ * place; every other name is long (in the string table). */
+static bytes symbols_object(const unsigned char *cls, size_t ncls)
+{
+	bytes b = { NULL, 0, 0 }, str = { NULL, 0, 0 };
+	uint32_t nsym = (uint32_t)(ncls * NPLACES), data = 20 + 2 * 40, sym = data + 8;
+	static const char *const names[2] = { ".text", ".data" };
+	static const uint32_t flags[2] = { 0x60000020, 0xc0000040 };
+
+	put16(&b, DK_MACHINE_AMD64);
+	put16(&b, 2);
+	put32(&b, 0);
+	put32(&b, sym);
+	put32(&b, nsym);
+	put16(&b, 0);
+	put16(&b, 0);
+	for (int i = 0; i < 2; i++) {
+		char n[8] = { 0 };
+		memcpy(n, names[i], strlen(names[i]));
+		put(&b, n, 8);
+		put32(&b, 0);
+		put32(&b, 0);
+		put32(&b, 4);
+		put32(&b, data + 4 * (uint32_t)i);
+		put32(&b, 0);
+		put32(&b, 0);
+		put16(&b, 0);
+		put16(&b, 0);
+		put32(&b, flags[i]);
+	}
+	put32(&b, 0xc3c3c3c3);
+	put32(&b, 0);
+	put32(&str, 0); /* the size, set below */
+	for (size_t c = 0; c < ncls; c++) {
+		for (size_t k = 0; k < NPLACES; k++) {
+			char name[32];
+			unsigned char tail[4] = { 0, 0, cls[c], 0 };
+			snprintf(name, sizeof name, (c + k) % 2 ? "long_symbol_%u_%zu" : "s%u_%zu",
+				 cls[c], k);
+			if (strlen(name) > 8) {
+				put32(&b, 0);
+				put32(&b, (uint32_t)str.len);
+				put(&str, name, strlen(name) + 1);
+			} else {
+				char n[8] = { 0 };
+				memcpy(n, name, strlen(name));
+				put(&b, n, 8);
+			}
+			put32(&b, places[k].value);
+			put16(&b, (uint16_t)places[k].scn);
+			put(&b, tail, 4); /* type 0, the class, no aux */
+		}
+	}
+	str.p[0] = (unsigned char)str.len;
+	str.p[1] = (unsigned char)(str.len >> 8);
+	put(&b, str.p, str.len);
+	free(str.p);
+	return b;
+}
+
+/* What libbfd's canonical symbols of `o` say --export-all exports (as
+ * read_objects.c chose from them before it read the table itself):
+ * "name" or "name DATA", one a line; NULL when libbfd cannot read them. */
+static char *bfd_exports(const bytes *o)
+{
+	char path[] = "/tmp/dk-unit-XXXXXX";
+	int fd = mkstemp(path);
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
+	bfd *abfd;
+	long n = -1;
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, o->p, o->len), (ssize_t)o->len);
+	close(fd);
+	bfd_init();
+	abfd = bfd_openr(path, NULL);
+	ck_assert_ptr_nonnull(abfd);
+	ck_assert(bfd_check_format(abfd, bfd_object));
+	asymbol **syms = malloc((size_t)bfd_get_symtab_upper_bound(abfd));
+	if (syms)
+		n = bfd_canonicalize_symtab(abfd, syms);
+	for (long i = 0; i < n; i++) {
+		asection *sec = bfd_asymbol_section(syms[i]);
+		if (!(syms[i]->flags & (BSF_GLOBAL | BSF_WEAK)) && !bfd_is_com_section(sec))
+			continue;
+		if (bfd_is_und_section(sec) || bfd_is_abs_section(sec) ||
+		    (syms[i]->flags & (BSF_SECTION_SYM | BSF_FILE | BSF_DEBUGGING)))
+			continue;
+		fprintf(f, "%s%s\n", bfd_asymbol_name(syms[i]),
+			bfd_is_com_section(sec) || !(bfd_section_flags(sec) & SEC_CODE) ? " DATA" : "");
+	}
+	fclose(f);
+	free(syms);
+	bfd_close(abfd);
+	unlink(path);
+	if (n < 0) {
+		free(out);
+		return NULL;
+	}
+	return out;
+}
+
+/* The same, as dllkit reads it (NULL when the read fails). */
+static char *dk_exports(const bytes *o, unit_diags *u)
+{
+	UNIT_SINK(s, *u);
+	dk_read_opts opts = { .export_all = true, .keep_runtime_libs = true };
+	dk_input in = { "o.o", o->p, o->len, NULL, 0 };
+	dk_module m;
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
+	int rc;
+
+	dk_module_init(&m);
+	rc = dk_read_inputs_mem(&m, &in, 1, &opts, &s);
+	for (size_t i = 0; i < m.nexports; i++)
+		fprintf(f, "%s%s\n", m.exports[i].name,
+			m.exports[i].flags & DK_EXPORT_DATA ? " DATA" : "");
+	fclose(f);
+	dk_module_free(&m);
+	if (rc != DK_OK) {
+		free(out);
+		return NULL;
+	}
+	return out;
+}
+
+/* The storage classes compilers write (external, static, label, .bb,
+ * .bf, file, section, weak external), in every place: read from the
+ * table directly, the exports are the ones libbfd's symbols give. */
+START_TEST(export_all_agrees_with_libbfd)
+{
+	static const unsigned char plain[] = { 2, 3, 6, 100, 101, 103, 104, 105 };
+	bytes o = symbols_object(plain, sizeof plain);
+	unit_diags u = { "", { 0 }, 0 };
+	char *want = bfd_exports(&o), *got = dk_exports(&o, &u);
+
+	ck_assert_ptr_nonnull(want);
+	ck_assert_ptr_nonnull(got);
+	ck_assert_str_eq(got, want);
+	/* External and weak external in .text, .data and common: 6. */
+	ck_assert_str_eq(want, "s2_0\nlong_symbol_2_1 DATA\ns2_2 DATA\n"
+			       "long_symbol_105_0\ns105_1 DATA\nlong_symbol_105_2 DATA\n");
+	ck_assert_uint_eq(u.count, 0);
+	free(want);
+	free(got);
+	free(o.p);
+}
+END_TEST
+
+/* Other classes are libbfd's to read: a weak external (127) the same as
+ * libbfd exports it, and a class libbfd does not know an error, in its
+ * words, with nothing exported. */
+START_TEST(export_all_other_classes_read_by_libbfd)
+{
+	static const unsigned char weak[] = { 2, 127 }, unknown[] = { 2, 250 };
+	bytes o = symbols_object(weak, sizeof weak);
+	unit_diags u = { "", { 0 }, 0 };
+	char *want = bfd_exports(&o), *got = dk_exports(&o, &u);
+
+	ck_assert_ptr_nonnull(want);
+	ck_assert_ptr_nonnull(got);
+	ck_assert_str_eq(got, want);
+	ck_assert_ptr_nonnull(strstr(want, "long_symbol_127_0\n"));
+	free(want);
+	free(got);
+	free(o.p);
+
+	o = symbols_object(unknown, sizeof unknown);
+	u.count = 0;
+	got = dk_exports(&o, &u);
+	ck_assert_ptr_null(got);
+	ck_assert_ptr_nonnull(strstr(u.last, "o.o:0:0: "));
+	ck_assert_uint_ge(u.count, 1);
+	free(o.p);
+}
+END_TEST
+
 static Suite *read_objects_suite(void)
 {
 	Suite *s = suite_create("read_objects");
@@ -261,6 +458,10 @@ static Suite *read_objects_suite(void)
 	tcase_add_test(t, several_inputs_one_bad_named);
 	tcase_add_test(t, machines_must_agree);
 	tcase_add_test(t, dialect_from_the_directives);
+	suite_add_tcase(s, t);
+	t = tcase_create("export_all");
+	tcase_add_test(t, export_all_agrees_with_libbfd);
+	tcase_add_test(t, export_all_other_classes_read_by_libbfd);
 	suite_add_tcase(s, t);
 	return s;
 }
