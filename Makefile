@@ -210,9 +210,12 @@ deps:
 	else echo "all Debian packages present"; fi; \
 	$$SUDO sh tests/interop/lib/setup-wine32.sh
 
-# Speed and memory beside the peers, in one run (BENCH_EXPORTS=60000).
+# Speed and memory beside the peers, in one run: issue 13's goals, each with
+# dllkit's figure, the peer's, the ratio and the verdict (bench/run.sh says how
+# to read it).  BENCH_QUICK=1 for a try-out, BENCH_ONLY="short long wine mkdef
+# one curve" for some sections, BENCH_EXPORTS=60000, BENCH_RUNS=5.  Not in CI.
 bench: $(TOOL_BINS)
-	@BUILD=$(BUILD) bash bench/run.sh
+	@BUILD=$(BUILD) CC="$(CC)" bash bench/run.sh
 
 samples: $(TOOL_BINS)
 	$(MAKE) -C samples DLLKIT_BIN=$(abspath $(BUILD)/bin)
