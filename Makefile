@@ -198,7 +198,7 @@ fuzz-smoke: fuzz-build
 # idempotent; the update runs only when a package is missing.
 DEB_PKGS := build-essential pkg-config binutils-dev binutils-multiarch-dev libiberty-dev \
             check mingw-w64 gcc-mingw-w64 g++-mingw-w64 binutils-mingw-w64 \
-            clang libclang-rt-dev lld llvm mandoc llvm-22 lld-22 clang-22 wine wine64 cmake
+            clang libclang-rt-dev lld llvm mandoc llvm-22 lld-22 clang-22 wine wine64 cmake time
 # Wine's 32-bit side comes as an unpacked libwine:i386 (see tests/interop/lib/setup-wine32.sh).
 deps:
 	@SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
