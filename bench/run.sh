@@ -7,15 +7,18 @@
 #   Every figure is a median over several runs: 5 (BENCH_RUNS), 3 for a
 #   command whose first run takes over 5 s, 11 (2 * BENCH_RUNS + 1) for one
 #   whose first run takes under 0.2 s, and 1 where the output says so
-#   (GNU dlltool at 60,000 exports: about 30 s and 3 GB a run).  The runs of
+#   (GNU dlltool at 60,000 exports: 30 s to minutes and 3 GB a run).  The runs of
 #   dllkit and of its peer alternate (A B A B ...), so that a change in the
 #   machine's load falls on both.  "time" is wall time; "peak RSS" is the
 #   kernel's peak resident set of the process (ru_maxrss from wait4, what
-#   /usr/bin/time prints as %M), measured by bench/runtime.c.  A tool's line
-#   shows the median time, the median peak RSS, the number of runs and the
+#   /usr/bin/time prints as %M), measured by bench/runtime.c; "cpu" is user
+#   plus system time, which a loaded machine moves much less than the wall
+#   time: when the two ratios disagree, the machine was busy.  A tool's line
+#   shows the median time, peak RSS and cpu, the number of runs and the
 #   fastest and slowest run.
 #   A ratio is dllkit's figure over the peer's: 0.25x means a quarter of the
-#   peer's time (or memory).  "goal" is the issue's limit, "met" or "NOT met".
+#   peer's time (or memory).  "goal" is the issue's limit, "met" or "NOT met",
+#   judged on the wall time; the cpu ratio is printed beside it.
 #   "not measured" when a tool is missing or failed (then the reason).
 #   The curve prints mkimplib's time and peak RSS from 1,000 to 65,535
 #   exports, per export; "above start-up" subtracts the peak RSS of a
@@ -31,8 +34,9 @@
 #
 # Knobs: BUILD (the tools' build folder), BENCH_EXPORTS (60000),
 # BENCH_RUNS (5), BENCH_ONLY="short long wine mkdef one curve" (the
-# sections to run, all by default), BENCH_QUICK=1 (3 runs, GNU dlltool once and not at 60,000,
-# the curve only to 16,000: a try-out, not figures to quote).
+# sections to run, all by default), BENCH_QUICK=1 (3 runs, GNU dlltool
+# once and not at 60,000, the curve only to 16,000: a try-out, not figures
+# to quote).  A peer that is not installed is "not measured", the rest runs.
 set -u
 BUILD=${BUILD:-build}
 TOP=$(cd "$(dirname "$0")/.." && pwd)
@@ -65,12 +69,12 @@ export LC_NUMERIC=C
 # tool KEY "NAME" MAXRUNS CMD... registers a command; measure runs all the
 # registered commands interleaved and sets T[KEY] (median seconds) and
 # M[KEY] (median peak RSS, KB), or ERR[KEY]; show prints them.
-declare -A CMD NAME LIM TS MS NR ERR T M
+declare -A CMD NAME LIM TS MS CS NR ERR T M C
 KEYS=()
 tool() {
 	local key=$1 name=$2 max=$3; shift 3
 	KEYS+=("$key"); NAME[$key]=$name; LIM[$key]=$max
-	TS[$key]=""; MS[$key]=""; NR[$key]=0; ERR[$key]=""; T[$key]=""; M[$key]=""
+	TS[$key]=""; MS[$key]=""; CS[$key]=""; NR[$key]=0; ERR[$key]=""; T[$key]=""; M[$key]=""; C[$key]=""
 	if ! have "$1"; then ERR[$key]="$1 not found"; return; fi
 	CMD[$key]=$(printf '%q ' "$@")
 }
@@ -84,7 +88,7 @@ median() {
 }
 
 measure() {
-	local key t m st more=1
+	local key t m st c more=1
 	while [ $more = 1 ]; do   # one run of each command a round
 		more=0
 		for key in "${KEYS[@]}"; do
@@ -92,13 +96,13 @@ measure() {
 			more=1
 			rm -f "$W/rt.txt"
 			eval "\"\$RT\" \"\$W/rt.txt\" ${CMD[$key]}" </dev/null >/dev/null 2>"$W/$key.err"
-			if ! read -r t m st 2>/dev/null <"$W/rt.txt"; then
+			if ! read -r t m st c 2>/dev/null <"$W/rt.txt"; then
 				ERR[$key]="could not be run: $(tail -1 "$W/$key.err")"; continue
 			fi
 			if [ "$st" != 0 ]; then
 				ERR[$key]="FAILED (exit $st): $(grep . "$W/$key.err" | tail -1)"; continue
 			fi
-			TS[$key]+="$t "; MS[$key]+="$m "; NR[$key]=$((NR[$key] + 1))
+			TS[$key]+="$t "; MS[$key]+="$m "; CS[$key]+="$c "; NR[$key]=$((NR[$key] + 1))
 			# over 5 s a run: 3 runs are enough; under 0.2 s, a scheduler's
 			# hiccup is a large part of a run: 2 * RUNS + 1 runs
 			if [ "${NR[$key]}" = 1 ] && [ "${LIM[$key]}" = "$RUNS" ]; then
@@ -111,20 +115,21 @@ measure() {
 		[ -z "${ERR[$key]}" ] || continue
 		T[$key]=$(echo "${TS[$key]}" | median)
 		M[$key]=$(echo "${MS[$key]}" | median)
+		C[$key]=$(echo "${CS[$key]}" | median)
 	done
 }
 
 show() {
 	local key lo hi
-	printf '  %-38s %10s %11s\n' "" "time" "peak RSS"
+	printf '  %-38s %10s %11s %10s\n' "" "time" "peak RSS" "cpu"
 	for key in "${KEYS[@]}"; do
 		if [ -n "${ERR[$key]}" ]; then
 			printf '  %-38s not measured: %s\n' "${NAME[$key]}" "${ERR[$key]}"; continue
 		fi
 		lo=$(echo "${TS[$key]}" | tr ' ' '\n' | grep . | sort -g | head -1)
 		hi=$(echo "${TS[$key]}" | tr ' ' '\n' | grep . | sort -g | tail -1)
-		printf '  %-38s %8.4f s %8.1f MB  %d run%s' "${NAME[$key]}" "${T[$key]}" \
-			"$(awk "BEGIN { print ${M[$key]} / 1024 }")" "${NR[$key]}" \
+		printf '  %-38s %8.4f s %8.1f MB %8.4f s  %d run%s' "${NAME[$key]}" "${T[$key]}" \
+			"$(awk "BEGIN { print ${M[$key]} / 1024 }")" "${C[$key]}" "${NR[$key]}" \
 			"$([ "${NR[$key]}" = 1 ] || echo s)"
 		[ "${NR[$key]}" -gt 1 ] && printf ' (%.4f..%.4f)' "$lo" "$hi"
 		echo
@@ -139,36 +144,40 @@ reset() { KEYS=(); BAD=""; }
 # prints the ratio and whether the goal is met, and keeps a summary line.
 SUMMARY=()
 goal() {
-	local what=$1 a=$2 b=$3 kind=$4 lim=$5 op num va vb r verdict unit
+	local what=$1 a=$2 b=$3 kind=$4 lim=$5 op num va vb r cr verdict unit
 	op=${lim%%[0-9.]*}; num=${lim#"$op"}
 	if [ -n "${ERR[$a]}" ] || [ -n "${ERR[$b]}" ]; then
 		verdict="not measured: ${ERR[$a]:-${ERR[$b]}}"
 		printf '  %-7s %38s goal %s%sx  %s\n' "$kind" "" "$op" "$num" "$verdict"
-		SUMMARY+=("$(printf '  %-50s %11s %11s %8s  %-7s %s' "$what, $kind" - - - "$op${num}x" "not measured")")
+		SUMMARY+=("$(printf '  %-50s %11s %11s %8s %7s  %-7s %s' "$what, $kind" - - - - "$op${num}x" "not measured")")
 		return
 	fi
 	if [ -n "$BAD" ]; then
 		printf '  %-7s %38s goal %s%sx  not counted: %s\n' "$kind" "" "$op" "$num" "$BAD"
-		SUMMARY+=("$(printf '  %-50s %11s %11s %8s  %-7s %s' "$what, $kind" - - - "$op${num}x" "not counted: $BAD")")
+		SUMMARY+=("$(printf '  %-50s %11s %11s %8s %7s  %-7s %s' "$what, $kind" - - - - "$op${num}x" "not counted: $BAD")")
 		return
 	fi
 	if [ "$kind" = time ]; then va=${T[$a]} vb=${T[$b]} unit="%.4f s"
 	else va=$(awk "BEGIN { print ${M[$a]} / 1024 }") vb=$(awk "BEGIN { print ${M[$b]} / 1024 }") unit="%.1f MB"; fi
 	r=$(awk "BEGIN { printf \"%.3f\", $va / $vb }")
+	cr=-
+	[ "$kind" = time ] && cr=$(awk -v a="${C[$a]}" -v b="${C[$b]}" 'BEGIN { if (b > 0) printf "%.3fx", a / b; else print "-" }')
 	if awk "BEGIN { r = $va / $vb; exit !(\"$op\" == \"<\" ? r < $num : r <= $num) }"; then
 		verdict=met
 	else verdict="NOT met"; fi
-	printf '  %-7s %6.3fx %-30s goal %s%sx  %s\n' "$kind" "$r" "(${NAME[$a]%% *} / ${NAME[$b]%% *})" "$op" "$num" "$verdict"
+	printf '  %-7s %6.3fx %-30s goal %s%sx  %s%s\n' "$kind" "$r" "(${NAME[$a]%% *} / ${NAME[$b]%% *})" "$op" "$num" "$verdict" \
+		"$([ "$cr" = - ] || echo " (cpu: $cr)")"
 	# shellcheck disable=SC2059
-	SUMMARY+=("$(printf '  %-50s %11s %11s %7.3fx  %-7s %s' "$what, $kind" \
-		"$(printf "$unit" "$va")" "$(printf "$unit" "$vb")" "$r" "$op${num}x" "$verdict")")
+	SUMMARY+=("$(printf '  %-50s %11s %11s %7.3fx %7s  %-7s %s' "$what, $kind" \
+		"$(printf "$unit" "$va")" "$(printf "$unit" "$vb")" "$r" "$cr" "$op${num}x" "$verdict")")
 }
 
 # ratio_line OURS PEER: time and memory ratios where there is no goal.
 ratio_line() {
 	[ -z "${ERR[$1]}" ] && [ -z "${ERR[$2]}" ] || return
-	awk -v a="${T[$1]}" -v b="${T[$2]}" -v c="${M[$1]}" -v d="${M[$2]}" -v n="${NAME[$2]}" \
-		'BEGIN { printf "  vs %-30s time %.3fx, memory %.3fx\n", n ":", a / b, c / d }'
+	awk -v a="${T[$1]}" -v b="${T[$2]}" -v c="${M[$1]}" -v d="${M[$2]}" -v e="${C[$1]}" -v f="${C[$2]}" \
+		-v n="${NAME[$2]}" 'BEGIN { printf "  vs %-30s time %.3fx, memory %.3fx, cpu %s\n", n ":", a / b, c / d,
+			(f > 0 ? sprintf("%.3fx", e / f) : "-") }'
 }
 
 exports_in() { "$BIN/dumpexports" -f tsv "$@" 2>/dev/null | tail -n +2 | wc -l; }
@@ -219,7 +228,7 @@ section_long() {
 		tool ours "mkimplib --format long" "$RUNS" "$BIN/mkimplib" -m x86-64 --format long -o "$W/g.a" "$W/long-$n.def"
 		gdruns=$RUNS
 		if [ "$n" -ge 30000 ]; then
-			gdruns=1; echo "  (GNU dlltool: one run, it takes about 30 s and 3 GB here)"
+			gdruns=1; echo "  (GNU dlltool: one run, of half a minute or more and 3 GB)"
 		elif [ -n "$QUICK" ]; then gdruns=1; echo "  (GNU dlltool: one run, QUICK)"; fi
 		if [ -n "$QUICK" ] && [ "$n" -ge 30000 ]; then
 			missing peer "GNU dlltool" "left out in QUICK mode"
@@ -247,7 +256,7 @@ section_wine() {
 	echo "== listing the exports of every x86-64 Wine DLL in one invocation (${#DLLS[@]} in $WINE; output to /dev/null)"
 	if [ ${#DLLS[@]} = 0 ]; then
 		echo "  no Wine DLLs (the wine64 package): left out"
-		SUMMARY+=("$(printf '  %-50s %11s %11s %8s  %-7s %s' "Wine DLLs listed, time" - - - "" "not measured (no Wine DLLs)")")
+		SUMMARY+=("$(printf '  %-50s %11s %11s %8s %7s  %-7s %s' "Wine DLLs listed, time" - - - - "" "not measured (no Wine DLLs)")")
 	else
 		# A file one tool refuses stops llvm-readobj there: list only what all read.
 		if [ -n "$LLVM_READOBJ" ] && ! "$LLVM_READOBJ" --coff-exports "${DLLS[@]}" >/dev/null 2>&1; then
@@ -355,18 +364,20 @@ section_curve() {
 			if [ -n "${ERR[$k]}" ]; then line+=$(printf '  %-44s' "not measured: ${ERR[$k]}"); continue; fi
 			line+=$(awk -v n="$n" -v t="${T[$k]}" -v m="${M[$k]}" -v b="${BASE[$k]}" \
 				'BEGIN { printf " %8.4f %8.3f %7.1f %6.2f %6.2f  ", t, t * 1e6 / n, m / 1024, m / n, (m - b) / n }')
-			CURVE+="$k $n ${T[$k]} ${M[$k]}"$'\n'
+			CURVE+="$k $n ${T[$k]} ${M[$k]} ${C[$k]}"$'\n'
 		done
 		echo "$line" | sed 's/ *$//'
 	done
 	echo "  (us/exp: microseconds per export; KB/exp: peak RSS per export; above: (peak RSS - start-up's) per export)"
 	for k in s l; do
 		echo "$CURVE" | awk -v k=$k -v name="$([ $k = s ] && echo short || echo long)" -v b="${BASE[$k]}" '
-			$1 == k && $2 >= 4000 { t = $3 / $2; m = ($4 - b) / $2
+			$1 == k && $2 >= 4000 { t = $3 / $2; m = ($4 - b) / $2; u = $5 / $2
 				if (!c++ || t > tmax) tmax = t; if (c == 1 || t < tmin) tmin = t
+				if (c == 1 || u > umax) umax = u; if (c == 1 || u < umin) umin = u
 				if (c == 1 || m > mmax) mmax = m; if (c == 1 || m < mmin) mmin = m }
 			END { if (c < 2) { printf "  verdict %s: too few sizes >= 4,000\n", name; exit }
-			      printf "  verdict %s (sizes >= 4,000): time per export, largest / smallest %.2f;", name, tmax / tmin
+			      printf "  verdict %s (sizes >= 4,000): time per export, largest / smallest %.2f (cpu %s);", name,
+				      tmax / tmin, (umin > 0 ? sprintf("%.2f", umax / umin) : "-")
 			      printf " memory above start-up per export, largest / smallest %.2f\n", mmax / mmin }'
 	done
 }
@@ -378,6 +389,6 @@ for s in $SECTIONS; do
 done
 for s in $SECTIONS; do "section_$s"; done
 echo
-echo "== goals of issue 13, this run (dllkit, peer, dllkit / peer, goal)"
+echo "== goals of issue 13, this run (medians: dllkit, peer, dllkit / peer, the same for cpu time, goal)"
 for l in "${SUMMARY[@]}"; do echo "$l"; done
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"

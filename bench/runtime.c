@@ -1,5 +1,6 @@
 /*
- * bench/runtime.c - run one command and write "SECONDS PEAK_KB STATUS" to a file.
+ * bench/runtime.c - run one command and write "SECONDS PEAK_KB STATUS CPU_SECONDS"
+ * to a file.
  *
  *     runtime OUT COMMAND [ARG...]
  *
@@ -9,7 +10,9 @@
  * every figure.  Here the clock is read just before fork and just after
  * wait4, and the peak resident set is the kernel's ru_maxrss for the
  * child (and the children it waited for, such as the assembler GNU dlltool
- * runs), the very number /usr/bin/time prints as %M.  The command's
+ * runs), the very number /usr/bin/time prints as %M.  CPU_SECONDS is the
+ * user and system time of the same (%U + %S): on a machine shared with
+ * other work it moves much less than the wall time.  The command's
  * stdin, stdout and stderr are the caller's.  Exit status: the command's,
  * 128+N when signal N killed it, 127 when it could not be started.
  */
@@ -56,7 +59,9 @@ int main(int argc, char **argv)
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	int rc = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 	double s = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-	fprintf(out, "%.6f %ld %d\n", s, ru.ru_maxrss, rc);
+	double cpu = (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+		(double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+	fprintf(out, "%.6f %ld %d %.6f\n", s, ru.ru_maxrss, rc, cpu);
 	if (fclose(out) != 0) {
 		fprintf(stderr, "runtime: %s: %s\n", argv[1], strerror(errno));
 		return 2;

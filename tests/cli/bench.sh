@@ -1,8 +1,8 @@
 #!/bin/bash
 # The measuring instrument of `make bench` (bench/run.sh, bench/runtime.c):
-#   1. runtime's clock and peak RSS are right: a 0.3 s sleep takes at least
-#      0.3 s; a process that fills 64 MB peaks at 64 MB or more, the figure
-#      /usr/bin/time prints as %M;
+#   1. runtime's clocks and peak RSS are right: a 0.3 s sleep takes at
+#      least 0.3 s and almost no cpu; a process that fills 64 MB peaks at
+#      64 MB or more, the figure /usr/bin/time prints as %M, and uses cpu;
 #   2. runtime passes the command's exit status on (127: not found);
 #   3. run.sh end to end, small: the curve's rows and its verdicts;
 #   4. a tool that fails is "not measured", never a goal met; a tool that
@@ -17,17 +17,17 @@ if ${CC:-cc} -std=c11 -O2 -Wall -Wextra -Werror -o "$RT" "$TOP/bench/runtime.c" 
 else fail "bench/runtime.c builds" "$(head -3 cc.err)"; fi
 
 "$RT" sleep.txt sleep 0.3; rc=$?
-read -r t m st <sleep.txt
-if [ $rc = 0 ] && [ "$st" = 0 ] && awk "BEGIN { exit !($t >= 0.3 && $t < 5) }"; then
-	ok "runtime: sleep 0.3 takes $t s"
+read -r t m st c <sleep.txt
+if [ $rc = 0 ] && [ "$st" = 0 ] && awk "BEGIN { exit !($t >= 0.3 && $t < 5 && $c < 0.1) }"; then
+	ok "runtime: sleep 0.3 takes $t s and $c s of cpu"
 else fail "runtime: sleep 0.3" "rc=$rc $(cat sleep.txt)"; fi
 
 # awk fills a 64 MB string: the peak RSS must be at least that.
 fill='BEGIN { s = "x"; while (length(s) < 67108864) s = s s; print length(s) }'
 "$RT" fill.txt awk "$fill" >fill.out
-read -r t m st <fill.txt
-if [ "$st" = 0 ] && [ "$(cat fill.out)" = 67108864 ] && [ "$m" -ge 65536 ]; then
-	ok "runtime: a process filling 64 MB peaks at $m KB"
+read -r t m st c <fill.txt
+if [ "$st" = 0 ] && [ "$(cat fill.out)" = 67108864 ] && [ "$m" -ge 65536 ] && awk "BEGIN { exit !($c > 0.005) }"; then
+	ok "runtime: a process filling 64 MB peaks at $m KB, $c s of cpu"
 else fail "runtime: peak RSS of a 64 MB process" "$(cat fill.txt) $(cat fill.out)"; fi
 if need "runtime's peak RSS is /usr/bin/time's %M" /usr/bin/time; then
 	/usr/bin/time -f '%M' -o time.txt awk "$fill" >/dev/null
@@ -49,7 +49,7 @@ else fail "runtime's exit status" "rc=$rc $(cat st.txt); rc2=$rc2 $(cat nf.txt) 
 built "bench: the curve" "$BIN/mkimplib" || exit 0
 BENCH_QUICK=1 BENCH_RUNS=1 BENCH_ONLY=curve BUILD=$BUILD bash "$TOP/bench/run.sh" >curve.out 2>curve.err; rc=$?
 rows=$(grep -cE '^ +(1000|2000|4000|8000|16000) +[0-9.]+ +[0-9.]+ ' curve.out)
-if [ $rc = 0 ] && [ "$rows" = 5 ] && grep -q '^  verdict short (sizes >= 4,000): time per export, largest / smallest [0-9.]*;' curve.out &&
+if [ $rc = 0 ] && [ "$rows" = 5 ] && grep -q '^  verdict short (sizes >= 4,000): time per export, largest / smallest [0-9.]* (cpu [0-9.]*);' curve.out &&
    grep -q '^  verdict long ' curve.out && ! grep -q 'not measured' curve.out; then
 	ok "bench: the curve prints 5 sizes and both verdicts"
 else fail "bench: the curve" "rc=$rc rows=$rows $(tail -3 curve.out) $(head -2 curve.err)"; fi
