@@ -25,7 +25,9 @@
 #   one-export library, so that linear growth shows as a flat column.  The
 #   verdict is the largest time per export over the smallest (sizes of
 #   4,000 and more, where start-up no longer dominates): 1.00 is perfectly
-#   linear.
+#   linear; beside it the same for the cpu time and for each size's fastest
+#   run (a busy machine only adds time; on a very busy one all three
+#   wander, and a verdict near 1 in any of them says more than the others).
 #   The checks after each comparison ("same bytes", export counts) make sure
 #   no tool was fast because it did less: when one fails, that comparison's
 #   goals say "not counted".
@@ -69,7 +71,7 @@ export LC_NUMERIC=C
 # tool KEY "NAME" MAXRUNS CMD... registers a command; measure runs all the
 # registered commands interleaved and sets T[KEY] (median seconds) and
 # M[KEY] (median peak RSS, KB), or ERR[KEY]; show prints them.
-declare -A CMD NAME LIM TS MS CS NR ERR T M C
+declare -A CMD NAME LIM TS MS CS NR ERR T M C TMIN
 KEYS=()
 tool() {
 	local key=$1 name=$2 max=$3; shift 3
@@ -116,6 +118,7 @@ measure() {
 		T[$key]=$(echo "${TS[$key]}" | median)
 		M[$key]=$(echo "${MS[$key]}" | median)
 		C[$key]=$(echo "${CS[$key]}" | median)
+		TMIN[$key]=$(echo "${TS[$key]}" | tr ' ' '\n' | grep . | sort -g | head -1)
 	done
 }
 
@@ -126,7 +129,7 @@ show() {
 		if [ -n "${ERR[$key]}" ]; then
 			printf '  %-38s not measured: %s\n' "${NAME[$key]}" "${ERR[$key]}"; continue
 		fi
-		lo=$(echo "${TS[$key]}" | tr ' ' '\n' | grep . | sort -g | head -1)
+		lo=${TMIN[$key]}
 		hi=$(echo "${TS[$key]}" | tr ' ' '\n' | grep . | sort -g | tail -1)
 		printf '  %-38s %8.4f s %8.1f MB %8.4f s  %d run%s' "${NAME[$key]}" "${T[$key]}" \
 			"$(awk "BEGIN { print ${M[$key]} / 1024 }")" "${C[$key]}" "${NR[$key]}" \
@@ -297,7 +300,7 @@ section_mkdef() {
 	echo "== .def of everything in libstdc++.a ($LIBSTDCXX): mkdef --export-all vs GNU dlltool --export-all-symbols -z"
 	reset
 	if [ -f "$LIBSTDCXX" ]; then
-		tool ours "mkdef --export-all" "$RUNS" "$BIN/mkdef" --export-all --keep-runtime-libs -o "$W/m.def" "$LIBSTDCXX"
+		tool ours "mkdef --export-all --keep-runtime-libs" "$RUNS" "$BIN/mkdef" --export-all --keep-runtime-libs -o "$W/m.def" "$LIBSTDCXX"
 		tool peer "GNU dlltool" "$RUNS" $GD64 --export-all-symbols -z "$W/d.def" "$LIBSTDCXX"
 	else
 		missing ours "mkdef --export-all" "no libstdc++.a (g++-mingw-w64)"; missing peer "GNU dlltool" "no libstdc++.a"
@@ -364,20 +367,21 @@ section_curve() {
 			if [ -n "${ERR[$k]}" ]; then line+=$(printf '  %-44s' "not measured: ${ERR[$k]}"); continue; fi
 			line+=$(awk -v n="$n" -v t="${T[$k]}" -v m="${M[$k]}" -v b="${BASE[$k]}" \
 				'BEGIN { printf " %8.4f %8.3f %7.1f %6.2f %6.2f  ", t, t * 1e6 / n, m / 1024, m / n, (m - b) / n }')
-			CURVE+="$k $n ${T[$k]} ${M[$k]} ${C[$k]}"$'\n'
+			CURVE+="$k $n ${T[$k]} ${M[$k]} ${C[$k]} ${TMIN[$k]}"$'\n'
 		done
 		echo "$line" | sed 's/ *$//'
 	done
 	echo "  (us/exp: microseconds per export; KB/exp: peak RSS per export; above: (peak RSS - start-up's) per export)"
 	for k in s l; do
 		echo "$CURVE" | awk -v k=$k -v name="$([ $k = s ] && echo short || echo long)" -v b="${BASE[$k]}" '
-			$1 == k && $2 >= 4000 { t = $3 / $2; m = ($4 - b) / $2; u = $5 / $2
+			$1 == k && $2 >= 4000 { t = $3 / $2; m = ($4 - b) / $2; u = $5 / $2; f = $6 / $2
+				if (c == 0 || f > fmax) fmax = f; if (c == 0 || f < fmin) fmin = f
 				if (!c++ || t > tmax) tmax = t; if (c == 1 || t < tmin) tmin = t
 				if (c == 1 || u > umax) umax = u; if (c == 1 || u < umin) umin = u
 				if (c == 1 || m > mmax) mmax = m; if (c == 1 || m < mmin) mmin = m }
 			END { if (c < 2) { printf "  verdict %s: too few sizes >= 4,000\n", name; exit }
-			      printf "  verdict %s (sizes >= 4,000): time per export, largest / smallest %.2f (cpu %s);", name,
-				      tmax / tmin, (umin > 0 ? sprintf("%.2f", umax / umin) : "-")
+			      printf "  verdict %s (sizes >= 4,000): time per export, largest / smallest %.2f", name, tmax / tmin
+				      printf " (cpu %s, fastest runs %.2f);", (umin > 0 ? sprintf("%.2f", umax / umin) : "-"), fmax / fmin
 			      printf " memory above start-up per export, largest / smallest %.2f\n", mmax / mmin }'
 	done
 }

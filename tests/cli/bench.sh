@@ -49,7 +49,7 @@ else fail "runtime's exit status" "rc=$rc $(cat st.txt); rc2=$rc2 $(cat nf.txt) 
 built "bench: the curve" "$BIN/mkimplib" || exit 0
 BENCH_QUICK=1 BENCH_RUNS=1 BENCH_ONLY=curve BUILD=$BUILD bash "$TOP/bench/run.sh" >curve.out 2>curve.err; rc=$?
 rows=$(grep -cE '^ +(1000|2000|4000|8000|16000) +[0-9.]+ +[0-9.]+ ' curve.out)
-if [ $rc = 0 ] && [ "$rows" = 5 ] && grep -q '^  verdict short (sizes >= 4,000): time per export, largest / smallest [0-9.]* (cpu [0-9.]*);' curve.out &&
+if [ $rc = 0 ] && [ "$rows" = 5 ] && grep -q '^  verdict short (sizes >= 4,000): time per export, largest / smallest [0-9.]* (cpu [0-9.]*, fastest runs [0-9.]*);' curve.out &&
    grep -q '^  verdict long ' curve.out && ! grep -q 'not measured' curve.out; then
 	ok "bench: the curve prints 5 sizes and both verdicts"
 else fail "bench: the curve" "rc=$rc rows=$rows $(tail -3 curve.out) $(head -2 curve.err)"; fi
