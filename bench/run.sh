@@ -26,8 +26,9 @@
 #   verdict is the largest time per export over the smallest (sizes of
 #   4,000 and more, where start-up no longer dominates): 1.00 is perfectly
 #   linear; beside it the same for the cpu time and for each size's fastest
-#   run (a busy machine only adds time; on a very busy one all three
-#   wander, and a verdict near 1 in any of them says more than the others).
+#   run (a busy machine only adds time).  On a very busy machine all three
+#   wander by tens of percent: run the curve again on a quiet one
+#   (BENCH_ONLY=curve) before calling growth non-linear.
 #   The checks after each comparison ("same bytes", export counts) make sure
 #   no tool was fast because it did less: when one fails, that comparison's
 #   goals say "not counted".
