@@ -395,5 +395,6 @@ done
 for s in $SECTIONS; do "section_$s"; done
 echo
 echo "== goals of issue 13, this run (medians: dllkit, peer, dllkit / peer, the same for cpu time, goal)"
+[ ${#SUMMARY[@]} -gt 0 ] || echo "  (no goal in the sections run: $SECTIONS)"
 for l in "${SUMMARY[@]}"; do echo "$l"; done
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
