@@ -198,7 +198,7 @@ fuzz-smoke: fuzz-build
 # idempotent; the update runs only when a package is missing.
 DEB_PKGS := build-essential pkg-config binutils-dev binutils-multiarch-dev libiberty-dev \
             check mingw-w64 gcc-mingw-w64 g++-mingw-w64 binutils-mingw-w64 \
-            clang libclang-rt-dev lld llvm mandoc llvm-22 lld-22 clang-22 wine wine64 cmake
+            clang libclang-rt-dev lld llvm mandoc llvm-22 lld-22 clang-22 wine wine64 cmake time
 # Wine's 32-bit side comes as an unpacked libwine:i386 (see tests/interop/lib/setup-wine32.sh).
 deps:
 	@SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
@@ -210,9 +210,12 @@ deps:
 	else echo "all Debian packages present"; fi; \
 	$$SUDO sh tests/interop/lib/setup-wine32.sh
 
-# Speed and memory beside the peers, in one run (BENCH_EXPORTS=60000).
+# Speed and memory beside the peers, in one run: issue 13's goals, each with
+# dllkit's figure, the peer's, the ratio and the verdict (bench/run.sh says how
+# to read it).  BENCH_QUICK=1 for a try-out, BENCH_ONLY="short long wine mkdef
+# one curve" for some sections, BENCH_EXPORTS=60000, BENCH_RUNS=5.  Not in CI.
 bench: $(TOOL_BINS)
-	@BUILD=$(BUILD) bash bench/run.sh
+	@BUILD=$(BUILD) CC="$(CC)" bash bench/run.sh
 
 samples: $(TOOL_BINS)
 	$(MAKE) -C samples DLLKIT_BIN=$(abspath $(BUILD)/bin)
