@@ -1,5 +1,4 @@
 /* write_ar.c - writing GNU and Microsoft (COFF) static archives; see write_ar_private.h. */
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "write_ar_private.h"
@@ -41,17 +40,88 @@ static void add_be32(dk_buf *b, uint32_t v)
 	dk_buf_add(b, p, 4);
 }
 
-/* One symbol of an index: its name, its member and where it was listed. */
+/* One symbol of an index: its name (and length), its member and where it
+ * was listed. */
 typedef struct sym_ref {
 	const char *name;
+	uint32_t len;    /* strlen(name), measured once (an archive is < 4 GiB) */
 	uint32_t member; /* 0-based */
-	size_t seq;      /* position in member order */
+	uint32_t seq;    /* position in member order */
 } sym_ref;
 
-static int cmp_name_seq(const void *a, const void *b)
+/* Order by name bytes from depth `d` on (both names agree before it):
+ * memcmp over the shorter, then the shorter first; strcmp's order. */
+static int cmp_from(const sym_ref *a, const sym_ref *b, size_t d)
 {
-	const sym_ref *x = a, *y = b;
-	return dk_cmp_name_pos(x->name, x->seq, y->name, y->seq);
+	size_t la = a->len - d, lb = b->len - d;
+	int c = memcmp(a->name + d, b->name + d, la < lb ? la : lb);
+	if (c)
+		return c;
+	return (la > lb) - (la < lb);
+}
+
+static unsigned byte_at(const sym_ref *r, size_t d)
+{
+	return d < r->len ? (unsigned char)r->name[d] + 1u : 0u; /* 0: the name ends */
+}
+
+/*
+ * Sort v[0..n) by name, stably (equal names keep their order, which is
+ * the order they were listed in): a most-significant-byte radix sort.
+ * The symbols of an import library run to a hundred thousand names with
+ * long common prefixes (`__imp_`, the library's own prefix), where a
+ * comparison sort spends most of its time in strcmp going over the same
+ * prefix again.  Here each byte position is looked at once per name:
+ * count the names by their byte at depth d, move them (stably) into their
+ * buckets through `tmp`, then sort each bucket from d + 1.  Names ending
+ * at d come first, all equal.  Small buckets go to an insertion sort.
+ * The largest bucket is handled by the loop, the others by recursion, so
+ * the recursion stays within log2(n) levels whatever the names.
+ */
+static void sort_names(sym_ref *v, sym_ref *tmp, size_t n, size_t d)
+{
+	for (;;) {
+		size_t count[257] = { 0 }, start[257];
+		unsigned big = 1; /* the largest bucket of names that go on */
+
+		if (n < 24) {
+			for (size_t i = 1; i < n; i++) {
+				sym_ref x = v[i];
+				size_t j = i;
+				for (; j > 0 && cmp_from(&v[j - 1], &x, d) > 0; j--)
+					v[j] = v[j - 1];
+				v[j] = x;
+			}
+			return;
+		}
+		for (size_t i = 0; i < n; i++)
+			count[byte_at(&v[i], d)]++;
+		if (count[0] == 0) { /* every name goes on: skip a byte all share */
+			unsigned c = byte_at(&v[0], d);
+			if (count[c] == n) {
+				d++;
+				continue;
+			}
+		}
+		start[0] = 0;
+		for (unsigned c = 1; c < 257; c++)
+			start[c] = start[c - 1] + count[c - 1];
+		for (size_t i = 0; i < n; i++)
+			tmp[start[byte_at(&v[i], d)]++] = v[i];
+		memcpy(v, tmp, n * sizeof *v);
+		/* start[c] is now the end of bucket c. */
+		for (unsigned c = 2; c < 257; c++)
+			if (count[c] > count[big])
+				big = c;
+		for (unsigned c = 1; c < 257; c++)
+			if (c != big && count[c] > 1)
+				sort_names(v + start[c] - count[c], tmp, count[c], d + 1);
+		if (count[big] < 2)
+			return;
+		v += start[big] - count[big];
+		n = count[big];
+		d++;
+	}
 }
 
 /* An index: the symbols in member order and, for the COFF kind, sorted. */
@@ -90,16 +160,18 @@ static int index_build(sym_index *x, const dk_ar_member *m, size_t n, bool ec, b
 		const char *const *names = ec ? m[i].ec_symbols : m[i].symbols;
 		for (size_t j = 0; j < ns; j++, k++) {
 			x->sorted[k].name = names[j];
+			x->sorted[k].len = (uint32_t)strlen(names[j]);
 			x->sorted[k].member = (uint32_t)i;
-			x->sorted[k].seq = k;
+			x->sorted[k].seq = (uint32_t)k;
 		}
 	}
-	qsort(x->sorted, total, sizeof *x->sorted, cmp_name_seq);
+	/* The member-order array is free until the end: the sort's scratch. */
+	sort_names(x->sorted, x->order, total, 0);
 	if (dedupe) {
 		/* Keep the first of each run of equal names (lowest seq). */
 		size_t w = 0;
 		for (size_t r = 0; r < total; r++)
-			if (w == 0 || strcmp(x->sorted[w - 1].name, x->sorted[r].name) != 0)
+			if (w == 0 || cmp_from(&x->sorted[w - 1], &x->sorted[r], 0) != 0)
 				x->sorted[w++] = x->sorted[r];
 		total = w;
 	}
@@ -118,7 +190,7 @@ static int index_build(sym_index *x, const dk_ar_member *m, size_t n, bool ec, b
 	free(slot);
 	x->count = total;
 	for (size_t r = 0; r < total; r++)
-		x->names += strlen(x->sorted[r].name) + 1;
+		x->names += x->sorted[r].len + 1;
 	return DK_OK;
 }
 
@@ -143,8 +215,9 @@ static int cmp_name_ref(const void *a, const void *b)
 
 /* rep[i]: the first member with the same long name as member i (sorting,
  * not pairwise comparison: an import library has thousands of members all
- * named after one DLL). */
-static int long_name_reps(const dk_ar_member *m, size_t n, size_t *rep)
+ * named after one DLL, most often by the same pointer, which settles it
+ * without comparing).  `islong[i]`: member i needs the long-name member. */
+static int long_name_reps(const dk_ar_member *m, size_t n, const bool *islong, size_t *rep)
 {
 	name_ref *v = malloc((n ? n : 1) * sizeof *v);
 	size_t k = 0;
@@ -153,7 +226,7 @@ static int long_name_reps(const dk_ar_member *m, size_t n, size_t *rep)
 		return DK_FAIL;
 	for (size_t i = 0; i < n; i++) {
 		rep[i] = i;
-		if (needs_long_name(m[i].name)) {
+		if (islong[i] && !(i > 0 && m[i].name == m[i - 1].name)) {
 			v[k].name = m[i].name;
 			v[k].index = i;
 			k++;
@@ -163,8 +236,35 @@ static int long_name_reps(const dk_ar_member *m, size_t n, size_t *rep)
 	for (size_t r = 1; r < k; r++)
 		if (strcmp(v[r].name, v[r - 1].name) == 0)
 			rep[v[r].index] = rep[v[r - 1].index];
+	for (size_t i = 1; i < n; i++)
+		if (islong[i] && m[i].name == m[i - 1].name)
+			rep[i] = rep[i - 1];
 	free(v);
 	return DK_OK;
+}
+
+/* A member header's name field: "/OFFSET" into the long names, or "name/"
+ * (by hand: snprintf for each of tens of thousands of members was a tenth
+ * of the run time). */
+static void member_field(char field[32], const char *name, bool islong, size_t longoff)
+{
+	if (islong) {
+		char digits[24];
+		size_t n = 0;
+		do {
+			digits[n++] = (char)('0' + longoff % 10);
+			longoff /= 10;
+		} while (longoff);
+		field[0] = '/';
+		for (size_t i = 0; i < n; i++)
+			field[1 + i] = digits[n - 1 - i];
+		field[1 + n] = '\0';
+	} else {
+		size_t len = strlen(name); /* at most 15: no long name */
+		memcpy(field, name, len);
+		field[len] = '/';
+		field[len + 1] = '\0';
+	}
 }
 
 /* Bytes to add to make `size` even. */
@@ -184,6 +284,7 @@ int dk_archive_write(dk_buf *out, dk_ar_kind kind, const dk_ar_member *m, size_t
 	size_t first, second = 0, ec = 0;
 	size_t pos, longlen = 0;
 	size_t *offset = NULL, *longoff = NULL, *rep = NULL;
+	bool *islong = NULL;
 	sym_index reg = { 0 }, ecx = { 0 };
 	dk_buf longnames;
 	bool coff = kind == DK_AR_COFF, any_ec = false;
@@ -195,8 +296,12 @@ int dk_archive_write(dk_buf *out, dk_ar_kind kind, const dk_ar_member *m, size_t
 	offset = calloc(n + 1, sizeof *offset);
 	longoff = calloc(n + 1, sizeof *longoff);
 	rep = calloc(n + 1, sizeof *rep);
-	if (!offset || !longoff || !rep)
+	islong = calloc(n + 1, sizeof *islong);
+	if (!offset || !longoff || !rep || !islong)
 		goto done;
+	for (size_t i = 0; i < n; i++)
+		islong[i] = i > 0 && m[i].name == m[i - 1].name ? islong[i - 1]
+							       : needs_long_name(m[i].name);
 	if (index_build(&reg, m, n, false, coff) != DK_OK)
 		goto done;
 	if (coff && index_build(&ecx, m, n, true, true) != DK_OK)
@@ -205,10 +310,10 @@ int dk_archive_write(dk_buf *out, dk_ar_kind kind, const dk_ar_member *m, size_t
 	/* The long-name member.  COFF: names end in NUL and a name used by
 	 * several members is stored once (llvm-lib, link.exe); GNU: "name/\n"
 	 * per member, as GNU ar writes it. */
-	if (coff && long_name_reps(m, n, rep) != DK_OK)
+	if (coff && long_name_reps(m, n, islong, rep) != DK_OK)
 		goto done;
 	for (size_t i = 0; i < n; i++) {
-		if (!needs_long_name(m[i].name))
+		if (!islong[i])
 			continue;
 		if (coff && rep[i] != i) {
 			longoff[i] = longoff[rep[i]];
@@ -268,7 +373,7 @@ int dk_archive_write(dk_buf *out, dk_ar_kind kind, const dk_ar_member *m, size_t
 	for (size_t k = 0; k < reg.count; k++)
 		add_be32(out, (uint32_t)offset[reg.order[k].member]);
 	for (size_t k = 0; k < reg.count; k++)
-		dk_buf_add(out, reg.order[k].name, strlen(reg.order[k].name) + 1);
+		dk_buf_add(out, reg.order[k].name, reg.order[k].len + 1);
 	add_zeros(out, pad2(4 + 4 * reg.count + reg.names));
 
 	if (coff) {
@@ -282,7 +387,7 @@ int dk_archive_write(dk_buf *out, dk_ar_kind kind, const dk_ar_member *m, size_t
 		for (size_t k = 0; k < reg.count; k++)
 			dk_buf_add16(out, (uint16_t)(reg.sorted[k].member + 1));
 		for (size_t k = 0; k < reg.count; k++)
-			dk_buf_add(out, reg.sorted[k].name, strlen(reg.sorted[k].name) + 1);
+			dk_buf_add(out, reg.sorted[k].name, reg.sorted[k].len + 1);
 		add_zeros(out, pad2(4 + 4 * n + 4 + 2 * reg.count + reg.names));
 	}
 	if (longlen) {
@@ -297,15 +402,12 @@ int dk_archive_write(dk_buf *out, dk_ar_kind kind, const dk_ar_member *m, size_t
 		for (size_t k = 0; k < ecx.count; k++)
 			dk_buf_add16(out, (uint16_t)(ecx.sorted[k].member + 1));
 		for (size_t k = 0; k < ecx.count; k++)
-			dk_buf_add(out, ecx.sorted[k].name, strlen(ecx.sorted[k].name) + 1);
+			dk_buf_add(out, ecx.sorted[k].name, ecx.sorted[k].len + 1);
 		add_zeros(out, pad2(4 + 2 * ecx.count + ecx.names));
 	}
 	for (size_t i = 0; i < n; i++) {
 		char name[32];
-		if (needs_long_name(m[i].name))
-			snprintf(name, sizeof name, "/%zu", longoff[i]);
-		else
-			snprintf(name, sizeof name, "%s/", m[i].name);
+		member_field(name, m[i].name, islong[i], longoff[i]);
 		header(out, name, "644", m[i].size);
 		dk_buf_add(out, m[i].data, m[i].size);
 		if (m[i].size & 1)
@@ -316,6 +418,7 @@ done:
 	free(offset);
 	free(longoff);
 	free(rep);
+	free(islong);
 	index_free(&reg);
 	index_free(&ecx);
 	dk_buf_free(&longnames);
