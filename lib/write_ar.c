@@ -6,16 +6,16 @@
 
 /* One 60-byte member header.  `mode` NULL: the long-name member, whose
  * date, owner, group and mode fields are blank (GNU ar, llvm-lib). */
-static void header(dk_buf *b, const char *name, const char *mode, size_t size)
+static void header_bytes(char h[60], const char *name, const char *mode, size_t size)
 {
 	/* Fields are space-padded text (sizes are checked to fit 10 digits
 	 * before any header is written); filled by hand: with tens of
 	 * thousands of members snprintf was a fifth of the run time. */
-	char h[60], digits[24];
+	char digits[24];
 	const char *zero = mode ? "0" : "";
 	size_t n = 0;
 
-	memset(h, ' ', sizeof h);
+	memset(h, ' ', 60);
 	memcpy(h, name, strnlen(name, 16));
 	memcpy(h + 16, zero, strlen(zero));
 	memcpy(h + 28, zero, strlen(zero));
@@ -30,6 +30,12 @@ static void header(dk_buf *b, const char *name, const char *mode, size_t size)
 		h[48 + i] = digits[n - 1 - i];
 	h[58] = '`';
 	h[59] = '\n';
+}
+
+static void header(dk_buf *b, const char *name, const char *mode, size_t size)
+{
+	char h[60];
+	header_bytes(h, name, mode, size);
 	dk_buf_add(b, h, 60);
 }
 
@@ -279,7 +285,15 @@ static void add_zeros(dk_buf *b, size_t n)
 		dk_buf_addc(b, '\0');
 }
 
-int dk_archive_write(dk_buf *out, dk_ar_kind kind, const dk_ar_member *m, size_t n)
+/*
+ * The archive of `m`, appended to `out`; or, `in_place`, made of `out`
+ * itself, which holds the members' data one after the other and nothing
+ * else: the data move up to make room for the indexes and headers (last
+ * member first, so that none is overwritten before it moves), without a
+ * second buffer the size of the archive.
+ */
+static int archive_write(dk_buf *out, dk_ar_kind kind, const dk_ar_member *m, size_t n,
+			 bool in_place)
 {
 	size_t first, second = 0, ec = 0;
 	size_t pos, longlen = 0;
@@ -363,8 +377,24 @@ int dk_archive_write(dk_buf *out, dk_ar_kind kind, const dk_ar_member *m, size_t
 	}
 	if (pos > 0xffffffffu)
 		goto done; /* the indexes hold 32-bit offsets */
-	if (!dk_buf_reserve(out, pos)) /* the whole size at once: no copying as it grows */
+	if (in_place) {
+		size_t src = 0;
+		for (size_t i = 0; i < n; i++)
+			src += m[i].size;
+		if (src != out->len || out->failed)
+			goto done;
+		if (!dk_buf_reserve(out, pos - out->len))
+			goto done;
+		/* Member i's data start at the sum of the sizes before it and
+		 * move to offset[i] + 60, never down. */
+		for (size_t i = n; i-- > 0;) {
+			src -= m[i].size;
+			memmove(out->data + offset[i] + 60, out->data + src, m[i].size);
+		}
+		out->len = 0; /* the indexes are written from the start */
+	} else if (!dk_buf_reserve(out, pos)) { /* the whole size at once: no copying as it grows */
 		goto done;
+	}
 
 	dk_buf_add(out, "!<arch>\n", 8);
 	/* First index: symbols in member order, big-endian offsets. */
@@ -408,10 +438,20 @@ int dk_archive_write(dk_buf *out, dk_ar_kind kind, const dk_ar_member *m, size_t
 	for (size_t i = 0; i < n; i++) {
 		char name[32];
 		member_field(name, m[i].name, islong[i], longoff[i]);
+		if (in_place) { /* its data are in place: the header before, the pad after */
+			header_bytes(out->data + offset[i], name, "644", m[i].size);
+			if (m[i].size & 1)
+				out->data[offset[i] + 60 + m[i].size] = '\n';
+			continue;
+		}
 		header(out, name, "644", m[i].size);
 		dk_buf_add(out, m[i].data, m[i].size);
 		if (m[i].size & 1)
 			dk_buf_addc(out, '\n');
+	}
+	if (in_place && !out->failed) {
+		out->len = pos;
+		out->data[pos] = '\0';
 	}
 	rc = out->failed ? DK_FAIL : DK_OK;
 done:
@@ -423,6 +463,16 @@ done:
 	index_free(&ecx);
 	dk_buf_free(&longnames);
 	return rc;
+}
+
+int dk_archive_write(dk_buf *out, dk_ar_kind kind, const dk_ar_member *m, size_t n)
+{
+	return archive_write(out, kind, m, n, false);
+}
+
+int dk_archive_write_in_place(dk_buf *b, dk_ar_kind kind, const dk_ar_member *m, size_t n)
+{
+	return archive_write(b, kind, m, n, true);
 }
 
 bool dk_implib_coff_overflow(const dk_implib_opts *o, size_t nmembers, dk_sink *s)

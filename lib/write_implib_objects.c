@@ -72,7 +72,20 @@ int dk_implib_member_finish(dk_coff *c, dk_implib_member *mb, dk_buf *all)
 	return rc;
 }
 
-int dk_implib_members_write(const dk_implib_member *mb, size_t n, const dk_buf *all,
+int dk_implib_archive(dk_buf *all, dk_ar_kind kind, const dk_ar_member *am, size_t n,
+		      dk_buf *out)
+{
+	if (out->len) /* (not so for any writer today) */
+		return dk_archive_write(out, kind, am, n);
+	if (dk_archive_write_in_place(all, kind, am, n) != DK_OK)
+		return DK_FAIL;
+	dk_buf_free(out);
+	*out = *all;
+	dk_buf_init(all);
+	return DK_OK;
+}
+
+int dk_implib_members_write(const dk_implib_member *mb, size_t n, dk_buf *all,
 			    dk_ar_kind kind, dk_buf *out, dk_sink *s)
 {
 	dk_ar_member *am = calloc(n ? n : 1, sizeof *am);
@@ -86,7 +99,7 @@ int dk_implib_members_write(const dk_implib_member *mb, size_t n, const dk_buf *
 			am[i].symbols = (const char *const *)mb[i].symbols;
 			am[i].nsymbols = mb[i].nsymbols;
 		}
-		rc = dk_archive_write(out, kind, am, n);
+		rc = dk_implib_archive(all, kind, am, n, out);
 	}
 	if (rc != DK_OK)
 		dk_report(s, DK_ERROR, NULL, "out of memory (writing an archive of %zu members)", n);

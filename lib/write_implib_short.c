@@ -616,7 +616,7 @@ static int write_short(const dk_implib_opts *o, const dk_import_entry *entries, 
 		for (size_t k = 0; k < x->necsyms; k++)
 			ptrs[nptrs++] = w.names.data + x->ecsyms[k];
 	}
-	if (dk_archive_write(out, kind, am, w.n) != DK_OK) {
+	if (dk_implib_archive(&w.bytes, kind, am, w.n, out) != DK_OK) {
 		/* The member count is checked above and no import member
 		 * comes near the ten digits of a size: memory ran out. */
 		dk_report(s, DK_ERROR, NULL, "out of memory (writing an archive of %zu members)",
