@@ -78,13 +78,14 @@ static unsigned byte_at(const sym_ref *r, size_t d)
  * long common prefixes (`__imp_`, the library's own prefix), where a
  * comparison sort spends most of its time in strcmp going over the same
  * prefix again.  Here each byte position is looked at once per name:
- * count the names by their byte at depth d, move them (stably) into their
- * buckets through `tmp`, then sort each bucket from d + 1.  Names ending
- * at d come first, all equal.  Small buckets go to an insertion sort.
- * The largest bucket is handled by the loop, the others by recursion, so
- * the recursion stays within log2(n) levels whatever the names.
+ * the names' bytes at depth d are read once into `key`, counted, and the
+ * names moved (stably) into their buckets through `tmp`; then each bucket
+ * is sorted from d + 1.  Names ending at d come first, all equal.  Small
+ * buckets go to an insertion sort.  The largest bucket is handled by the
+ * loop, the others by recursion, so the recursion stays within log2(n)
+ * levels whatever the names.  `tmp` and `key` have room for n.
  */
-static void sort_names(sym_ref *v, sym_ref *tmp, size_t n, size_t d)
+static void sort_names(sym_ref *v, sym_ref *tmp, uint16_t *key, size_t n, size_t d)
 {
 	for (;;) {
 		size_t count[257] = { 0 }, start[257];
@@ -101,19 +102,18 @@ static void sort_names(sym_ref *v, sym_ref *tmp, size_t n, size_t d)
 			return;
 		}
 		for (size_t i = 0; i < n; i++)
-			count[byte_at(&v[i], d)]++;
-		if (count[0] == 0) { /* every name goes on: skip a byte all share */
-			unsigned c = byte_at(&v[0], d);
-			if (count[c] == n) {
-				d++;
-				continue;
-			}
+			count[key[i] = (uint16_t)byte_at(&v[i], d)]++;
+		if (count[key[0]] == n) { /* one byte all share: go on to the next */
+			if (key[0] == 0)
+				return; /* all end here: equal, in order */
+			d++;
+			continue;
 		}
 		start[0] = 0;
 		for (unsigned c = 1; c < 257; c++)
 			start[c] = start[c - 1] + count[c - 1];
 		for (size_t i = 0; i < n; i++)
-			tmp[start[byte_at(&v[i], d)]++] = v[i];
+			tmp[start[key[i]]++] = v[i];
 		memcpy(v, tmp, n * sizeof *v);
 		/* start[c] is now the end of bucket c. */
 		for (unsigned c = 2; c < 257; c++)
@@ -121,7 +121,7 @@ static void sort_names(sym_ref *v, sym_ref *tmp, size_t n, size_t d)
 				big = c;
 		for (unsigned c = 1; c < 257; c++)
 			if (c != big && count[c] > 1)
-				sort_names(v + start[c] - count[c], tmp, count[c], d + 1);
+				sort_names(v + start[c] - count[c], tmp, key, count[c], d + 1);
 		if (count[big] < 2)
 			return;
 		v += start[big] - count[big];
@@ -172,7 +172,11 @@ static int index_build(sym_index *x, const dk_ar_member *m, size_t n, bool ec, b
 		}
 	}
 	/* The member-order array is free until the end: the sort's scratch. */
-	sort_names(x->sorted, x->order, total, 0);
+	uint16_t *key = malloc((total ? total : 1) * sizeof *key);
+	if (!key)
+		return DK_FAIL;
+	sort_names(x->sorted, x->order, key, total, 0);
+	free(key);
 	if (dedupe) {
 		/* Keep the first of each run of equal names (lowest seq). */
 		size_t w = 0;

@@ -552,6 +552,21 @@ static int write_short(const dk_implib_opts *o, const dk_import_entry *entries, 
 	if (!desc || !thunk)
 		goto nomem;
 
+	/* Too many members for the COFF kind, known before building any: each
+	 * import is one member when no `== name` can add weak aliases (else
+	 * see below, after building). */
+	if (w.coff && !native && 3 + n > DK_AR_COFF_MAX_MEMBERS) {
+		bool exact = true;
+		for (size_t i = 0; i < n && exact; i++)
+			exact = !deferred(&w, &entries[i]);
+		if (exact) {
+			if (!dk_implib_coff_overflow(o, 3 + n, s))
+				goto done;
+			w.coff = false;
+			kind = DK_AR_GNU;
+		}
+	}
+
 	import_descriptor(&w, desc, "__NULL_IMPORT_DESCRIPTOR", thunk);
 	null_import_descriptor(&w, "__NULL_IMPORT_DESCRIPTOR");
 	null_thunk(&w, thunk);
