@@ -130,10 +130,11 @@ static void sort_names(sym_ref *v, sym_ref *tmp, uint16_t *key, size_t n, size_t
 	}
 }
 
-/* An index: the symbols in member order and, for the COFF kind, sorted. */
+/* An index: the symbols sorted and, for the first linker member, in
+ * member order (as indexes into `sorted`). */
 typedef struct sym_index {
-	sym_ref *order;  /* member order */
 	sym_ref *sorted; /* byte order of names */
+	uint32_t *order; /* member order */
 	size_t count;
 	size_t names;    /* bytes of the names with their NULs */
 } sym_index;
@@ -153,13 +154,17 @@ static void index_free(sym_index *x)
 static int index_build(sym_index *x, const dk_ar_member *m, size_t n, bool ec, bool dedupe)
 {
 	size_t total = 0, k = 0;
+	sym_ref *tmp;
+	uint16_t *key;
 
 	memset(x, 0, sizeof *x);
 	for (size_t i = 0; i < n; i++)
 		total += ec ? m[i].nec_symbols : m[i].nsymbols;
-	x->order = malloc((total ? total : 1) * sizeof *x->order);
+	if (total > UINT32_MAX)
+		return DK_FAIL;
 	x->sorted = malloc((total ? total : 1) * sizeof *x->sorted);
-	if (!x->order || !x->sorted)
+	x->order = malloc((total ? total : 1) * sizeof *x->order);
+	if (!x->sorted || !x->order)
 		return DK_FAIL;
 	for (size_t i = 0; i < n; i++) {
 		size_t ns = ec ? m[i].nec_symbols : m[i].nsymbols;
@@ -171,11 +176,15 @@ static int index_build(sym_index *x, const dk_ar_member *m, size_t n, bool ec, b
 			x->sorted[k].seq = (uint32_t)k;
 		}
 	}
-	/* The member-order array is free until the end: the sort's scratch. */
-	uint16_t *key = malloc((total ? total : 1) * sizeof *key);
-	if (!key)
+	tmp = malloc((total ? total : 1) * sizeof *tmp);
+	key = malloc((total ? total : 1) * sizeof *key);
+	if (!tmp || !key) {
+		free(tmp);
+		free(key);
 		return DK_FAIL;
-	sort_names(x->sorted, x->order, key, total, 0);
+	}
+	sort_names(x->sorted, tmp, key, total, 0);
+	free(tmp);
 	free(key);
 	if (dedupe) {
 		/* Keep the first of each run of equal names (lowest seq). */
@@ -185,19 +194,17 @@ static int index_build(sym_index *x, const dk_ar_member *m, size_t n, bool ec, b
 				x->sorted[w++] = x->sorted[r];
 		total = w;
 	}
-	/* Member order: the kept entries by seq (each seq is unique). */
-	size_t *slot = malloc((k ? k : 1) * sizeof *slot);
-	if (!slot)
-		return DK_FAIL;
+	/* Member order: the kept entries by seq (each seq is unique); the
+	 * slots of the left-out ones are squeezed out in place. */
+	uint32_t *slot = x->order;
 	for (size_t s = 0; s < k; s++)
-		slot[s] = (size_t)-1;
+		slot[s] = UINT32_MAX;
 	for (size_t r = 0; r < total; r++)
-		slot[x->sorted[r].seq] = r;
+		slot[x->sorted[r].seq] = (uint32_t)r;
 	size_t w = 0;
 	for (size_t s = 0; s < k; s++)
-		if (slot[s] != (size_t)-1)
-			x->order[w++] = x->sorted[slot[s]];
-	free(slot);
+		if (slot[s] != UINT32_MAX)
+			x->order[w++] = slot[s];
 	x->count = total;
 	for (size_t r = 0; r < total; r++)
 		x->names += x->sorted[r].len + 1;
@@ -405,9 +412,11 @@ static int archive_write(dk_buf *out, dk_ar_kind kind, const dk_ar_member *m, si
 	header(out, "/", "0", first);
 	add_be32(out, (uint32_t)reg.count);
 	for (size_t k = 0; k < reg.count; k++)
-		add_be32(out, (uint32_t)offset[reg.order[k].member]);
-	for (size_t k = 0; k < reg.count; k++)
-		dk_buf_add(out, reg.order[k].name, reg.order[k].len + 1);
+		add_be32(out, (uint32_t)offset[reg.sorted[reg.order[k]].member]);
+	for (size_t k = 0; k < reg.count; k++) {
+		const sym_ref *r = &reg.sorted[reg.order[k]];
+		dk_buf_add(out, r->name, r->len + 1);
+	}
 	add_zeros(out, pad2(4 + 4 * reg.count + reg.names));
 
 	if (coff) {

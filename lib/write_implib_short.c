@@ -631,6 +631,8 @@ static int write_short(const dk_implib_opts *o, const dk_import_entry *entries, 
 		for (size_t k = 0; k < x->necsyms; k++)
 			ptrs[nptrs++] = w.names.data + x->ecsyms[k];
 	}
+	free(w.m); /* all in `am` now: memory for the archive */
+	w.m = NULL;
 	if (dk_implib_archive(&w.bytes, kind, am, w.n, out) != DK_OK) {
 		/* The member count is checked above and no import member
 		 * comes near the ten digits of a size: memory ran out. */
