@@ -6,12 +6,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 #include "dllkit_private.h"
 
-/* True when `path` holds exactly `data`. */
+/* True when `path` holds exactly `data`.  Mapped and compared in place
+ * (reading copied every byte of a 40 MB library once more, a tenth of
+ * the run); read in pieces where it cannot be mapped. */
 static bool same_contents(const char *path, const void *data, size_t len)
 {
 	struct stat st;
@@ -19,9 +22,23 @@ static bool same_contents(const char *path, const void *data, size_t len)
 	size_t off = 0;
 	bool same = true;
 	FILE *f;
+	int fd;
 
 	if (stat(path, &st) != 0 || !S_ISREG(st.st_mode) || (size_t)st.st_size != len)
 		return false;
+	if (len > 0 && (fd = open(path, O_RDONLY | O_CLOEXEC)) >= 0) {
+		struct stat fst;
+		void *p = MAP_FAILED;
+		/* The file opened must be the one measured. */
+		if (fstat(fd, &fst) == 0 && S_ISREG(fst.st_mode) && (size_t)fst.st_size == len)
+			p = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
+		close(fd);
+		if (p != MAP_FAILED) {
+			same = memcmp(p, data, len) == 0;
+			munmap(p, len);
+			return same;
+		}
+	}
 	f = fopen(path, "rb");
 	if (!f)
 		return false;
