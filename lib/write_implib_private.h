@@ -68,7 +68,9 @@ int dk_implib_member_symbol(dk_implib_member *mb, const char *name);
 int dk_implib_member_finish(dk_coff *c, dk_implib_member *mb, dk_buf *all);
 /* The same, keeping `c` (for dk_coff_reset). */
 int dk_implib_member_emit(const dk_coff *c, dk_implib_member *mb, dk_buf *all);
-/* The archive of `n` members whose bytes are in `all`, appended to `out`. */
+/* The archive of `n` members whose bytes are in `all`, into `out` (see
+ * dk_implib_archive: when `out` is empty, `all` becomes it and is left
+ * empty). */
 int dk_implib_members_write(const dk_implib_member *mb, size_t n, dk_buf *all,
 			    dk_ar_kind kind, dk_buf *out, dk_sink *s);
 /* The archive of members `am` whose data fill `all`, one after the other,
