@@ -13,12 +13,12 @@
 #include "dllkit_private.h"
 
 /* True when `path` holds exactly `data`.  Compared in place through a
- * mapping, a window at a time (reading copied every byte of a 40 MB
+ * mapping, 1 MiB at a time (reading copied every byte of a 40 MB
  * library once more, a tenth of the run; mapping it whole counted 40 MB
  * more in the peak memory); read in pieces where it cannot be mapped. */
 static bool same_contents(const char *path, const void *data, size_t len)
 {
-	enum { WINDOW = 4 << 20 }; /* a multiple of any page size */
+	enum { WINDOW = 1 << 20 }; /* a multiple of any page size */
 	struct stat st;
 	char buf[65536];
 	size_t off = 0;

@@ -152,7 +152,7 @@ START_TEST(write_large_data)
 	unit_diags u = { "", { 0 }, 0 };
 	UNIT_SINK(s, u);
 	const char *p = path_in(NULL, "big");
-	size_t n = (9 << 20) + 3 * 65536 + 17; /* past two 4 MiB windows of the comparison */
+	size_t n = (9 << 20) + 3 * 65536 + 17; /* past several 1 MiB windows of the comparison */
 	char *big = malloc(n);
 	bool changed;
 
