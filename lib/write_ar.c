@@ -102,9 +102,9 @@ static unsigned byte_at(const sym_ref *r, size_t d)
  * long common prefixes (`__imp_`, the library's own prefix), where a
  * comparison sort spends most of its time in strcmp going over the same
  * prefix again.  Here each byte position is looked at once per name:
- * the names' bytes at depth d are read once into `key`, counted, and the
- * names moved (stably) into their buckets through `tmp`; then each bucket
- * is sorted from d + 1.  Names ending at d come first, all equal.  Small
+ * the bytes all names share are stepped over, the names' bytes at depth d
+ * are read once into `key`, counted, and the names moved (stably) into
+ * their buckets through `tmp`; then each bucket is sorted from d + 1.  Names ending at d come first, all equal.  Small
  * buckets go to an insertion sort.  The largest bucket is handled by the
  * loop, the others by recursion, so the recursion stays within log2(n)
  * levels whatever the names.  `tmp` and `key` have room for n.
@@ -125,14 +125,21 @@ static void sort_names(sym_ref *v, sym_ref *tmp, uint16_t *key, size_t n, size_t
 			}
 			return;
 		}
+		/* Bytes every name shares from d on (long, in import libraries:
+		 * `__imp_`, the library's own prefix) are stepped over at once. */
+		size_t lcp = v[0].len - d; /* (every name here is d bytes long at least) */
+		for (size_t i = 1; i < n && lcp; i++) {
+			const char *a = v[0].name + d, *b = v[i].name + d;
+			size_t k = 0, max = v[i].len - d < lcp ? v[i].len - d : lcp;
+			while (k < max && a[k] == b[k])
+				k++;
+			lcp = k;
+		}
+		d += lcp;
 		for (size_t i = 0; i < n; i++)
 			count[key[i] = (uint16_t)byte_at(&v[i], d)]++;
-		if (count[key[0]] == n) { /* one byte all share: go on to the next */
-			if (key[0] == 0)
-				return; /* all end here: equal, in order */
-			d++;
-			continue;
-		}
+		if (count[0] == n)
+			return; /* all end at d: equal, in order */
 		start[0] = 0;
 		for (unsigned c = 1; c < 257; c++)
 			start[c] = start[c - 1] + count[c - 1];
