@@ -48,6 +48,10 @@ bool dk_ends_with(const char *s, const char *suffix);
 bool dk_is_forward_target(const char *s, size_t n);
 
 /* Little-endian values appended to a buffer (pecoff_private.h has loads and stores). */
+/* Append `e` itself to the module (model.c): its strings move in, `e` is
+ * left empty.  NULL when out of memory (`e` untouched: still the caller's). */
+dk_export *dk_module_take(dk_module *m, dk_export *e);
+
 void dk_buf_add16(dk_buf *b, uint16_t v);
 void dk_buf_add32(dk_buf *b, uint32_t v);
 void dk_buf_add64(dk_buf *b, uint64_t v);

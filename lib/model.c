@@ -94,6 +94,17 @@ dk_export *dk_module_add(dk_module *m, const dk_export *e)
 	return &m->exports[m->nexports++];
 }
 
+dk_export *dk_module_take(dk_module *m, dk_export *e)
+{
+	dk_export *p = dk_reserve(m->exports, &m->cap, m->nexports + 1, sizeof *p);
+	if (!p)
+		return NULL;
+	m->exports = p;
+	p[m->nexports] = *e;
+	memset(e, 0, sizeof *e);
+	return &p[m->nexports++];
+}
+
 const char *dk_export_public_name(const dk_export *e)
 {
 	return e->export_as ? e->export_as : e->import_name ? e->import_name : e->name;

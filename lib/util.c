@@ -63,7 +63,9 @@ bool dk_buf_reserve(dk_buf *b, size_t more)
 
 void dk_buf_add(dk_buf *b, const void *p, size_t n)
 {
-	if (!buf_reserve(b, n))
+	/* Room already (len + n + 1 <= cap) is the common case: writers add a
+	 * few bytes at a time, millions of times. */
+	if ((b->failed || b->cap - b->len <= n) && !buf_reserve(b, n))
 		return;
 	if (n)
 		memcpy(b->data + b->len, p, n);

@@ -41,6 +41,12 @@ typedef struct dk_ar_member {
 /* Append the archive to `out`.  DK_FAIL on allocation failure or a size
  * no archive header can hold. */
 int dk_archive_write(dk_buf *out, dk_ar_kind kind, const dk_ar_member *members, size_t n);
+/* The same archive made of `b`, which holds the members' data one after
+ * the other (member i's `size` bytes; `data` is not used) and nothing else:
+ * the data move up in `b` to make room for the indexes and headers, so
+ * that the archive needs no second buffer of its size.  On DK_FAIL `b`
+ * is left in an unspecified state (the caller frees it). */
+int dk_archive_write_in_place(dk_buf *b, dk_ar_kind kind, const dk_ar_member *members, size_t n);
 
 /*
  * A library of `nmembers` members is more than the COFF kind holds: with

@@ -11,15 +11,26 @@ void dk_coff_init(dk_coff *c, uint16_t machine)
 
 void dk_coff_free(dk_coff *c)
 {
-	for (size_t i = 0; i < c->nsections; i++) {
+	for (size_t i = 0; i < c->built; i++) {
 		dk_buf_free(&c->sections[i].data);
 		free(c->sections[i].relocs);
 	}
 	free(c->sections);
-	for (size_t i = 0; i < c->nsymbols; i++)
-		free(c->symbols[i].name);
 	free(c->symbols);
+	dk_buf_free(&c->names);
 	memset(c, 0, sizeof *c);
+}
+
+void dk_coff_reset(dk_coff *c, uint16_t machine)
+{
+	c->machine = machine;
+	c->characteristics = 0;
+	c->nsections = 0;
+	c->nsymbols = 0;
+	c->nsymrecords = 0;
+	c->names.len = 0;
+	c->names.failed = false;
+	c->failed = false;
 }
 
 /* Room for one more element (dk_reserve: the array grows by doubling). */
@@ -38,10 +49,20 @@ int dk_coff_section_add(dk_coff *c, const char *name, uint32_t flags)
 	}
 	c->sections = p;
 	p = &c->sections[c->nsections];
-	memset(p, 0, sizeof *p);
+	if (c->nsections < c->built) {
+		/* A slot of an object before dk_coff_reset: its buffers stay. */
+		p->data.len = 0;
+		p->data.failed = false;
+		p->nrelocs = 0;
+	} else {
+		memset(p, 0, sizeof *p);
+		dk_buf_init(&p->data);
+		c->built++;
+	}
+	memset(p->name, 0, sizeof p->name);
 	strncpy(p->name, name, 8);
 	p->flags = flags;
-	dk_buf_init(&p->data);
+	p->size = 0;
 	return (int)++c->nsections;
 }
 
@@ -101,8 +122,10 @@ uint32_t dk_coff_symbol_add_aux(dk_coff *c, const char *name, uint32_t value, in
 	c->symbols = p;
 	p = &c->symbols[c->nsymbols];
 	memset(p, 0, sizeof *p);
-	p->name = dk_strdup(name);
-	if (!p->name)
+	p->name = c->names.len;
+	p->name_len = strlen(name);
+	dk_buf_add(&c->names, name, p->name_len + 1);
+	if (c->names.failed)
 		c->failed = true;
 	p->value = value;
 	p->section = section;
@@ -139,23 +162,22 @@ void dk_coff_feat00(dk_coff *c)
 
 int dk_coff_write(const dk_coff *c, dk_buf *out)
 {
-	size_t base = out->len;
-	uint32_t pos = 20 + 40 * (uint32_t)c->nsections, symtab;
-	dk_buf strtab;
+	uint32_t pos = 20 + 40 * (uint32_t)c->nsections, symtab, strsize = 4;
+	uint32_t ptrs[2 * 8], *dataptr = ptrs, *relptr = ptrs + 8; /* most objects: no malloc */
 	unsigned char h[40];
 
 	if (c->failed)
 		return DK_FAIL;
 	/* Where each section's data and relocations go. */
-	uint32_t *dataptr = calloc(c->nsections + 1, sizeof *dataptr);
-	uint32_t *relptr = calloc(c->nsections + 1, sizeof *relptr);
-	if (!dataptr || !relptr) {
-		free(dataptr);
-		free(relptr);
-		return DK_FAIL;
+	if (c->nsections > 8) {
+		dataptr = calloc(2 * c->nsections, sizeof *dataptr);
+		if (!dataptr)
+			return DK_FAIL;
+		relptr = dataptr + c->nsections;
 	}
 	for (size_t i = 0; i < c->nsections; i++) {
 		const dk_coff_section *s = &c->sections[i];
+		dataptr[i] = relptr[i] = 0;
 		if (s->data.len) {
 			dataptr[i] = pos;
 			pos += (uint32_t)s->data.len;
@@ -166,6 +188,12 @@ int dk_coff_write(const dk_coff *c, dk_buf *out)
 		}
 	}
 	symtab = pos;
+	for (size_t i = 0; i < c->nsymbols; i++)
+		if (c->symbols[i].name_len > 8)
+			strsize += (uint32_t)c->symbols[i].name_len + 1;
+	/* The whole object at once: no growing as it is written. */
+	if (!dk_buf_reserve(out, (size_t)symtab + 18 * (size_t)c->nsymrecords + strsize))
+		goto done;
 
 	memset(h, 0, 20);
 	dk_put16(h, c->machine);
@@ -196,25 +224,25 @@ int dk_coff_write(const dk_coff *c, dk_buf *out)
 			dk_buf_add16(out, 0);
 		}
 		for (size_t r = 0; r < s->nrelocs; r++) {
-			dk_buf_add32(out, s->relocs[r].offset);
-			dk_buf_add32(out, s->relocs[r].symbol);
-			dk_buf_add16(out, s->relocs[r].type);
+			unsigned char e[10];
+			dk_put32(e, s->relocs[r].offset);
+			dk_put32(e + 4, s->relocs[r].symbol);
+			dk_put16(e + 8, s->relocs[r].type);
+			dk_buf_add(out, e, 10);
 		}
 	}
-	free(dataptr);
-	free(relptr);
 
-	dk_buf_init(&strtab);
-	dk_buf_add32(&strtab, 0); /* size, patched below */
+	/* The symbols, then the string table: its size, then the names
+	 * longer than 8 bytes in symbol order. */
+	uint32_t strx = 4;
 	for (size_t i = 0; i < c->nsymbols; i++) {
 		const dk_coff_symbol *y = &c->symbols[i];
-		size_t n = strlen(y->name);
 		memset(h, 0, 18);
-		if (n <= 8) {
-			memcpy(h, y->name, n);
+		if (y->name_len <= 8) {
+			memcpy(h, c->names.data + y->name, y->name_len);
 		} else {
-			dk_put32(h + 4, (uint32_t)strtab.len);
-			dk_buf_add(&strtab, y->name, n + 1);
+			dk_put32(h + 4, strx);
+			strx += (uint32_t)y->name_len + 1;
 		}
 		dk_put32(h + 8, y->value);
 		dk_put16(h + 12, (uint16_t)y->section);
@@ -224,11 +252,13 @@ int dk_coff_write(const dk_coff *c, dk_buf *out)
 		dk_buf_add(out, h, 18);
 		dk_buf_add(out, y->aux, (size_t)y->naux * 18);
 	}
-	if (!strtab.failed)
-		dk_put32((unsigned char *)strtab.data, (uint32_t)strtab.len);
-	dk_buf_add(out, strtab.data, strtab.len);
-	bool failed = strtab.failed || out->failed;
-	dk_buf_free(&strtab);
-	(void)base;
-	return failed ? DK_FAIL : DK_OK;
+	dk_buf_add32(out, strsize);
+	for (size_t i = 0; i < c->nsymbols; i++)
+		if (c->symbols[i].name_len > 8)
+			dk_buf_add(out, c->names.data + c->symbols[i].name,
+				   c->symbols[i].name_len + 1);
+done:
+	if (dataptr != ptrs)
+		free(dataptr);
+	return out->failed ? DK_FAIL : DK_OK;
 }

@@ -30,7 +30,7 @@ typedef struct dk_coff_section {
 } dk_coff_section;
 
 typedef struct dk_coff_symbol {
-	char *name;
+	size_t name, name_len; /* the name: at `name` in the object's names buffer */
 	uint32_t value;
 	int16_t section;  /* 1-based section number, 0 undefined, -1 absolute */
 	uint16_t type;
@@ -44,14 +44,19 @@ typedef struct dk_coff {
 	uint16_t characteristics;
 	dk_coff_section *sections;
 	size_t nsections, capsections;
+	size_t built;         /* sections whose buffers exist (kept by dk_coff_reset) */
 	dk_coff_symbol *symbols;
 	size_t nsymbols, capsymbols;
+	dk_buf names;         /* the symbols' names, NUL-terminated */
 	uint32_t nsymrecords; /* symbols plus their aux records: the next index */
 	bool failed;          /* an allocation failed; dk_coff_write reports it */
 } dk_coff;
 
 void dk_coff_init(dk_coff *c, uint16_t machine);
 void dk_coff_free(dk_coff *c);
+/* Empty the object for the next one of `machine`, keeping its memory: a
+ * writer of tens of thousands of small objects builds them all in one. */
+void dk_coff_reset(dk_coff *c, uint16_t machine);
 
 /* Add a section; returns its 1-based number (0 on allocation failure). */
 int dk_coff_section_add(dk_coff *c, const char *name, uint32_t flags);

@@ -340,11 +340,11 @@ static int write_head(const delay_machine *mc, const names *nm, const char *dll,
 	return dk_implib_member_finish(&c, mb, all);
 }
 
-/* One function: thunk and lazy entry, its slot, its descriptor. */
+/* One function: thunk and lazy entry, its slot, its descriptor; built in
+ * `c` (emptied first, its memory used again). */
 static int write_import(const delay_machine *mc, const names *nm, const dk_import_entry *x,
-			dk_implib_member *mb, dk_buf *all)
+			dk_coff *c, dk_implib_member *mb, dk_buf *all)
 {
-	dk_coff c;
 	int text, didat, rdata;
 	uint32_t stext, srdata, imp, handle, iname, helper_or_merge;
 	unsigned char d[32], e[8];
@@ -353,51 +353,51 @@ static int write_import(const delay_machine *mc, const names *nm, const dk_impor
 
 	if (!impname)
 		return DK_FAIL;
-	dk_coff_init(&c, (uint16_t)mc->machine);
-	text = dk_coff_section_add(&c, ".text", TEXT_FLAGS | DK_SCN_ALIGN_4BYTES);
-	didat = dk_coff_section_add(&c, ".didat", DATA_FLAGS | align_flag(mc->ptr));
-	rdata = dk_coff_section_add(&c, ".rdata", RDATA_FLAGS | align_flag(mc->ptr));
-	stext = section_symbol(&c, text, ".text");
-	srdata = section_symbol(&c, rdata, ".rdata");
+	dk_coff_reset(c, (uint16_t)mc->machine);
+	text = dk_coff_section_add(c, ".text", TEXT_FLAGS | DK_SCN_ALIGN_4BYTES);
+	didat = dk_coff_section_add(c, ".didat", DATA_FLAGS | align_flag(mc->ptr));
+	rdata = dk_coff_section_add(c, ".rdata", RDATA_FLAGS | align_flag(mc->ptr));
+	stext = section_symbol(c, text, ".text");
+	srdata = section_symbol(c, rdata, ".rdata");
 	if (mc->machine == DK_MACHINE_I386)
-		dk_coff_feat00(&c);
-	define(&c, mb, x->symbol, 0, text, DK_SYM_DTYPE_FUNCTION);
-	imp = dk_coff_symbol_add(&c, impname, 0, (int16_t)didat, 0, DK_SYM_CLASS_EXTERNAL);
+		dk_coff_feat00(c);
+	define(c, mb, x->symbol, 0, text, DK_SYM_DTYPE_FUNCTION);
+	imp = dk_coff_symbol_add(c, impname, 0, (int16_t)didat, 0, DK_SYM_CLASS_EXTERNAL);
 	if (dk_implib_member_symbol(mb, impname) != DK_OK)
-		c.failed = true;
+		c->failed = true;
 	free(impname);
-	handle = undefined(&c, nm->handle, 0);
-	iname = undefined(&c, nm->iname, 0);
-	helper_or_merge = mc->machine == DK_MACHINE_I386 ? undefined(&c, nm->helper, DK_SYM_DTYPE_FUNCTION)
-							 : undefined(&c, nm->merge, DK_SYM_DTYPE_FUNCTION);
+	handle = undefined(c, nm->handle, 0);
+	iname = undefined(c, nm->iname, 0);
+	helper_or_merge = mc->machine == DK_MACHINE_I386 ? undefined(c, nm->helper, DK_SYM_DTYPE_FUNCTION)
+							 : undefined(c, nm->merge, DK_SYM_DTYPE_FUNCTION);
 
 	/* The thunk and the lazy entry. */
 	switch (mc->machine) {
 	case DK_MACHINE_AMD64:
-		dk_coff_data(&c, text, x64_thunk, sizeof x64_thunk);
-		dk_coff_reloc_add(&c, text, 2, imp, DK_REL_AMD64_REL32);
-		dk_coff_reloc_add(&c, text, 9, imp, DK_REL_AMD64_REL32);
-		dk_coff_reloc_add(&c, text, 16, srdata, DK_REL_AMD64_REL32);
-		dk_coff_reloc_add(&c, text, 21, helper_or_merge, DK_REL_AMD64_REL32);
+		dk_coff_data(c, text, x64_thunk, sizeof x64_thunk);
+		dk_coff_reloc_add(c, text, 2, imp, DK_REL_AMD64_REL32);
+		dk_coff_reloc_add(c, text, 9, imp, DK_REL_AMD64_REL32);
+		dk_coff_reloc_add(c, text, 16, srdata, DK_REL_AMD64_REL32);
+		dk_coff_reloc_add(c, text, 21, helper_or_merge, DK_REL_AMD64_REL32);
 		break;
 	case DK_MACHINE_I386:
-		dk_coff_data(&c, text, x86_thunk, sizeof x86_thunk);
-		dk_coff_reloc_add(&c, text, 2, imp, DK_REL_I386_DIR32);
-		dk_coff_reloc_add(&c, text, 9, imp, DK_REL_I386_DIR32);
-		dk_coff_reloc_add(&c, text, 14, srdata, DK_REL_I386_DIR32);
-		dk_coff_reloc_add(&c, text, 19, helper_or_merge, DK_REL_I386_REL32);
+		dk_coff_data(c, text, x86_thunk, sizeof x86_thunk);
+		dk_coff_reloc_add(c, text, 2, imp, DK_REL_I386_DIR32);
+		dk_coff_reloc_add(c, text, 9, imp, DK_REL_I386_DIR32);
+		dk_coff_reloc_add(c, text, 14, srdata, DK_REL_I386_DIR32);
+		dk_coff_reloc_add(c, text, 19, helper_or_merge, DK_REL_I386_REL32);
 		break;
 	default: { /* arm64 */
 		uint32_t w[8];
 		a64_thunk(w);
-		add_words(&c, text, w, 8);
-		dk_coff_reloc_add(&c, text, 0, imp, DK_REL_ARM64_PAGEBASE_REL21);
-		dk_coff_reloc_add(&c, text, 4, imp, DK_REL_ARM64_PAGEOFFSET_12L);
-		dk_coff_reloc_add(&c, text, 12, imp, DK_REL_ARM64_PAGEBASE_REL21);
-		dk_coff_reloc_add(&c, text, 16, imp, REL_ARM64_PAGEOFFSET_12A);
-		dk_coff_reloc_add(&c, text, 20, srdata, DK_REL_ARM64_PAGEBASE_REL21);
-		dk_coff_reloc_add(&c, text, 24, srdata, REL_ARM64_PAGEOFFSET_12A);
-		dk_coff_reloc_add(&c, text, 28, helper_or_merge, REL_ARM64_BRANCH26);
+		add_words(c, text, w, 8);
+		dk_coff_reloc_add(c, text, 0, imp, DK_REL_ARM64_PAGEBASE_REL21);
+		dk_coff_reloc_add(c, text, 4, imp, DK_REL_ARM64_PAGEOFFSET_12L);
+		dk_coff_reloc_add(c, text, 12, imp, DK_REL_ARM64_PAGEBASE_REL21);
+		dk_coff_reloc_add(c, text, 16, imp, REL_ARM64_PAGEOFFSET_12A);
+		dk_coff_reloc_add(c, text, 20, srdata, DK_REL_ARM64_PAGEBASE_REL21);
+		dk_coff_reloc_add(c, text, 24, srdata, REL_ARM64_PAGEOFFSET_12A);
+		dk_coff_reloc_add(c, text, 28, helper_or_merge, REL_ARM64_BRANCH26);
 		break;
 	}
 	}
@@ -405,8 +405,8 @@ static int write_import(const delay_machine *mc, const names *nm, const dk_impor
 	/* The slot: first the lazy entry's address (addend in place). */
 	memset(e, 0, sizeof e);
 	dk_put32(e, mc->load);
-	dk_coff_data(&c, didat, e, mc->ptr);
-	dk_coff_reloc_add(&c, didat, 0, stext, mc->abs);
+	dk_coff_data(c, didat, e, mc->ptr);
+	dk_coff_reloc_add(c, didat, 0, stext, mc->abs);
 
 	/* The descriptor (IMAGE_DELAYLOAD_DESCRIPTOR, RVA-based): attributes,
 	 * DLL name, module handle, address table, name table, bound table,
@@ -414,35 +414,35 @@ static int write_import(const delay_machine *mc, const names *nm, const dk_impor
 	memset(d, 0, sizeof d);
 	dk_put32(d, 1);
 	dk_put32(d + 16, int_off);
-	dk_coff_data(&c, rdata, d, sizeof d);
-	dk_coff_reloc_add(&c, rdata, 4, iname, mc->rva);
-	dk_coff_reloc_add(&c, rdata, 8, handle, mc->rva);
-	dk_coff_reloc_add(&c, rdata, 12, imp, mc->rva);
-	dk_coff_reloc_add(&c, rdata, 16, srdata, mc->rva);
+	dk_coff_data(c, rdata, d, sizeof d);
+	dk_coff_reloc_add(c, rdata, 4, iname, mc->rva);
+	dk_coff_reloc_add(c, rdata, 8, handle, mc->rva);
+	dk_coff_reloc_add(c, rdata, 12, imp, mc->rva);
+	dk_coff_reloc_add(c, rdata, 16, srdata, mc->rva);
 
 	/* The name table: the entry, then the null one. */
 	memset(e, 0, sizeof e);
 	if (x->load_name) {
 		dk_put32(e, hn_off);
-		dk_coff_data(&c, rdata, e, mc->ptr);
-		dk_coff_reloc_add(&c, rdata, int_off, srdata, mc->rva);
+		dk_coff_data(c, rdata, e, mc->ptr);
+		dk_coff_reloc_add(c, rdata, int_off, srdata, mc->rva);
 	} else {
 		if (mc->ptr == 8)
 			dk_put64(e, UINT64_C(0x8000000000000000) | x->ordinal);
 		else
 			dk_put32(e, UINT32_C(0x80000000) | x->ordinal);
-		dk_coff_data(&c, rdata, e, mc->ptr);
+		dk_coff_data(c, rdata, e, mc->ptr);
 	}
-	dk_coff_zeros(&c, rdata, mc->ptr);
+	dk_coff_zeros(c, rdata, mc->ptr);
 	if (x->load_name) {
 		unsigned char hint[2];
 		size_t n = strlen(x->load_name) + 1;
 		dk_put16(hint, x->ordinal);
-		dk_coff_data(&c, rdata, hint, 2);
-		dk_coff_data(&c, rdata, x->load_name, n);
-		dk_coff_zeros(&c, rdata, n % 2);
+		dk_coff_data(c, rdata, hint, 2);
+		dk_coff_data(c, rdata, x->load_name, n);
+		dk_coff_zeros(c, rdata, n % 2);
 	}
-	return dk_implib_member_finish(&c, mb, all);
+	return dk_implib_member_emit(c, mb, all);
 }
 
 /* The DATA and CONSTANT imports left out, in one warning. */
@@ -477,6 +477,7 @@ int dk_implib_write_delay(const dk_implib_opts *o, const dk_import_entry *entrie
 	dk_implib_member *mb = NULL;
 	names nm;
 	dk_buf all;
+	dk_coff c;
 	int rc = DK_FAIL;
 
 	memset(&nm, 0, sizeof nm);
@@ -523,12 +524,16 @@ int dk_implib_write_delay(const dk_implib_opts *o, const dk_import_entry *entrie
 			goto nomem;
 	if (write_head(mc, &nm, dk_dll_basename(o->dll_name), &mb[0], &all) != DK_OK)
 		goto nomem;
+	dk_coff_init(&c, (uint16_t)mc->machine);
 	for (size_t i = 0; i < n; i++) {
 		if (entries[i].type != DK_IMPORT_CODE)
 			continue;
-		if (write_import(mc, &nm, &entries[i], &mb[k++], &all) != DK_OK)
+		if (write_import(mc, &nm, &entries[i], &c, &mb[k++], &all) != DK_OK) {
+			dk_coff_free(&c);
 			goto nomem;
+		}
 	}
+	dk_coff_free(&c);
 	rc = dk_implib_members_write(mb, nmembers, &all, kind, out, s);
 	goto done;
 nomem:

@@ -199,11 +199,10 @@ static int write_tail(const long_machine *mc, const names *nm, const char *dll, 
 	return dk_implib_member_finish(&c, mb, all);
 }
 
-/* One import. */
+/* One import, built in `c` (emptied first, its memory used again). */
 static int write_import_object(const long_machine *mc, const names *nm,
-		      const dk_import_entry *x, dk_implib_member *mb, dk_buf *all)
+		      const dk_import_entry *x, dk_coff *c, dk_implib_member *mb, dk_buf *all)
 {
-	dk_coff c;
 	int text, i7, i5, i4, i6;
 	uint32_t s5, s6, head;
 	const char *load = x->load_name; /* NULL: by ordinal */
@@ -211,59 +210,59 @@ static int write_import_object(const long_machine *mc, const names *nm,
 
 	if (!imp)
 		return DK_FAIL;
-	dk_coff_init(&c, (uint16_t)mc->machine);
-	text = dk_coff_section_add(&c, ".text", TEXT_FLAGS);
-	i7 = dk_coff_section_add(&c, ".idata$7", IDATA_FLAGS | DK_SCN_ALIGN_4BYTES);
-	i5 = dk_coff_section_add(&c, ".idata$5", table_flags(mc));
-	i4 = dk_coff_section_add(&c, ".idata$4", table_flags(mc));
-	i6 = dk_coff_section_add(&c, ".idata$6", IDATA_FLAGS | DK_SCN_ALIGN_2BYTES);
-	section_symbol(&c, text);
-	section_symbol(&c, i7);
-	s5 = section_symbol(&c, i5);
-	section_symbol(&c, i4);
-	s6 = section_symbol(&c, i6);
+	dk_coff_reset(c, (uint16_t)mc->machine);
+	text = dk_coff_section_add(c, ".text", TEXT_FLAGS);
+	i7 = dk_coff_section_add(c, ".idata$7", IDATA_FLAGS | DK_SCN_ALIGN_4BYTES);
+	i5 = dk_coff_section_add(c, ".idata$5", table_flags(mc));
+	i4 = dk_coff_section_add(c, ".idata$4", table_flags(mc));
+	i6 = dk_coff_section_add(c, ".idata$6", IDATA_FLAGS | DK_SCN_ALIGN_2BYTES);
+	section_symbol(c, text);
+	section_symbol(c, i7);
+	s5 = section_symbol(c, i5);
+	section_symbol(c, i4);
+	s6 = section_symbol(c, i6);
 	if (mc->feat00)
-		dk_coff_feat00(&c);
+		dk_coff_feat00(c);
 
 	/* What callers reference: SYM is the jump thunk for code; for
 	 * CONSTANT it is the address-table entry itself, as a short import
 	 * of type CONST makes it (dlltool makes a thunk of it). DATA has
 	 * __imp_SYM only. */
 	if (x->type == DK_IMPORT_CODE) {
-		dk_coff_data(&c, text, mc->thunk, mc->thunk_len);
+		dk_coff_data(c, text, mc->thunk, mc->thunk_len);
 		for (size_t i = 0; i < mc->nthunk_relocs; i++)
-			dk_coff_reloc_add(&c, text, mc->thunk_off[i], s5, mc->thunk_type[i]);
-		dk_coff_symbol_add(&c, x->symbol, 0, (int16_t)text, DK_SYM_DTYPE_FUNCTION,
+			dk_coff_reloc_add(c, text, mc->thunk_off[i], s5, mc->thunk_type[i]);
+		dk_coff_symbol_add(c, x->symbol, 0, (int16_t)text, DK_SYM_DTYPE_FUNCTION,
 				   DK_SYM_CLASS_EXTERNAL);
 		if (dk_implib_member_symbol(mb, x->symbol) != DK_OK)
-			c.failed = true;
+			c->failed = true;
 	} else if (x->type == DK_IMPORT_CONST) {
-		dk_coff_symbol_add(&c, x->symbol, 0, (int16_t)i5, 0, DK_SYM_CLASS_EXTERNAL);
+		dk_coff_symbol_add(c, x->symbol, 0, (int16_t)i5, 0, DK_SYM_CLASS_EXTERNAL);
 		if (dk_implib_member_symbol(mb, x->symbol) != DK_OK)
-			c.failed = true;
+			c->failed = true;
 	}
-	dk_coff_symbol_add(&c, imp, 0, (int16_t)i5, 0, DK_SYM_CLASS_EXTERNAL);
+	dk_coff_symbol_add(c, imp, 0, (int16_t)i5, 0, DK_SYM_CLASS_EXTERNAL);
 	if (dk_implib_member_symbol(mb, imp) != DK_OK)
-		c.failed = true;
-	head = dk_coff_symbol_add(&c, nm->head, 0, DK_SYM_UNDEFINED, 0, DK_SYM_CLASS_EXTERNAL);
+		c->failed = true;
+	head = dk_coff_symbol_add(c, nm->head, 0, DK_SYM_UNDEFINED, 0, DK_SYM_CLASS_EXTERNAL);
 	free(imp);
 
 	/* A reference to the head, so that linking any import links it. */
-	dk_coff_zeros(&c, i7, 4);
-	dk_coff_reloc_add(&c, i7, 0, head, mc->rva);
+	dk_coff_zeros(c, i7, 4);
+	dk_coff_reloc_add(c, i7, 0, head, mc->rva);
 
 	if (load) {
 		/* By name: both tables hold the RVA of the hint/name entry. */
 		unsigned char hint[2];
-		dk_coff_zeros(&c, i5, mc->ptr);
-		dk_coff_zeros(&c, i4, mc->ptr);
-		dk_coff_reloc_add(&c, i5, 0, s6, mc->rva);
-		dk_coff_reloc_add(&c, i4, 0, s6, mc->rva);
+		dk_coff_zeros(c, i5, mc->ptr);
+		dk_coff_zeros(c, i4, mc->ptr);
+		dk_coff_reloc_add(c, i5, 0, s6, mc->rva);
+		dk_coff_reloc_add(c, i4, 0, s6, mc->rva);
 		dk_put16(hint, x->ordinal);
-		dk_coff_data(&c, i6, hint, 2);
-		dk_coff_data(&c, i6, load, strlen(load) + 1);
+		dk_coff_data(c, i6, hint, 2);
+		dk_coff_data(c, i6, load, strlen(load) + 1);
 		if (strlen(load) % 2 == 0)
-			dk_coff_zeros(&c, i6, 1); /* entries start on even addresses */
+			dk_coff_zeros(c, i6, 1); /* entries start on even addresses */
 	} else {
 		/* By ordinal: the top bit set, the ordinal in the low 16 bits. */
 		unsigned char e[8];
@@ -271,10 +270,10 @@ static int write_import_object(const long_machine *mc, const names *nm,
 			dk_put64(e, UINT64_C(0x8000000000000000) | x->ordinal);
 		else
 			dk_put32(e, UINT32_C(0x80000000) | x->ordinal);
-		dk_coff_data(&c, i5, e, mc->ptr);
-		dk_coff_data(&c, i4, e, mc->ptr);
+		dk_coff_data(c, i5, e, mc->ptr);
+		dk_coff_data(c, i4, e, mc->ptr);
 	}
-	return dk_implib_member_finish(&c, mb, all);
+	return dk_implib_member_emit(c, mb, all);
 }
 
 static const long_machine *find_machine(dk_machine m)
@@ -293,6 +292,7 @@ int dk_implib_write_long(const dk_implib_opts *o, const dk_import_entry *entries
 	dk_implib_member *mb = NULL;
 	names nm;
 	dk_buf all;
+	dk_coff c;
 	int rc = DK_FAIL;
 
 	dk_buf_init(&all);
@@ -332,9 +332,13 @@ int dk_implib_write_long(const dk_implib_opts *o, const dk_import_entry *entries
 			goto nomem;
 	if (write_head(mc, &nm, &mb[0], &all) != DK_OK)
 		goto nomem;
+	dk_coff_init(&c, (uint16_t)mc->machine);
 	for (size_t i = 0; i < n; i++)
-		if (write_import_object(mc, &nm, &entries[i], &mb[i + 1], &all) != DK_OK)
+		if (write_import_object(mc, &nm, &entries[i], &c, &mb[i + 1], &all) != DK_OK) {
+			dk_coff_free(&c);
 			goto nomem;
+		}
+	dk_coff_free(&c);
 	if (write_tail(mc, &nm, dk_dll_basename(o->dll_name), &mb[n + 1], &all) != DK_OK)
 		goto nomem;
 	rc = dk_implib_members_write(mb, nmembers, &all, kind, out, s);

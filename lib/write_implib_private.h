@@ -66,8 +66,17 @@ int dk_implib_member_name(dk_implib_member *mb, const char *stem, char letter, s
 int dk_implib_member_symbol(dk_implib_member *mb, const char *name);
 /* Serialise `c` onto the end of `all` as `mb`'s bytes, and free it. */
 int dk_implib_member_finish(dk_coff *c, dk_implib_member *mb, dk_buf *all);
-/* The archive of `n` members whose bytes are in `all`, appended to `out`. */
-int dk_implib_members_write(const dk_implib_member *mb, size_t n, const dk_buf *all,
+/* The same, keeping `c` (for dk_coff_reset). */
+int dk_implib_member_emit(const dk_coff *c, dk_implib_member *mb, dk_buf *all);
+/* The archive of `n` members whose bytes are in `all`, into `out` (see
+ * dk_implib_archive: when `out` is empty, `all` becomes it and is left
+ * empty). */
+int dk_implib_members_write(const dk_implib_member *mb, size_t n, dk_buf *all,
 			    dk_ar_kind kind, dk_buf *out, dk_sink *s);
+/* The archive of members `am` whose data fill `all`, one after the other,
+ * into `out`: when `out` is empty, `all` becomes it (built in place, no
+ * copy; `all` is left empty), else appended as a copy. */
+int dk_implib_archive(dk_buf *all, dk_ar_kind kind, const dk_ar_member *am, size_t n,
+		      dk_buf *out);
 void dk_implib_members_free(dk_implib_member *mb, size_t n);
 #endif

@@ -36,25 +36,33 @@
 
 enum { MAX_SYMS = 4 };
 
+/* A member: its bytes in w->bytes and its symbols' names in w->names, both
+ * by offset (the buffers move as they grow).  One buffer for all the bytes
+ * and one for all the names, not an allocation for each member and name:
+ * with tens of thousands of imports malloc and free were a fifth of the
+ * run time. */
 typedef struct member {
-	dk_buf data;
-	char *syms[MAX_SYMS];   /* regular index */
-	size_t nsyms;
-	char *ecsyms[MAX_SYMS]; /* /<ECSYMBOLS>/ */
-	size_t necsyms;
+	size_t off, len;
+	uint32_t syms[MAX_SYMS];   /* regular index */
+	uint32_t ecsyms[MAX_SYMS]; /* /<ECSYMBOLS>/ */
+	unsigned char nsyms, necsyms;
 } member;
 
 typedef struct writer {
 	const char *dll;        /* base name: member name and .idata$6 */
+	size_t dll_len;
 	char *stem;
 	uint16_t machine;       /* of the short imports (ARM64EC stays ARM64EC) */
 	uint16_t native;        /* of the helpers (ARM64 for ARM64EC) */
 	bool ec, is64, coff;
 	member *m;
 	size_t n, cap;
+	dk_buf bytes;           /* every member's bytes, one after the other */
+	dk_buf names;           /* every symbol name, NUL-terminated */
 	bool failed;
 } writer;
 
+/* A new member, its bytes to be appended to w->bytes now. */
 static member *member_new(writer *w)
 {
 	member *p = dk_reserve(w->m, &w->cap, w->n + 1, sizeof *p);
@@ -65,8 +73,16 @@ static member *member_new(writer *w)
 	w->m = p;
 	member *x = &w->m[w->n++];
 	memset(x, 0, sizeof *x);
-	dk_buf_init(&x->data);
+	x->off = w->bytes.len;
 	return x;
+}
+
+/* The member's bytes end here. */
+static void member_end(writer *w, member *x)
+{
+	x->len = w->bytes.len - x->off;
+	if (w->bytes.failed)
+		w->failed = true;
 }
 
 static char *concat(const char *a, const char *b)
@@ -78,44 +94,43 @@ static char *concat(const char *a, const char *b)
 	return dk_buf_take(&t, NULL);
 }
 
-/* Give the member a symbol for an index (regular, EC, or both). */
-static void member_sym(writer *w, member *x, char *name, bool regular, bool ec)
+/* `prefix name` into w->names: its offset (0 and w->failed when out of
+ * memory, or past what an offset holds). */
+static uint32_t name_add(writer *w, const char *prefix, const char *name, size_t len)
 {
-	if (!name) {
+	size_t off = w->names.len, plen = strlen(prefix);
+
+	if (off + plen + len + 1 > UINT32_MAX) {
 		w->failed = true;
-		return;
+		return 0;
 	}
+	dk_buf_add(&w->names, prefix, plen);
+	dk_buf_add(&w->names, name, len + 1);
+	if (w->names.failed)
+		w->failed = true;
+	return (uint32_t)off;
+}
+
+/* Give the member the symbol at `name` (an offset in w->names) for an
+ * index (regular, EC, or both). */
+static void member_sym(writer *w, member *x, uint32_t name, bool regular, bool ec)
+{
 	/* The GNU kind has one index: everything goes there. */
 	if (!w->coff) {
 		regular = true;
 		ec = false;
 	}
-	if (regular && ec) {
-		char *copy = dk_strdup(name);
-		if (!copy) {
-			free(name);
-			w->failed = true;
-			return;
-		}
+	if (regular)
 		x->syms[x->nsyms++] = name;
-		x->ecsyms[x->necsyms++] = copy;
-	} else if (regular) {
-		x->syms[x->nsyms++] = name;
-	} else {
+	if (ec)
 		x->ecsyms[x->necsyms++] = name;
-	}
 }
 
 static void members_free(writer *w)
 {
-	for (size_t i = 0; i < w->n; i++) {
-		dk_buf_free(&w->m[i].data);
-		for (size_t k = 0; k < w->m[i].nsyms; k++)
-			free(w->m[i].syms[k]);
-		for (size_t k = 0; k < w->m[i].necsyms; k++)
-			free(w->m[i].ecsyms[k]);
-	}
 	free(w->m);
+	dk_buf_free(&w->bytes);
+	dk_buf_free(&w->names);
 }
 
 static uint16_t addr32nb(uint16_t machine)
@@ -143,10 +158,12 @@ static void helper_init(writer *w, dk_coff *c)
 static void helper_finish(writer *w, dk_coff *c, const char *defined)
 {
 	member *x = member_new(w);
-	if (!x || dk_coff_write(c, &x->data) != DK_OK)
+	if (!x || dk_coff_write(c, &w->bytes) != DK_OK) {
 		w->failed = true;
-	else
-		member_sym(w, x, dk_strdup(defined), true, w->ec);
+	} else {
+		member_end(w, x);
+		member_sym(w, x, name_add(w, "", defined, strlen(defined)), true, w->ec);
+	}
 	dk_coff_free(c);
 }
 
@@ -214,20 +231,26 @@ static void null_thunk(writer *w, const char *thunk)
 
 /* The symbols a short-import member gives the archive: `__imp_X` always,
  * the thunk `X` unless it is data; on ARM64EC also `__imp_aux_X` and the
- * stored (mangled) name, where X is the demangled name. */
-static void short_import_symbols(writer *w, member *x, const char *stored, unsigned type)
+ * stored (mangled) name, where X is the demangled name.  `X` is the tail
+ * of `__imp_X`: one copy of the name. */
+static void short_import_symbols(writer *w, member *x, const char *stored, size_t len,
+				 unsigned type)
 {
 	char *plain = w->ec ? dk_arm64ec_demangle(stored) : NULL;
 	const char *name = plain ? plain : stored;
+	size_t nlen = plain ? strlen(plain) : len;
+	uint32_t imp = name_add(w, "__imp_", name, nlen);
 
-	member_sym(w, x, concat("__imp_", name), !w->ec, w->ec);
+	member_sym(w, x, imp, !w->ec, w->ec);
 	if (type != DK_IMPORT_DATA) {
-		member_sym(w, x, dk_strdup(name), !w->ec, w->ec);
+		member_sym(w, x, imp + 6, !w->ec, w->ec);
 		if (w->ec) {
-			member_sym(w, x, concat("__imp_aux_", name), false, true);
-			member_sym(w, x, dk_strdup(stored), false, true);
+			member_sym(w, x, name_add(w, "__imp_aux_", name, nlen), false, true);
+			member_sym(w, x, name_add(w, "", stored, len), false, true);
 		}
 	}
+	if (w->ec && !plain && dk_arm64ec_is_mangled(stored))
+		w->failed = true; /* out of memory demangling */
 	free(plain);
 }
 
@@ -235,28 +258,30 @@ static void short_import(writer *w, const char *sym, uint16_t ordinal, unsigned 
 			 unsigned name_type, const char *export_name)
 {
 	member *x = member_new(w);
-	size_t size = strlen(sym) + 1 + strlen(w->dll) + 1;
+	size_t symlen = strlen(sym);
+	size_t size = symlen + 1 + w->dll_len + 1;
 	bool with_export = name_type == DK_NAME_EXPORTAS && export_name && *export_name;
+	unsigned char h[20];
 
 	if (!x)
 		return;
 	if (with_export)
 		size += strlen(export_name) + 1;
-	dk_buf_add16(&x->data, 0);      /* Sig1: IMAGE_FILE_MACHINE_UNKNOWN */
-	dk_buf_add16(&x->data, 0xffff); /* Sig2 */
-	dk_buf_add16(&x->data, 0);      /* Version */
-	dk_buf_add16(&x->data, w->machine);
-	dk_buf_add32(&x->data, 0);      /* TimeDateStamp */
-	dk_buf_add32(&x->data, (uint32_t)size);
-	dk_buf_add16(&x->data, ordinal);
-	dk_buf_add16(&x->data, (uint16_t)(type | name_type << 2));
-	dk_buf_add(&x->data, sym, strlen(sym) + 1);
-	dk_buf_add(&x->data, w->dll, strlen(w->dll) + 1);
+	dk_put16(h, 0);        /* Sig1: IMAGE_FILE_MACHINE_UNKNOWN */
+	dk_put16(h + 2, 0xffff); /* Sig2 */
+	dk_put16(h + 4, 0);    /* Version */
+	dk_put16(h + 6, w->machine);
+	dk_put32(h + 8, 0);    /* TimeDateStamp */
+	dk_put32(h + 12, (uint32_t)size);
+	dk_put16(h + 16, ordinal);
+	dk_put16(h + 18, (uint16_t)(type | name_type << 2));
+	dk_buf_add(&w->bytes, h, 20);
+	dk_buf_add(&w->bytes, sym, symlen + 1);
+	dk_buf_add(&w->bytes, w->dll, w->dll_len + 1);
 	if (with_export)
-		dk_buf_add(&x->data, export_name, strlen(export_name) + 1);
-	if (x->data.failed)
-		w->failed = true;
-	short_import_symbols(w, x, sym, type);
+		dk_buf_add(&w->bytes, export_name, strlen(export_name) + 1);
+	member_end(w, x);
+	short_import_symbols(w, x, sym, symlen, type);
 }
 
 static void put_symbol(dk_buf *b, uint32_t strx, uint32_t value, uint16_t section,
@@ -281,13 +306,12 @@ static void weak_alias(writer *w, const char *prefix, const char *alias, const c
 {
 	member *x = member_new(w);
 	char *t, *a;
-	dk_buf *b;
+	dk_buf *b = &w->bytes;
 	unsigned char sec[40] = ".drectve";
 	unsigned char aux[18] = { 2, 0, 0, 0, 3 }; /* tag index 2, IMAGE_WEAK_EXTERN_SEARCH_ALIAS */
 
 	if (!x)
 		return;
-	b = &x->data;
 	t = concat(prefix, target);
 	a = concat(prefix, alias);
 	if (!t || !a) {
@@ -320,10 +344,10 @@ static void weak_alias(writer *w, const char *prefix, const char *alias, const c
 	dk_buf_add32(b, 4 + (uint32_t)(strlen(t) + 1 + strlen(a) + 1));
 	dk_buf_add(b, t, strlen(t) + 1);
 	dk_buf_add(b, a, strlen(a) + 1);
-	if (b->failed)
-		w->failed = true;
+	member_end(w, x);
+	member_sym(w, x, name_add(w, "", a, strlen(a)), true, w->ec);
 	free(t);
-	member_sym(w, x, a, true, w->ec);
+	free(a);
 }
 
 /* ------------------------------------------------------------------ */
@@ -379,12 +403,12 @@ static const char *alias_target(const alias_key *keys, size_t n, const char *wan
 static bool add_imports(writer *w, const dk_import_entry *entries, size_t n, size_t *gnu_trouble,
 			const dk_import_entry **first_trouble, dk_sink *s)
 {
-	char **stored = calloc(n ? n : 1, sizeof *stored);
-	alias_key *keys = calloc(n ? n : 1, sizeof *keys);
+	const char **stored = calloc(n ? n : 1, sizeof *stored);
+	alias_key *keys = NULL;
 	size_t nkeys = 0;
-	bool ok = false;
+	bool ok = false, any_deferred = false;
 
-	if (!stored || !keys)
+	if (!stored)
 		goto nomem;
 	/* Regular imports, in model order. */
 	for (size_t i = 0; i < n && !w->failed; i++) {
@@ -392,11 +416,11 @@ static bool add_imports(writer *w, const dk_import_entry *entries, size_t n, siz
 		unsigned name_type = x->name_type;
 		const char *export_name = x->export_as;
 
-		if (deferred(w, x))
+		if (deferred(w, x)) {
+			any_deferred = true;
 			continue;
-		stored[i] = dk_strdup(x->symbol);
-		if (!stored[i])
-			goto nomem;
+		}
+		stored[i] = x->symbol;
 		if (w->ec && x->type == DK_IMPORT_CODE) {
 			bool invalid;
 			char *mangled = dk_arm64ec_mangle(x->symbol, &invalid);
@@ -410,8 +434,7 @@ static bool add_imports(writer *w, const dk_import_entry *entries, size_t n, siz
 				goto done;
 			}
 			if (mangled) {
-				free(stored[i]);
-				stored[i] = mangled;
+				stored[i] = mangled; /* freed below */
 				if (name_type != DK_NAME_ORDINAL && name_type != DK_NAME_EXPORTAS) {
 					name_type = DK_NAME_EXPORTAS;
 					export_name = x->load_name;
@@ -421,8 +444,20 @@ static bool add_imports(writer *w, const dk_import_entry *entries, size_t n, siz
 		short_import(w, stored[i], x->ordinal, x->type, name_type, export_name);
 		if (name_type == DK_NAME_EXPORTAS && !w->ec && !(*gnu_trouble)++)
 			*first_trouble = x;
-		/* What an `== name` may alias: the name this import's type gives
-		 * its stored symbol. */
+	}
+	if (!any_deferred || w->failed)
+		goto finished;
+
+	/* What an `== name` may alias: the name each regular import's type
+	 * gives its stored symbol (only wanted when there is an `== name`,
+	 * which is never on ARM64EC: the symbols are not mangled here). */
+	keys = calloc(n, sizeof *keys);
+	if (!keys)
+		goto nomem;
+	for (size_t i = 0; i < n; i++) {
+		if (!stored[i])
+			continue;
+		unsigned name_type = entries[i].name_type;
 		keys[nkeys].key = name_type == DK_NAME_NOPREFIX ? dk_strdup(dk_name_noprefix(stored[i]))
 				  : name_type == DK_NAME_UNDECORATE ? dk_name_undecorate(stored[i])
 								     : dk_strdup(stored[i]);
@@ -454,6 +489,7 @@ static bool add_imports(writer *w, const dk_import_entry *entries, size_t n, siz
 		if (!w->ec && !(*gnu_trouble)++)
 			*first_trouble = x;
 	}
+finished:
 	ok = true;
 	goto done;
 nomem:
@@ -465,7 +501,8 @@ done:
 	free(keys);
 	if (stored)
 		for (size_t i = 0; i < n; i++)
-			free(stored[i]);
+			if (stored[i] != entries[i].symbol)
+				free((char *)stored[i]);
 	free(stored);
 	return ok;
 }
@@ -480,12 +517,17 @@ static int write_short(const dk_implib_opts *o, const dk_import_entry *entries, 
 	writer w = { 0 };
 	char *desc = NULL, *thunk = NULL;
 	dk_ar_member *am = NULL;
+	const char **ptrs = NULL;
+	size_t nptrs = 0;
 	size_t gnu_trouble = 0;
 	const dk_import_entry *first_trouble = NULL;
 	int rc = DK_FAIL;
 	bool again = false;
 
 	w.dll = dk_dll_basename(o->dll_name);
+	w.dll_len = strlen(w.dll);
+	dk_buf_init(&w.bytes);
+	dk_buf_init(&w.names);
 	w.machine = (uint16_t)o->machine;
 	w.ec = o->machine == DK_MACHINE_ARM64EC;
 	w.native = w.ec ? DK_MACHINE_ARM64 : w.machine;
@@ -509,6 +551,21 @@ static int write_short(const dk_implib_opts *o, const dk_import_entry *entries, 
 	}
 	if (!desc || !thunk)
 		goto nomem;
+
+	/* Too many members for the COFF kind, known before building any: each
+	 * import is one member when no `== name` can add weak aliases (else
+	 * see below, after building). */
+	if (w.coff && !native && 3 + n > DK_AR_COFF_MAX_MEMBERS) {
+		bool exact = true;
+		for (size_t i = 0; i < n && exact; i++)
+			exact = !deferred(&w, &entries[i]);
+		if (exact) {
+			if (!dk_implib_coff_overflow(o, 3 + n, s))
+				goto done;
+			w.coff = false;
+			kind = DK_AR_GNU;
+		}
+	}
 
 	import_descriptor(&w, desc, "__NULL_IMPORT_DESCRIPTOR", thunk);
 	null_import_descriptor(&w, "__NULL_IMPORT_DESCRIPTOR");
@@ -552,19 +609,31 @@ static int write_short(const dk_implib_opts *o, const dk_import_entry *entries, 
 	if (w.failed)
 		goto nomem;
 
+	/* The buffers are complete: offsets become pointers. */
 	am = calloc(w.n ? w.n : 1, sizeof *am);
-	if (!am)
+	for (size_t i = 0; i < w.n; i++)
+		nptrs += w.m[i].nsyms + w.m[i].necsyms;
+	ptrs = malloc((nptrs ? nptrs : 1) * sizeof *ptrs);
+	if (!am || !ptrs)
 		goto nomem;
+	nptrs = 0;
 	for (size_t i = 0; i < w.n; i++) {
+		const member *x = &w.m[i];
 		am[i].name = w.dll;
-		am[i].data = w.m[i].data.data;
-		am[i].size = w.m[i].data.len;
-		am[i].symbols = (const char *const *)w.m[i].syms;
-		am[i].nsymbols = w.m[i].nsyms;
-		am[i].ec_symbols = (const char *const *)w.m[i].ecsyms;
-		am[i].nec_symbols = w.m[i].necsyms;
+		am[i].data = w.bytes.data + x->off;
+		am[i].size = x->len;
+		am[i].symbols = ptrs + nptrs;
+		am[i].nsymbols = x->nsyms;
+		for (size_t k = 0; k < x->nsyms; k++)
+			ptrs[nptrs++] = w.names.data + x->syms[k];
+		am[i].ec_symbols = ptrs + nptrs;
+		am[i].nec_symbols = x->necsyms;
+		for (size_t k = 0; k < x->necsyms; k++)
+			ptrs[nptrs++] = w.names.data + x->ecsyms[k];
 	}
-	if (dk_archive_write(out, kind, am, w.n) != DK_OK) {
+	free(w.m); /* all in `am` now: memory for the archive */
+	w.m = NULL;
+	if (dk_implib_archive(&w.bytes, kind, am, w.n, out) != DK_OK) {
 		/* The member count is checked above and no import member
 		 * comes near the ten digits of a size: memory ran out. */
 		dk_report(s, DK_ERROR, NULL, "out of memory (writing an archive of %zu members)",
@@ -577,6 +646,7 @@ nomem:
 	dk_report(s, DK_ERROR, NULL, "out of memory");
 done:
 	free(am);
+	free(ptrs);
 	free(desc);
 	free(thunk);
 	free(w.stem);

@@ -1,6 +1,7 @@
 /* test_model.c - the export model: add, copy, sort, dedupe, check, merge_old. */
 #include <stdio.h>
 #include "unit.h"
+#include "dllkit_private.h"
 
 /* A sink that keeps every diagnostic, one per line, "E: ", "W: " or "N: " first. */
 typedef struct all_diags {
@@ -74,6 +75,35 @@ START_TEST(add_copies_every_string)
 	dk_module_free(&m);
 	ck_assert_uint_eq(m.nexports, 0);
 	ck_assert_ptr_null(m.exports);
+}
+END_TEST
+
+/* dk_module_take moves the strings in, without copying, and leaves the
+ * caller's export empty (freeing it afterwards frees nothing twice). */
+START_TEST(take_moves_every_string)
+{
+	dk_module m;
+	dk_export e = { strdup("func"), strdup("impl"), NULL, strdup("imp"), NULL, 7,
+			DK_EXPORT_DATA, strdup("a.def:3"), 0, 0 };
+	char *name = e.name, *origin = e.origin;
+	dk_export *r;
+
+	dk_module_init(&m);
+	r = dk_module_take(&m, &e);
+	ck_assert_ptr_nonnull(r);
+	ck_assert_ptr_eq(r->name, name);
+	ck_assert_ptr_eq(r->origin, origin);
+	ck_assert_str_eq(r->internal, "impl");
+	ck_assert_str_eq(r->import_name, "imp");
+	ck_assert_ptr_null(r->forward);
+	ck_assert_uint_eq(r->ordinal, 7);
+	ck_assert_uint_eq(r->flags, DK_EXPORT_DATA);
+	ck_assert_ptr_null(e.name);
+	ck_assert_ptr_null(e.internal);
+	ck_assert_ptr_null(e.origin);
+	ck_assert_uint_eq(m.nexports, 1);
+	dk_export_free(&e);
+	dk_module_free(&m);
 }
 END_TEST
 
@@ -878,6 +908,7 @@ static Suite *suite(void)
 	Suite *s = suite_create("model");
 	TCase *t = tcase_create("add");
 	tcase_add_test(t, add_copies_every_string);
+	tcase_add_test(t, take_moves_every_string);
 	tcase_add_test(t, add_keeps_unset_fields_null);
 	tcase_add_test(t, add_grows_past_initial_capacity);
 	tcase_add_test(t, copy_is_deep);

@@ -669,6 +669,19 @@ START_TEST(export_origin_is_file_and_line)
 }
 END_TEST
 
+/* Line numbers of several digits, written in order (the origin is
+ * formatted by hand, not by printf). */
+START_TEST(export_origin_line_of_several_digits)
+{
+	char text[2048] = "EXPORTS\n";
+	for (int i = 2; i < 120; i++)
+		strcat(text, "\n");
+	strcat(text, " late\n");
+	parse_ok(text);
+	check_str(X("late")->origin, "t.def:120", "origin");
+}
+END_TEST
+
 START_TEST(export_duplicates_are_kept_for_the_model)
 {
 	/* Duplicates are the model's business (dk_module_dedupe), not the parser's. */
@@ -1636,6 +1649,7 @@ static Suite *def_suite(void)
 	tcase_add_test(t, export_on_exports_line);
 	tcase_add_test(t, export_names_starting_with_digit_and_utf8);
 	tcase_add_test(t, export_origin_is_file_and_line);
+	tcase_add_test(t, export_origin_line_of_several_digits);
 	tcase_add_test(t, export_duplicates_are_kept_for_the_model);
 	tcase_add_test(t, export_noname_without_ordinal_is_left_to_the_model);
 	suite_add_tcase(s, t);

@@ -308,6 +308,139 @@ START_TEST(gnu_long_names_slash_newline)
 }
 END_TEST
 
+/* ------------------------------------------------------------------ */
+/* The symbol sort and the archive built in place                       */
+/* ------------------------------------------------------------------ */
+
+/* Names to sort: many (past the insertion sort's small buckets) with long
+ * shared prefixes, names that are prefixes of others, bytes above 0x7f
+ * (strcmp compares them unsigned), and a name listed by several members. */
+enum { NSORT = 600 };
+
+static char *sort_name(size_t i)
+{
+	static const char *const stems[] = { "__imp_", "__imp_bench_module_", "bench_module_",
+					     "b", "", "\xc3\xa9t\xc3\xa9_", "\x7f" };
+	char buf[64];
+	size_t stem = i % 7;
+	if (i % 50 == 0)
+		snprintf(buf, sizeof buf, "%s", stems[stem]); /* a bare stem: a prefix of others */
+	else
+		snprintf(buf, sizeof buf, "%s%zu%s", stems[stem], (i * 7919) % 97,
+			 i % 3 ? "_f" : "\xff");
+	if (!buf[0])
+		snprintf(buf, sizeof buf, "dup"); /* listed again and again */
+	return strdup(buf);
+}
+
+typedef struct want_ref {
+	const char *name;
+	size_t member, seq;
+} want_ref;
+
+static int cmp_want(const void *a, const void *b)
+{
+	const want_ref *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
+	return c ? c : (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+/* The second linker member lists each name once, in strcmp order, for
+ * the first member that defines it: as a plain sort by strcmp says. */
+START_TEST(coff_sorted_index_is_strcmp_order)
+{
+	char *names[NSORT];
+	const char *syms[NSORT / 3][3];
+	dk_ar_member m[NSORT / 3];
+	want_ref want[NSORT];
+	size_t nwant = 0, len;
+
+	for (size_t i = 0; i < NSORT; i++)
+		names[i] = sort_name(i);
+	for (size_t i = 0; i < NSORT / 3; i++) {
+		for (size_t k = 0; k < 3; k++) {
+			syms[i][k] = names[3 * i + k];
+			want[nwant].name = names[3 * i + k];
+			want[nwant].member = i;
+			want[nwant].seq = nwant;
+			nwant++;
+		}
+		m[i] = (dk_ar_member){ "m.o", "DATA", 4, syms[i], 3, NULL, 0 };
+	}
+	qsort(want, nwant, sizeof *want, cmp_want);
+	size_t kept = 0;
+	for (size_t r = 0; r < nwant; r++)
+		if (kept == 0 || strcmp(want[kept - 1].name, want[r].name) != 0)
+			want[kept++] = want[r];
+	ck_assert_uint_lt(kept, nwant); /* some names are listed twice */
+
+	char *a = write_ar(DK_AR_COFF, m, NSORT / 3, &len);
+	ar_hdr h1, h2;
+	size_t off = hdr_at(a, len, 8, &h1);
+	hdr_at(a, len, off, &h2);
+	size_t nm = le32(a + h2.data);
+	ck_assert_uint_eq(nm, NSORT / 3);
+	const char *p = a + h2.data + 4 + 4 * nm;
+	ck_assert_uint_eq(le32(p), kept);
+	const char *idx = p + 4, *str = p + 4 + 2 * kept;
+	for (size_t r = 0; r < kept; r++) {
+		ck_assert_str_eq(str, want[r].name);
+		ck_assert_uint_eq(le16(idx + 2 * r), want[r].member + 1);
+		str += strlen(str) + 1;
+	}
+	free(a);
+	for (size_t i = 0; i < NSORT; i++)
+		free(names[i]);
+}
+END_TEST
+
+/* Built in place from the members' data in one buffer, the archive is the
+ * one written by copying: both kinds, odd sizes, long names, EC symbols. */
+static void check_in_place(dk_ar_kind kind, const dk_ar_member *m, size_t n)
+{
+	size_t len, ilen;
+	char *a = write_ar(kind, m, n, &len);
+	dk_buf b;
+
+	dk_buf_init(&b);
+	for (size_t i = 0; i < n; i++)
+		dk_buf_add(&b, m[i].data, m[i].size);
+	ck_assert_int_eq(dk_archive_write_in_place(&b, kind, m, n), DK_OK);
+	char *in = dk_buf_take(&b, &ilen);
+	ck_assert_uint_eq(ilen, len);
+	ck_assert_int_eq(memcmp(in, a, len), 0);
+	free(in);
+	free(a);
+}
+
+START_TEST(in_place_same_as_copy)
+{
+	static const char *const s1[] = { "__imp_zeta", "zeta" };
+	static const char *const s2[] = { "__imp_alpha" };
+	static const char *const s3[] = { "mid", "zeta" };
+	static const char *const e1[] = { "#zeta", "__imp_aux_zeta" };
+	const char *longname = "a_member_name_longer_than_fifteen.o";
+	const dk_ar_member m[] = {
+		{ "one.o", "ABCDE", 5, s1, 2, e1, 2 },
+		{ longname, "", 0, s2, 1, NULL, 0 },
+		{ longname, "xyz\n\n\n", 6, s3, 2, NULL, 0 },
+		{ "two/.o", "0123456789abcdefg", 17, NULL, 0, e1, 1 },
+		{ "three.o", "Q", 1, s2, 1, NULL, 0 },
+	};
+	check_in_place(DK_AR_COFF, m, 5);
+	check_in_place(DK_AR_GNU, m, 5);
+	check_in_place(DK_AR_COFF, m + 1, 1);
+	check_in_place(DK_AR_GNU, NULL, 0);
+
+	/* Data that do not fill the buffer exactly: refused. */
+	dk_buf b;
+	dk_buf_init(&b);
+	dk_buf_add(&b, "ABCDEF", 6);
+	ck_assert_int_eq(dk_archive_write_in_place(&b, DK_AR_COFF, m, 1), DK_FAIL);
+	dk_buf_free(&b);
+}
+END_TEST
+
 START_TEST(empty_archive)
 {
 	size_t len;
@@ -332,6 +465,8 @@ static Suite *suite(void)
 	tcase_add_test(t, coff_long_names_nul_terminated_once);
 	tcase_add_test(t, coff_ec_symbols_after_long_names);
 	tcase_add_test(t, empty_archive);
+	tcase_add_test(t, coff_sorted_index_is_strcmp_order);
+	tcase_add_test(t, in_place_same_as_copy);
 	suite_add_tcase(s, t);
 
 	t = tcase_create("gnu");

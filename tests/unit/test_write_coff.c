@@ -16,12 +16,11 @@ static const unsigned char words[8] = { 1, 2, 3, 4, 5, 6, 7, 8 };
 /* .text (5 bytes, 2 relocations), .data (8 bytes, 1 relocation), .bss (32,
  * no data); symbols: a section symbol with one aux record, an 8-character
  * name, a 9-character one, an absolute one, an undefined one. */
-static void build(dk_coff *c)
+static void build_sections(dk_coff *c)
 {
 	unsigned char aux[18] = { 5, 0, 0, 0, 2, 0, 0, 0 }; /* length 5, 2 relocations */
 	int text, data, bss;
 
-	dk_coff_init(c, DK_MACHINE_AMD64);
 	text = dk_coff_section_add(c, ".text", DK_SCN_CNT_CODE | DK_SCN_MEM_EXECUTE | DK_SCN_MEM_READ);
 	data = dk_coff_section_add(c, ".data", DK_SCN_CNT_INITIALIZED_DATA | DK_SCN_MEM_READ);
 	bss = dk_coff_section_add(c, ".bss", DK_SCN_CNT_UNINITIALIZED_DATA | DK_SCN_MEM_READ);
@@ -44,6 +43,12 @@ static void build(dk_coff *c)
 	dk_coff_reloc_add(c, text, 1, 5, DK_REL_AMD64_ADDR32NB);
 	dk_coff_reloc_add(c, text, 3, 3, DK_REL_AMD64_ADDR32NB);
 	dk_coff_reloc_add(c, data, 0, 2, DK_REL_AMD64_ADDR32NB);
+}
+
+static void build(dk_coff *c)
+{
+	dk_coff_init(c, DK_MACHINE_AMD64);
+	build_sections(c);
 }
 
 static unsigned char *written(size_t prefix, size_t *len)
@@ -179,6 +184,42 @@ END_TEST
 
 /* No symbols: no symbol table pointer, and an empty string table (its
  * size field alone). */
+/* An object built after dk_coff_reset is the one built fresh: nothing of
+ * the object before it (more and longer sections, data, relocations, long
+ * names, flags, another machine) shows. */
+START_TEST(reset_then_build_is_the_same_bytes)
+{
+	size_t len, rlen;
+	unsigned char *fresh = written(0, &len);
+	dk_coff c;
+	dk_buf b;
+
+	dk_coff_init(&c, DK_MACHINE_I386);
+	c.characteristics = 0x0100;
+	for (int i = 0; i < 5; i++) {
+		int sec = dk_coff_section_add(&c, i % 2 ? ".idata$5" : ".text", DK_SCN_MEM_READ);
+		dk_coff_zeros(&c, sec, 40 + (size_t)i);
+		dk_coff_reloc_add(&c, sec, 4, 0, DK_REL_I386_DIR32);
+		dk_coff_reloc_add(&c, sec, 8, 1, DK_REL_I386_DIR32);
+		dk_coff_symbol_add(&c, "a_rather_long_symbol_name_for_the_string_table", 0,
+				   (int16_t)sec, 0, DK_SYM_CLASS_EXTERNAL);
+	}
+	dk_buf_init(&b);
+	ck_assert_int_eq(dk_coff_write(&c, &b), DK_OK);
+	dk_buf_free(&b);
+
+	dk_coff_reset(&c, DK_MACHINE_AMD64);
+	build_sections(&c);
+	ck_assert_int_eq(dk_coff_write(&c, &b), DK_OK);
+	unsigned char *again = (unsigned char *)dk_buf_take(&b, &rlen);
+	ck_assert_uint_eq(rlen, len);
+	ck_assert_int_eq(memcmp(again, fresh, len), 0);
+	dk_coff_free(&c);
+	free(again);
+	free(fresh);
+}
+END_TEST
+
 START_TEST(no_symbols_no_table_pointer)
 {
 	dk_coff c;
@@ -214,6 +255,7 @@ static Suite *write_coff_suite(void)
 	tcase_add_test(t, read_back_with_read_coff);
 	tcase_add_test(t, appended_object_is_the_same_bytes);
 	tcase_add_test(t, no_symbols_no_table_pointer);
+	tcase_add_test(t, reset_then_build_is_the_same_bytes);
 	suite_add_tcase(s, t);
 	return s;
 }

@@ -152,7 +152,7 @@ START_TEST(write_large_data)
 	unit_diags u = { "", { 0 }, 0 };
 	UNIT_SINK(s, u);
 	const char *p = path_in(NULL, "big");
-	size_t n = 3 * 65536 + 17;
+	size_t n = (9 << 20) + 3 * 65536 + 17; /* past several 1 MiB windows of the comparison */
 	char *big = malloc(n);
 	bool changed;
 
@@ -161,9 +161,18 @@ START_TEST(write_large_data)
 	ck_assert_int_eq(dk_write_file(p, big, n, true, &changed, &s), DK_OK);
 	ck_assert(changed);
 	assert_contents(p, big, n);
-	/* Same bytes: compared across several read chunks, and unchanged. */
+	/* Same bytes: compared across several windows, and unchanged. */
 	ck_assert_int_eq(dk_write_file(p, big, n, true, &changed, &s), DK_OK);
 	ck_assert(!changed);
+	/* One byte different in the second window, then the first: rewritten. */
+	big[(5 << 20) + 3] ^= 1;
+	ck_assert_int_eq(dk_write_file(p, big, n, true, &changed, &s), DK_OK);
+	ck_assert(changed);
+	assert_contents(p, big, n);
+	big[0] ^= 1;
+	ck_assert_int_eq(dk_write_file(p, big, n, true, &changed, &s), DK_OK);
+	ck_assert(changed);
+	assert_contents(p, big, n);
 	/* One byte different at the very end: rewritten. */
 	big[n - 1] ^= 1;
 	ck_assert_int_eq(dk_write_file(p, big, n, true, &changed, &s), DK_OK);

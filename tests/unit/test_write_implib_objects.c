@@ -95,15 +95,19 @@ START_TEST(members_become_an_archive)
 	ck_assert_uint_eq(mb[1].off, mb[0].len); /* one after the other */
 	ck_assert_uint_eq(all.len, mb[0].len + mb[1].len);
 
+	char *bytes = malloc(all.len);
+	ck_assert_ptr_nonnull(bytes);
+	memcpy(bytes, all.data, all.len);
 	ck_assert_int_eq(dk_implib_members_write(mb, 2, &all, DK_AR_GNU, &out, &s), DK_OK);
 	ck_assert_uint_eq(d.count, 0);
+	ck_assert_uint_eq(all.len, 0); /* its bytes became the archive, in place */
 	ck_assert(dk_ar_open(&r, out.data, out.len, &err));
 	for (int i = 0; i < 2; i++) {
 		dk_coff_in in;
 		dk_coff_why w;
 		ck_assert_int_eq(dk_ar_next(&r, &e, &err), 1);
 		ck_assert_uint_eq(e.size, mb[i].len);
-		ck_assert(memcmp(e.data, all.data + mb[i].off, e.size) == 0);
+		ck_assert(memcmp(e.data, bytes + mb[i].off, e.size) == 0);
 		ck_assert_msg(dk_coff_in_open(&in, e.data, e.size, &w), "%s", w.text);
 		ck_assert_uint_eq(dk_coff_in_find_section(&in, ".data"), 1);
 	}
@@ -111,6 +115,7 @@ START_TEST(members_become_an_archive)
 	dk_implib_members_free(mb, 2);
 	dk_buf_free(&all);
 	dk_buf_free(&out);
+	free(bytes);
 }
 END_TEST
 
