@@ -25,8 +25,11 @@
 #   one-export library, so that linear growth shows as a flat column.  The
 #   verdict is the largest time per export over the smallest (sizes of
 #   4,000 and more, where start-up no longer dominates): 1.00 is perfectly
-#   linear; beside it the same for the cpu time and for each size's fastest
-#   run (a busy machine only adds time).  On a very busy machine all three
+#   linear; beside it the same for the cpu time, for each size's fastest
+#   run (a busy machine only adds time), and for the time above a
+#   one-export run's (start-up taken out, as for the memory: the time per
+#   export of small sizes carries start-up, which makes the plain ratio
+#   above 1 even when the growth is linear).  On a very busy machine all three
 #   wander by tens of percent: run the curve again on a quiet one
 #   (BENCH_ONLY=curve) before calling growth non-linear.
 #   The checks after each comparison ("same bytes", export counts) make sure
@@ -350,7 +353,7 @@ section_curve() {
 	tool s "short" "$RUNS" "$BIN/mkimplib" -m x86-64 --format short -o "$W/c.lib" "$W/curve-1.def"
 	tool l "long" "$RUNS" "$BIN/mkimplib" -m x86-64 --format long -o "$W/c.a" "$W/curve-1.def"
 	measure
-	declare -A BASE=([s]=${M[s]:-0} [l]=${M[l]:-0})
+	declare -A BASE=([s]=${M[s]:-0} [l]=${M[l]:-0}) BASET=([s]=${T[s]:-0} [l]=${T[l]:-0})
 	awk -v ts="${T[s]:-0}" -v ms="${M[s]:-0}" -v tl="${T[l]:-0}" -v ml="${M[l]:-0}" 'BEGIN {
 		printf "  one export (start-up): short %.4f s, %.1f MB; long %.4f s, %.1f MB\n", ts, ms / 1024, tl, ml / 1024 }'
 	printf '  %7s  %s   %s\n' "" "--------------- short -----------------" "---------------- long -----------------"
@@ -374,8 +377,10 @@ section_curve() {
 	done
 	echo "  (us/exp: microseconds per export; KB/exp: peak RSS per export; above: (peak RSS - start-up's) per export)"
 	for k in s l; do
-		echo "$CURVE" | awk -v k=$k -v name="$([ $k = s ] && echo short || echo long)" -v b="${BASE[$k]}" '
+		echo "$CURVE" | awk -v k=$k -v name="$([ $k = s ] && echo short || echo long)" -v b="${BASE[$k]}" \
+			-v bt="${BASET[$k]}" '
 			$1 == k && $2 >= 4000 { t = $3 / $2; m = ($4 - b) / $2; u = $5 / $2; f = $6 / $2
+				a = ($3 - bt) / $2; if (c == 0 || a > amax) amax = a; if (c == 0 || a < amin) amin = a
 				if (c == 0 || f > fmax) fmax = f; if (c == 0 || f < fmin) fmin = f
 				if (!c++ || t > tmax) tmax = t; if (c == 1 || t < tmin) tmin = t
 				if (c == 1 || u > umax) umax = u; if (c == 1 || u < umin) umin = u
@@ -383,6 +388,7 @@ section_curve() {
 			END { if (c < 2) { printf "  verdict %s: too few sizes >= 4,000\n", name; exit }
 			      printf "  verdict %s (sizes >= 4,000): time per export, largest / smallest %.2f", name, tmax / tmin
 				      printf " (cpu %s, fastest runs %.2f);", (umin > 0 ? sprintf("%.2f", umax / umin) : "-"), fmax / fmin
+			      printf " time above start-up per export, largest / smallest %s;", (amin > 0 ? sprintf("%.2f", amax / amin) : "-")
 			      printf " memory above start-up per export, largest / smallest %.2f\n", mmax / mmin }'
 	done
 }
