@@ -708,17 +708,18 @@ int dk_read_image_mem(dk_module *m, dk_image *info, const void *data, size_t len
 
 int dk_read_image(dk_module *m, dk_image *info, const char *path, dk_sink *s)
 {
-	const unsigned char *data;
-	size_t len, unmap_len;
+	dk_input in;
 	int rc;
 
-	if (dk_pe_load_file(path, &data, &len, &unmap_len, s) != DK_OK) {
+	/* Mapped when it is a regular file: only the headers and the export
+	 * tables are touched. */
+	if (dk_input_read(&in, path, s) != DK_OK) {
 		if (info)
 			memset(info, 0, sizeof *info);
 		return DK_FAIL;
 	}
-	rc = dk_read_image_mem(m, info, data, len, path, s);
-	dk_pe_unload_file(data, unmap_len);
+	rc = dk_read_image_mem(m, info, in.data, in.len, path, s);
+	dk_input_free(&in);
 	return rc;
 }
 

@@ -557,15 +557,14 @@ int dk_read_imports_mem(dk_imports *im, const void *data, size_t len, const char
 
 int dk_read_imports(dk_imports *im, const char *path, dk_sink *s)
 {
-	const unsigned char *data;
-	size_t len, unmap_len;
+	dk_input in;
 	int rc;
 
 	memset(im, 0, sizeof *im);
-	if (dk_pe_load_file(path, &data, &len, &unmap_len, s) != DK_OK)
+	if (dk_input_read(&in, path, s) != DK_OK)
 		return DK_FAIL;
-	rc = dk_read_imports_mem(im, data, len, path, s);
-	dk_pe_unload_file(data, unmap_len);
+	rc = dk_read_imports_mem(im, in.data, in.len, path, s);
+	dk_input_free(&in);
 	return rc;
 }
 

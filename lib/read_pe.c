@@ -1,19 +1,15 @@
 /* read_pe.c - the headers and addresses of a PE image (PE/COFF
  * specification, sections 2-3), shared by the readers of its directories:
- * read_image.c (exports) and read_imports.c (imports).
+ * read_image.c (exports), read_imports.c (imports) and
+ * read_image_stdcall.c.  The bytes come from dk_input_read (read_file.c).
  *
  * Not through libbfd: libbfd has no interface to these tables, and the
  * plain Debian libbfd cannot open ARM64 images at all.  Every number in the
  * file is untrusted; see read_pe_private.h.
  */
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
 #include "pecoff_private.h"
 #include "read_pe_private.h"
 
@@ -339,49 +335,4 @@ void dk_pe_close(dk_pe *p)
 	free(p->sec);
 	p->sec = NULL;
 	p->nsec = 0;
-}
-
-int dk_pe_load_file(const char *path, const unsigned char **data, size_t *len,
-		    size_t *unmap_len, dk_sink *s)
-{
-	struct stat st;
-	char *buf;
-	int fd;
-
-	*data = NULL;
-	*len = *unmap_len = 0;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		dk_loc loc = dk_loc_file(path);
-		dk_report(s, DK_ERROR, &loc, "cannot open: %s", strerror(errno));
-		return DK_FAIL;
-	}
-	/* A regular file is mapped: only the headers and the tables a reader
-	 * uses are touched (the 1,500 Wine and MinGW DLLs here, 1.4 GB, read
-	 * in 0.1 s), where a copy would read every byte.  (A file truncated
-	 * by another process while mapped would fault; dllkit reads finished
-	 * images.)  Anything else (a pipe, an empty file) is read into memory. */
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
-	    (uint64_t)st.st_size <= SIZE_MAX) {
-		void *map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-		if (map != MAP_FAILED) {
-			close(fd);
-			*data = map;
-			*len = *unmap_len = (size_t)st.st_size;
-			return DK_OK;
-		}
-	}
-	close(fd);
-	if (dk_read_file(path, &buf, len, s) != DK_OK)
-		return DK_FAIL;
-	*data = (const unsigned char *)buf;
-	return DK_OK;
-}
-
-void dk_pe_unload_file(const unsigned char *data, size_t unmap_len)
-{
-	if (unmap_len)
-		munmap((void *)data, unmap_len);
-	else
-		free((void *)data);
 }

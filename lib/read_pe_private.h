@@ -90,12 +90,4 @@ int dk_pe_map_table(dk_pe *p, uint32_t rva, uint64_t count, unsigned size, const
  * file: a pointer into the image, or NULL after an error. */
 const char *dk_pe_string_at(dk_pe *p, uint32_t rva, const char *what, long long field);
 
-/* The bytes of `path` to read a PE image from: a regular file mapped (only
- * the pages a reader touches are read), anything else read into memory.
- * *unmap_len is the mapping's length (0: free(*data) instead of munmap).
- * Returns DK_OK, or DK_FAIL after reporting. */
-int dk_pe_load_file(const char *path, const unsigned char **data, size_t *len,
-		    size_t *unmap_len, dk_sink *s);
-void dk_pe_unload_file(const unsigned char *data, size_t unmap_len);
-
 #endif
