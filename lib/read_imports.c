@@ -54,20 +54,16 @@ typedef struct rd {
 /* The list of DLLs                                                     */
 /* ------------------------------------------------------------------ */
 
-/* Room for element `n` of an array whose allocation follows `n` (this is
- * its only writer): 8, then doubling, so appending costs O(n) copying.
- * The array moved, or NULL (out of memory; `v` untouched). */
+/* Room for element `n` of an array that only this file appends to.  The
+ * public structures keep no capacity, so it is the one dk_reserve would
+ * have given for `n` elements (8, then doubling), and growing stays O(n). */
 static void *grow(void *v, size_t n, size_t size)
 {
 	size_t cap = 8;
 
 	while (cap < n)
 		cap *= 2;
-	if (v && n < cap)
-		return v;
-	if (v)
-		cap *= 2;
-	return cap > (size_t)-1 / size ? NULL : realloc(v, cap * size);
+	return dk_reserve(v, &cap, n + 1, size);
 }
 
 static bool same_dll(const char *a, const char *b)
