@@ -553,7 +553,7 @@ void cli_free_argv(int argc, char **argv)
 
 /* Room for one more in a list that grows by doubling (one realloc per
  * element is quadratic under ASan and valgrind, which copy every time). */
-static char **grow_list(char **v, size_t n, size_t *cap)
+char **cli_grow_list(char **v, size_t n, size_t *cap)
 {
 	size_t ncap;
 	char **p;
@@ -575,7 +575,7 @@ bool cli_split_list(const char *arg, char ***v, size_t *n, size_t *cap)
 	while (*p) {
 		size_t len = strcspn(p, ",");
 		if (len) {
-			char **nv = grow_list(*v, *n, cap);
+			char **nv = cli_grow_list(*v, *n, cap);
 			if (!nv)
 				return false;
 			*v = nv;
@@ -849,7 +849,7 @@ bool cli_deps_add(cli_deps *d, const char *path, const char *output)
 	for (size_t i = 0; i < d->n; i++)
 		if (strcmp(d->v[i], path) == 0)
 			return true;
-	nv = grow_list(d->v, d->n, &d->cap);
+	nv = cli_grow_list(d->v, d->n, &d->cap);
 	if (!nv)
 		return false;
 	d->v = nv;

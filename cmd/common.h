@@ -58,6 +58,10 @@ void cli_free_argv(int argc, char **argv);
 /* Split "a,b,c" into the list *v of *n names (appending; *cap allocated). */
 bool cli_split_list(const char *arg, char ***v, size_t *n, size_t *cap);
 
+/* Room for one more in a list of strings that grows by doubling: the list,
+ * moved or not (`*cap` updated), or NULL when out of memory (`v` kept). */
+char **cli_grow_list(char **v, size_t n, size_t *cap);
+
 /*
  * The options that choose what objects and archives export, shared by
  * mkdef and mkimplib.  Their getopt values start at CLI_READ_BASE; put

@@ -5,25 +5,17 @@
 #include <string.h>
 #include "deps.h"
 
-static bool push(char ***v, size_t *n, size_t *cap, const char *s)
-{
-	if (*n == *cap) {
-		size_t nc = *cap ? *cap * 2 : 8;
-		char **nv = realloc(*v, nc * sizeof *nv);
-		if (!nv) {
-			cli_error("out of memory");
-			return false;
-		}
-		*v = nv;
-		*cap = nc;
-	}
-	(*v)[(*n)++] = (char *)s;
-	return true;
-}
-
 bool deps_add_dir(deps_opts *o, const char *dir)
 {
-	return push(&o->dirs, &o->ndirs, &o->capdirs, dir);
+	char **v = cli_grow_list(o->dirs, o->ndirs, &o->capdirs);
+
+	if (!v) {
+		cli_error("out of memory");
+		return false;
+	}
+	o->dirs = v;
+	v[o->ndirs++] = (char *)dir;
+	return true;
 }
 
 void deps_opts_free(deps_opts *o)
