@@ -1,5 +1,8 @@
 /* dumpexports - show what a DLL, import library, object or .def exports. */
 #include <getopt.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -209,7 +212,11 @@ static int input_read(listing_input *in, const char *path, const opts *o, dk_sin
 	dk_module_init(&in->m);
 	in->path = path;
 	cli_subject(path); /* what the library says without a location is about it */
-	in->kind = cli_input_read(&in->bytes, path, s); /* read once */
+	/* Read once; an image only as far as its headers and export data. */
+	if (dk_input_open(&in->bytes, path, s) != DK_OK)
+		in->kind = DK_INPUT_UNREAD;
+	else
+		in->kind = dk_input_classify(path, in->bytes.data, in->bytes.len);
 	if (in->kind == DK_INPUT_IMPLIB) {
 		if (dk_read_implib_mem(&in->lib, in->bytes.data, in->bytes.len, path, s) != DK_OK)
 			return DK_FAIL;
@@ -550,6 +557,15 @@ int main(int argc, char **argv)
 	int nargs = 0, status = 2;
 
 	cli_start("dumpexports");
+#ifdef __GLIBC__
+	/* Hundreds of files, one after the other, each allocating and
+	 * freeing the same few MB: without this glibc gives the heap back to
+	 * the kernel after each file and takes it again (and faults it in
+	 * again) for the next, a tenth of the time of listing every Wine
+	 * DLL.  The peak is the same either way. */
+	mallopt(M_TRIM_THRESHOLD, 64 << 20);
+	mallopt(M_TOP_PAD, 1 << 20);
+#endif
 	memset(&o, 0, sizeof o);
 	memset(&cap, 0, sizeof cap);
 	/* A big buffer when writing to a file or pipe; a terminal keeps its

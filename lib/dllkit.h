@@ -428,15 +428,32 @@ dk_dialect dk_input_dialect(const char *path);
  */
 typedef struct dk_input {
 	const char *name;          /* the path as given (not copied): names it in diagnostics */
-	const unsigned char *data; /* its bytes */
+	const unsigned char *data; /* its bytes (after dk_input_open, maybe only the first) */
 	size_t len;
 	void *owned_;              /* private: what dk_input_free releases */
 	size_t mapped_;
+	bool head_;                /* private: dk_input_open read only the head ... */
+	int fd_;                   /* ... of this open file ... */
+	size_t size_;              /* ... of this many bytes */
 } dk_input;
 
 #define DK_READ_MAX ((size_t)1 << 30)
+/* What dk_input_open reads of a PE image at first. */
+#define DK_INPUT_HEAD ((size_t)4096)
 
 int dk_input_read(dk_input *in, const char *path, dk_sink *s);
+/*
+ * The same, for a caller that lists many images: a regular file that
+ * starts with "MZ" (a PE image, as dk_input_classify tells) is not read
+ * past its first DK_INPUT_HEAD bytes, which are all `data` and `len` then
+ * hold, and is kept open until dk_input_free; dk_load_any and
+ * dk_read_image_input read the rest of it as they need it (the headers
+ * and the export data, with pread: cheaper than mapping the file).  Any
+ * other input is read whole, as by dk_input_read.  Such an image input
+ * is for those two readers only: the other *_mem readers want whole bytes
+ * (use dk_input_read).
+ */
+int dk_input_open(dk_input *in, const char *path, dk_sink *s);
 void dk_input_free(dk_input *in);
 
 /*
@@ -503,6 +520,8 @@ typedef struct dk_image {
 int dk_read_image(dk_module *m, dk_image *info, const char *path, dk_sink *s);
 int dk_read_image_mem(dk_module *m, dk_image *info, const void *data, size_t len,
 		      const char *name, dk_sink *s);
+/* The same on an input of dk_input_read or dk_input_open. */
+int dk_read_image_input(dk_module *m, dk_image *info, const dk_input *in, dk_sink *s);
 void dk_image_free(dk_image *info);
 
 /*

@@ -55,4 +55,10 @@ dk_export *dk_module_take(dk_module *m, dk_export *e);
 void dk_buf_add16(dk_buf *b, uint16_t v);
 void dk_buf_add32(dk_buf *b, uint32_t v);
 void dk_buf_add64(dk_buf *b, uint64_t v);
+
+/* dk_read_image_input reading a dk_input_open image at least `window`
+ * bytes a read (0: the default), so that the unit tests can make every
+ * table and name cross the edge of a read. */
+int dk_read_image_input_(dk_module *m, dk_image *info, const dk_input *in, size_t window,
+			 dk_sink *s);
 #endif

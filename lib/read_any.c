@@ -126,7 +126,7 @@ int dk_image_aliases(dk_module *m, dk_sink *s)
 /* An image's export directory, and what its names say. */
 static int load_image(dk_module *m, dk_image *img, const dk_input *in, dk_sink *s)
 {
-	if (dk_read_image_mem(m, img, in->data, in->len, in->name, s) != DK_OK)
+	if (dk_read_image_input(m, img, in, s) != DK_OK)
 		return DK_FAIL;
 	if (m->name)
 		m->has_name_stmt = true;
@@ -167,6 +167,11 @@ int dk_load_any(dk_module *m, const dk_input *in, dk_input_kind kind, const char
 {
 	dk_loc loc = dk_loc_file(in->name);
 
+	if (in->head_ && kind != DK_INPUT_IMAGE) {
+		/* dk_input_open read only the head of this image. */
+		dk_report(s, DK_ERROR, &loc, "is a PE image, not a %s", dk_input_kind_name(kind));
+		return DK_FAIL;
+	}
 	switch (kind) {
 	case DK_INPUT_UNREAD:
 		return DK_FAIL; /* reported when it was read */

@@ -3,7 +3,11 @@
  * FIFO can be read only once).
  *
  * A regular file is mapped (only the pages a reader touches are read: a
- * DLL's headers and export tables, not its code); anything else (a pipe,
+ * DLL's headers and export tables, not its code), or, by dk_input_open,
+ * read a piece at a time when it is an image: its first DK_INPUT_HEAD
+ * bytes here, the rest by read_pe.c with pread (for dumpexports over
+ * hundreds of DLLs, mapping and unmapping each file cost more than the
+ * few reads of its headers and export data); anything else (a pipe,
  * a FIFO, a device, /proc) is read into memory, at most DK_READ_MAX bytes,
  * and reading stops at the first allocation that fails.  A directory is
  * refused by name rather than read as an empty file. */
@@ -103,7 +107,50 @@ static int open_input(const char *path, const dk_loc *loc, struct stat *st, dk_s
 	return fd;
 }
 
-int dk_input_read(dk_input *in, const char *path, dk_sink *s)
+/* The head of a regular file, when it is an image: `in` keeps the file
+ * open.  1: done; 0: not an image, read it as dk_input_read does;
+ * DK_FAIL: reported. */
+static int read_head(dk_input *in, int fd, size_t size, const dk_loc *loc, dk_sink *s)
+{
+	unsigned char *buf = malloc(DK_INPUT_HEAD + 1);
+	size_t len = 0;
+
+	if (!buf) {
+		dk_report(s, DK_ERROR, loc, "out of memory");
+		return DK_FAIL;
+	}
+	while (len < DK_INPUT_HEAD && len < size) {
+		ssize_t n = pread(fd, buf + len, DK_INPUT_HEAD - len, (off_t)len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			dk_report(s, DK_ERROR, loc, "cannot read: %s", strerror(errno));
+			free(buf);
+			return DK_FAIL;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	if (len < 2 || buf[0] != 'M' || buf[1] != 'Z') {
+		free(buf);
+		return 0;
+	}
+	buf[len] = '\0';
+	in->data = buf;
+	in->len = len;
+	in->owned_ = buf;
+	if (len < size) {
+		in->head_ = true;
+		in->fd_ = fd;
+		in->size_ = size;
+	} else {
+		close(fd); /* all of it is read */
+	}
+	return 1;
+}
+
+static int input_read(dk_input *in, const char *path, bool head, dk_sink *s)
 {
 	dk_loc loc = dk_loc_file(path);
 	struct stat st;
@@ -116,6 +163,14 @@ int dk_input_read(dk_input *in, const char *path, dk_sink *s)
 	fd = open_input(path, &loc, &st, s);
 	if (fd < 0)
 		return DK_FAIL;
+	if (head && S_ISREG(st.st_mode) && st.st_size > 0 && (uint64_t)st.st_size < SIZE_MAX) {
+		rc = read_head(in, fd, (size_t)st.st_size, &loc, s);
+		if (rc != 0) {
+			if (rc != 1)
+				close(fd);
+			return rc == 1 ? DK_OK : DK_FAIL;
+		}
+	}
 	if (S_ISREG(st.st_mode) && st.st_size > 0 && (uint64_t)st.st_size < SIZE_MAX) {
 		void *map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
 		if (map != MAP_FAILED) {
@@ -136,10 +191,22 @@ int dk_input_read(dk_input *in, const char *path, dk_sink *s)
 	return DK_OK;
 }
 
+int dk_input_read(dk_input *in, const char *path, dk_sink *s)
+{
+	return input_read(in, path, false, s);
+}
+
+int dk_input_open(dk_input *in, const char *path, dk_sink *s)
+{
+	return input_read(in, path, true, s);
+}
+
 void dk_input_free(dk_input *in)
 {
 	if (!in)
 		return;
+	if (in->head_)
+		close(in->fd_);
 	if (in->mapped_)
 		munmap((void *)in->data, in->mapped_);
 	free(in->owned_);

@@ -65,9 +65,11 @@ enum {
 static int find_dvrt(pe *p, size_t lc_off, uint32_t lc_len, uint64_t image_base, size_t *off,
 		     size_t *avail)
 {
-	const unsigned char *lc = p->d + lc_off;
+	const unsigned char *lc = dk_pe_bytes(p, lc_off, lc_len);
 
 	*off = 0;
+	if (!lc)
+		return DK_FAIL;
 	if (lc_len >= LC_DVRT_VA + 8 && dk_le64(lc + LC_DVRT_VA)) {
 		uint64_t va = dk_le64(lc + LC_DVRT_VA);
 		if (va < image_base || va - image_base > UINT32_MAX)
@@ -110,24 +112,27 @@ static void patch_entry(unsigned char *dir, uint32_t entry, uint64_t target, uns
 			dir[target + k - entry] = val ? val[k] : 0;
 }
 
-/* The ARM64X fixups of one DVRT record (`len` bytes at file offset `at`)
- * applied to `dir`, the export directory entry (at RVA `entry`). */
-static int arm64x_fixups(pe *p, size_t at, uint32_t len, uint32_t entry, unsigned char *dir)
+/* The ARM64X fixups of one DVRT record (`len` bytes at file offset `at`,
+ * whose bytes are at `rec`) applied to `dir`, the export directory entry
+ * (at RVA `entry`). */
+static int arm64x_fixups(pe *p, const unsigned char *rec, size_t at, uint32_t len, uint32_t entry,
+			 unsigned char *dir)
 {
-	size_t end = at + len;
+	size_t base = at, end = at + len;
+#define REC(x) (rec + ((x) - base))
 
 	while (at < end) {
 		if (end - at < 8)
 			return dk_pe_bad(p, (long long)at, "ARM64X fixup block header (8 bytes) runs past the end of its record (%zu bytes left)",
 				   end - at);
-		uint32_t page = dk_le32(p->d + at), bsize = dk_le32(p->d + at + 4);
+		uint32_t page = dk_le32(REC(at)), bsize = dk_le32(REC(at) + 4);
 		if (bsize < 8 || bsize > end - at || bsize % 2)
 			return dk_pe_bad(p, (long long)at + 4,
 				   "ARM64X fixup block size %u is not an even size from 8 to the %zu bytes left in its record",
 				   bsize, end - at);
 		size_t q = at + 8, bend = at + bsize;
 		while (q < bend) {
-			uint16_t e = dk_le16(p->d + q);
+			uint16_t e = dk_le16(REC(q));
 			unsigned type = (e >> 12) & 3, meta = e >> 14, size = 1u << meta;
 			uint64_t target = (uint64_t)page + (e & 0xfff);
 			if (e == 0 && q + 2 == bend && bsize % 4 == 0)
@@ -140,7 +145,7 @@ static int arm64x_fixups(pe *p, size_t at, uint32_t len, uint32_t entry, unsigne
 					return dk_pe_bad(p, (long long)q - 2,
 						   "ARM64X value fixup of %u bytes runs past the end of its block",
 						   size);
-				patch_entry(dir, entry, target, size, p->d + q);
+				patch_entry(dir, entry, target, size, REC(q));
 				q += size;
 			} else if (type == FIX_DELTA) {
 				if (bend - q < 2)
@@ -158,6 +163,7 @@ static int arm64x_fixups(pe *p, size_t at, uint32_t len, uint32_t entry, unsigne
 		}
 		at += bsize;
 	}
+#undef REC
 	return DK_OK;
 }
 
@@ -174,9 +180,12 @@ static int ec_export_entry(pe *p, uint32_t lc_rva, uint64_t image_base, uint32_t
 
 	dk_put32(dir, *rva);
 	dk_put32(dir + 4, *size);
+	const unsigned char *b;
 	if (!dk_pe_rva_map(p, lc_rva, &lc_off, &lc_avail) || lc_avail < 4)
 		return DK_OK; /* (has_chpe_metadata read it) */
-	uint32_t lc_len = dk_le32(p->d + lc_off);
+	if (!(b = dk_pe_bytes(p, lc_off, 4)))
+		return DK_FAIL;
+	uint32_t lc_len = dk_le32(b);
 	if (lc_len > lc_avail)
 		lc_len = (uint32_t)lc_avail;
 	if (find_dvrt(p, lc_off, lc_len, image_base, &off, &avail) != DK_OK)
@@ -185,7 +194,9 @@ static int ec_export_entry(pe *p, uint32_t lc_rva, uint64_t image_base, uint32_t
 		return DK_OK;
 	if (avail < 8)
 		return dk_pe_bad(p, (long long)off, "the dynamic value relocation table header (8 bytes) runs past the end of its section");
-	uint32_t version = dk_le32(p->d + off), tsize = dk_le32(p->d + off + 4);
+	if (!(b = dk_pe_bytes(p, off, 8)))
+		return DK_FAIL;
+	uint32_t version = dk_le32(b), tsize = dk_le32(b + 4);
 	if (version != 1)
 		return dk_pe_bad(p, (long long)off,
 			   "dynamic value relocation table version %u: only version 1 is known, so the ARM64EC exports cannot be found",
@@ -195,16 +206,20 @@ static int ec_export_entry(pe *p, uint32_t lc_rva, uint64_t image_base, uint32_t
 			   "the dynamic value relocation table (%u bytes) runs past the end of its section (%zu bytes left)",
 			   tsize, avail - 8);
 	size_t at = off + 8, end = at + tsize;
+	const unsigned char *tbl = dk_pe_bytes(p, at, tsize);
+	if (!tbl)
+		return DK_FAIL;
 	while (at < end) {
 		if (end - at < 12)
 			return dk_pe_bad(p, (long long)at, "dynamic relocation record header (12 bytes) runs past the end of the table");
-		uint64_t sym = dk_le64(p->d + at);
-		uint32_t rlen = dk_le32(p->d + at + 8);
+		const unsigned char *r = tbl + (at - (off + 8));
+		uint64_t sym = dk_le64(r);
+		uint32_t rlen = dk_le32(r + 8);
 		if (rlen > end - at - 12)
 			return dk_pe_bad(p, (long long)at + 8,
 				   "dynamic relocation record of %u bytes runs past the end of the table (%zu bytes left)",
 				   rlen, end - at - 12);
-		if (sym == DVRT_ARM64X && arm64x_fixups(p, at + 12, rlen, entry, dir) != DK_OK)
+		if (sym == DVRT_ARM64X && arm64x_fixups(p, r + 12, at + 12, rlen, entry, dir) != DK_OK)
 			return DK_FAIL;
 		at += 12 + (size_t)rlen;
 	}
@@ -438,7 +453,7 @@ static int read_exports(pe *p, dk_module *m, dk_image *info, uint32_t dir_rva, u
 {
 	exp_dir x;
 	size_t avail, funcs_off = 0, names_off = 0, ords_off = 0;
-	const unsigned char *h;
+	const unsigned char *h, *funcs = NULL, *names = NULL, *ords = NULL;
 	uint32_t *first = NULL, *by_func = NULL;
 	name_ref *nref = NULL;
 	uint16_t *fn_of = NULL;
@@ -449,7 +464,8 @@ static int read_exports(pe *p, dk_module *m, dk_image *info, uint32_t dir_rva, u
 	if (avail < EXPORT_DIR_SIZE)
 		return dk_pe_bad(p, (long long)x.off,
 			   "the export directory at RVA 0x%x runs past the end of its section", dir_rva);
-	h = p->d + x.off;
+	if (!(h = dk_pe_bytes(p, x.off, EXPORT_DIR_SIZE)))
+		return DK_FAIL;
 	x.rva = dir_rva;
 	x.size = dir_size;
 	info->has_exports = true;
@@ -483,6 +499,11 @@ static int read_exports(pe *p, dk_module *m, dk_image *info, uint32_t dir_rva, u
 		return DK_FAIL;
 	if (x.nnames > INT32_MAX)
 		return dk_pe_bad(p, (long long)x.off + 24, "%u export names are too many", x.nnames);
+	/* The tables' bytes. */
+	if ((x.nfunc && !(funcs = dk_pe_bytes(p, funcs_off, (size_t)x.nfunc * 4))) ||
+	    (x.nnames && (!(names = dk_pe_bytes(p, names_off, (size_t)x.nnames * 4)) ||
+			  !(ords = dk_pe_bytes(p, ords_off, (size_t)x.nnames * 2)))))
+		return DK_FAIL;
 	if (x.nfunc == 0) {
 		if (x.nnames)
 			return dk_pe_bad(p, (long long)x.off + 24,
@@ -502,7 +523,7 @@ static int read_exports(pe *p, dk_module *m, dk_image *info, uint32_t dir_rva, u
 		goto out;
 	}
 	for (uint32_t k = 0; k < x.nnames; k++) {
-		uint16_t f = dk_le16(p->d + ords_off + (size_t)k * 2);
+		uint16_t f = dk_le16(ords + (size_t)k * 2);
 		if (f >= x.nfunc) {
 			dk_pe_bad(p, (long long)(ords_off + (size_t)k * 2),
 			    "export name %u points at address table entry %u, but the table has %u entries",
@@ -516,9 +537,9 @@ static int read_exports(pe *p, dk_module *m, dk_image *info, uint32_t dir_rva, u
 	 * entries is checked once). */
 	for (uint32_t k = 0; k < x.nnames; k++) {
 		size_t field = names_off + (size_t)k * 4;
-		if (dk_le32(p->d + funcs_off + (size_t)fn_of[k] * 4) == 0)
+		if (dk_le32(funcs + (size_t)fn_of[k] * 4) == 0)
 			continue; /* the name of an unused ordinal: never looked at */
-		nref[k].rva = dk_le32(p->d + field);
+		nref[k].rva = dk_le32(names + (size_t)k * 4);
 		if (k > 0 && nref[k - 1].str && nref[k - 1].rva == nref[k].rva) {
 			nref[k].str = nref[k - 1].str;
 			continue;
@@ -539,7 +560,7 @@ static int read_exports(pe *p, dk_module *m, dk_image *info, uint32_t dir_rva, u
 	{
 		/* Fill by_func; first[f] is used as a cursor and restored. */
 		for (uint32_t k = 0; k < x.nnames; k++) {
-			uint16_t f = dk_le16(p->d + ords_off + (size_t)k * 2);
+			uint16_t f = dk_le16(ords + (size_t)k * 2);
 			by_func[first[f]++] = k;
 		}
 		for (uint32_t f = x.nfunc; f > 0; f--)
@@ -548,7 +569,7 @@ static int read_exports(pe *p, dk_module *m, dk_image *info, uint32_t dir_rva, u
 	}
 	for (uint32_t i = 0; i < x.nfunc; i++) {
 		size_t field = funcs_off + (size_t)i * 4;
-		uint32_t rva = dk_le32(p->d + field);
+		uint32_t rva = dk_le32(funcs + (size_t)i * 4);
 		if (rva == 0)
 			continue; /* an unused ordinal */
 		if (export_entry(p, m, &x, i, rva, by_func + first[i], first[i + 1] - first[i], nref,
@@ -564,13 +585,25 @@ out:
 	return rc;
 }
 
-static int read_image(pe *p, dk_module *m, dk_image *info, dk_module *nat, dk_image *nat_info)
+/* Where an image's bytes are: all in memory (fd < 0), or an open file
+ * whose first headlen bytes are at data (read_pe.c's file mode). */
+typedef struct image_src {
+	const unsigned char *data;
+	size_t len, headlen, window;
+	int fd;
+	const char *name;
+} image_src;
+
+static int read_image(pe *p, const image_src *src, dk_module *m, dk_image *info, dk_module *nat,
+		      dk_image *nat_info, dk_sink *s)
 {
 	uint32_t dir_rva = 0, dir_size = 0, lc_rva = 0, lc_size;
 	long long dir_field = -1;
 	dk_machine mach;
 
-	if (dk_pe_open(p, p->d, p->len, p->name, p->s) != DK_OK)
+	if ((src->fd < 0 ? dk_pe_open(p, src->data, src->len, src->name, s)
+			 : dk_pe_open_file(p, src->fd, src->len, src->data, src->headlen, src->window,
+					   src->name, s)) != DK_OK)
 		return DK_FAIL;
 	info->raw_machine = p->raw_machine;
 	info->is_dll = p->is_dll;
@@ -620,9 +653,9 @@ static int read_image(pe *p, dk_module *m, dk_image *info, dk_module *nat, dk_im
 	return read_exports(p, m, info, dir_rva, dir_size, dir_field);
 }
 
-int dk_read_image_mem(dk_module *m, dk_image *info, const void *data, size_t len,
-		      const char *name, dk_sink *s)
+static int read_src(dk_module *m, dk_image *info, const image_src *src, dk_sink *s)
 {
+	const char *name = src->name;
 	dk_image local, nat_info;
 	dk_module nat;
 	pe p;
@@ -636,11 +669,9 @@ int dk_read_image_mem(dk_module *m, dk_image *info, const void *data, size_t len
 	memset(&nat_info, 0, sizeof nat_info);
 	dk_module_init(&nat);
 	memset(&p, 0, sizeof p);
-	p.d = data;
-	p.len = data ? len : 0;
 	p.name = name;
 	p.s = s;
-	rc = read_image(&p, m, info, &nat, &nat_info);
+	rc = read_image(&p, src, m, info, &nat, &nat_info, s);
 	dk_pe_close(&p);
 	if (rc == DK_OK && info->arm64x) {
 		/* The native view beside the EC one: its own module and facts. */
@@ -706,19 +737,45 @@ int dk_read_image_mem(dk_module *m, dk_image *info, const void *data, size_t len
 	return DK_OK;
 }
 
+int dk_read_image_mem(dk_module *m, dk_image *info, const void *data, size_t len,
+		      const char *name, dk_sink *s)
+{
+	image_src src = { data, data ? len : 0, 0, 0, -1, name };
+
+	return read_src(m, info, &src, s);
+}
+
+int dk_read_image_input_(dk_module *m, dk_image *info, const dk_input *in, size_t window,
+			 dk_sink *s)
+{
+	image_src src = { in->data, in->len, in->len, window, -1, in->name };
+
+	if (in->head_) {
+		/* Only the head is read: the rest as the reader asks for it. */
+		src.len = in->size_;
+		src.fd = in->fd_;
+	}
+	return read_src(m, info, &src, s);
+}
+
+int dk_read_image_input(dk_module *m, dk_image *info, const dk_input *in, dk_sink *s)
+{
+	return dk_read_image_input_(m, info, in, 0, s);
+}
+
 int dk_read_image(dk_module *m, dk_image *info, const char *path, dk_sink *s)
 {
 	dk_input in;
 	int rc;
 
-	/* Mapped when it is a regular file: only the headers and the export
-	 * tables are touched. */
-	if (dk_input_read(&in, path, s) != DK_OK) {
+	/* A regular file that is an image is read a piece at a time: the
+	 * headers and the export data, not the code. */
+	if (dk_input_open(&in, path, s) != DK_OK) {
 		if (info)
 			memset(info, 0, sizeof *info);
 		return DK_FAIL;
 	}
-	rc = dk_read_image_mem(m, info, in.data, in.len, path, s);
+	rc = dk_read_image_input(m, info, &in, s);
 	dk_input_free(&in);
 	return rc;
 }

@@ -7,9 +7,12 @@
  * plain Debian libbfd cannot open ARM64 images at all.  Every number in the
  * file is untrusted; see read_pe_private.h.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 #include "pecoff_private.h"
 #include "read_pe_private.h"
 
@@ -17,6 +20,17 @@ enum {
 	FILE_DLL = 0x2000,
 	MAGIC_PE32 = 0x10b,
 	MAGIC_PE32PLUS = 0x20b,
+	/* File mode: the first read after the head is at least
+	 * WINDOW_DEFAULT bytes, and each one after it twice as much as the
+	 * one before, up to WINDOW_MAX: a few reads for the export data of
+	 * a small DLL or a big one, without reading the rest of a section
+	 * (Wine's .edata is 100 KB for 4 exports).  Past PIECES_MAX pieces
+	 * or PIECES_BYTES_MAX bytes of them the file is mapped instead (a
+	 * hostile image can scatter its names over the whole file). */
+	WINDOW_DEFAULT = 4096,
+	WINDOW_MAX = 1 << 20,
+	PIECES_MAX = 64,
+	PIECES_BYTES_MAX = 8 << 20,
 };
 
 int dk_pe_bad(dk_pe *p, long long off, const char *fmt, ...)
@@ -29,6 +43,121 @@ int dk_pe_bad(dk_pe *p, long long off, const char *fmt, ...)
 	dk_vreport(p->s, DK_ERROR, &loc, fmt, ap);
 	va_end(ap);
 	return DK_FAIL;
+}
+
+/* ------------------------------------------------------------------ */
+/* The bytes                                                            */
+/* ------------------------------------------------------------------ */
+
+/*
+ * In memory mode the whole file is at p->d.  In file mode (dllkit's own
+ * listing of many DLLs, where mapping each file cost more than reading
+ * it) the reader reads what it asks for with pread: the headers are
+ * already in the head, and the export directory, its tables and names
+ * come in a few more reads, each from the page of the first byte that
+ * is missing (for most DLLs one read of a page).  Pieces are kept
+ * until dk_pe_close, so every pointer handed out stays valid; a request
+ * that no piece holds whole gets a new piece from its page on.
+ */
+
+/* Where the bytes from `off` are already, and how many of them follow
+ * in the same piece (the longest run of all the pieces that hold `off`);
+ * NULL when none does. */
+static const unsigned char *held(dk_pe *p, size_t off, size_t *run)
+{
+	const unsigned char *best = NULL;
+
+	*run = 0;
+	if (p->map) {
+		*run = p->len - off;
+		return (const unsigned char *)p->map + off;
+	}
+	if (off < p->headlen) {
+		best = p->head + off;
+		*run = p->headlen - off;
+	}
+	for (size_t i = 0; i < p->nseg; i++) {
+		const dk_pe_seg *g = &p->seg[i];
+		if (off >= g->off && off - g->off < g->len && g->len - (off - g->off) > *run) {
+			best = g->buf + (off - g->off);
+			*run = g->len - (off - g->off);
+		}
+	}
+	return best;
+}
+
+static int read_failed(dk_pe *p, size_t off, size_t n, ssize_t got)
+{
+	if (got < 0)
+		return dk_pe_bad(p, -1, "cannot read %zu bytes at offset %zu: %s", n, off, strerror(errno));
+	return dk_pe_bad(p, -1, "cannot read %zu bytes at offset %zu: the file is shorter than when it was opened (%zu bytes)",
+			 n, off, p->len);
+}
+
+static const unsigned char *load(dk_pe *p, size_t off, size_t n)
+{
+	size_t start = off - off % 4096, end = off + n, stop = p->len;
+
+	/* No further than the end of the section's data (or the headers'):
+	 * what is asked for next is in the same table or the same names. */
+	for (size_t i = 0; i < p->nsec; i++) {
+		const dk_pe_section *sc = &p->sec[i];
+		if (off >= sc->rawptr && off - sc->rawptr < sc->inited && sc->rawptr + sc->inited < stop)
+			stop = (size_t)(sc->rawptr + sc->inited);
+	}
+	if (end < stop && end - start < p->window)
+		end = stop - start < p->window ? stop : start + p->window;
+	if (p->nseg == PIECES_MAX || p->seg_bytes + (end - start) > PIECES_BYTES_MAX) {
+		void *map = mmap(NULL, p->len, PROT_READ, MAP_PRIVATE, p->fd, 0);
+		if (map == MAP_FAILED) {
+			dk_pe_bad(p, -1, "cannot map the file: %s", strerror(errno));
+			return NULL;
+		}
+		p->map = map;
+		return (const unsigned char *)map + off;
+	}
+	if (p->nseg % 8 == 0) {
+		dk_pe_seg *v = realloc(p->seg, (p->nseg + 8) * sizeof *v);
+		if (!v) {
+			dk_pe_bad(p, -1, "out of memory");
+			return NULL;
+		}
+		p->seg = v;
+	}
+	unsigned char *buf = malloc(end - start);
+	if (!buf) {
+		dk_pe_bad(p, -1, "out of memory");
+		return NULL;
+	}
+	for (size_t done = 0; done < end - start;) {
+		ssize_t got = pread(p->fd, buf + done, end - start - done, (off_t)(start + done));
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0) {
+			read_failed(p, start + done, end - start - done, got);
+			free(buf);
+			return NULL;
+		}
+		done += (size_t)got;
+	}
+	p->seg[p->nseg++] = (dk_pe_seg){ start, end - start, buf };
+	p->seg_bytes += end - start;
+	if (p->window < WINDOW_MAX)
+		p->window *= 2;
+	return buf + (off - start);
+}
+
+const unsigned char *dk_pe_bytes(dk_pe *p, size_t off, size_t n)
+{
+	const unsigned char *b;
+	size_t run;
+
+	if (p->fd < 0)
+		return p->d + off;
+	if (n == 0)
+		return p->head;
+	b = held(p, off, &run);
+	return b && run >= n ? b : load(p, off, n);
 }
 
 /* ------------------------------------------------------------------ */
@@ -122,13 +251,35 @@ const char *dk_pe_string_at(dk_pe *p, uint32_t rva, const char *what, long long 
 		dk_pe_not_in_file(p, field, what, rva);
 		return NULL;
 	}
-	nul = memchr(p->d + off, 0, avail);
-	if (!nul) {
-		dk_pe_bad(p, (long long)off, "the %s at RVA 0x%x runs past the end of its section unterminated",
-		    what, rva);
-		return NULL;
+	if (p->fd < 0) {
+		nul = memchr(p->d + off, 0, avail);
+		if (nul)
+			return (const char *)(p->d + off);
+	} else {
+		/* File mode: what is held from `off`, and more until the NUL
+		 * or the end of the section. */
+		for (size_t want = 256;;) {
+			size_t run;
+			const unsigned char *b = held(p, off, &run);
+			if (b) {
+				if (run > avail)
+					run = avail;
+				if (memchr(b, 0, run))
+					return (const char *)b;
+				if (run == avail)
+					break;
+				if (want <= run)
+					want = run * 2;
+			}
+			if (want > avail)
+				want = avail;
+			if (!dk_pe_bytes(p, off, want))
+				return NULL;
+		}
 	}
-	return (const char *)(p->d + off);
+	dk_pe_bad(p, (long long)off, "the %s at RVA 0x%x runs past the end of its section unterminated",
+		  what, rva);
+	return NULL;
 }
 
 /* ------------------------------------------------------------------ */
@@ -168,11 +319,15 @@ static const char *what_else(const unsigned char *d, size_t len)
 
 static int read_sections(dk_pe *p, size_t at, unsigned nsec)
 {
+	const unsigned char *table = dk_pe_bytes(p, at, (size_t)nsec * DK_COFF_SECTION_SIZE);
+
+	if (!table)
+		return DK_FAIL;
 	p->sec = malloc((nsec ? nsec : 1) * sizeof *p->sec);
 	if (!p->sec)
 		return dk_pe_bad(p, -1, "out of memory");
 	for (unsigned i = 0; i < nsec; i++) {
-		const unsigned char *h = p->d + at + (size_t)i * DK_COFF_SECTION_SIZE;
+		const unsigned char *h = table + (size_t)i * DK_COFF_SECTION_SIZE;
 		dk_pe_section *sc = &p->sec[i];
 		uint32_t vsize = dk_le32(h + 8), rawsize = dk_le32(h + 16);
 		uint64_t inited;
@@ -217,14 +372,18 @@ static int read_sections(dk_pe *p, size_t at, unsigned nsec)
  * configuration (IMAGE_LOAD_CONFIG_DIRECTORY64.CHPEMetadataPointer, offset
  * 200).  An ARM64 image with one is ARM64X: its ordinary export directory is
  * the native ARM64 one.  Anything amiss here just means "not hybrid": the
- * load configuration is the loader's business, not ours. */
-static bool has_chpe_metadata(const dk_pe *p, uint32_t lc_rva)
+ * load configuration is the loader's business, not ours.  1: it has one,
+ * 0: not, -1: the bytes could not be read (reported). */
+static int has_chpe_metadata(dk_pe *p, uint32_t lc_rva)
 {
 	size_t off, avail;
+	const unsigned char *lc;
 
 	if (!lc_rva || !dk_pe_rva_map(p, lc_rva, &off, &avail) || avail < 208)
-		return false;
-	return dk_le32(p->d + off) >= 208 && dk_le64(p->d + off + 200) != 0;
+		return 0;
+	if (!(lc = dk_pe_bytes(p, off, 208)))
+		return -1;
+	return dk_le32(lc) >= 208 && dk_le64(lc + 200) != 0;
 }
 
 
@@ -232,37 +391,45 @@ static bool has_chpe_metadata(const dk_pe *p, uint32_t lc_rva)
 /* Opening an image                                                     */
 /* ------------------------------------------------------------------ */
 
-int dk_pe_open(dk_pe *p, const void *data, size_t len, const char *name, dk_sink *s)
+/* The headers, from p->d or p->head (and the pieces read after it). */
+static int open_headers(dk_pe *p)
 {
-	const unsigned char *d = data;
-	size_t coff, opt, sect;
+	const unsigned char *d, *h;
+	size_t coff, opt, sect, len = p->len;
 	uint32_t lfanew, lc_rva = 0;
 	unsigned nsec, optsize, magic, fixed;
+	int chpe;
 
-	memset(p, 0, sizeof *p);
-	p->d = d;
-	p->len = d ? len : 0;
-	p->name = name;
-	p->s = s;
-	len = p->len;
+	size_t n0 = len < 256 ? len : 256; /* what what_else() looks at */
+
+	d = n0 ? dk_pe_bytes(p, 0, n0) : NULL;
+	if (n0 && !d)
+		return DK_FAIL;
 	if (len < 2 || d[0] != 'M' || d[1] != 'Z')
-		return dk_pe_bad(p, -1, "not a PE image (%s)", what_else(d, len));
+		return dk_pe_bad(p, -1, "not a PE image (%s)", what_else(d, n0));
 	if (len < 64)
 		return dk_pe_bad(p, -1, "not a PE image (an MZ header of %zu bytes: too short for a DOS header)",
 				 len);
 	lfanew = dk_le32(d + 0x3c);
-	if ((uint64_t)lfanew + 4 > len || memcmp(d + lfanew, "PE\0\0", 4) != 0)
+	if ((uint64_t)lfanew + 4 > len)
+		return dk_pe_bad(p, 0x3c,
+				 "not a PE image (an MS-DOS program: no PE signature at offset 0x%x)", lfanew);
+	if (!(h = dk_pe_bytes(p, lfanew, 4)))
+		return DK_FAIL;
+	if (memcmp(h, "PE\0\0", 4) != 0)
 		return dk_pe_bad(p, 0x3c,
 				 "not a PE image (an MS-DOS program: no PE signature at offset 0x%x)", lfanew);
 	coff = (size_t)lfanew + 4;
 	if (len - coff < DK_COFF_HEADER_SIZE)
 		return dk_pe_bad(p, (long long)coff,
 				 "truncated PE image: the COFF header runs past the end of the file");
+	if (!(h = dk_pe_bytes(p, coff, DK_COFF_HEADER_SIZE)))
+		return DK_FAIL;
 	p->coff = coff;
-	p->raw_machine = dk_le16(d + coff);
-	nsec = dk_le16(d + coff + 2);
-	optsize = dk_le16(d + coff + 16);
-	p->is_dll = (dk_le16(d + coff + 18) & FILE_DLL) != 0;
+	p->raw_machine = dk_le16(h);
+	nsec = dk_le16(h + 2);
+	optsize = dk_le16(h + 16);
+	p->is_dll = (dk_le16(h + 18) & FILE_DLL) != 0;
 	opt = coff + DK_COFF_HEADER_SIZE;
 	if (optsize < 2)
 		return dk_pe_bad(p, (long long)coff + 16, "not a PE image (no optional header)");
@@ -270,7 +437,9 @@ int dk_pe_open(dk_pe *p, const void *data, size_t len, const char *name, dk_sink
 		return dk_pe_bad(p, (long long)opt,
 				 "truncated PE image: the optional header (%u bytes) runs past the end of the file",
 				 optsize);
-	magic = dk_le16(d + opt);
+	if (!(h = p->optp = dk_pe_bytes(p, opt, optsize)))
+		return DK_FAIL;
+	magic = dk_le16(h);
 	if (magic != MAGIC_PE32 && magic != MAGIC_PE32PLUS)
 		return dk_pe_bad(p, (long long)opt,
 				 "not a PE image (optional header magic 0x%x; expected 0x10b or 0x20b)", magic);
@@ -282,11 +451,11 @@ int dk_pe_open(dk_pe *p, const void *data, size_t len, const char *name, dk_sink
 				 p->pe32plus ? "PE32+" : "PE32", fixed);
 	p->opt = opt;
 	p->optsize = optsize;
-	p->image_major = dk_le16(d + opt + 44);
-	p->image_minor = dk_le16(d + opt + 46);
-	p->image_base = p->pe32plus ? dk_le64(d + opt + 24) : dk_le32(d + opt + 28);
-	p->size_of_headers = dk_le32(d + opt + 60);
-	p->ndirs = dk_le32(d + opt + fixed - 4);
+	p->image_major = dk_le16(h + 44);
+	p->image_minor = dk_le16(h + 46);
+	p->image_base = p->pe32plus ? dk_le64(h + 24) : dk_le32(h + 28);
+	p->size_of_headers = dk_le32(h + 60);
+	p->ndirs = dk_le32(h + fixed - 4);
 	p->dirs_at = fixed;
 	sect = opt + optsize;
 	if ((uint64_t)nsec * DK_COFF_SECTION_SIZE > len - sect)
@@ -305,13 +474,40 @@ int dk_pe_open(dk_pe *p, const void *data, size_t len, const char *name, dk_sink
 		p->machine = DK_MACHINE_UNKNOWN;
 	}
 	dk_pe_dir(p, DK_PE_DIR_LOAD_CONFIG, &lc_rva, &(uint32_t){ 0 }, NULL);
-	if (p->machine == DK_MACHINE_AMD64 && p->pe32plus && has_chpe_metadata(p, lc_rva))
-		p->machine = DK_MACHINE_ARM64EC;
-	if (p->machine == DK_MACHINE_ARM64 && p->pe32plus && has_chpe_metadata(p, lc_rva)) {
-		p->arm64x = true;
-		p->machine = DK_MACHINE_ARM64EC; /* the EC view */
+	if ((p->machine == DK_MACHINE_AMD64 || p->machine == DK_MACHINE_ARM64) && p->pe32plus) {
+		if ((chpe = has_chpe_metadata(p, lc_rva)) < 0)
+			return DK_FAIL;
+		if (chpe && p->machine == DK_MACHINE_ARM64)
+			p->arm64x = true;
+		if (chpe)
+			p->machine = DK_MACHINE_ARM64EC; /* ARM64X: the EC view */
 	}
 	return DK_OK;
+}
+
+int dk_pe_open(dk_pe *p, const void *data, size_t len, const char *name, dk_sink *s)
+{
+	memset(p, 0, sizeof *p);
+	p->d = data;
+	p->len = data ? len : 0;
+	p->fd = -1;
+	p->name = name;
+	p->s = s;
+	return open_headers(p);
+}
+
+int dk_pe_open_file(dk_pe *p, int fd, size_t len, const unsigned char *head, size_t headlen,
+		    size_t window, const char *name, dk_sink *s)
+{
+	memset(p, 0, sizeof *p);
+	p->len = len;
+	p->fd = fd;
+	p->head = head;
+	p->headlen = headlen < len ? headlen : len;
+	p->window = window ? window : WINDOW_DEFAULT;
+	p->name = name;
+	p->s = s;
+	return open_headers(p);
 }
 
 bool dk_pe_dir(const dk_pe *p, unsigned index, uint32_t *rva, uint32_t *size, long long *field)
@@ -323,8 +519,8 @@ bool dk_pe_dir(const dk_pe *p, unsigned index, uint32_t *rva, uint32_t *size, lo
 		*field = -1;
 	if (index >= p->ndirs || at + 8 > p->optsize)
 		return false;
-	*rva = dk_le32(p->d + p->opt + at);
-	*size = dk_le32(p->d + p->opt + at + 4);
+	*rva = dk_le32(p->optp + at);
+	*size = dk_le32(p->optp + at + 4);
 	if (field)
 		*field = (long long)(p->opt + at);
 	return true;
@@ -335,4 +531,12 @@ void dk_pe_close(dk_pe *p)
 	free(p->sec);
 	p->sec = NULL;
 	p->nsec = 0;
+	for (size_t i = 0; i < p->nseg; i++)
+		free(p->seg[i].buf);
+	free(p->seg);
+	p->seg = NULL;
+	p->nseg = p->seg_bytes = 0;
+	if (p->map)
+		munmap(p->map, p->len);
+	p->map = NULL;
 }

@@ -32,9 +32,26 @@ typedef struct dk_pe_section {
 	char name[9];     /* for messages, non-printing bytes shown as '?' */
 } dk_pe_section;
 
+/* File mode (dk_pe_open_file): a piece of the file read with pread. */
+typedef struct dk_pe_seg {
+	size_t off, len;
+	unsigned char *buf;
+} dk_pe_seg;
+
 typedef struct dk_pe {
+	/* Memory mode: all `len` bytes of the file are at d.  File mode
+	 * (fd >= 0): d is NULL, and dk_pe_bytes() reads what is asked for
+	 * (see there). */
 	const unsigned char *d;
 	size_t len;
+	int fd;
+	const unsigned char *head; /* file mode: the file's first headlen bytes (not owned) */
+	size_t headlen;
+	dk_pe_seg *seg;           /* file mode: what was read, kept until dk_pe_close */
+	size_t nseg, seg_bytes, last;
+	size_t window;            /* file mode: bytes read at least per pread */
+	void *map;                /* file mode: the whole file, mapped once the pieces grow too many */
+	const unsigned char *optp; /* the optional header's bytes */
 	const char *name; /* for diagnostics */
 	dk_sink *s;
 	/* The headers, as dk_pe_open() found them. */
@@ -63,7 +80,18 @@ __attribute__((format(printf, 3, 4))) int dk_pe_bad(dk_pe *p, long long off, con
  * Returns DK_OK, or DK_FAIL after one error ("not a PE image (...)" for
  * what is not one).  dk_pe_close() frees what it allocated, either way. */
 int dk_pe_open(dk_pe *p, const void *data, size_t len, const char *name, dk_sink *s);
+/* The same on an open file of `len` bytes whose first `headlen` are at
+ * `head` (both must stay valid until dk_pe_close): the rest is read as the
+ * reader asks for it, at least `window` bytes a read (0: the default). */
+int dk_pe_open_file(dk_pe *p, int fd, size_t len, const unsigned char *head, size_t headlen,
+		    size_t window, const char *name, dk_sink *s);
 void dk_pe_close(dk_pe *p);
+
+/* `n` bytes at file offset `off` (off + n <= p->len: the caller checked
+ * that): in memory mode d + off; in file mode read if they are not yet,
+ * and valid until dk_pe_close.  NULL after an error (a read that failed,
+ * reported). */
+const unsigned char *dk_pe_bytes(dk_pe *p, size_t off, size_t n);
 
 /* Data directory `index`: false when the header has no such entry.
  * *field (may be NULL) gets the entry's file offset. */
