@@ -87,6 +87,23 @@ static void out_udec(uint64_t v, int width)
 		putchar_unlocked(d[--n]);
 }
 
+/* The same into `o` (room for width and 20 digits): the length. */
+static size_t put_udec(char *o, uint64_t v, int width)
+{
+	char d[24];
+	int n = 0;
+	size_t k = 0;
+	do {
+		d[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	while (width-- > n)
+		o[k++] = ' ';
+	while (n)
+		o[k++] = d[--n];
+	return k;
+}
+
 static void out_hex(uint64_t v, int digits_, bool upper)
 {
 	const char *x = upper ? "0123456789ABCDEF" : "0123456789abcdef";
@@ -244,19 +261,27 @@ static void table_image_view(const listing_input *in, bool demangle)
 		char *name = NULL;
 		if (!(e->flags & DK_EXPORT_NONAME) && (demangle || is_msvc_cpp(e->name)))
 			name = listing_shown_name(e->name, demangle);
-		out_pad(2);
-		out_udec(e->ordinal, ow);
-		out_pad(2);
-		if (e->hint >= 0)
-			out_udec((uint64_t)e->hint, hw);
-		else
-			out_pad(hw);
-		out_pad(2);
-		if (e->forward)
-			out_pad(8);
-		else
-			out_hex(e->rva, 8, true);
-		out_pad(2);
+		/* The columns before the name, built here and written at once
+		 * (ow and hw are at most 10: 36 bytes). */
+		char row[64];
+		size_t k = 0;
+		memset(row, ' ', 2);
+		k = 2 + put_udec(row + 2, e->ordinal, ow);
+		memset(row + k, ' ', 2);
+		k += 2;
+		if (e->hint >= 0) {
+			k += put_udec(row + k, (uint64_t)e->hint, hw);
+		} else {
+			memset(row + k, ' ', (size_t)hw);
+			k += (size_t)hw;
+		}
+		memset(row + k, ' ', 2);
+		k += 2;
+		for (int d = 7; d >= 0; d--)
+			row[k++] = e->forward ? ' ' : "0123456789ABCDEF"[(e->rva >> (4 * d)) & 15];
+		memset(row + k, ' ', 2);
+		k += 2;
+		fwrite_unlocked(row, 1, k, stdout);
 		if (e->flags & DK_EXPORT_NONAME)
 			out_str("[NONAME]");
 		else

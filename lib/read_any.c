@@ -169,7 +169,8 @@ int dk_load_any(dk_module *m, const dk_input *in, dk_input_kind kind, const char
 
 	if (in->head_ && kind != DK_INPUT_IMAGE) {
 		/* dk_input_open read only the head of this image. */
-		dk_report(s, DK_ERROR, &loc, "is a PE image, not a %s", dk_input_kind_name(kind));
+		dk_report(s, DK_ERROR, &loc, "is a PE image read only in part (dk_input_open), not %s",
+			  dk_input_kind_name(kind));
 		return DK_FAIL;
 	}
 	switch (kind) {

@@ -9,6 +9,8 @@
 #include <fcntl.h>
 #include <unistd.h>
 #include "unit.h"
+#include "dllkit_private.h" /* dk_read_image_input_ */
+#include "read_pe_private.h" /* dk_pe_open_file, dk_pe_bytes */
 
 /* ------------------------------------------------------------------ */
 /* A small image, built in memory                                       */
@@ -57,6 +59,16 @@ static void put32(unsigned char *p, uint32_t v)
 static uint32_t rd32(const unsigned char *p)
 {
 	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static uint64_t rng_state = 0x9e3779b97f4a7c15u;
+
+static uint32_t rnd(void)
+{
+	rng_state ^= rng_state << 13;
+	rng_state ^= rng_state >> 7;
+	rng_state ^= rng_state << 17;
+	return (uint32_t)(rng_state >> 16);
 }
 
 static uint32_t edata_rva(size_t off)
@@ -164,8 +176,173 @@ static void build(img *im, bool plus, uint16_t machine)
 	(void)r_alpha;
 }
 
+/* ------------------------------------------------------------------ */
+/* The same bytes from a file                                           */
+/* ------------------------------------------------------------------ */
+
+/*
+ * dumpexports reads an image from its file a piece at a time
+ * (dk_input_open, read_pe.c's file mode with pread); every other caller
+ * from bytes in memory.  Both must give the same result, to the byte, for
+ * every image, good or damaged: twin_check() reads the bytes both ways and
+ * compares everything a read gives (status, facts, exports, every
+ * diagnostic with its offset).  The file reads use a head shorter than
+ * dk_input_open's (so that the headers themselves come in pieces, and the
+ * small test images are not simply read whole) and windows down to one
+ * byte (so that tables and names cross the edges of the pieces).
+ */
+typedef struct twin_diags {
+	char text[16384];
+	size_t len;
+} twin_diags;
+
+static void twin_fn(void *ctx, const dk_diag *d)
+{
+	twin_diags *t = ctx;
+	if (t->len < sizeof t->text)
+		t->len += (size_t)snprintf(t->text + t->len, sizeof t->text - t->len, "%d@%lld: %s\n",
+					   (int)d->severity, d->loc.offset, d->message);
+}
+
+static void describe_module(FILE *f, const dk_module *m, const dk_image *g)
+{
+	fprintf(f, "module %s machine %d exe %d n %zu\n", m->name ? m->name : "-", (int)m->machine,
+		m->is_exe, m->nexports);
+	if (g)
+		fprintf(f, "image %d %u plus %d dll %d exp %d ts %u v %u.%u img %u.%u base %u nf %u nn %u dll %s ooo %u rep %u x %d\n",
+			(int)g->machine, g->raw_machine, g->pe32plus, g->is_dll, g->has_exports,
+			g->timestamp, g->export_major, g->export_minor, g->image_major,
+			g->image_minor, g->ordinal_base, g->nfunctions, g->nnames,
+			g->export_name ? g->export_name : "-", g->names_out_of_order,
+			g->names_repeated, g->arm64x);
+	for (size_t i = 0; i < m->nexports; i++) {
+		const dk_export *e = &m->exports[i];
+		fprintf(f, "%u %s fl %x rva %x hint %d fwd %s int %s\n", e->ordinal, e->name, e->flags,
+			e->rva, e->hint, e->forward ? e->forward : "-",
+			e->internal ? e->internal : "-");
+	}
+	if (m->native)
+		describe_module(f, m->native, g ? g->native : NULL);
+}
+
+/* Everything one read gives, as text (malloc'd). */
+static char *describe(int rc, const dk_module *m, const dk_image *g, const twin_diags *d)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	ck_assert_ptr_nonnull(f);
+	fprintf(f, "rc %d\n%.*s", rc, (int)d->len, d->text);
+	describe_module(f, m, rc == DK_OK ? g : NULL);
+	fclose(f);
+	return text;
+}
+
+/* The temporary file the twin reads go through (one per test process). */
+static char twin_path[64];
+
+static void twin_write(const unsigned char *bytes, size_t len)
+{
+	int fd;
+
+	if (!twin_path[0]) {
+		strcpy(twin_path, "/tmp/dllkit-test-pe-file-XXXXXX");
+		fd = mkstemp(twin_path);
+	} else {
+		fd = open(twin_path, O_WRONLY | O_TRUNC);
+	}
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, bytes, len), (ssize_t)len);
+	close(fd);
+}
+
+/* Read the file written last in file mode: the first `head` bytes given
+ * (as dk_input_open gives them), the rest read by the reader in pieces of
+ * at least `window` bytes (0: the default).  `head` >= the file: the
+ * input holds it all, as dk_input_open makes a small file. */
+static char *twin_file_read(size_t len, size_t head, size_t window)
+{
+	dk_input in;
+	dk_module m;
+	dk_image g;
+	twin_diags d;
+	dk_sink s = { twin_fn, &d, 0, 0 };
+	unsigned char *buf = malloc(head + 1);
+	int fd = open(twin_path, O_RDONLY), rc;
+	char *text;
+
+	ck_assert_ptr_nonnull(buf);
+	ck_assert_int_ge(fd, 0);
+	memset(&d, 0, sizeof d);
+	memset(&in, 0, sizeof in);
+	in.name = twin_path;
+	if (head > len)
+		head = len;
+	ck_assert_int_eq(pread(fd, buf, head, 0), (ssize_t)head);
+	in.data = buf;
+	in.len = head;
+	if (head < len) {
+		in.head_ = true;
+		in.fd_ = fd;
+		in.size_ = len;
+	}
+	dk_module_init(&m);
+	rc = dk_read_image_input_(&m, &g, &in, window, &s);
+	for (size_t i = 0; rc == DK_OK && i < m.nexports; i++)
+		ck_assert_str_eq(m.exports[i].origin, twin_path);
+	text = describe(rc, &m, &g, &d);
+	if (rc == DK_OK)
+		dk_image_free(&g);
+	dk_module_free(&m);
+	close(fd);
+	free(buf);
+	return text;
+}
+
+/* Read `len` bytes in memory and from a file, with each of the `n`
+ * {head, window} pairs: the same result every time. */
+static void twin_check_with(const unsigned char *bytes, size_t len, const size_t (*hw)[2], size_t n)
+{
+	unsigned char *copy = malloc(len ? len : 1);
+	dk_module m;
+	dk_image g;
+	twin_diags d;
+	dk_sink s = { twin_fn, &d, 0, 0 };
+	char *want;
+	int rc;
+
+	ck_assert_ptr_nonnull(copy);
+	memcpy(copy, bytes, len);
+	memset(&d, 0, sizeof d);
+	dk_module_init(&m);
+	rc = dk_read_image_mem(&m, &g, copy, len, twin_path[0] ? twin_path : "t.dll", &s);
+	want = describe(rc, &m, &g, &d);
+	if (rc == DK_OK)
+		dk_image_free(&g);
+	dk_module_free(&m);
+	free(copy);
+	twin_write(bytes, len);
+	for (size_t i = 0; i < n; i++) {
+		char *got = twin_file_read(len, hw[i][0], hw[i][1]);
+		ck_assert_msg(strcmp(want, got) == 0,
+			      "%zu bytes, head %zu, window %zu: from memory\n%.1500s\nfrom the file\n%.1500s",
+			      len, hw[i][0], hw[i][1], want, got);
+		free(got);
+	}
+	free(want);
+}
+
+static void twin_check(const unsigned char *bytes, size_t len)
+{
+	static const size_t hw[][2] = { { 4096, 0 }, { 64, 1 }, { 300, 7 }, { 1024, 4096 }, { 2300, 3 } };
+
+	twin_check_with(bytes, len, hw, sizeof hw / sizeof *hw);
+}
+
 /* Read the first `len` bytes of `im` from a buffer of exactly that size
- * (so that ASan sees any read past it). */
+ * (so that ASan sees any read past it); and from a file, to the same
+ * result. */
 static int read_len(const unsigned char *bytes, size_t len, dk_module *m, dk_image *info,
 		    unit_diags *u, unsigned *errors)
 {
@@ -178,6 +355,7 @@ static int read_len(const unsigned char *bytes, size_t len, dk_module *m, dk_ima
 	rc = dk_read_image_mem(m, info, copy, len, "t.dll", &s);
 	free(copy);
 	*errors = s.errors;
+	twin_check(bytes, len);
 	return rc;
 }
 
@@ -652,6 +830,204 @@ START_TEST(read_from_file)
 }
 END_TEST
 
+/*
+ * An image whose names are far apart: `n` names, one every `spacing`
+ * bytes of a big .edata, as no linker lays them out but a hostile file
+ * may.  PE32+ x86-64; .text at RVA 0x1000 (file 0x400), .edata at RVA
+ * 0x2000 (file 0x600) holding the directory, its tables, the DLL name and
+ * then the names.  malloc'd; *len gets its size.
+ */
+static unsigned char *build_spread(unsigned n, size_t spacing, size_t *len)
+{
+	size_t edata = (size_t)n * spacing + 4096;
+	unsigned char *b;
+
+	*len = 0x600 + edata;
+	b = calloc(1, *len);
+	ck_assert_ptr_nonnull(b);
+	b[0] = 'M';
+	b[1] = 'Z';
+	put32(b + 0x3c, 0x40);
+	memcpy(b + 0x40, "PE\0\0", 4);
+	put16(b + 0x44, 0x8664);
+	put16(b + 0x46, 2);
+	put16(b + 0x54, 0xf0);
+	put16(b + 0x56, 0x2022);
+	unsigned char *o = b + 0x58;
+	put16(o, 0x20b);
+	put32(o + 16, 0x1000);        /* entry point */
+	o[24] = 0; o[28] = 0x80; o[29] = 0x01; /* image base 0x180000000 */
+	put32(o + 32, 0x1000);
+	put32(o + 36, 0x200);
+	put32(o + 56, 0x2000 + (uint32_t)edata); /* SizeOfImage */
+	put32(o + 60, 0x400);         /* SizeOfHeaders */
+	put16(o + 68, 3);
+	put32(o + 108, 16);
+	put32(o + 112, 0x2000);       /* export directory */
+	put32(o + 116, (uint32_t)edata);
+	unsigned char *sh = b + 0x58 + 0xf0;
+	memcpy(sh, ".text", 5);
+	put32(sh + 8, 0x1000);
+	put32(sh + 12, 0x1000);
+	put32(sh + 16, 0x200);
+	put32(sh + 20, 0x400);
+	put32(sh + 36, 0x60000020);
+	memcpy(sh + 40, ".edata", 6);
+	put32(sh + 48, (uint32_t)edata);
+	put32(sh + 52, 0x2000);
+	put32(sh + 56, (uint32_t)edata);
+	put32(sh + 60, 0x600);
+	put32(sh + 76, 0x40000040);
+	unsigned char *d = b + 0x600;
+	uint32_t funcs = 0x2000 + 40, names = funcs + 4 * n, ords = names + 4 * n,
+		 dll = ords + 2 * n;
+	put32(d + 12, dll);
+	put32(d + 16, 1);
+	put32(d + 20, n);
+	put32(d + 24, n);
+	put32(d + 28, funcs);
+	put32(d + 32, names);
+	put32(d + 36, ords);
+	strcpy((char *)b + 0x600 + (dll - 0x2000), "spread.dll");
+	for (unsigned k = 0; k < n; k++) {
+		uint32_t at = 0x2000 + (uint32_t)((k + 1) * spacing) - 3;
+		put32(b + 0x600 + (funcs - 0x2000) + 4 * k, 0x1000 + 16 * k);
+		put32(b + 0x600 + (names - 0x2000) + 4 * k, at);
+		put16(b + 0x600 + (ords - 0x2000) + 2 * k, k);
+		/* Each name across a page edge, as a piece's end may be. */
+		snprintf((char *)b + 0x600 + (at - 0x2000), 16, "f%03u_spread", k);
+	}
+	return b;
+}
+
+/* From a file, names scattered over 12 MB: pieces of 1 MB until 8 MB of
+ * them are read, then the file is mapped; with small pieces, many reads.
+ * The same result either way, and as from memory. */
+START_TEST(file_mode_scattered_names)
+{
+	size_t len;
+	unsigned char *b = build_spread(12, (1 << 20) + 8192, &len);
+	static const size_t hw[][2] = { { 4096, 1 << 20 }, { 4096, 0 }, { 64, 1 }, { 4096, 16 << 20 } };
+	dk_module m;
+	dk_image info;
+	unit_diags u;
+	unsigned errors;
+
+	memset(&u, 0, sizeof u);
+	dk_module_init(&m);
+	ck_assert_int_eq(read_len(b, len, &m, &info, &u, &errors), DK_OK);
+	ck_assert_uint_eq(m.nexports, 12);
+	ck_assert_str_eq(m.exports[11].name, "f011_spread");
+	ck_assert_str_eq(info.export_name, "spread.dll");
+	dk_image_free(&info);
+	dk_module_free(&m);
+	twin_check_with(b, len, hw, sizeof hw / sizeof *hw);
+	free(b);
+
+	/* Many small pieces: 200 names 5,000 bytes apart. */
+	b = build_spread(200, 5000, &len);
+	twin_check(b, len);
+	free(b);
+}
+END_TEST
+
+/* The pieces themselves: whatever is asked for, in whatever order, with
+ * whatever head and window, dk_pe_bytes gives the file's bytes (and ASan
+ * sees any read past a piece). */
+START_TEST(file_mode_pieces_hold_the_file_bytes)
+{
+	size_t len;
+	unsigned char *b = build_spread(4, 300000, &len);
+	char path[] = "/tmp/dllkit-test-pe-bytes-XXXXXX";
+	int fd = mkstemp(path);
+	dk_sink s = { NULL, NULL, 0, 0 };
+
+	ck_assert_int_ge(fd, 0);
+	for (size_t i = 0x800; i < len; i++) /* after the tables: a pattern */
+		b[i] = (unsigned char)(i * 2654435761u >> 13);
+	ck_assert_int_eq(write(fd, b, len), (ssize_t)len);
+	for (int round = 0; round < 60; round++) {
+		size_t head = 64 + rnd() % 8192, window = round % 3 ? rnd() % 70000 : 1 + rnd() % 64;
+		dk_pe p;
+		ck_assert_int_eq(dk_pe_open_file(&p, fd, len, b, head, window, path, &s), DK_OK);
+		for (int k = 0; k < 400; k++) {
+			size_t off = rnd() % 4 ? rnd() % len : (rnd() % (len / 4096)) * 4096 - rnd() % 3;
+			size_t n = rnd() % 3 ? rnd() % 64 : rnd() % 200000;
+			if (p.nseg && rnd() % 2) {
+				/* Right at the end of a piece: just inside, across
+				 * it by a byte, just after it. */
+				const dk_pe_seg *g = &p.seg[rnd() % p.nseg];
+				size_t a = 1 + rnd() % 8;
+				off = g->off + g->len > a ? g->off + g->len - a : 0;
+				n = a - 1 + rnd() % 3;
+			}
+			if (off >= len)
+				off = len - 1;
+			size_t room = len - off;
+			if (n > room)
+				n = room;
+			const unsigned char *got = dk_pe_bytes(&p, off, n);
+			ck_assert_ptr_nonnull(got);
+			if (n && memcmp(got, b + off, n) != 0)
+				ck_abort_msg("round %d: %zu bytes at %zu (head %zu, window %zu) differ", round, n,
+					     off, head, window);
+		}
+		dk_pe_close(&p);
+	}
+	ck_assert_uint_eq(s.errors, 0);
+	close(fd);
+	unlink(path);
+	free(b);
+}
+END_TEST
+
+/* A file cut short after dk_input_open read its head: one error that says
+ * so, the module left empty; never a crash (with a mapped file, a
+ * SIGBUS). */
+START_TEST(file_mode_file_cut_after_open)
+{
+	size_t len;
+	unsigned char *b = build_spread(50, 300, &len);
+	char path[] = "/tmp/dllkit-test-pe-cut-XXXXXX";
+	int fd = mkstemp(path);
+	dk_input in;
+	dk_module m;
+	dk_image info;
+	unit_diags u;
+	UNIT_SINK(s, u);
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_uint_gt(len, DK_INPUT_HEAD + 4096);
+	ck_assert_int_eq(write(fd, b, len), (ssize_t)len);
+	memset(&u, 0, sizeof u);
+	ck_assert_int_eq(dk_input_open(&in, path, &s), DK_OK);
+	ck_assert(in.head_);
+	ck_assert_int_eq(ftruncate(fd, DK_INPUT_HEAD + 100), 0);
+	dk_module_init(&m);
+	ck_assert_int_eq(dk_read_image_input(&m, &info, &in, &s), DK_FAIL);
+	ck_assert_uint_eq(s.errors, 1);
+	ck_assert_msg(strstr(u.last, "the file is shorter than when it was opened (") != NULL, "%s",
+		      u.last);
+	ck_assert_uint_eq(m.nexports, 0);
+	ck_assert_ptr_null(m.name);
+	dk_module_free(&m);
+	dk_input_free(&in);
+
+	/* Whole again: read as before. */
+	ck_assert_int_eq(pwrite(fd, b, len, 0), (ssize_t)len);
+	ck_assert_int_eq(dk_input_open(&in, path, &s), DK_OK);
+	dk_module_init(&m);
+	ck_assert_int_eq(dk_read_image_input(&m, &info, &in, &s), DK_OK);
+	ck_assert_uint_eq(m.nexports, 50);
+	dk_image_free(&info);
+	dk_module_free(&m);
+	dk_input_free(&in);
+	close(fd);
+	unlink(path);
+	free(b);
+}
+END_TEST
+
 /* ------------------------------------------------------------------ */
 /* Not an image                                                         */
 /* ------------------------------------------------------------------ */
@@ -1099,6 +1475,7 @@ static void read_names(const big_img *bi, dk_module *m, dk_image *info, all_diag
 		      a->text);
 	a->warnings = s.warnings;
 	a->errors = s.errors;
+	twin_check(bi->b, bi->len);
 }
 
 /* What GNU ld 2.40 writes from `f@4 == f` lines: f10, f2, f. */
@@ -1248,15 +1625,6 @@ END_TEST
 /* Random damage                                                        */
 /* ------------------------------------------------------------------ */
 
-static uint64_t rng_state = 0x9e3779b97f4a7c15u;
-
-static uint32_t rnd(void)
-{
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 7;
-	rng_state ^= rng_state << 17;
-	return (uint32_t)(rng_state >> 16);
-}
 
 /* Damage a copy of `orig` at a few places, mostly in `hot` (ranges where
  * the headers and export tables are), and read it. */
@@ -1300,6 +1668,10 @@ static void mutate_and_read(const unsigned char *orig, size_t len, const size_t 
 	ck_assert_ptr_nonnull(exact);
 	memcpy(exact, b, n);
 	free(b);
+	{
+		size_t hw[1][2] = { { 64 + rnd() % 4096, rnd() % 3 ? 0 : 1 + rnd() % 8192 } };
+		twin_check_with(exact, n, (const size_t(*)[2])hw, 1);
+	}
 	dk_module_init(&m);
 	rc = dk_read_image_mem(&m, &info, exact, n, "mutant.dll", &s);
 	if (rc == DK_OK) {
@@ -1423,6 +1795,9 @@ static Suite *pe_suite(void)
 	tcase_add_test(t, failure_leaves_module_alone);
 	tcase_add_test(t, module_name_and_machine_kept);
 	tcase_add_test(t, read_from_file);
+	tcase_add_test(t, file_mode_scattered_names);
+	tcase_add_test(t, file_mode_file_cut_after_open);
+	tcase_add_test(t, file_mode_pieces_hold_the_file_bytes);
 	suite_add_tcase(s, t);
 
 	t = tcase_create("damaged");
