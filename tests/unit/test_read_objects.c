@@ -61,7 +61,7 @@ static bytes object(const char *text, uint32_t size, uint32_t ptr, bool real_ptr
 static int read_mem(const bytes *b, const char *name, dk_module *m, unit_diags *u)
 {
 	UNIT_SINK(s, *u);
-	dk_input in = { name, b->p, b->len, NULL, 0 };
+	dk_input in = { .name = name, .data = b->p, .len = b->len };
 	dk_module_init(m);
 	return dk_read_inputs_mem(m, &in, 1, NULL, &s);
 }
@@ -186,9 +186,9 @@ START_TEST(several_inputs_one_bad_named)
 {
 	static const char junk[] = "this is not an object file at all, only text\n";
 	bytes a = object(" -export:\"f\"", 0, 0, true), b = object(" -export:\"g\",data", 0, 0, true);
-	dk_input in[3] = { { "a.o", a.p, a.len, NULL, 0 },
-			   { "junk.o", (const unsigned char *)junk, sizeof junk - 1, NULL, 0 },
-			   { "b.o", b.p, b.len, NULL, 0 } };
+	dk_input in[3] = { { .name = "a.o", .data = a.p, .len = a.len },
+			   { .name = "junk.o", .data = (const unsigned char *)junk, .len = sizeof junk - 1 },
+			   { .name = "b.o", .data = b.p, .len = b.len } };
 	unit_diags u = { "", { 0 }, 0 };
 	UNIT_SINK(s, u);
 	dk_module m;
@@ -212,7 +212,7 @@ END_TEST
 START_TEST(machines_must_agree)
 {
 	bytes a = object(" -export:\"f\"", 0, 0, true), b = object(" -export:\"g\"", 0, 0, true);
-	dk_input in[2] = { { "a.o", a.p, a.len, NULL, 0 }, { "b.o", b.p, b.len, NULL, 0 } };
+	dk_input in[2] = { { .name = "a.o", .data = a.p, .len = a.len }, { .name = "b.o", .data = b.p, .len = b.len } };
 	unit_diags u = { "", { 0 }, 0 };
 	UNIT_SINK(s, u);
 	dk_module m;
@@ -373,7 +373,7 @@ static char *dk_exports(const bytes *o, unit_diags *u)
 {
 	UNIT_SINK(s, *u);
 	dk_read_opts opts = { .export_all = true, .keep_runtime_libs = true };
-	dk_input in = { "o.o", o->p, o->len, NULL, 0 };
+	dk_input in = { .name = "o.o", .data = o->p, .len = o->len };
 	dk_module m;
 	char *out = NULL;
 	size_t len = 0;
