@@ -396,11 +396,10 @@ static int open_headers(dk_pe *p)
 {
 	const unsigned char *d, *h;
 	size_t coff, opt, sect, len = p->len;
+	size_t n0 = len < 256 ? len : 256; /* what what_else() looks at */
 	uint32_t lfanew, lc_rva = 0;
 	unsigned nsec, optsize, magic, fixed;
 	int chpe;
-
-	size_t n0 = len < 256 ? len : 256; /* what what_else() looks at */
 
 	d = n0 ? dk_pe_bytes(p, 0, n0) : NULL;
 	if (n0 && !d)

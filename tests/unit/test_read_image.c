@@ -895,7 +895,7 @@ static unsigned char *build_spread(unsigned n, size_t spacing, size_t *len)
 		put32(b + 0x600 + (names - 0x2000) + 4 * k, at);
 		put16(b + 0x600 + (ords - 0x2000) + 2 * k, k);
 		/* Each name across a page edge, as a piece's end may be. */
-		snprintf((char *)b + 0x600 + (at - 0x2000), 16, "f%03u_spread", k);
+		snprintf((char *)b + 0x600 + (at - 0x2000), 24, "f%03u_spread", k % 1000);
 	}
 	return b;
 }
