@@ -434,6 +434,9 @@ static int parse_options(int nargs, char **args, opts *o)
 		cli_usage_error("no input files");
 		return -1;
 	}
+	/* A listing shows no export's origin: an image's exports need not
+	 * each keep a copy of its path. */
+	o->in.read.no_origins = o->mode == M_LIST;
 	return 1;
 }
 

@@ -389,6 +389,9 @@ typedef struct dk_read_opts {
 	bool keep_runtime_libs;    /* do not skip libgcc/libstdc++/CRT archives and objects */
 	dk_skip_fn on_skip;
 	void *skip_ctx;
+	bool no_origins;           /* PE images (dk_load_any): leave each export's origin NULL; a
+				    * listing that never shows origins saves a copy of the path
+				    * per export */
 } dk_read_opts;
 
 /*

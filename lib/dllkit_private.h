@@ -58,7 +58,8 @@ void dk_buf_add64(dk_buf *b, uint64_t v);
 
 /* dk_read_image_input reading a dk_input_open image at least `window`
  * bytes a read (0: the default), so that the unit tests can make every
- * table and name cross the edge of a read. */
+ * table and name cross the edge of a read; `no_origin`: exports get no
+ * origin (dk_read_opts.no_origins). */
 int dk_read_image_input_(dk_module *m, dk_image *info, const dk_input *in, size_t window,
-			 dk_sink *s);
+			 bool no_origin, dk_sink *s);
 #endif

@@ -124,9 +124,10 @@ int dk_image_aliases(dk_module *m, dk_sink *s)
 }
 
 /* An image's export directory, and what its names say. */
-static int load_image(dk_module *m, dk_image *img, const dk_input *in, dk_sink *s)
+static int load_image(dk_module *m, dk_image *img, const dk_input *in, bool no_origin,
+		      dk_sink *s)
 {
-	if (dk_read_image_input(m, img, in, s) != DK_OK)
+	if (dk_read_image_input_(m, img, in, 0, no_origin, s) != DK_OK)
 		return DK_FAIL;
 	if (m->name)
 		m->has_name_stmt = true;
@@ -191,7 +192,7 @@ int dk_load_any(dk_module *m, const dk_input *in, dk_input_kind kind, const char
 	case DK_INPUT_IMAGE: {
 		dk_image tmp;
 		memset(&tmp, 0, sizeof tmp);
-		int rc = load_image(m, img ? img : &tmp, in, s);
+		int rc = load_image(m, img ? img : &tmp, in, ro && ro->no_origins, s);
 		if (!img)
 			dk_image_free(&tmp);
 		return rc;

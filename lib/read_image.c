@@ -376,9 +376,9 @@ static int check_name_table(pe *p, dk_image *info, name_ref *v, const uint16_t *
 	return DK_OK;
 }
 
-static int add_one(pe *p, dk_module *m, dk_export *e)
+static int add_one(pe *p, dk_module *m, dk_export *e, const char *origin)
 {
-	e->origin = (char *)p->name;
+	e->origin = (char *)origin;
 	if (!dk_module_add(m, e))
 		return dk_pe_bad(p, -1, "out of memory");
 	return DK_OK;
@@ -388,7 +388,7 @@ static int add_one(pe *p, dk_module *m, dk_export *e)
  * order) or NONAME when it has none. */
 static int export_entry(pe *p, dk_module *m, const exp_dir *x, uint32_t i, uint32_t rva,
 			const uint32_t *names, uint32_t nnames, const name_ref *nref,
-			size_t func_field)
+			size_t func_field, const char *origin)
 {
 	uint64_t ordinal = (uint64_t)x->base + i;
 	dk_export e;
@@ -434,7 +434,7 @@ static int export_entry(pe *p, dk_module *m, const exp_dir *x, uint32_t i, uint3
 		snprintf(noname, sizeof noname, NONAME_FORMAT, e.ordinal);
 		e.name = noname;
 		e.flags |= DK_EXPORT_NONAME;
-		return add_one(p, m, &e);
+		return add_one(p, m, &e, origin);
 	}
 	for (uint32_t k = 0; k < nnames; k++) {
 		uint32_t idx = names[k];
@@ -442,14 +442,15 @@ static int export_entry(pe *p, dk_module *m, const exp_dir *x, uint32_t i, uint3
 			continue;
 		e.name = (char *)nref[idx].str;
 		e.hint = (int32_t)idx;
-		if (add_one(p, m, &e) != DK_OK)
+		if (add_one(p, m, &e, origin) != DK_OK)
 			return DK_FAIL;
 	}
 	return DK_OK;
 }
 
+/* `origin`: what each export's origin is (NULL: none). */
 static int read_exports(pe *p, dk_module *m, dk_image *info, uint32_t dir_rva, uint32_t dir_size,
-			long long dir_field)
+			long long dir_field, const char *origin)
 {
 	exp_dir x;
 	size_t avail, funcs_off = 0, names_off = 0, ords_off = 0;
@@ -573,7 +574,7 @@ static int read_exports(pe *p, dk_module *m, dk_image *info, uint32_t dir_rva, u
 		if (rva == 0)
 			continue; /* an unused ordinal */
 		if (export_entry(p, m, &x, i, rva, by_func + first[i], first[i + 1] - first[i], nref,
-				 field) != DK_OK)
+				 field, origin) != DK_OK)
 			goto out;
 	}
 	rc = DK_OK;
@@ -592,6 +593,7 @@ typedef struct image_src {
 	size_t len, headlen, window;
 	int fd;
 	const char *name;
+	bool no_origin;
 } image_src;
 
 static int read_image(pe *p, const image_src *src, dk_module *m, dk_image *info, dk_module *nat,
@@ -600,6 +602,7 @@ static int read_image(pe *p, const image_src *src, dk_module *m, dk_image *info,
 	uint32_t dir_rva = 0, dir_size = 0, lc_rva = 0, lc_size;
 	long long dir_field = -1;
 	dk_machine mach;
+	const char *origin = src->no_origin ? NULL : src->name;
 
 	if ((src->fd < 0 ? dk_pe_open(p, src->data, src->len, src->name, s)
 			 : dk_pe_open_file(p, src->fd, src->len, src->data, src->headlen, src->window,
@@ -638,7 +641,8 @@ static int read_image(pe *p, const image_src *src, dk_module *m, dk_image *info,
 		nat_info->is_dll = info->is_dll;
 		nat_info->image_major = info->image_major;
 		nat_info->image_minor = info->image_minor;
-		if (dir_rva && read_exports(p, nat, nat_info, dir_rva, dir_size, dir_field) != DK_OK)
+		if (dir_rva &&
+		    read_exports(p, nat, nat_info, dir_rva, dir_size, dir_field, origin) != DK_OK)
 			return DK_FAIL;
 		if (ec_export_entry(p, lc_rva, p->image_base, (uint32_t)(p->opt + p->dirs_at),
 				    &ec_rva, &ec_size) != DK_OK)
@@ -650,7 +654,7 @@ static int read_image(pe *p, const image_src *src, dk_module *m, dk_image *info,
 	 * not an error: there are just no exports. */
 	if (dir_rva == 0)
 		return DK_OK;
-	return read_exports(p, m, info, dir_rva, dir_size, dir_field);
+	return read_exports(p, m, info, dir_rva, dir_size, dir_field, origin);
 }
 
 static int read_src(dk_module *m, dk_image *info, const image_src *src, dk_sink *s)
@@ -740,15 +744,15 @@ static int read_src(dk_module *m, dk_image *info, const image_src *src, dk_sink 
 int dk_read_image_mem(dk_module *m, dk_image *info, const void *data, size_t len,
 		      const char *name, dk_sink *s)
 {
-	image_src src = { data, data ? len : 0, 0, 0, -1, name };
+	image_src src = { data, data ? len : 0, 0, 0, -1, name, false };
 
 	return read_src(m, info, &src, s);
 }
 
 int dk_read_image_input_(dk_module *m, dk_image *info, const dk_input *in, size_t window,
-			 dk_sink *s)
+			 bool no_origin, dk_sink *s)
 {
-	image_src src = { in->data, in->len, in->len, window, -1, in->name };
+	image_src src = { in->data, in->len, in->len, window, -1, in->name, no_origin };
 
 	if (in->head_) {
 		/* Only the head is read: the rest as the reader asks for it. */
@@ -760,7 +764,7 @@ int dk_read_image_input_(dk_module *m, dk_image *info, const dk_input *in, size_
 
 int dk_read_image_input(dk_module *m, dk_image *info, const dk_input *in, dk_sink *s)
 {
-	return dk_read_image_input_(m, info, in, 0, s);
+	return dk_read_image_input_(m, info, in, 0, false, s);
 }
 
 int dk_read_image(dk_module *m, dk_image *info, const char *path, dk_sink *s)

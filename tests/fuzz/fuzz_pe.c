@@ -60,7 +60,7 @@ static void same_from_file(const unsigned char *data, size_t size, int rc, const
 	}
 	dk_module_init(&m2);
 	memset(&info2, 0, sizeof info2);
-	int rc2 = dk_read_image_input_(&m2, &info2, &in, window, &s);
+	int rc2 = dk_read_image_input_(&m2, &info2, &in, window, size % 3 == 0, &s);
 	if (rc2 != rc || g2.n != g->n || strcmp(g2.first, g->first) != 0)
 		fuzz_fail("from a file (head %zu, window %zu): status %d, \"%s\"; in memory: %d, \"%s\"",
 			  head, window, rc2, g2.first, rc, g->first);

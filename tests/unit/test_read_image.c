@@ -288,7 +288,7 @@ static char *twin_file_read(size_t len, size_t head, size_t window)
 		in.size_ = len;
 	}
 	dk_module_init(&m);
-	rc = dk_read_image_input_(&m, &g, &in, window, &s);
+	rc = dk_read_image_input_(&m, &g, &in, window, false, &s);
 	for (size_t i = 0; rc == DK_OK && i < m.nexports; i++)
 		ck_assert_str_eq(m.exports[i].origin, twin_path);
 	text = describe(rc, &m, &g, &d);
@@ -976,6 +976,57 @@ START_TEST(file_mode_pieces_hold_the_file_bytes)
 	}
 	ck_assert_uint_eq(s.errors, 0);
 	close(fd);
+	unlink(path);
+	free(b);
+}
+END_TEST
+
+/* dk_read_opts.no_origins (what dumpexports lists with): an image's
+ * exports are the same, with no origin; without it each names the file.
+ * Other kinds keep theirs (a .def's export is from its line). */
+START_TEST(no_origins_for_a_listing)
+{
+	size_t len;
+	unsigned char *b = build_spread(30, 200, &len);
+	char path[] = "/tmp/dllkit-test-pe-orig-XXXXXX";
+	int fd = mkstemp(path);
+	dk_read_opts ro;
+	dk_input in;
+	dk_module with, without;
+	dk_sink s = { NULL, NULL, 0, 0 };
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, b, len), (ssize_t)len);
+	close(fd);
+	memset(&ro, 0, sizeof ro);
+	ck_assert_int_eq(dk_input_open(&in, path, &s), DK_OK);
+	dk_module_init(&with);
+	ck_assert_int_eq(dk_load_any(&with, &in, DK_INPUT_IMAGE, NULL, &ro, NULL, &s), DK_OK);
+	dk_input_free(&in);
+	ro.no_origins = true;
+	ck_assert_int_eq(dk_input_open(&in, path, &s), DK_OK);
+	dk_module_init(&without);
+	ck_assert_int_eq(dk_load_any(&without, &in, DK_INPUT_IMAGE, NULL, &ro, NULL, &s), DK_OK);
+	dk_input_free(&in);
+	ck_assert_uint_eq(with.nexports, 30);
+	ck_assert_uint_eq(without.nexports, 30);
+	for (size_t i = 0; i < 30; i++) {
+		ck_assert_str_eq(with.exports[i].origin, path);
+		ck_assert_ptr_null(without.exports[i].origin);
+		ck_assert_str_eq(with.exports[i].name, without.exports[i].name);
+		ck_assert_uint_eq(with.exports[i].ordinal, without.exports[i].ordinal);
+		ck_assert_uint_eq(with.exports[i].rva, without.exports[i].rva);
+	}
+	dk_module_free(&with);
+	dk_module_free(&without);
+
+	static const char def[] = "EXPORTS\n f\n";
+	dk_input t = { .name = "x.def", .data = (const unsigned char *)def, .len = sizeof def - 1 };
+	dk_module_init(&with);
+	ck_assert_int_eq(dk_load_any(&with, &t, DK_INPUT_DEF, NULL, &ro, NULL, &s), DK_OK);
+	ck_assert_str_eq(with.exports[0].origin, "x.def:2");
+	dk_module_free(&with);
+	ck_assert_uint_eq(s.errors, 0);
 	unlink(path);
 	free(b);
 }
@@ -1798,6 +1849,7 @@ static Suite *pe_suite(void)
 	tcase_add_test(t, file_mode_scattered_names);
 	tcase_add_test(t, file_mode_file_cut_after_open);
 	tcase_add_test(t, file_mode_pieces_hold_the_file_bytes);
+	tcase_add_test(t, no_origins_for_a_listing);
 	suite_add_tcase(s, t);
 
 	t = tcase_create("damaged");
