@@ -4,10 +4,11 @@
 # the machine and its load; the ratios, taken in the same run, much less.
 #
 # How to read it
-#   Every figure is a median over several runs: 5 (BENCH_RUNS), 3 for a
-#   command whose first run takes over 5 s, 11 (2 * BENCH_RUNS + 1) for one
-#   whose first run takes under 0.2 s, and 1 where the output says so
-#   (GNU dlltool at 60,000 exports: 30 s to minutes and 3 GB a run).  The runs of
+#   Every figure is a median over several runs, after one run that is not
+#   counted (cold caches): 5 (BENCH_RUNS), 3 for a command whose uncounted
+#   run takes over 5 s, 11 (2 * BENCH_RUNS + 1) for one whose uncounted run
+#   takes under 0.2 s, and 1 where the output says so (GNU dlltool at 60,000
+#   exports: 30 s to minutes and 3 GB a run, not run twice).  The runs of
 #   dllkit and of its peer alternate (A B A B ...), so that a change in the
 #   machine's load falls on both.  "time" is wall time; "peak RSS" is the
 #   kernel's peak resident set of the process (ru_maxrss from wait4, what
@@ -93,28 +94,43 @@ median() {
 		      else printf "%.6f\n", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'
 }
 
+# run_once KEY: one run of KEY's command; sets t m st c, or ERR[KEY].
+run_once() {
+	local key=$1
+	rm -f "$W/rt.txt"
+	eval "\"\$RT\" \"\$W/rt.txt\" ${CMD[$key]}" </dev/null >/dev/null 2>"$W/$key.err"
+	if ! read -r t m st c 2>/dev/null <"$W/rt.txt"; then
+		ERR[$key]="could not be run: $(tail -1 "$W/$key.err")"; return 1
+	fi
+	if [ "$st" != 0 ]; then
+		ERR[$key]="FAILED (exit $st): $(grep . "$W/$key.err" | tail -1)"; return 1
+	fi
+}
+
 measure() {
 	local key t m st c more=1
+	# First one run of each command that is not counted: the first run of
+	# a section pays for cold caches (the input just written, the tool's
+	# own pages), which once gave a first run of 0.20 s among runs of
+	# 0.06 s.  Its time picks the number of runs: over 5 s, 3 are enough;
+	# under 0.2 s a scheduler's hiccup is a large part of a run, so
+	# 2 * RUNS + 1.  A command measured once (GNU dlltool at 60,000
+	# exports: half a minute and 3 GB) is not warmed up.
+	for key in "${KEYS[@]}"; do
+		[ -z "${ERR[$key]}" ] && [ "${LIM[$key]}" -gt 1 ] || continue
+		run_once "$key" || continue
+		if [ "${LIM[$key]}" = "$RUNS" ]; then
+			if awk "BEGIN { exit !($t > 5) }"; then [ "$RUNS" -gt 3 ] && LIM[$key]=3
+			elif awk "BEGIN { exit !($t < 0.2) }"; then LIM[$key]=$RUNS_SHORT; fi
+		fi
+	done
 	while [ $more = 1 ]; do   # one run of each command a round
 		more=0
 		for key in "${KEYS[@]}"; do
 			[ -z "${ERR[$key]}" ] && [ "${NR[$key]}" -lt "${LIM[$key]}" ] || continue
 			more=1
-			rm -f "$W/rt.txt"
-			eval "\"\$RT\" \"\$W/rt.txt\" ${CMD[$key]}" </dev/null >/dev/null 2>"$W/$key.err"
-			if ! read -r t m st c 2>/dev/null <"$W/rt.txt"; then
-				ERR[$key]="could not be run: $(tail -1 "$W/$key.err")"; continue
-			fi
-			if [ "$st" != 0 ]; then
-				ERR[$key]="FAILED (exit $st): $(grep . "$W/$key.err" | tail -1)"; continue
-			fi
+			run_once "$key" || continue
 			TS[$key]+="$t "; MS[$key]+="$m "; CS[$key]+="$c "; NR[$key]=$((NR[$key] + 1))
-			# over 5 s a run: 3 runs are enough; under 0.2 s, a scheduler's
-			# hiccup is a large part of a run: 2 * RUNS + 1 runs
-			if [ "${NR[$key]}" = 1 ] && [ "${LIM[$key]}" = "$RUNS" ]; then
-				if awk "BEGIN { exit !($t > 5) }"; then [ "$RUNS" -gt 3 ] && LIM[$key]=3
-				elif awk "BEGIN { exit !($t < 0.2) }"; then LIM[$key]=$RUNS_SHORT; fi
-			fi
 		done
 	done
 	for key in "${KEYS[@]}"; do
@@ -197,7 +213,7 @@ echo "machine: $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //'), $(nproc)
      "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "dllkit: $BIN ($(git -C "$TOP" describe --always --dirty 2>/dev/null || echo '?'));" \
      "llvm: ${LLVM_V:-none}; GNU binutils: $(x86_64-w64-mingw32-dlltool --version 2>/dev/null | head -1 | sed 's/.* //')"
-echo "medians of $RUNS runs ($RUNS_SHORT under 0.2 s, 3 over 5 s) unless said otherwise; ratios are dllkit / peer"
+echo "medians of $RUNS runs ($RUNS_SHORT under 0.2 s, 3 over 5 s) after one uncounted run, unless said otherwise; ratios are dllkit / peer"
 
 GD64=x86_64-w64-mingw32-dlltool
 declare -A MM=([x64]=x86-64 [i386]=i386)

@@ -7,7 +7,9 @@
 #   3. run.sh end to end, small: the curve's rows and its verdicts;
 #   4. a tool that fails is "not measured", never a goal met; a tool that
 #      is fast because it wrote nothing is caught by the byte check and
-#      its goals are "not counted".
+#      its goals are "not counted";
+#   5. each command runs once before the runs that are counted (a cold
+#      first run once made a median of 5 a sixth too slow).
 . "$(dirname "$0")/../lib.sh"
 cd "$T" || exit 1
 
@@ -76,4 +78,23 @@ if need "bench: a failing or idle tool is caught" /usr/lib/llvm-22/bin/llvm-dllt
 	   ! grep -qw met idle.out; then
 		ok "bench: a tool that writes nothing is caught by the byte check, its goals not counted"
 	else fail "bench: a tool that writes nothing" "$(grep -E 'check|goal|met' idle.out | head -6)"; fi
+fi
+
+# 5. The uncounted first run: a mkimplib that logs each call and does the
+#    real work; each short section runs it once more than it counts.
+if need "bench: one uncounted run first" /usr/lib/llvm-22/bin/llvm-dlltool; then
+	mkdir -p counting/bin
+	cp "$BIN/mkdef" "$BIN/dumpexports" counting/bin/
+	printf '#!/bin/sh
+echo run >>"%s/calls.log"
+exec "%s/mkimplib" "$@"
+' "$T" "$BIN" >counting/bin/mkimplib
+	chmod +x counting/bin/mkimplib
+	: >calls.log
+	BENCH_RUNS=2 BENCH_EXPORTS=500 BENCH_ONLY=short BUILD=$T/counting bash "$TOP/bench/run.sh" >counting.out 2>&1
+	counted=$(sed -n 's/^  mkimplib --format short .* \([0-9][0-9]*\) runs .*/\1/p' counting.out | tr '\n' ' ')
+	calls=$(grep -c run calls.log)
+	if [ "$counted" = "5 5 " ] && [ "$calls" = 12 ] && grep -q 'after one uncounted run' counting.out; then
+		ok "bench: each command runs once uncounted, then 5 counted runs (12 calls for 2 sections)"
+	else fail "bench: one uncounted run first" "counted '$counted', calls $calls: $(grep -E 'medians|mkimplib --format' counting.out | head -3)"; fi
 fi
