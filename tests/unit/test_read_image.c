@@ -900,6 +900,17 @@ static unsigned char *build_spread(unsigned n, size_t spacing, size_t *len)
 	return b;
 }
 
+/* `len` bytes in a new temporary file named from the template `path`:
+ * the open file (read and write). */
+static int temp_file(char *path, const unsigned char *b, size_t len)
+{
+	int fd = mkstemp(path);
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(write(fd, b, len), (ssize_t)len);
+	return fd;
+}
+
 /* From a file, names scattered over 12 MB: pieces of 1 MB until 8 MB of
  * them are read, then the file is mapped; with small pieces, many reads.
  * The same result either way, and as from memory. */
@@ -939,13 +950,11 @@ START_TEST(file_mode_pieces_hold_the_file_bytes)
 	size_t len;
 	unsigned char *b = build_spread(4, 300000, &len);
 	char path[] = "/tmp/dllkit-test-pe-bytes-XXXXXX";
-	int fd = mkstemp(path);
 	dk_sink s = { NULL, NULL, 0, 0 };
 
-	ck_assert_int_ge(fd, 0);
 	for (size_t i = 0x800; i < len; i++) /* after the tables: a pattern */
 		b[i] = (unsigned char)(i * 2654435761u >> 13);
-	ck_assert_int_eq(write(fd, b, len), (ssize_t)len);
+	int fd = temp_file(path, b, len);
 	for (int round = 0; round < 60; round++) {
 		size_t head = 64 + rnd() % 8192, window = round % 3 ? rnd() % 70000 : 1 + rnd() % 64;
 		dk_pe p;
@@ -989,15 +998,12 @@ START_TEST(no_origins_for_a_listing)
 	size_t len;
 	unsigned char *b = build_spread(30, 200, &len);
 	char path[] = "/tmp/dllkit-test-pe-orig-XXXXXX";
-	int fd = mkstemp(path);
 	dk_read_opts ro;
 	dk_input in;
 	dk_module with, without;
 	dk_sink s = { NULL, NULL, 0, 0 };
 
-	ck_assert_int_ge(fd, 0);
-	ck_assert_int_eq(write(fd, b, len), (ssize_t)len);
-	close(fd);
+	close(temp_file(path, b, len));
 	memset(&ro, 0, sizeof ro);
 	ck_assert_int_eq(dk_input_open(&in, path, &s), DK_OK);
 	dk_module_init(&with);
@@ -1040,16 +1046,14 @@ START_TEST(file_mode_file_cut_after_open)
 	size_t len;
 	unsigned char *b = build_spread(50, 300, &len);
 	char path[] = "/tmp/dllkit-test-pe-cut-XXXXXX";
-	int fd = mkstemp(path);
+	int fd = temp_file(path, b, len);
 	dk_input in;
 	dk_module m;
 	dk_image info;
 	unit_diags u;
 	UNIT_SINK(s, u);
 
-	ck_assert_int_ge(fd, 0);
 	ck_assert_uint_gt(len, DK_INPUT_HEAD + 4096);
-	ck_assert_int_eq(write(fd, b, len), (ssize_t)len);
 	memset(&u, 0, sizeof u);
 	ck_assert_int_eq(dk_input_open(&in, path, &s), DK_OK);
 	ck_assert(in.head_);
