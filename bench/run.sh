@@ -116,8 +116,8 @@ measure() {
 	# under 1 s, 2 * RUNS + 1: a scheduler's hiccup is a large part of a
 	# short run, and llvm-dlltool's 0.4 s runs spread from 0.36 to 0.59 s
 	# on a quiet machine, enough to move a median of 5 by a sixth.  A
-	# command measured once (GNU dlltool at 60,000
-	# exports: half a minute and 3 GB) is not warmed up.
+	# command measured once (GNU dlltool at 60,000 exports: half a
+	# minute and 3 GB) is not warmed up.
 	for key in "${KEYS[@]}"; do
 		[ -z "${ERR[$key]}" ] && [ "${LIM[$key]}" -gt 1 ] || continue
 		run_once "$key" || continue

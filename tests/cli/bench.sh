@@ -85,10 +85,7 @@ fi
 if need "bench: one uncounted run first" /usr/lib/llvm-22/bin/llvm-dlltool; then
 	mkdir -p counting/bin
 	cp "$BIN/mkdef" "$BIN/dumpexports" counting/bin/
-	printf '#!/bin/sh
-echo run >>"%s/calls.log"
-exec "%s/mkimplib" "$@"
-' "$T" "$BIN" >counting/bin/mkimplib
+	printf '#!/bin/sh\necho run >>"%s/calls.log"\nexec "%s/mkimplib" "$@"\n' "$T" "$BIN" >counting/bin/mkimplib
 	chmod +x counting/bin/mkimplib
 	: >calls.log
 	BENCH_RUNS=2 BENCH_EXPORTS=500 BENCH_ONLY=short BUILD=$T/counting bash "$TOP/bench/run.sh" >counting.out 2>&1
