@@ -135,6 +135,9 @@ bool cli_inputs_read(cli_inputs *ins, char *const *paths, size_t n, dk_sink *s);
 void cli_inputs_free(cli_inputs *ins);
 /* One input read and classified (DK_INPUT_UNREAD: reported; DK_INPUT_OTHER: not). */
 dk_input_kind cli_input_read(dk_input *in, const char *path, dk_sink *s);
+/* The same with dk_input_open: an image is read only as far as a listing
+ * needs (for dk_load_any only). */
+dk_input_kind cli_input_open(dk_input *in, const char *path, dk_sink *s);
 
 /*
  * --recover-stdcall: read the i386 image `in` into `m` (as dk_load_any

@@ -213,10 +213,7 @@ static int input_read(listing_input *in, const char *path, const opts *o, dk_sin
 	in->path = path;
 	cli_subject(path); /* what the library says without a location is about it */
 	/* Read once; an image only as far as its headers and export data. */
-	if (dk_input_open(&in->bytes, path, s) != DK_OK)
-		in->kind = DK_INPUT_UNREAD;
-	else
-		in->kind = dk_input_classify(path, in->bytes.data, in->bytes.len);
+	in->kind = cli_input_open(&in->bytes, path, s);
 	if (in->kind == DK_INPUT_IMPLIB) {
 		if (dk_read_implib_mem(&in->lib, in->bytes.data, in->bytes.len, path, s) != DK_OK)
 			return DK_FAIL;

@@ -16,6 +16,13 @@ dk_input_kind cli_input_read(dk_input *in, const char *path, dk_sink *s)
 	return dk_input_classify(path, in->data, in->len);
 }
 
+dk_input_kind cli_input_open(dk_input *in, const char *path, dk_sink *s)
+{
+	if (dk_input_open(in, path, s) != DK_OK)
+		return DK_INPUT_UNREAD;
+	return dk_input_classify(path, in->data, in->len);
+}
+
 bool cli_inputs_read(cli_inputs *ins, char *const *paths, size_t n, dk_sink *s)
 {
 	bool ok = true;

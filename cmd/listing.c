@@ -73,21 +73,8 @@ static int esc_width(const char *s)
 	return n > 1000 ? 1000 : (int)n;
 }
 
-/* `v` in decimal, right-aligned in `width` (0: no padding). */
-static void out_udec(uint64_t v, int width)
-{
-	char d[24];
-	int n = 0;
-	do {
-		d[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	out_pad(width - n);
-	while (n)
-		putchar_unlocked(d[--n]);
-}
-
-/* The same into `o` (room for width and 20 digits): the length. */
+/* `v` in decimal, right-aligned in `width` (0: no padding), into `o`
+ * (room for width and 20 digits): the length. */
 static size_t put_udec(char *o, uint64_t v, int width)
 {
 	char d[24];
@@ -102,6 +89,13 @@ static size_t put_udec(char *o, uint64_t v, int width)
 	while (n)
 		o[k++] = d[--n];
 	return k;
+}
+
+/* The same, written out (width at most 20). */
+static void out_udec(uint64_t v, int width)
+{
+	char o[48];
+	fwrite_unlocked(o, 1, put_udec(o, v, width), stdout);
 }
 
 static void out_hex(uint64_t v, int digits_, bool upper)

@@ -3,6 +3,7 @@
 #define DK_INTERNAL_H
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h> /* ssize_t */
 #include "dllkit.h"
 
 /* A growable byte buffer.  On allocation failure `failed` is set and further
@@ -55,6 +56,11 @@ dk_export *dk_module_take(dk_module *m, dk_export *e);
 void dk_buf_add16(dk_buf *b, uint16_t v);
 void dk_buf_add32(dk_buf *b, uint32_t v);
 void dk_buf_add64(dk_buf *b, uint64_t v);
+
+/* Read `n` bytes at `off` of `fd`, again after a short read or EINTR,
+ * until they are all read or the file ends: the count read (less than `n`
+ * at the end of the file), or -1 with errno set (read_file.c). */
+ssize_t dk_pread_full(int fd, void *buf, size_t n, uint64_t off);
 
 /* dk_read_image_input reading a dk_input_open image at least `window`
  * bytes a read (0: the default), so that the unit tests can make every

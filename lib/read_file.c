@@ -107,31 +107,43 @@ static int open_input(const char *path, const dk_loc *loc, struct stat *st, dk_s
 	return fd;
 }
 
+ssize_t dk_pread_full(int fd, void *buf, size_t n, uint64_t off)
+{
+	size_t done = 0;
+
+	while (done < n) {
+		ssize_t got = pread(fd, (unsigned char *)buf + done, n - done, (off_t)(off + done));
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0)
+			return -1;
+		if (got == 0)
+			break;
+		done += (size_t)got;
+	}
+	return (ssize_t)done;
+}
+
 /* The head of a regular file, when it is an image: `in` keeps the file
  * open.  1: done; 0: not an image, read it as dk_input_read does;
  * DK_FAIL: reported. */
 static int read_head(dk_input *in, int fd, size_t size, const dk_loc *loc, dk_sink *s)
 {
 	unsigned char *buf = malloc(DK_INPUT_HEAD + 1);
-	size_t len = 0;
+	ssize_t got;
+	size_t len;
 
 	if (!buf) {
 		dk_report(s, DK_ERROR, loc, "out of memory");
 		return DK_FAIL;
 	}
-	while (len < DK_INPUT_HEAD && len < size) {
-		ssize_t n = pread(fd, buf + len, DK_INPUT_HEAD - len, (off_t)len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			dk_report(s, DK_ERROR, loc, "cannot read: %s", strerror(errno));
-			free(buf);
-			return DK_FAIL;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
+	got = dk_pread_full(fd, buf, size < DK_INPUT_HEAD ? size : DK_INPUT_HEAD, 0);
+	if (got < 0) {
+		dk_report(s, DK_ERROR, loc, "cannot read: %s", strerror(errno));
+		free(buf);
+		return DK_FAIL;
 	}
+	len = (size_t)got;
 	if (len < 2 || buf[0] != 'M' || buf[1] != 'Z') {
 		free(buf);
 		return 0;

@@ -86,14 +86,6 @@ static const unsigned char *held(dk_pe *p, size_t off, size_t *run)
 	return best;
 }
 
-static int read_failed(dk_pe *p, size_t off, size_t n, ssize_t got)
-{
-	if (got < 0)
-		return dk_pe_bad(p, -1, "cannot read %zu bytes at offset %zu: %s", n, off, strerror(errno));
-	return dk_pe_bad(p, -1, "cannot read %zu bytes at offset %zu: the file is shorter than when it was opened (%zu bytes)",
-			 n, off, p->len);
-}
-
 static const unsigned char *load(dk_pe *p, size_t off, size_t n)
 {
 	size_t start = off - off % 4096, end = off + n, stop = p->len;
@@ -116,29 +108,23 @@ static const unsigned char *load(dk_pe *p, size_t off, size_t n)
 		p->map = map;
 		return (const unsigned char *)map + off;
 	}
-	if (p->nseg % 8 == 0) {
-		dk_pe_seg *v = realloc(p->seg, (p->nseg + 8) * sizeof *v);
-		if (!v) {
-			dk_pe_bad(p, -1, "out of memory");
-			return NULL;
-		}
-		p->seg = v;
-	}
-	unsigned char *buf = malloc(end - start);
+	dk_pe_seg *v = dk_reserve(p->seg, &p->segcap, p->nseg + 1, sizeof *v);
+	unsigned char *buf = v ? malloc(end - start) : NULL;
 	if (!buf) {
 		dk_pe_bad(p, -1, "out of memory");
 		return NULL;
 	}
-	for (size_t done = 0; done < end - start;) {
-		ssize_t got = pread(p->fd, buf + done, end - start - done, (off_t)(start + done));
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got <= 0) {
-			read_failed(p, start + done, end - start - done, got);
-			free(buf);
-			return NULL;
-		}
-		done += (size_t)got;
+	p->seg = v;
+	ssize_t got = dk_pread_full(p->fd, buf, end - start, start);
+	if (got != (ssize_t)(end - start)) {
+		if (got < 0)
+			dk_pe_bad(p, -1, "cannot read %zu bytes at offset %zu: %s", end - start, start,
+				  strerror(errno));
+		else
+			dk_pe_bad(p, -1, "cannot read %zu bytes at offset %zu: the file is shorter than when it was opened (%zu bytes)",
+				  end - start, start, p->len);
+		free(buf);
+		return NULL;
 	}
 	p->seg[p->nseg++] = (dk_pe_seg){ start, end - start, buf };
 	p->seg_bytes += end - start;
@@ -534,7 +520,7 @@ void dk_pe_close(dk_pe *p)
 		free(p->seg[i].buf);
 	free(p->seg);
 	p->seg = NULL;
-	p->nseg = p->seg_bytes = 0;
+	p->nseg = p->segcap = p->seg_bytes = 0;
 	if (p->map)
 		munmap(p->map, p->len);
 	p->map = NULL;

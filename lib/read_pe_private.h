@@ -48,7 +48,7 @@ typedef struct dk_pe {
 	const unsigned char *head; /* file mode: the file's first headlen bytes (not owned) */
 	size_t headlen;
 	dk_pe_seg *seg;           /* file mode: what was read, kept until dk_pe_close */
-	size_t nseg, seg_bytes;
+	size_t nseg, segcap, seg_bytes;
 	size_t window;            /* file mode: the least the next piece reads (it doubles) */
 	void *map;                /* file mode: the whole file, mapped once the pieces grow too many */
 	const unsigned char *optp; /* the optional header's bytes */
